@@ -1,6 +1,8 @@
 // Network namespaces for tests that touch real interfaces. Each test creates its own namespace with a
 // unique name and removes it afterwards; nothing here ever configures the machine's own interfaces.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../../src/phy/sys/constants.js';
+import { loadLibc } from '../../src/phy/sys/libc.js';
 
 let counter = 0;
 
@@ -46,5 +48,37 @@ export class Netns {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * Runs `fn` synchronously with the calling thread inside `ns` (setns(2)), then returns the thread to
+ * the namespace it was in, even if `fn` throws. Descriptors opened meanwhile (a tap, a packet socket)
+ * stay bound to `ns`, so a test opens its devices in its namespace without touching the host's.
+ * `fn` must not await: only this thread moves, and only until `fn` returns.
+ */
+export function withNetns<R>(ns: Netns, fn: () => R): R {
+  const libc = loadLibc();
+  const original = libc.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
+  if (original < 0) throw new Error(`open /proc/thread-self/ns/net: errno ${libc.errno()}`);
+  try {
+    const target = libc.open(ns.path, O_RDONLY | O_CLOEXEC);
+    if (target < 0) throw new Error(`open ${ns.path}: errno ${libc.errno()}`);
+    try {
+      if (libc.setns(target, CLONE_NEWNET) < 0) throw new Error(`setns into ${ns.name}: errno ${libc.errno()}`);
+    } finally {
+      libc.close(target);
+    }
+    try {
+      return fn();
+    } finally {
+      if (libc.setns(original, CLONE_NEWNET) < 0) {
+        // Staying in the test namespace would make every later test lie; stop the run instead.
+        console.error(`setns back to the original namespace failed: errno ${libc.errno()}`);
+        process.exit(70);
+      }
+    }
+  } finally {
+    libc.close(original);
   }
 }

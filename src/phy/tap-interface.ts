@@ -1,0 +1,228 @@
+// A Linux tap device as a smoltcp-style Device: Ethernet frames in and out of /dev/net/tun.
+//
+// One read(2) per received frame into a preallocated buffer and one write(2) per transmitted frame from
+// another; koffi hands both buffers to the kernel as they are, so after opening, the driver allocates
+// nothing per frame. Failures after opening are values: receive() returns null and the error counters
+// and `lastErrno` say why, so a poll loop never throws.
+import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
+import type { RxPair, RxToken, TxToken, FrameConsumer, WaitableDevice } from './device.js';
+import { PhyError, checkInterfaceName, tapSetupHint } from './errors.js';
+import {
+  EACCES,
+  EAGAIN,
+  EBUSY,
+  EINVAL,
+  ENOENT,
+  EPERM,
+  IFF_NO_PI,
+  IFF_TAP,
+  IFNAMSIZ,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  O_RDWR,
+  TUNSETIFF,
+} from './sys/constants.js';
+import { ifreq, interfaceIndex, interfaceMtu, osError } from './sys/interface.js';
+import { loadLibc, type Libc } from './sys/libc.js';
+import { ReadinessWaiter } from './sys/readiness.js';
+import type { Duration, Instant } from '../time.js';
+
+const ETHERNET_HEADER_LENGTH = 14;
+/** Room for one 802.1Q tag beyond the MTU, so a tagged frame from the kernel is not cut short. */
+const VLAN_TAG_LENGTH = 4;
+
+export interface TapInterfaceOptions {
+  /**
+   * When no interface of that name exists: false (default) throws ERR_PHY_NO_SUCH_INTERFACE with the
+   * commands that create one; true lets the kernel create a transient tap (needs CAP_NET_ADMIN) that
+   * is down, has no address, and disappears when closed.
+   */
+  create?: boolean;
+  /** Frames per poll; null (default) for no limit. */
+  maxBurstSize?: number | null;
+  /** Which checksums the stack computes and verifies; default: all of them. */
+  checksum?: ChecksumCapabilities;
+}
+
+class TapRxToken implements RxToken {
+  constructor(private readonly tap: TapInterface) {}
+  consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
+    return f(ctx, this.tap.rxBuffer, 0, this.tap.rxLength);
+  }
+}
+
+class TapTxToken implements TxToken {
+  constructor(private readonly tap: TapInterface) {}
+  consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+    const tap = this.tap;
+    if (length > tap.txBuffer.length || length < 0) {
+      throw new RangeError(`frame of ${length} bytes does not fit the tap's ${tap.txBuffer.length}-byte buffer`);
+    }
+    const result = f(ctx, tap.txBuffer, 0, length);
+    tap.send(length);
+    return result;
+  }
+}
+
+export class TapInterface implements WaitableDevice {
+  /** The tap's name, e.g. "tap0". */
+  readonly name: string;
+  /** The interface MTU as the kernel reports it (SIOCGIFMTU), without the Ethernet header. */
+  readonly mtu: number;
+  /** Frames read and written. */
+  rxFrames = 0;
+  txFrames = 0;
+  /** Reads that failed for a reason other than "nothing to read", and writes that failed. */
+  rxErrors = 0;
+  txErrors = 0;
+  /** errno of the most recent failed read or write, 0 if none. */
+  lastErrno = 0;
+
+  /** @internal */ readonly rxBuffer: Uint8Array;
+  /** @internal */ readonly txBuffer: Uint8Array;
+  /** @internal */ rxLength = 0;
+
+  private fd: number;
+  private readonly libc: Libc;
+  private readonly caps: DeviceCapabilities;
+  private readonly rxPair: RxPair;
+  private readonly txToken: TapTxToken;
+  private readonly waiter: ReadinessWaiter;
+
+  /**
+   * Attaches to the tap `name` (TUNSETIFF with IFF_TAP | IFF_NO_PI), non-blocking. Throws a PhyError
+   * whose message says how to fix the setup when that is not possible. The tap belongs to the network
+   * namespace of the calling thread.
+   */
+  constructor(name: string, options: TapInterfaceOptions = {}) {
+    checkInterfaceName(name);
+    const libc = loadLibc();
+    if (!options.create && interfaceIndex(name) === 0) {
+      throw new PhyError('ERR_PHY_NO_SUCH_INTERFACE', `there is no tap named '${name}': ${tapSetupHint(name)}.`);
+    }
+    const fd = libc.open('/dev/net/tun', O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw openError(libc, name, libc.errno());
+    try {
+      const req = ifreq(name);
+      new DataView(req.buffer, req.byteOffset).setInt16(IFNAMSIZ, IFF_TAP | IFF_NO_PI, true);
+      if (libc.ioctlPtr(fd, TUNSETIFF, req) < 0) throw attachError(libc, name, libc.errno());
+      this.mtu = interfaceMtu(name);
+    } catch (e) {
+      libc.close(fd);
+      throw e;
+    }
+    this.name = name;
+    this.fd = fd;
+    this.libc = libc;
+    const frameLength = this.mtu + ETHERNET_HEADER_LENGTH;
+    this.caps = {
+      medium: 'ethernet',
+      maxTransmissionUnit: frameLength,
+      maxBurstSize: options.maxBurstSize ?? null,
+      checksum: options.checksum ?? ChecksumCapabilities.default(),
+    };
+    this.rxBuffer = new Uint8Array(frameLength + VLAN_TAG_LENGTH);
+    this.txBuffer = new Uint8Array(frameLength);
+    this.txToken = new TapTxToken(this);
+    this.rxPair = { rx: new TapRxToken(this), tx: this.txToken };
+    this.waiter = new ReadinessWaiter(fd);
+  }
+
+  capabilities(): DeviceCapabilities {
+    return this.caps;
+  }
+
+  receive(_timestamp: Instant): RxPair | null {
+    if (this.fd < 0) return null;
+    const n = this.libc.read(this.fd, this.rxBuffer, this.rxBuffer.length);
+    if (n > 0) {
+      this.rxLength = n;
+      this.rxFrames++;
+      return this.rxPair;
+    }
+    if (n < 0) {
+      const errno = this.libc.errno();
+      if (errno !== EAGAIN) {
+        this.rxErrors++;
+        this.lastErrno = errno;
+      }
+    }
+    return null;
+  }
+
+  transmit(_timestamp: Instant): TxToken | null {
+    return this.fd >= 0 ? this.txToken : null;
+  }
+
+  waitReadable(timeout: Duration | null): Promise<void> {
+    return this.waiter.wait(timeout);
+  }
+
+  /** The tap's file descriptor, for callers that multiplex it themselves; -1 once closed. */
+  get fileDescriptor(): number {
+    return this.fd;
+  }
+
+  /** Detaches from the tap (a transient one disappears) and settles any pending waitReadable. */
+  close(): void {
+    if (this.fd < 0) return;
+    // The poll handle must leave libuv's epoll set before the descriptor is closed.
+    this.waiter.close();
+    this.libc.close(this.fd);
+    this.fd = -1;
+  }
+
+  /** @internal Writes txBuffer[0, length); a full queue (EAGAIN) drops the frame, as a NIC would. */
+  send(length: number): void {
+    const n = this.libc.write(this.fd, this.txBuffer, length);
+    if (n >= 0) {
+      this.txFrames++;
+    } else {
+      this.txErrors++;
+      this.lastErrno = this.libc.errno();
+    }
+  }
+}
+
+function openError(libc: Libc, name: string, errno: number): PhyError {
+  if (errno === ENOENT) {
+    return new PhyError(
+      'ERR_PHY_TUN_MISSING',
+      '/dev/net/tun does not exist: load the tun module (`sudo modprobe tun`), or in a container pass the device in (`--device /dev/net/tun`).',
+      errno,
+    );
+  }
+  if (errno === EACCES || errno === EPERM) {
+    return new PhyError(
+      'ERR_PHY_TUN_PERMISSION',
+      `no permission to open /dev/net/tun: run as root, or give the tap to your user: ${tapSetupHint(name)}.`,
+      errno,
+    );
+  }
+  return osError(libc, 'open(/dev/net/tun)', errno);
+}
+
+function attachError(libc: Libc, name: string, errno: number): PhyError {
+  if (errno === EPERM || errno === EACCES) {
+    return new PhyError(
+      'ERR_PHY_TAP_PERMISSION',
+      `cannot attach to tap '${name}': it belongs to another user or creating it needs CAP_NET_ADMIN; ${tapSetupHint(name)}.`,
+      errno,
+    );
+  }
+  if (errno === EBUSY) {
+    return new PhyError(
+      'ERR_PHY_TAP_BUSY',
+      `tap '${name}' is already in use by another process: stop that process, or use another tap (${tapSetupHint('tap1')}).`,
+      errno,
+    );
+  }
+  if (errno === EINVAL) {
+    return new PhyError(
+      'ERR_PHY_NOT_A_TAP',
+      `'${name}' exists but is not a tap device: pass the name of a tap, or ${tapSetupHint('tap0')}.`,
+      errno,
+    );
+  }
+  return osError(libc, `TUNSETIFF on ${name}`, errno);
+}
