@@ -1,0 +1,117 @@
+// Byte sources for the pcap reader. The reader pulls bytes into its own buffer; a source only copies
+// what it has. A file (or a blocking descriptor) is read synchronously with readSync, which is the fast
+// path; a Node stream (stdin, a pipe, a socket) is read without blocking the event loop.
+
+import { closeSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** What `ByteSource.read` returns when no bytes are available yet but the input has not ended. */
+export const WOULD_BLOCK = -1;
+
+export interface ByteSource {
+  /**
+   * Copies up to `length` bytes into `buffer` at `offset`. Returns the count, 0 at the end of the
+   * input, or WOULD_BLOCK when the caller must await `ready()` first. Throws on an I/O error.
+   */
+  read(buffer: Uint8Array, offset: number, length: number): number;
+  /** Resolves when `read` may return something other than WOULD_BLOCK. */
+  ready(): Promise<void>;
+  close(): void;
+}
+
+/** A file descriptor read with readSync: a regular file, or a blocking pipe. */
+export class FdSource implements ByteSource {
+  private closed = false;
+  constructor(
+    readonly fd: number,
+    private readonly ownsFd: boolean,
+  ) {}
+
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    try {
+      return readSync(this.fd, buffer, offset, length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        throw new Error('the input is a non-blocking descriptor; read it as a stream (PcapReader.fromStream)');
+      }
+      throw e;
+    }
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsFd) closeSync(this.fd);
+  }
+}
+
+/**
+ * A Readable in paused mode: bytes are taken with `read()` only when the reader has room, so at most
+ * one stream chunk (the stream's highWaterMark) is held beside the reader's buffer.
+ */
+export class StreamSource implements ByteSource {
+  private chunk: Uint8Array | null = null;
+  private chunkOffset = 0;
+  private ended = false;
+  private failure: Error | null = null;
+  private waiter: (() => void) | null = null;
+
+  constructor(private readonly stream: Readable) {
+    const wake = (): void => {
+      const w = this.waiter;
+      this.waiter = null;
+      if (w !== null) w();
+    };
+    stream.on('readable', wake);
+    stream.on('end', () => {
+      this.ended = true;
+      wake();
+    });
+    stream.on('error', (e: Error) => {
+      this.failure = e;
+      wake();
+    });
+    stream.on('close', () => {
+      this.ended = true;
+      wake();
+    });
+  }
+
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.failure !== null) throw this.failure;
+    let copied = 0;
+    while (copied < length) {
+      if (this.chunk === null) {
+        const next = this.stream.read() as Uint8Array | string | null;
+        if (next === null) break;
+        this.chunk = typeof next === 'string' ? Buffer.from(next, 'latin1') : next;
+        this.chunkOffset = 0;
+      }
+      const chunk = this.chunk;
+      const n = Math.min(length - copied, chunk.length - this.chunkOffset);
+      buffer.set(chunk.subarray(this.chunkOffset, this.chunkOffset + n), offset + copied);
+      copied += n;
+      this.chunkOffset += n;
+      if (this.chunkOffset === chunk.length) this.chunk = null;
+    }
+    if (copied > 0) return copied;
+    return this.ended || this.stream.readableEnded ? 0 : WOULD_BLOCK;
+  }
+
+  ready(): Promise<void> {
+    if (this.failure !== null || this.ended || this.stream.readableEnded || this.stream.readableLength > 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+}
