@@ -1,0 +1,15 @@
+meta:
+  id: udp_datagram
+  title: UDP datagram (RFC 768)
+  endian: be
+seq:
+  - id: src_port
+    type: u2
+  - id: dst_port
+    type: u2
+  - id: length
+    type: u2
+  - id: checksum
+    type: u2
+  - id: body
+    size: length - 8
