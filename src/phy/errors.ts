@@ -2,6 +2,7 @@
 // happened and whose `.message` is one sentence that also says the fix, so a CLI prints `.message` and
 // never a stack trace. Once a device is open, nothing here is thrown: the hot path reports failures as
 // values (null tokens and counters), see TapInterface and RawSocket.
+import { EACCES, EBUSY, EINVAL, ENOENT, EPERM } from './sys/constants.js';
 
 export type PhyErrorCode =
   /** Not running on Linux. */
@@ -60,4 +61,74 @@ export function checkInterfaceName(name: string): void {
       `interface name '${name}' ${problem}: pick a name of 1 to 15 letters, digits, '-' or '_' (e.g. tap0).`,
     );
   }
+}
+
+/** The error for opening /dev/net/tun failing with `errno`, or null when no specific advice applies. */
+export function tunOpenError(name: string, errno: number): PhyError | null {
+  if (errno === ENOENT) {
+    return new PhyError(
+      'ERR_PHY_TUN_MISSING',
+      '/dev/net/tun does not exist: load the tun module (`sudo modprobe tun`), or in a container pass the device in (`--device /dev/net/tun`).',
+      errno,
+    );
+  }
+  if (errno === EACCES || errno === EPERM) {
+    return new PhyError(
+      'ERR_PHY_TUN_PERMISSION',
+      `no permission to open /dev/net/tun: run as root, or give your user a tap and make /dev/net/tun readable and writable (mode 0666, the default); ${tapSetupHint(name)}.`,
+      errno,
+    );
+  }
+  return null;
+}
+
+/** The error for TUNSETIFF on tap `name` failing with `errno`, or null when no specific advice applies. */
+export function tapAttachError(name: string, errno: number): PhyError | null {
+  if (errno === EPERM || errno === EACCES) {
+    return new PhyError(
+      'ERR_PHY_TAP_PERMISSION',
+      `cannot attach to tap '${name}': it belongs to another user, or creating it needs CAP_NET_ADMIN; ${tapSetupHint(name)}.`,
+      errno,
+    );
+  }
+  if (errno === EBUSY) {
+    return new PhyError(
+      'ERR_PHY_TAP_BUSY',
+      `tap '${name}' is already attached by another program: stop that program, or use another tap.`,
+      errno,
+    );
+  }
+  if (errno === EINVAL) {
+    return new PhyError(
+      'ERR_PHY_NOT_A_TAP',
+      `'${name}' is an interface but not a tap: pass the name of a tap, or ${tapSetupHint('tap0')}.`,
+      errno,
+    );
+  }
+  return null;
+}
+
+/** There is no tap of that name (and the caller did not ask to create one). */
+export function noSuchTapError(name: string): PhyError {
+  return new PhyError('ERR_PHY_NO_SUCH_INTERFACE', `there is no tap named '${name}': ${tapSetupHint(name)}.`);
+}
+
+/** There is no interface of that name (raw sockets). */
+export function noSuchInterfaceError(name: string): PhyError {
+  return new PhyError(
+    'ERR_PHY_NO_SUCH_INTERFACE',
+    `there is no network interface named '${name}': \`ip link\` lists the interfaces you can use.`,
+  );
+}
+
+/** The error for socket(AF_PACKET, SOCK_RAW) failing with `errno`, or null when no specific advice applies. */
+export function rawSocketError(errno: number): PhyError | null {
+  if (errno === EPERM || errno === EACCES) {
+    return new PhyError(
+      'ERR_PHY_RAW_PERMISSION',
+      'raw sockets need root or CAP_NET_RAW: run as root, or grant the capability with `sudo setcap cap_net_raw+ep "$(readlink -f "$(command -v node)")"`.',
+      errno,
+    );
+  }
+  return null;
 }

@@ -6,12 +6,10 @@
 // frame's direction; `packetType` / `lastFrameOutgoing` expose it for the frame just received.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { FrameConsumer, RxPair, RxToken, TxToken, WaitableDevice } from './device.js';
-import { PhyError, checkInterfaceName } from './errors.js';
+import { checkInterfaceName, noSuchInterfaceError, rawSocketError } from './errors.js';
 import {
   AF_PACKET,
-  EACCES,
   EAGAIN,
-  EPERM,
   ETH_P_ALL,
   PACKET_IGNORE_OUTGOING,
   PACKET_OUTGOING,
@@ -110,25 +108,13 @@ export class RawSocket implements WaitableDevice {
     checkInterfaceName(name);
     const libc = loadLibc();
     const ifindex = interfaceIndex(name);
-    if (ifindex === 0) {
-      throw new PhyError(
-        'ERR_PHY_NO_SUCH_INTERFACE',
-        `there is no network interface named '${name}': \`ip link\` lists the interfaces you can use.`,
-      );
-    }
+    if (ifindex === 0) throw noSuchInterfaceError(name);
     // Protocol 0 at creation: the socket hears nothing until bind() attaches it to this one interface
     // with ETH_P_ALL, so no frame from another interface slips in between the two calls.
     const fd = libc.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       const errno = libc.errno();
-      if (errno === EPERM || errno === EACCES) {
-        throw new PhyError(
-          'ERR_PHY_RAW_PERMISSION',
-          'raw sockets need root or CAP_NET_RAW: run as root, or grant the capability with `sudo setcap cap_net_raw+ep "$(readlink -f "$(command -v node)")"`.',
-          errno,
-        );
-      }
-      throw osError(libc, 'socket(AF_PACKET, SOCK_RAW)', errno);
+      throw rawSocketError(errno) ?? osError(libc, 'socket(AF_PACKET, SOCK_RAW)', errno);
     }
     try {
       const addr = new Uint8Array(64);

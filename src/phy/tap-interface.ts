@@ -6,14 +6,9 @@
 // and `lastErrno` say why, so a poll loop never throws.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { RxPair, RxToken, TxToken, FrameConsumer, WaitableDevice } from './device.js';
-import { PhyError, checkInterfaceName, tapSetupHint } from './errors.js';
+import { checkInterfaceName, noSuchTapError, tapAttachError, tunOpenError } from './errors.js';
 import {
-  EACCES,
   EAGAIN,
-  EBUSY,
-  EINVAL,
-  ENOENT,
-  EPERM,
   IFF_NO_PI,
   IFF_TAP,
   IFNAMSIZ,
@@ -98,14 +93,20 @@ export class TapInterface implements WaitableDevice {
     checkInterfaceName(name);
     const libc = loadLibc();
     if (!options.create && interfaceIndex(name) === 0) {
-      throw new PhyError('ERR_PHY_NO_SUCH_INTERFACE', `there is no tap named '${name}': ${tapSetupHint(name)}.`);
+      throw noSuchTapError(name);
     }
     const fd = libc.open('/dev/net/tun', O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw openError(libc, name, libc.errno());
+    if (fd < 0) {
+      const errno = libc.errno();
+      throw tunOpenError(name, errno) ?? osError(libc, 'open(/dev/net/tun)', errno);
+    }
     try {
       const req = ifreq(name);
       new DataView(req.buffer, req.byteOffset).setInt16(IFNAMSIZ, IFF_TAP | IFF_NO_PI, true);
-      if (libc.ioctlPtr(fd, TUNSETIFF, req) < 0) throw attachError(libc, name, libc.errno());
+      if (libc.ioctlPtr(fd, TUNSETIFF, req) < 0) {
+        const errno = libc.errno();
+        throw tapAttachError(name, errno) ?? osError(libc, `TUNSETIFF on ${name}`, errno);
+      }
       this.mtu = interfaceMtu(name);
     } catch (e) {
       libc.close(fd);
@@ -182,47 +183,4 @@ export class TapInterface implements WaitableDevice {
       this.lastErrno = this.libc.errno();
     }
   }
-}
-
-function openError(libc: Libc, name: string, errno: number): PhyError {
-  if (errno === ENOENT) {
-    return new PhyError(
-      'ERR_PHY_TUN_MISSING',
-      '/dev/net/tun does not exist: load the tun module (`sudo modprobe tun`), or in a container pass the device in (`--device /dev/net/tun`).',
-      errno,
-    );
-  }
-  if (errno === EACCES || errno === EPERM) {
-    return new PhyError(
-      'ERR_PHY_TUN_PERMISSION',
-      `no permission to open /dev/net/tun: run as root, or give the tap to your user: ${tapSetupHint(name)}.`,
-      errno,
-    );
-  }
-  return osError(libc, 'open(/dev/net/tun)', errno);
-}
-
-function attachError(libc: Libc, name: string, errno: number): PhyError {
-  if (errno === EPERM || errno === EACCES) {
-    return new PhyError(
-      'ERR_PHY_TAP_PERMISSION',
-      `cannot attach to tap '${name}': it belongs to another user or creating it needs CAP_NET_ADMIN; ${tapSetupHint(name)}.`,
-      errno,
-    );
-  }
-  if (errno === EBUSY) {
-    return new PhyError(
-      'ERR_PHY_TAP_BUSY',
-      `tap '${name}' is already in use by another process: stop that process, or use another tap (${tapSetupHint('tap1')}).`,
-      errno,
-    );
-  }
-  if (errno === EINVAL) {
-    return new PhyError(
-      'ERR_PHY_NOT_A_TAP',
-      `'${name}' exists but is not a tap device: pass the name of a tap, or ${tapSetupHint('tap0')}.`,
-      errno,
-    );
-  }
-  return osError(libc, `TUNSETIFF on ${name}`, errno);
 }

@@ -1,6 +1,6 @@
 // Network namespaces for tests that touch real interfaces. Each test creates its own namespace with a
 // unique name and removes it afterwards; nothing here ever configures the machine's own interfaces.
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../../src/phy/sys/constants.js';
 import { loadLibc } from '../../src/phy/sys/libc.js';
 
@@ -81,4 +81,78 @@ export function withNetns<R>(ns: Netns, fn: () => R): R {
   } finally {
     libc.close(original);
   }
+}
+
+/** A tcpdump running in a namespace, capturing to memory. */
+export interface Capture {
+  /** The captured frames, once tcpdump has seen `count` of them (or was stopped). */
+  readonly frames: Promise<Uint8Array[]>;
+  stop(): void;
+}
+
+/**
+ * Starts `tcpdump -i iface` in `ns` with a capture filter and resolves once it is listening, so a
+ * frame sent afterwards is captured. Resolves `frames` after `count` frames or `timeoutMs`.
+ */
+export function startCapture(ns: Netns, iface: string, filter: string, count = 1, timeoutMs = 5000): Promise<Capture> {
+  const child = ns.spawn('tcpdump', ['-i', iface, '-n', '-U', '--immediate-mode', '-w', '-', '-c', String(count), filter]);
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  const stop = (): void => {
+    child.kill('SIGINT');
+  };
+  const timer = setTimeout(stop, timeoutMs);
+  const frames = new Promise<Uint8Array[]>((resolve) => {
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(parsePcap(Buffer.concat(chunks)));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (stderr.includes('listening on')) resolve({ frames, stop });
+    });
+    child.on('close', (code) => reject(new Error(`tcpdump on ${iface} exited (${code}) before listening: ${stderr}`)));
+  });
+}
+
+/** The frames of a little-endian microsecond classic pcap stream (what tcpdump -w writes here). */
+function parsePcap(data: Buffer): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  if (data.length < 24) return frames;
+  if (data.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`unexpected pcap magic ${data.readUInt32LE(0).toString(16)}`);
+  let at = 24;
+  while (at + 16 <= data.length) {
+    const length = data.readUInt32LE(at + 8);
+    if (at + 16 + length > data.length) break;
+    frames.push(new Uint8Array(data.subarray(at + 16, at + 16 + length)));
+    at += 16 + length;
+  }
+  return frames;
+}
+
+/**
+ * Runs an ES module snippet in a fresh Node process inside `ns`, under `setpriv <setprivArgs>` (e.g.
+ * `--reuid=65534` or `--bounding-set=-net_raw`) to see what a less privileged user meets. The snippet
+ * has `TapInterface` and `RawSocket` in scope and may use top-level await.
+ */
+export function runModuleInNetns(
+  ns: Netns,
+  setprivArgs: string[],
+  body: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const root = new URL('../../', import.meta.url).pathname;
+  const script = `
+    const { TapInterface } = await import(${JSON.stringify(root + 'src/phy/tap-interface.ts')});
+    const { RawSocket } = await import(${JSON.stringify(root + 'src/phy/raw-socket.ts')});
+    ${body}`;
+  const node = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+  const result = spawnSync('ip', ['netns', 'exec', ns.name, 'setpriv', ...setprivArgs, '--', ...node], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
