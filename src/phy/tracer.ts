@@ -1,0 +1,155 @@
+// Middleware that shows every frame passing through a device to a callback, with its direction and
+// timestamp, after smoltcp's Tracer. Received frames are shown before the layer above sees them,
+// transmitted frames after the layer above has written them. The default callback prints one
+// tcpdump-style line per frame (src/wire/format.ts), prefixed like smoltcp's examples print traces:
+// `[     0.012s] <- ` for received frames and `-> ` for sent ones.
+//
+// The tokens handed out are reused wrappers that remember the caller's context and consumer in
+// fields, so tracing adds no allocation per frame beyond what the callback itself does.
+
+import type { DeviceCapabilities } from './capabilities.js';
+import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
+import type { Instant } from '../time.js';
+import { formatFrame } from '../wire/format.js';
+
+export type FrameDirection = 'rx' | 'tx';
+
+/** Sees one frame, `bytes[offset, offset + length)`, valid only during the call. */
+export type TraceCallback = (
+  direction: FrameDirection,
+  timestamp: Instant,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+) => void;
+
+class TracingRxToken implements RxToken {
+  inner: RxToken | null = null;
+  timestamp: Instant = 0;
+  private ctx: unknown = null;
+  private f: FrameConsumer<unknown, unknown> | null = null;
+
+  constructor(readonly tracer: Tracer) {}
+
+  consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
+    this.ctx = ctx;
+    this.f = f as FrameConsumer<unknown, unknown>;
+    return this.inner!.consume(this, receiveThrough) as R;
+  }
+
+  /** @internal Hands out the stored consumer and context once, so they are not retained. */
+  take(): FrameConsumer<unknown, unknown> {
+    const f = this.f!;
+    this.f = null;
+    return f;
+  }
+
+  /** @internal */
+  takeContext(): unknown {
+    const ctx = this.ctx;
+    this.ctx = null;
+    return ctx;
+  }
+}
+
+class TracingTxToken implements TxToken {
+  inner: TxToken | null = null;
+  timestamp: Instant = 0;
+  private ctx: unknown = null;
+  private f: FrameConsumer<unknown, unknown> | null = null;
+
+  constructor(readonly tracer: Tracer) {}
+
+  consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+    this.ctx = ctx;
+    this.f = f as FrameConsumer<unknown, unknown>;
+    return this.inner!.consume(length, this, transmitThrough) as R;
+  }
+
+  /** @internal */
+  take(): FrameConsumer<unknown, unknown> {
+    const f = this.f!;
+    this.f = null;
+    return f;
+  }
+
+  /** @internal */
+  takeContext(): unknown {
+    const ctx = this.ctx;
+    this.ctx = null;
+    return ctx;
+  }
+}
+
+// Module-level consumers for the inner tokens: everything they need is in their context argument.
+function receiveThrough(token: TracingRxToken, bytes: Uint8Array, offset: number, length: number): unknown {
+  const ctx = token.takeContext();
+  const f = token.take();
+  token.tracer.callback('rx', token.timestamp, bytes, offset, length);
+  return f(ctx, bytes, offset, length);
+}
+
+function transmitThrough(token: TracingTxToken, bytes: Uint8Array, offset: number, length: number): unknown {
+  const ctx = token.takeContext();
+  const result = token.take()(ctx, bytes, offset, length);
+  token.tracer.callback('tx', token.timestamp, bytes, offset, length);
+  return result;
+}
+
+/**
+ * The default trace: one line per frame on stdout, `[  seconds.millis s] <- summary`, with the time
+ * relative to the first frame traced.
+ */
+export function printingTraceCallback(write: (line: string) => void = (line) => console.log(line)): TraceCallback {
+  let first = -1;
+  return (direction, timestamp, bytes, offset, length) => {
+    if (first < 0) first = timestamp;
+    const elapsed = timestamp - first;
+    const secs = Math.floor(elapsed / 1_000_000);
+    const millis = Math.floor((elapsed % 1_000_000) / 1000);
+    const arrow = direction === 'rx' ? '<-' : '->';
+    write(
+      `[${String(secs).padStart(6)}.${String(millis).padStart(3, '0')}s] ${arrow} ${formatFrame(bytes, offset, length)}`,
+    );
+  };
+}
+
+export class Tracer implements Device {
+  private readonly rxToken: TracingRxToken;
+  private readonly pairTxToken: TracingTxToken;
+  private readonly txToken: TracingTxToken;
+  private readonly pair: RxPair;
+
+  constructor(
+    readonly inner: Device,
+    /** @internal Called for every frame; see TraceCallback. */
+    readonly callback: TraceCallback = printingTraceCallback(),
+  ) {
+    this.rxToken = new TracingRxToken(this);
+    this.pairTxToken = new TracingTxToken(this);
+    this.txToken = new TracingTxToken(this);
+    this.pair = { rx: this.rxToken, tx: this.pairTxToken };
+  }
+
+  capabilities(): DeviceCapabilities {
+    return this.inner.capabilities();
+  }
+
+  receive(timestamp: Instant): RxPair | null {
+    const pair = this.inner.receive(timestamp);
+    if (pair === null) return null;
+    this.rxToken.inner = pair.rx;
+    this.rxToken.timestamp = timestamp;
+    this.pairTxToken.inner = pair.tx;
+    this.pairTxToken.timestamp = timestamp;
+    return this.pair;
+  }
+
+  transmit(timestamp: Instant): TxToken | null {
+    const inner = this.inner.transmit(timestamp);
+    if (inner === null) return null;
+    this.txToken.inner = inner;
+    this.txToken.timestamp = timestamp;
+    return this.txToken;
+  }
+}
