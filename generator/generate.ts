@@ -1,9 +1,9 @@
 // The generator as a function: spec texts in, file contents out (or the problems found). It
 // reads and writes no files, so tests and the --check mode share it with `npm run generate`.
-import { formatAndCheck, fileHeader, renderIndex, renderModule, runtimeSource, type GeneratedFile } from './emit.js';
+import { formatAndCheck, fileHeader, PROJECT_TOOL, renderIndex, renderModule, runtimeSource, USER_TOOL, type GeneratedFile, type Tool } from './emit.js';
 import { readSpec, resolveSpecs, type EnumSpec, type HeaderSpec, type Problem } from './spec.js';
 
-export type { GeneratedFile } from './emit.js';
+export { PROJECT_TOOL, USER_TOOL, type GeneratedFile, type Tool } from './emit.js';
 export { formatProblem, type Problem } from './spec.js';
 
 export interface SpecInput {
@@ -38,7 +38,16 @@ export function moduleName(file: string): string {
   return base.replace(/\.ya?ml$/, '');
 }
 
-export function generate(inputs: SpecInput[], notes: string[] = []): GenerateResult {
+export interface GenerateOptions {
+  /** Who generated the files and how to regenerate them (file headers). */
+  tool?: Tool;
+  /** Comment lines for the top of index.ts. */
+  notes?: string[];
+}
+
+export function generate(inputs: SpecInput[], options: GenerateOptions = {}): GenerateResult {
+  const tool = options.tool ?? USER_TOOL;
+  const notes = options.notes ?? [];
   const problems: Problem[] = [];
   const specs: HeaderSpec[] = [];
   const seen = new Map<string, string>();
@@ -63,10 +72,10 @@ export function generate(inputs: SpecInput[], notes: string[] = []): GenerateRes
 
   const enums = new Map<string, EnumSpec>();
   for (const spec of specs) for (const e of spec.enums) enums.set(e.name, e);
-  const files: GeneratedFile[] = [{ name: 'runtime.ts', text: `${fileHeader('generator/runtime/runtime.ts')}\n\n${runtimeSource()}` }];
-  for (const spec of specs) files.push({ name: `${spec.module}.ts`, text: renderModule(spec, enums) });
+  const files: GeneratedFile[] = [{ name: 'runtime.ts', text: `${fileHeader('generator/runtime/runtime.ts', tool)}\n\n${runtimeSource()}` }];
+  for (const spec of specs) files.push({ name: `${spec.module}.ts`, text: renderModule(spec, enums, tool) });
   const modules = ['runtime', ...specs.map((s) => s.module).sort()];
-  files.push({ name: 'index.ts', text: renderIndex(specs.map((s) => s.file), modules, notes) });
+  files.push({ name: 'index.ts', text: renderIndex(specs.map((s) => s.file), modules, notes, tool) });
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const checked = formatAndCheck(files);
   return { files: checked.files, problems: [], diagnostics: checked.diagnostics };

@@ -523,6 +523,8 @@ function readField(
 
   const width = FIELD_SIZES[type] * 8;
   let ok = true;
+  // Bits covering the whole field are the whole field.
+  const wholeField = bits && bits.first === 0 && bits.last === width - 1;
   if (bits) {
     if (type === 'mac' || type === 'ipv4') {
       reader.problem(reader.node(map, 'bits'), `${what} is of type ${type}, which has no bit ranges; use u8, u16 or u32`);
@@ -569,7 +571,7 @@ function readField(
     ok = false;
   }
   if (!ok) return null;
-  return { name, offset, type, bits, scale: scale ?? 1, raw: raw ?? null, alias: alias ?? null, enumName: enumName ?? null, doc, flags, pos };
+  return { name, offset, type, bits: wholeField ? null : bits, scale: scale ?? 1, raw: raw ?? null, alias: alias ?? null, enumName: enumName ?? null, doc, flags, pos };
 }
 
 function readEnum(reader: SpecReader, map: YAMLMap, module: string): EnumSpec | null {
