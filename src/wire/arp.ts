@@ -1,0 +1,85 @@
+// An ARP packet as a value (smoltcp's ArpRepr::EthernetIpv4). The stack resolves IPv4 addresses to
+// Ethernet addresses only, so parse rejects every other hardware/protocol combination (RFC 826).
+
+import { ArpHardware, ArpOperation, ArpPacket, EtherType, WireError } from '../../generated/index.js';
+
+/** An ARP packet for Ethernet and IPv4: 8 bytes of header and two pairs of addresses (RFC 826). */
+export const ARP_ETHERNET_IPV4_LENGTH = 28;
+
+export class ArpRepr {
+  constructor(
+    /** Request or Reply; other operation codes pass through as numbers. */
+    public operation: ArpOperation = ArpOperation.Request,
+    /** Sender's Ethernet address (ar$sha), a 48-bit integer. */
+    public sourceHardwareAddr = 0,
+    /** Sender's IPv4 address (ar$spa), a u32. */
+    public sourceProtocolAddr = 0,
+    /** Target's Ethernet address (ar$tha); zero in a request. */
+    public targetHardwareAddr = 0,
+    /** Target's IPv4 address (ar$tpa). */
+    public targetProtocolAddr = 0,
+  ) {}
+
+  /** Parses a packet (checking its length first); the repr, or why not. */
+  static parse(packet: ArpPacket): ArpRepr | WireError {
+    const repr = new ArpRepr();
+    const error = repr.parseInto(packet);
+    return error === WireError.Ok ? repr : error;
+  }
+
+  /**
+   * Like parse, into this object: WireError.Ok, or the error with this repr unchanged.
+   * Unrecognized for ARP over anything but Ethernet (hardware type 1, length 6) and IPv4 (0x0800, length 4).
+   */
+  parseInto(packet: ArpPacket): WireError {
+    const error = packet.check();
+    if (error !== WireError.Ok) return error;
+    if (
+      packet.hardwareType !== ArpHardware.Ethernet ||
+      packet.protocolType !== EtherType.Ipv4 ||
+      packet.hardwareLen !== 6 ||
+      packet.protocolLen !== 4
+    ) {
+      return WireError.Unrecognized;
+    }
+    this.operation = packet.operation;
+    this.sourceHardwareAddr = packet.sourceHardwareAddr;
+    this.sourceProtocolAddr = packet.sourceProtocolAddr;
+    this.targetHardwareAddr = packet.targetHardwareAddr;
+    this.targetProtocolAddr = packet.targetProtocolAddr;
+    return WireError.Ok;
+  }
+
+  headerLength(): number {
+    return ARP_ETHERNET_IPV4_LENGTH;
+  }
+
+  bufferLength(): number {
+    return ARP_ETHERNET_IPV4_LENGTH;
+  }
+
+  emit(packet: ArpPacket): void {
+    if (packet.length < ARP_ETHERNET_IPV4_LENGTH) {
+      throw new RangeError(`an ARP packet needs ${ARP_ETHERNET_IPV4_LENGTH} bytes, the buffer has ${packet.length}`);
+    }
+    packet.hardwareType = ArpHardware.Ethernet;
+    packet.protocolType = EtherType.Ipv4;
+    packet.hardwareLen = 6;
+    packet.protocolLen = 4;
+    packet.operation = this.operation;
+    packet.sourceHardwareAddr = this.sourceHardwareAddr;
+    packet.sourceProtocolAddr = this.sourceProtocolAddr;
+    packet.targetHardwareAddr = this.targetHardwareAddr;
+    packet.targetProtocolAddr = this.targetProtocolAddr;
+  }
+
+  equals(other: ArpRepr): boolean {
+    return (
+      this.operation === other.operation &&
+      this.sourceHardwareAddr === other.sourceHardwareAddr &&
+      this.sourceProtocolAddr === other.sourceProtocolAddr &&
+      this.targetHardwareAddr === other.targetHardwareAddr &&
+      this.targetProtocolAddr === other.targetProtocolAddr
+    );
+  }
+}

@@ -1,0 +1,39 @@
+// Byte ranges (buffer, offset, length) as the reprs hold payloads. Copying between buffers without allocating: `target.set(source.subarray(...))` would create a
+// view object per packet, so copies are a plain loop (or copyWithin inside one buffer, which allocates
+// nothing and handles overlap).
+
+/** Copies `source[sourceOffset, +length)` to `target[targetOffset, ...)`; a no-op when both are the same bytes. */
+export function copyBytes(
+  source: Uint8Array,
+  sourceOffset: number,
+  target: Uint8Array,
+  targetOffset: number,
+  length: number,
+): void {
+  if (source === target) {
+    if (sourceOffset !== targetOffset) target.copyWithin(targetOffset, sourceOffset, sourceOffset + length);
+    return;
+  }
+  if (source.buffer === target.buffer) {
+    // Two views of one ArrayBuffer may overlap: let the engine handle it. This allocates one view, but
+    // only in this unusual case.
+    target.set(source.subarray(sourceOffset, sourceOffset + length), targetOffset);
+    return;
+  }
+  for (let i = 0; i < length; i++) target[targetOffset + i] = source[sourceOffset + i]!;
+}
+
+/** Whether two byte ranges hold the same bytes (a null buffer counts as unknown contents: equal only to itself). */
+export function sameBytes(
+  a: Uint8Array | null,
+  aOffset: number,
+  aLength: number,
+  b: Uint8Array | null,
+  bOffset: number,
+  bLength: number,
+): boolean {
+  if (aLength !== bLength) return false;
+  if (a === null || b === null) return a === b && aOffset === bOffset;
+  for (let i = 0; i < aLength; i++) if (a[aOffset + i] !== b[bOffset + i]) return false;
+  return true;
+}

@@ -1,0 +1,57 @@
+// The Ethernet II header as a value (smoltcp's EthernetRepr): addresses as 48-bit integers and the
+// EtherType of the payload. IEEE 802.3 clause 3.2; the frame check sequence is the device's business.
+
+import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
+
+export const ETHERNET_HEADER_LENGTH = 14;
+
+export class EthernetRepr {
+  constructor(
+    /** Source MAC address, a 48-bit integer (see formatMac / EthernetAddress). */
+    public srcAddr = 0,
+    /** Destination MAC address, a 48-bit integer. */
+    public dstAddr = 0,
+    /** EtherType of the payload; values outside the enum pass through as plain numbers. */
+    public etherType: EtherType = EtherType.Ipv4,
+  ) {}
+
+  /** Parses a frame (checking its length first); the repr, or why not. */
+  static parse(frame: EthernetFrame): EthernetRepr | WireError {
+    const repr = new EthernetRepr();
+    const error = repr.parseInto(frame);
+    return error === WireError.Ok ? repr : error;
+  }
+
+  /** Like parse, into this object: WireError.Ok and this repr filled in, or the error (this repr unchanged). */
+  parseInto(frame: EthernetFrame): WireError {
+    const error = frame.check();
+    if (error !== WireError.Ok) return error;
+    this.srcAddr = frame.srcAddr;
+    this.dstAddr = frame.dstAddr;
+    this.etherType = frame.etherType;
+    return WireError.Ok;
+  }
+
+  headerLength(): number {
+    return ETHERNET_HEADER_LENGTH;
+  }
+
+  /** Bytes a frame with this header and `payloadLength` bytes of payload needs. */
+  bufferLength(payloadLength: number): number {
+    return ETHERNET_HEADER_LENGTH + payloadLength;
+  }
+
+  /** Writes the header into the frame's first 14 bytes; the payload is the next layer's to write. */
+  emit(frame: EthernetFrame): void {
+    if (frame.length < ETHERNET_HEADER_LENGTH) {
+      throw new RangeError(`an Ethernet header needs ${ETHERNET_HEADER_LENGTH} bytes, the frame has ${frame.length}`);
+    }
+    frame.dstAddr = this.dstAddr;
+    frame.srcAddr = this.srcAddr;
+    frame.etherType = this.etherType;
+  }
+
+  equals(other: EthernetRepr): boolean {
+    return this.srcAddr === other.srcAddr && this.dstAddr === other.dstAddr && this.etherType === other.etherType;
+  }
+}

@@ -1,0 +1,165 @@
+// The IPv4 header as a value (smoltcp's Ipv4Repr), with the fragmentation fields kept so that tools
+// can show them; the interface, not the repr, decides to drop fragments. Options are skipped on parse
+// and never emitted: what the stack sends has a 20-byte header (RFC 791 section 3.1).
+
+import { IpProtocol, Ipv4Packet, WireError } from '../../generated/index.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+
+export const IPV4_HEADER_LENGTH = 20;
+/** The largest total length the 16-bit field can state. */
+export const IPV4_MAX_TOTAL_LENGTH = 0xffff;
+
+const DEFAULT_CAPS = ChecksumCapabilities.default();
+
+export class Ipv4Repr {
+  /** Source address, a u32. */
+  srcAddr = 0;
+  /** Destination address, a u32. */
+  dstAddr = 0;
+  /** Protocol of the payload; values outside the enum pass through as plain numbers. */
+  protocol: IpProtocol = IpProtocol.Tcp;
+  /** Bytes of payload after the header (Total Length minus the header length). */
+  payloadLength = 0;
+  /** Time to live (RFC 791); 64 is what Linux sends (RFC 1700's recommended default). */
+  hopLimit = 64;
+  /** Differentiated Services Code Point (RFC 2474). */
+  dscp = 0;
+  /** ECN codepoint (RFC 3168). */
+  ecn = 0;
+  /** Identification (RFC 6864: only meaningful for fragments; 0 for atomic datagrams). */
+  ident = 0;
+  /** Don't Fragment: set by default, as path MTU discovery wants (RFC 1191). */
+  dontFrag = true;
+  /** More Fragments. */
+  moreFrags = false;
+  /** Fragment offset in bytes (a multiple of 8). */
+  fragOffset = 0;
+
+  constructor(init?: Partial<Ipv4ReprFields>) {
+    if (init) Object.assign(this, init);
+  }
+
+  /**
+   * Parses a packet (checking it first); the repr, or why not. The header checksum is verified unless
+   * `caps.ipv4` says the device does it.
+   */
+  static parse(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): Ipv4Repr | WireError {
+    const repr = new Ipv4Repr();
+    const error = repr.parseInto(packet, caps);
+    return error === WireError.Ok ? repr : error;
+  }
+
+  /** Like parse, into this object: WireError.Ok, or the error with this repr unchanged. */
+  parseInto(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): WireError {
+    const error = packet.check();
+    if (error !== WireError.Ok) return error;
+    if (checksumRx(caps.ipv4) && !packet.verifyChecksum()) return WireError.BadChecksum;
+    this.readHeader(packet);
+    return WireError.Ok;
+  }
+
+  /**
+   * Reads the fixed header fields without checking anything: for a header whose 20 bytes the caller
+   * knows are there (the quoted header of an ICMP error, whose datagram is cut short).
+   * Total Length must be at least the header length.
+   */
+  readHeader(packet: Ipv4Packet): void {
+    this.srcAddr = packet.srcAddr;
+    this.dstAddr = packet.dstAddr;
+    this.protocol = packet.protocol;
+    this.payloadLength = packet.totalLen - packet.headerLen;
+    this.hopLimit = packet.hopLimit;
+    this.dscp = packet.dscp;
+    this.ecn = packet.ecn;
+    this.ident = packet.ident;
+    this.dontFrag = packet.dontFrag;
+    this.moreFrags = packet.moreFrags;
+    this.fragOffset = packet.fragOffset;
+  }
+
+  headerLength(): number {
+    return IPV4_HEADER_LENGTH;
+  }
+
+  /** Header plus payload: the Total Length this repr emits. */
+  bufferLength(): number {
+    return IPV4_HEADER_LENGTH + this.payloadLength;
+  }
+
+  /**
+   * Writes the 20-byte header into `packet` (whose view must hold at least the header); the payload is
+   * the next layer's to write. The checksum is filled unless `caps.ipv4` says the device does it, in
+   * which case it is zeroed.
+   */
+  emit(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    if (packet.length < IPV4_HEADER_LENGTH) {
+      throw new RangeError(`an IPv4 header needs ${IPV4_HEADER_LENGTH} bytes, the buffer has ${packet.length}`);
+    }
+    if (this.bufferLength() > IPV4_MAX_TOTAL_LENGTH) {
+      throw new RangeError(`an IPv4 datagram holds at most ${IPV4_MAX_TOTAL_LENGTH - IPV4_HEADER_LENGTH} bytes of payload, not ${this.payloadLength}`);
+    }
+    packet.version = 4;
+    packet.headerLen = IPV4_HEADER_LENGTH;
+    packet.dscp = this.dscp;
+    packet.ecn = this.ecn;
+    packet.totalLen = IPV4_HEADER_LENGTH + this.payloadLength;
+    packet.ident = this.ident;
+    packet.flags = 0; // the reserved bit must be zero (RFC 791 section 3.1)
+    packet.dontFrag = this.dontFrag;
+    packet.moreFrags = this.moreFrags;
+    packet.fragOffset = this.fragOffset;
+    packet.hopLimit = this.hopLimit;
+    packet.protocol = this.protocol;
+    packet.srcAddr = this.srcAddr;
+    packet.dstAddr = this.dstAddr;
+    if (checksumTx(caps.ipv4)) packet.fillChecksum();
+    else packet.checksum = 0;
+  }
+
+  equals(other: Ipv4Repr): boolean {
+    return (
+      this.srcAddr === other.srcAddr &&
+      this.dstAddr === other.dstAddr &&
+      this.protocol === other.protocol &&
+      this.payloadLength === other.payloadLength &&
+      this.hopLimit === other.hopLimit &&
+      this.dscp === other.dscp &&
+      this.ecn === other.ecn &&
+      this.ident === other.ident &&
+      this.dontFrag === other.dontFrag &&
+      this.moreFrags === other.moreFrags &&
+      this.fragOffset === other.fragOffset
+    );
+  }
+
+  copyFrom(other: Ipv4Repr): this {
+    this.srcAddr = other.srcAddr;
+    this.dstAddr = other.dstAddr;
+    this.protocol = other.protocol;
+    this.payloadLength = other.payloadLength;
+    this.hopLimit = other.hopLimit;
+    this.dscp = other.dscp;
+    this.ecn = other.ecn;
+    this.ident = other.ident;
+    this.dontFrag = other.dontFrag;
+    this.moreFrags = other.moreFrags;
+    this.fragOffset = other.fragOffset;
+    return this;
+  }
+}
+
+/** The plain fields of an Ipv4Repr, for the constructor. */
+export type Ipv4ReprFields = Pick<
+  Ipv4Repr,
+  | 'srcAddr'
+  | 'dstAddr'
+  | 'protocol'
+  | 'payloadLength'
+  | 'hopLimit'
+  | 'dscp'
+  | 'ecn'
+  | 'ident'
+  | 'dontFrag'
+  | 'moreFrags'
+  | 'fragOffset'
+>;

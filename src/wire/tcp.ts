@@ -1,0 +1,364 @@
+// A TCP segment as a value (smoltcp's TcpRepr): ports, sequence space, window, the options the stack
+// uses and where the payload is. Parse rejects what no correct sender produces (SYN with FIN or RST,
+// port 0, malformed options); emit writes options in the 4-byte-aligned layout of RFC 7323 Appendix A,
+// which is also what Linux sends, so an emitted SYN is byte-for-byte comparable with the kernel's.
+//
+// Sequence numbers, acknowledgment numbers and timestamps are u32s. A field that may hold null or a
+// number >= 2^31 would box that number on every write (see STYLE.md), so "absent" is a separate
+// boolean for those (`ack`, `hasTimestamp`), and null is used only for small values (mss, window scale).
+
+import { TcpOptionIterator, TcpOptionKind, TcpPacket, WireError } from '../../generated/index.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { copyBytes, sameBytes } from './byte-ranges.js';
+
+export const TCP_HEADER_LENGTH = 20;
+/** Data Offset is 4 bits of 32-bit words: options end 60 bytes into the header at most. */
+export const TCP_MAX_HEADER_LENGTH = 60;
+/** RFC 7323 section 2.3: a shift count above 14 is used as 14. */
+export const TCP_MAX_WINDOW_SCALE = 14;
+/** SACK blocks a repr keeps; RFC 2018 section 3: with timestamps at most 3 fit in the option space. */
+export const TCP_MAX_SACK_BLOCKS = 3;
+
+const DEFAULT_CAPS = ChecksumCapabilities.default();
+const EMPTY = new Uint8Array(0);
+
+/** The control flags a segment may carry, mutually exclusive as far as the stack is concerned (smoltcp's Control). */
+export enum TcpControl {
+  None = 0,
+  Psh = 1,
+  Syn = 2,
+  Fin = 3,
+  Rst = 4,
+}
+
+const optionIterator = new TcpOptionIterator();
+
+export class TcpRepr {
+  srcPort = 0;
+  dstPort = 0;
+  control: TcpControl = TcpControl.None;
+  seqNumber = 0;
+  /** Whether the ACK flag is set; ackNumber is meaningful only then (and emitted as 0 otherwise). */
+  ack = false;
+  ackNumber = 0;
+  /** The Window field as sent, before scaling. */
+  windowLen = 0;
+  /** Window scale shift count (RFC 7323), at most 14; null when the option is absent. */
+  windowScale: number | null = null;
+  /** Maximum segment size option (RFC 9293 section 3.7.1); null when absent. */
+  maxSegSize: number | null = null;
+  /** SACK-permitted option (RFC 2018 section 2). */
+  sackPermitted = false;
+  /** How many SACK blocks (0 to 3) sackLeft/sackRight hold (RFC 2018 section 3). */
+  sackBlockCount = 0;
+  readonly sackLeft: number[] = [0, 0, 0];
+  readonly sackRight: number[] = [0, 0, 0];
+  /** Whether the timestamps option is present (RFC 7323 section 3). */
+  hasTimestamp = false;
+  tsVal = 0;
+  tsEcr = 0;
+  /**
+   * Where the payload is. After parse these point into the parsed packet's bytes; to emit, point them at
+   * what to send, or set `payload` to null and write the payload into the packet yourself before emit
+   * (the checksum covers it).
+   */
+  payload: Uint8Array | null = EMPTY;
+  payloadOffset = 0;
+  payloadLength = 0;
+
+  constructor(init?: Partial<TcpReprFields>) {
+    if (init) Object.assign(this, init);
+  }
+
+  setPayload(payload: Uint8Array | null, offset: number, length: number): this {
+    this.payload = payload;
+    this.payloadOffset = offset;
+    this.payloadLength = length;
+    return this;
+  }
+
+  setSackBlock(index: number, left: number, right: number): this {
+    this.sackLeft[index] = left >>> 0;
+    this.sackRight[index] = right >>> 0;
+    if (this.sackBlockCount <= index) this.sackBlockCount = index + 1;
+    return this;
+  }
+
+  /** The SACK blocks as [left, right] pairs (allocates: for tests and printing). */
+  sackRanges(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.sackBlockCount; i++) out.push([this.sackLeft[i]!, this.sackRight[i]!]);
+    return out;
+  }
+
+  /**
+   * Parses a segment (checking it first; the view's length is the segment's, as the IP layer gives it)
+   * sent from `srcAddr` to `dstAddr` (u32s, for the checksum); the repr, or why not.
+   * Malformed for port 0, for SYN, FIN and RST in any combination, and for a malformed option;
+   * BadChecksum unless `caps.tcp` says the device verifies.
+   */
+  static parse(
+    packet: TcpPacket,
+    srcAddr: number,
+    dstAddr: number,
+    caps: ChecksumCapabilities = DEFAULT_CAPS,
+  ): TcpRepr | WireError {
+    const repr = new TcpRepr();
+    const error = repr.parseInto(packet, srcAddr, dstAddr, caps);
+    return error === WireError.Ok ? repr : error;
+  }
+
+  /** Like parse, into this object: WireError.Ok, or the error (this repr may then be partly overwritten). */
+  parseInto(packet: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): WireError {
+    const error = packet.check();
+    if (error !== WireError.Ok) return error;
+    const srcPort = packet.srcPort;
+    const dstPort = packet.dstPort;
+    if (srcPort === 0 || dstPort === 0) return WireError.Malformed;
+    if (checksumRx(caps.tcp) && !packet.verifyChecksum(srcAddr, dstAddr)) return WireError.BadChecksum;
+
+    // SYN, FIN and RST each end or start a connection; a segment carrying two of them is nonsense
+    // (smoltcp rejects every combination, and so does the stack). PSH alone is kept, with the others ignored.
+    const syn = packet.syn;
+    const fin = packet.fin;
+    const rst = packet.rst;
+    if ((syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0) > 1) return WireError.Malformed;
+    let control = TcpControl.None;
+    if (syn) control = TcpControl.Syn;
+    else if (fin) control = TcpControl.Fin;
+    else if (rst) control = TcpControl.Rst;
+    else if (packet.psh) control = TcpControl.Psh;
+
+    this.windowScale = null;
+    this.maxSegSize = null;
+    this.sackPermitted = false;
+    this.sackBlockCount = 0;
+    this.hasTimestamp = false;
+    this.tsVal = 0;
+    this.tsEcr = 0;
+    const it = optionIterator.init(packet);
+    while (it.next()) {
+      switch (it.kind) {
+        case TcpOptionKind.Mss:
+          this.maxSegSize = it.mss;
+          break;
+        case TcpOptionKind.WindowScale: {
+          const shift = it.windowScale;
+          this.windowScale = shift > TCP_MAX_WINDOW_SCALE ? TCP_MAX_WINDOW_SCALE : shift;
+          break;
+        }
+        case TcpOptionKind.SackPermitted:
+          this.sackPermitted = true;
+          break;
+        case TcpOptionKind.Sack: {
+          // A fourth block fits only without timestamps and is rare; like smoltcp, keep the first three.
+          const count = Math.min(it.sackBlockCount, TCP_MAX_SACK_BLOCKS);
+          for (let i = 0; i < count; i++) {
+            this.sackLeft[i] = it.sackLeft(i);
+            this.sackRight[i] = it.sackRight(i);
+          }
+          this.sackBlockCount = count;
+          break;
+        }
+        case TcpOptionKind.Timestamps:
+          this.hasTimestamp = true;
+          this.tsVal = it.tsVal;
+          this.tsEcr = it.tsEcr;
+          break;
+        default:
+          // End of list, no-operation and kinds the stack does not use (RFC 9293 section 3.2: "must
+          // be prepared to handle an illegal option length" - unknown kinds are skipped by length).
+          break;
+      }
+    }
+    if (it.error !== WireError.Ok) return WireError.Malformed;
+
+    this.srcPort = srcPort;
+    this.dstPort = dstPort;
+    this.control = control;
+    this.seqNumber = packet.seqNumber;
+    this.ack = packet.ack;
+    this.ackNumber = this.ack ? packet.ackNumber : 0;
+    this.windowLen = packet.windowLen;
+    this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
+    return WireError.Ok;
+  }
+
+  /** Length of the options this repr emits, padded to a multiple of 4 (RFC 7323 Appendix A layout). */
+  optionsLength(): number {
+    let length = 0;
+    if (this.maxSegSize !== null) length += 4;
+    if (this.hasTimestamp) length += 12; // SACK-permitted (or two NOPs) + timestamps
+    if (this.windowScale !== null) length += 4; // NOP + window scale
+    if (this.sackPermitted && !this.hasTimestamp) length += 4; // two NOPs + SACK-permitted
+    if (this.sackBlockCount > 0) length += 4 + 8 * this.sackBlockCount; // two NOPs + SACK
+    return length;
+  }
+
+  headerLength(): number {
+    return TCP_HEADER_LENGTH + this.optionsLength();
+  }
+
+  bufferLength(): number {
+    return this.headerLength() + this.payloadLength;
+  }
+
+  /** The sequence space the segment occupies: its payload, plus one for SYN or FIN (RFC 9293 section 3.4). */
+  segmentLength(): number {
+    return this.payloadLength + (this.control === TcpControl.Syn || this.control === TcpControl.Fin ? 1 : 0);
+  }
+
+  /**
+   * Writes the segment into `packet`, whose view must be exactly bufferLength() long (the checksum
+   * covers the view), from `srcAddr` to `dstAddr`. The checksum is filled unless `caps.tcp` says the
+   * device does it, in which case it is zeroed. Throws RangeError when the options exceed 40 bytes.
+   */
+  emit(packet: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    const headerLength = this.headerLength();
+    if (headerLength > TCP_MAX_HEADER_LENGTH) {
+      throw new RangeError(
+        `the TCP options of this segment need ${headerLength - TCP_HEADER_LENGTH} bytes, more than the 40 a header has room for: send fewer SACK blocks`,
+      );
+    }
+    const length = headerLength + this.payloadLength;
+    if (packet.length !== length) {
+      throw new RangeError(`this TCP segment is ${length} bytes long, but the view given to emit is ${packet.length}`);
+    }
+    packet.srcPort = this.srcPort;
+    packet.dstPort = this.dstPort;
+    packet.seqNumber = this.seqNumber;
+    packet.ackNumber = this.ack ? this.ackNumber : 0;
+    // Data Offset and the three reserved bits share the byte; the reserved bits "must be zero" (RFC 9293
+    // section 3.1) but have no accessor, so the byte is written whole, then the flags are cleared.
+    packet.bytes[packet.offset + 12] = (headerLength / 4) << 4;
+    packet.flags = 0;
+    switch (this.control) {
+      case TcpControl.None:
+        break;
+      case TcpControl.Psh:
+        packet.psh = true;
+        break;
+      case TcpControl.Syn:
+        packet.syn = true;
+        break;
+      case TcpControl.Fin:
+        packet.fin = true;
+        break;
+      case TcpControl.Rst:
+        packet.rst = true;
+        break;
+    }
+    packet.ack = this.ack;
+    packet.windowLen = this.windowLen;
+    packet.urgentAt = 0;
+    this.writeOptions(packet.bytes, packet.offset + TCP_HEADER_LENGTH);
+    if (this.payload !== null) {
+      copyBytes(this.payload, this.payloadOffset, packet.bytes, packet.offset + headerLength, this.payloadLength);
+    }
+    if (checksumTx(caps.tcp)) packet.fillChecksum(srcAddr, dstAddr);
+    else packet.checksum = 0;
+  }
+
+  /** Writes the options at `at`: each starts where its multi-byte values are 4-byte aligned (RFC 7323 Appendix A). */
+  private writeOptions(bytes: Uint8Array, at: number): void {
+    if (this.maxSegSize !== null) {
+      bytes[at] = TcpOptionKind.Mss;
+      bytes[at + 1] = 4;
+      bytes[at + 2] = this.maxSegSize >>> 8;
+      bytes[at + 3] = this.maxSegSize;
+      at += 4;
+    }
+    if (this.hasTimestamp) {
+      if (this.sackPermitted) {
+        bytes[at] = TcpOptionKind.SackPermitted;
+        bytes[at + 1] = 2;
+      } else {
+        bytes[at] = TcpOptionKind.Nop;
+        bytes[at + 1] = TcpOptionKind.Nop;
+      }
+      bytes[at + 2] = TcpOptionKind.Timestamps;
+      bytes[at + 3] = 10;
+      writeU32(bytes, at + 4, this.tsVal);
+      writeU32(bytes, at + 8, this.tsEcr);
+      at += 12;
+    }
+    if (this.windowScale !== null) {
+      bytes[at] = TcpOptionKind.Nop;
+      bytes[at + 1] = TcpOptionKind.WindowScale;
+      bytes[at + 2] = 3;
+      bytes[at + 3] = this.windowScale;
+      at += 4;
+    }
+    if (this.sackPermitted && !this.hasTimestamp) {
+      bytes[at] = TcpOptionKind.Nop;
+      bytes[at + 1] = TcpOptionKind.Nop;
+      bytes[at + 2] = TcpOptionKind.SackPermitted;
+      bytes[at + 3] = 2;
+      at += 4;
+    }
+    const count = this.sackBlockCount;
+    if (count > 0) {
+      bytes[at] = TcpOptionKind.Nop;
+      bytes[at + 1] = TcpOptionKind.Nop;
+      bytes[at + 2] = TcpOptionKind.Sack;
+      bytes[at + 3] = 2 + 8 * count;
+      at += 4;
+      for (let i = 0; i < count; i++) {
+        writeU32(bytes, at, this.sackLeft[i]!);
+        writeU32(bytes, at + 4, this.sackRight[i]!);
+        at += 8;
+      }
+    }
+  }
+
+  /** Same header values, options and payload bytes. */
+  equals(other: TcpRepr): boolean {
+    if (
+      this.srcPort !== other.srcPort ||
+      this.dstPort !== other.dstPort ||
+      this.control !== other.control ||
+      this.seqNumber !== other.seqNumber ||
+      this.ack !== other.ack ||
+      (this.ack && this.ackNumber !== other.ackNumber) ||
+      this.windowLen !== other.windowLen ||
+      this.windowScale !== other.windowScale ||
+      this.maxSegSize !== other.maxSegSize ||
+      this.sackPermitted !== other.sackPermitted ||
+      this.sackBlockCount !== other.sackBlockCount ||
+      this.hasTimestamp !== other.hasTimestamp ||
+      (this.hasTimestamp && (this.tsVal !== other.tsVal || this.tsEcr !== other.tsEcr))
+    ) {
+      return false;
+    }
+    for (let i = 0; i < this.sackBlockCount; i++) {
+      if (this.sackLeft[i] !== other.sackLeft[i] || this.sackRight[i] !== other.sackRight[i]) return false;
+    }
+    return sameBytes(this.payload, this.payloadOffset, this.payloadLength, other.payload, other.payloadOffset, other.payloadLength);
+  }
+}
+
+function writeU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = value >>> 16;
+  bytes[at + 2] = value >>> 8;
+  bytes[at + 3] = value;
+}
+
+/** The plain fields of a TcpRepr, for the constructor. */
+export type TcpReprFields = Pick<
+  TcpRepr,
+  | 'srcPort'
+  | 'dstPort'
+  | 'control'
+  | 'seqNumber'
+  | 'ack'
+  | 'ackNumber'
+  | 'windowLen'
+  | 'windowScale'
+  | 'maxSegSize'
+  | 'sackPermitted'
+  | 'sackBlockCount'
+  | 'hasTimestamp'
+  | 'tsVal'
+  | 'tsEcr'
+>;
