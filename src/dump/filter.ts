@@ -1,0 +1,470 @@
+// The core of tcpdump's filter language (pcap-filter(7)): a tokenizer, a recursive-descent parser to an AST,
+// and a compiler from the AST to a predicate over the reused PacketState. As in libpcap, `not` binds
+// tightest and `and`/`or` have equal precedence, associating left to right; a bare value after `and`/`or`
+// reuses the previous qualifiers (`port 80 or 443`). Matching follows what libpcap's BPF code tests: `tcp` is
+// any IPv4 datagram with protocol 6, `port` only matches first fragments, `host` and `net` match IPv4 and ARP.
+
+import { parseIpv4 } from '../wire/ipv4-address.js';
+import { parseMac } from '../wire/ethernet-address.js';
+import {
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  IPPROTO_ICMP,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  type PacketState,
+} from './packet-state.js';
+
+export type Direction = 'src' | 'dst' | 'src or dst' | 'src and dst';
+/** The protocol qualifier in front of a primitive (`tcp port 80`, `arp host 10.0.0.1`, `ether src ...`). */
+export type ProtoQualifier = 'ether' | 'ip' | 'arp' | 'tcp' | 'udp' | 'icmp';
+
+export type FilterNode =
+  | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
+  | { kind: 'not'; operand: FilterNode }
+  | { kind: 'proto'; proto: ProtoQualifier }
+  | { kind: 'ipProto'; value: number }
+  | { kind: 'etherProto'; value: number }
+  | { kind: 'host'; proto: 'ip' | 'arp' | null; dir: Direction; address: number }
+  | { kind: 'net'; proto: 'ip' | 'arp' | null; dir: Direction; network: number; mask: number }
+  | { kind: 'port'; proto: 'tcp' | 'udp' | null; dir: Direction; low: number; high: number }
+  | { kind: 'etherHost'; dir: Direction; address: number }
+  | { kind: 'length'; op: 'less' | 'greater'; value: number };
+
+/** A filter that does not parse: `position` is the 1-based column of the offending token. */
+export class FilterSyntaxError extends Error {
+  constructor(
+    readonly position: number,
+    readonly expected: string,
+  ) {
+    super(`filter: at ${position}: ${expected}`);
+    this.name = 'FilterSyntaxError';
+  }
+}
+
+interface Token {
+  /** 'word', or the operator itself: '(' ')' '!' '&&' '||', or 'end'. */
+  type: string;
+  text: string;
+  /** 1-based column. */
+  position: number;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** Characters that end a word because they are operators on their own. */
+function isOperatorChar(code: number): boolean {
+  // ( ) ! & | [ ] = < >
+  return code === 40 || code === 41 || code === 33 || code === 38 || code === 124 || code === 91 || code === 93 ||
+    code === 61 || code === 60 || code === 62;
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (isSpace(code)) {
+      at++;
+      continue;
+    }
+    const position = at + 1;
+    if (code === 40 || code === 41) {
+      tokens.push({ type: text[at]!, text: text[at]!, position });
+      at++;
+    } else if (code === 33 && text.charCodeAt(at + 1) !== 61) {
+      tokens.push({ type: '!', text: '!', position });
+      at++;
+    } else if ((code === 38 || code === 124) && text.charCodeAt(at + 1) === code) {
+      const op = text.slice(at, at + 2);
+      tokens.push({ type: op, text: op, position });
+      at += 2;
+    } else if (code === 91) {
+      throw new FilterSyntaxError(position, "byte tests like 'tcp[13]' are not supported; use 'tcp', 'port N', 'host A' and friends");
+    } else if (isOperatorChar(code)) {
+      throw new FilterSyntaxError(
+        position,
+        `unexpected '${text[at]}'; expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80'), 'and', 'or', 'not' or parentheses`,
+      );
+    } else {
+      const start = at;
+      while (at < text.length && !isSpace(text.charCodeAt(at)) && !isOperatorChar(text.charCodeAt(at))) at++;
+      tokens.push({ type: 'word', text: text.slice(start, at), position });
+    }
+  }
+  tokens.push({ type: 'end', text: '', position: text.length + 1 });
+  return tokens;
+}
+
+const PROTO_WORDS = new Set(['ether', 'ip', 'arp', 'tcp', 'udp', 'icmp']);
+const TYPE_WORDS = new Set(['host', 'net', 'port', 'portrange']);
+
+interface Qualifiers {
+  proto: ProtoQualifier | null;
+  dir: Direction;
+  type: 'host' | 'net' | 'port' | 'portrange';
+}
+
+function describe(token: Token): string {
+  return token.type === 'end' ? 'the end of the filter' : `'${token.text}'`;
+}
+
+/** Parses a filter expression into an AST; throws FilterSyntaxError with the position and what was expected. */
+export function parseFilter(text: string): FilterNode {
+  const tokens = tokenize(text);
+  let index = 0;
+  let lastQualifiers: Qualifiers | null = null;
+
+  const peek = (): Token => tokens[index]!;
+  const next = (): Token => tokens[index++]!;
+  const isWord = (token: Token, word: string): boolean => token.type === 'word' && token.text === word;
+
+  function parseExpression(): FilterNode {
+    let left = parseUnary();
+    for (;;) {
+      const token = peek();
+      let kind: 'and' | 'or';
+      if (isWord(token, 'and') || token.type === '&&') kind = 'and';
+      else if (isWord(token, 'or') || token.type === '||') kind = 'or';
+      else return left;
+      next();
+      const right = parseUnary();
+      left = { kind, left, right };
+    }
+  }
+
+  function parseUnary(): FilterNode {
+    const token = peek();
+    if (isWord(token, 'not') || token.type === '!') {
+      next();
+      return { kind: 'not', operand: parseUnary() };
+    }
+    if (token.type === '(') {
+      next();
+      const inner = parseExpression();
+      const close = next();
+      if (close.type !== ')') throw new FilterSyntaxError(close.position, `expected ')' to close the '(' at ${token.position}, found ${describe(close)}`);
+      return inner;
+    }
+    return parsePrimitive();
+  }
+
+  function parseNumber(token: Token, max: number, what: string, after: string): number {
+    const text = token.text;
+    let value = 0;
+    if (token.type !== 'word' || text.length === 0 || text.length > 10) {
+      throw new FilterSyntaxError(token.position, `expected ${what} after '${after}', found ${describe(token)}`);
+    }
+    // 0x prefix for hexadecimal, as libpcap accepts (`ether proto 0x88cc`).
+    if (text.length > 2 && text[0] === '0' && (text[1] === 'x' || text[1] === 'X')) {
+      for (let i = 2; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        let digit = -1;
+        if (code >= 48 && code <= 57) digit = code - 48;
+        else if (code >= 97 && code <= 102) digit = code - 87;
+        else if (code >= 65 && code <= 70) digit = code - 55;
+        if (digit < 0) throw new FilterSyntaxError(token.position, `expected ${what} after '${after}', found ${describe(token)}`);
+        value = value * 16 + digit;
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 48 || code > 57) throw new FilterSyntaxError(token.position, `expected ${what} after '${after}', found ${describe(token)}`);
+        value = value * 10 + (code - 48);
+      }
+    }
+    if (value > max) throw new FilterSyntaxError(token.position, `${what} ${text} is out of range (0-${max})`);
+    return value;
+  }
+
+  function parsePrimitive(): FilterNode {
+    const start = peek();
+    if (start.type !== 'word') {
+      throw new FilterSyntaxError(start.position, `expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80') or '(', found ${describe(start)}`);
+    }
+    if (start.text === 'less' || start.text === 'greater') {
+      next();
+      const value = parseNumber(next(), 0xffff_ffff, 'a length in bytes', start.text);
+      return { kind: 'length', op: start.text, value };
+    }
+
+    let proto: ProtoQualifier | null = null;
+    let dir: Direction | null = null;
+    let type: Qualifiers['type'] | null = null;
+    let lastWord = start;
+
+    if (PROTO_WORDS.has(start.text)) {
+      proto = start.text as ProtoQualifier;
+      next();
+      const after = peek();
+      if (isWord(after, 'proto') && (proto === 'ip' || proto === 'ether')) {
+        next();
+        const value = parseNumber(next(), proto === 'ip' ? 255 : 0xffff, proto === 'ip' ? 'an IP protocol number' : 'an EtherType number', 'proto');
+        return proto === 'ip' ? { kind: 'ipProto', value } : { kind: 'etherProto', value };
+      }
+      if (!(after.type === 'word' && (after.text === 'src' || after.text === 'dst' || TYPE_WORDS.has(after.text)))) {
+        if (proto === 'ether') {
+          throw new FilterSyntaxError(after.position, `expected 'host', 'src', 'dst' or 'proto' after 'ether', found ${describe(after)}`);
+        }
+        return { kind: 'proto', proto };
+      }
+      lastWord = after;
+    }
+
+    let token = peek();
+    if (isWord(token, 'src') || isWord(token, 'dst')) {
+      next();
+      dir = token.text as 'src' | 'dst';
+      lastWord = token;
+      // `src or dst host A` / `src and dst host A`: the `or`/`and` belongs to the qualifier only when
+      // the other direction follows it.
+      const joiner = peek();
+      const other = tokens[index + 1]!;
+      if ((isWord(joiner, 'or') || isWord(joiner, 'and')) && isWord(other, dir === 'src' ? 'dst' : 'src')) {
+        next();
+        next();
+        dir = joiner.text === 'or' ? 'src or dst' : 'src and dst';
+        lastWord = other;
+      }
+      token = peek();
+    }
+    if (token.type === 'word' && TYPE_WORDS.has(token.text)) {
+      next();
+      type = token.text as Qualifiers['type'];
+      lastWord = token;
+    }
+
+    if (proto === null && dir === null && type === null) {
+      // A bare value continues the previous primitive's qualifiers: `host 10.0.0.1 or 10.0.0.2`.
+      if (lastQualifiers !== null && looksLikeValue(start.text)) {
+        next();
+        return primitive(lastQualifiers, start, start);
+      }
+      throw new FilterSyntaxError(
+        start.position,
+        `unknown word ${describe(start)}; expected a protocol (ether, ip, arp, icmp, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('`,
+      );
+    }
+    const qualifiers: Qualifiers = { proto, dir: dir ?? 'src or dst', type: type ?? 'host' };
+    const value = next();
+    const node = primitive(qualifiers, value, lastWord);
+    lastQualifiers = qualifiers;
+    return node;
+  }
+
+  function primitive(q: Qualifiers, value: Token, after: Token): FilterNode {
+    const afterText = after.text;
+    if (q.type === 'port' || q.type === 'portrange') {
+      if (q.proto !== null && q.proto !== 'tcp' && q.proto !== 'udp') {
+        throw new FilterSyntaxError(after.position, `'${q.type}' applies to tcp and udp, not to '${q.proto}'`);
+      }
+      const proto = q.proto;
+      if (q.type === 'port') {
+        const port = parseNumber(value, 0xffff, 'a port number', afterText);
+        return { kind: 'port', proto, dir: q.dir, low: port, high: port };
+      }
+      const dash = value.type === 'word' ? value.text.indexOf('-') : -1;
+      if (dash <= 0) throw new FilterSyntaxError(value.position, `expected a port range like 1000-2000 after '${afterText}', found ${describe(value)}`);
+      const low = parseNumber({ ...value, text: value.text.slice(0, dash) }, 0xffff, 'a port number', afterText);
+      const high = parseNumber({ ...value, text: value.text.slice(dash + 1) }, 0xffff, 'a port number', afterText);
+      return { kind: 'port', proto, dir: q.dir, low: Math.min(low, high), high: Math.max(low, high) };
+    }
+    if (q.proto === 'tcp' || q.proto === 'udp' || q.proto === 'icmp') {
+      throw new FilterSyntaxError(after.position, `'${q.type}' cannot follow '${q.proto}'; use e.g. '${q.proto} and ${q.type} ...'`);
+    }
+    if (q.proto === 'ether') {
+      if (q.type !== 'host') throw new FilterSyntaxError(after.position, `'ether ${q.type}' is not supported; use 'ether host' with a MAC address`);
+      const address = value.type === 'word' ? parseMac(value.text) : -1;
+      if (address < 0) throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
+      return { kind: 'etherHost', dir: q.dir, address };
+    }
+    const proto = q.proto;
+    if (q.type === 'host') {
+      const address = value.type === 'word' ? parseIpv4(value.text) : -1;
+      if (address < 0) {
+        throw new FilterSyntaxError(value.position, `expected an IPv4 address like 10.0.0.1 after '${afterText}', found ${describe(value)}`);
+      }
+      return { kind: 'host', proto, dir: q.dir, address };
+    }
+    const net = value.type === 'word' ? parseNet(value.text) : null;
+    if (net === null) {
+      throw new FilterSyntaxError(value.position, `expected a network like 10.0.0.0/8 or 192.168 after '${afterText}', found ${describe(value)}`);
+    }
+    let { network, mask } = net;
+    if (net.prefix && isWord(peek(), 'mask')) {
+      const maskToken = (next(), next());
+      mask = maskToken.type === 'word' ? parseIpv4(maskToken.text) : -1;
+      if (mask < 0) throw new FilterSyntaxError(maskToken.position, `expected a netmask like 255.255.0.0 after 'mask', found ${describe(maskToken)}`);
+    }
+    if (((network & ~mask) >>> 0) !== 0) {
+      throw new FilterSyntaxError(value.position, `network ${value.text} has host bits set beyond its mask`);
+    }
+    return { kind: 'net', proto, dir: q.dir, network, mask };
+  }
+
+  const ast = parseExpression();
+  const rest = peek();
+  if (rest.type !== 'end') {
+    throw new FilterSyntaxError(rest.position, `expected 'and', 'or' or the end of the filter, found ${describe(rest)}`);
+  }
+  return ast;
+}
+
+function looksLikeValue(text: string): boolean {
+  const code = text.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}
+
+/** `10.0.0.0/8`, a full dotted quad (/32), or 1 to 3 leading octets (`10`, `192.168`) as libpcap reads them. */
+function parseNet(text: string): { network: number; mask: number; prefix: boolean } | null {
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const network = parsePartialIpv4(text.slice(0, slash));
+    const lengthText = text.slice(slash + 1);
+    if (network === null || lengthText.length === 0 || lengthText.length > 2) return null;
+    let length = 0;
+    for (let i = 0; i < lengthText.length; i++) {
+      const code = lengthText.charCodeAt(i);
+      if (code < 48 || code > 57) return null;
+      length = length * 10 + code - 48;
+    }
+    if (length > 32) return null;
+    return { network: network.value, mask: length === 0 ? 0 : (0xffff_ffff << (32 - length)) >>> 0, prefix: false };
+  }
+  const partial = parsePartialIpv4(text);
+  if (partial === null) return null;
+  return { network: partial.value, mask: (0xffff_ffff << (32 - 8 * partial.octets)) >>> 0, prefix: true };
+}
+
+function parsePartialIpv4(text: string): { value: number; octets: number } | null {
+  let value = 0;
+  let octets = 0;
+  let octet = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 46;
+    if (code === 46) {
+      if (octet < 0 || octet > 255 || octets === 4) return null;
+      value = value * 256 + octet;
+      octets++;
+      octet = -1;
+    } else if (code >= 48 && code <= 57) {
+      octet = (octet < 0 ? 0 : octet * 10) + code - 48;
+      if (octet > 255) return null;
+    } else {
+      return null;
+    }
+  }
+  // A short form names the leading octets: `192.168` is 192.168.0.0/16.
+  return { value: (value * 2 ** (8 * (4 - octets))) >>> 0, octets };
+}
+
+export type Predicate = (s: PacketState) => boolean;
+
+function matchAddress(dir: Direction, test: (which: 'src' | 'dst') => Predicate): Predicate {
+  const src = test('src');
+  const dst = test('dst');
+  switch (dir) {
+    case 'src':
+      return src;
+    case 'dst':
+      return dst;
+    case 'src or dst':
+      return (s) => src(s) || dst(s);
+    case 'src and dst':
+      return (s) => src(s) && dst(s);
+  }
+}
+
+/** Compiles an AST to a predicate. Predicates read only the PacketState and allocate nothing. */
+export function compileFilter(node: FilterNode): Predicate {
+  switch (node.kind) {
+    case 'and': {
+      const left = compileFilter(node.left);
+      const right = compileFilter(node.right);
+      return (s) => left(s) && right(s);
+    }
+    case 'or': {
+      const left = compileFilter(node.left);
+      const right = compileFilter(node.right);
+      return (s) => left(s) || right(s);
+    }
+    case 'not': {
+      const operand = compileFilter(node.operand);
+      return (s) => !operand(s);
+    }
+    case 'proto':
+      switch (node.proto) {
+        case 'ip':
+          return (s) => s.etherType === ETHERTYPE_IPV4;
+        case 'arp':
+          return (s) => s.etherType === ETHERTYPE_ARP;
+        case 'icmp':
+          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_ICMP;
+        case 'tcp':
+          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_TCP;
+        case 'udp':
+          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_UDP;
+        default:
+          return (s) => s.hasEthernet;
+      }
+    case 'ipProto': {
+      const value = node.value;
+      return (s) => s.hasIpv4 && s.ipProto === value;
+    }
+    case 'etherProto': {
+      const value = node.value;
+      return (s) => s.etherType === value;
+    }
+    case 'length': {
+      const value = node.value;
+      return node.op === 'less' ? (s) => s.len <= value : (s) => s.len >= value;
+    }
+    case 'etherHost': {
+      const address = node.address;
+      return matchAddress(node.dir, (which) =>
+        which === 'src' ? (s) => s.hasEthernet && s.ethSrc === address : (s) => s.hasEthernet && s.ethDst === address,
+      );
+    }
+    case 'host':
+    case 'net': {
+      const mask = node.kind === 'net' ? node.mask : 0xffff_ffff;
+      const value = node.kind === 'net' ? node.network : node.address;
+      const ip = matchAddress(node.dir, (which) =>
+        which === 'src'
+          ? (s) => s.hasIpv4 && (s.ipSrc & mask) >>> 0 === value
+          : (s) => s.hasIpv4 && (s.ipDst & mask) >>> 0 === value,
+      );
+      const arp = matchAddress(node.dir, (which) =>
+        which === 'src'
+          ? (s) => s.hasArpAddresses && (s.arpSpa & mask) >>> 0 === value
+          : (s) => s.hasArpAddresses && (s.arpTpa & mask) >>> 0 === value,
+      );
+      if (node.proto === 'ip') return (s) => s.etherType === ETHERTYPE_IPV4 && ip(s);
+      if (node.proto === 'arp') return (s) => s.etherType === ETHERTYPE_ARP && arp(s);
+      return (s) => (s.etherType === ETHERTYPE_IPV4 ? ip(s) : s.etherType === ETHERTYPE_ARP && arp(s));
+    }
+    case 'port': {
+      const low = node.low;
+      const high = node.high;
+      const protoOk: Predicate =
+        node.proto === 'tcp'
+          ? (s) => s.ipProto === IPPROTO_TCP
+          : node.proto === 'udp'
+            ? (s) => s.ipProto === IPPROTO_UDP
+            : (s) => s.ipProto === IPPROTO_TCP || s.ipProto === IPPROTO_UDP || s.ipProto === IPPROTO_SCTP;
+      const ports = matchAddress(node.dir, (which) =>
+        which === 'src' ? (s) => s.srcPort >= low && s.srcPort <= high : (s) => s.dstPort >= low && s.dstPort <= high,
+      );
+      return (s) => s.hasPorts && protoOk(s) && ports(s);
+    }
+  }
+}
+
+/** Parses and compiles in one step; null for an empty filter (every packet matches). */
+export function buildFilter(text: string): Predicate | null {
+  if (text.trim() === '') return null;
+  return compileFilter(parseFilter(text));
+}

@@ -1,0 +1,213 @@
+// smoltcp-dump: reads a capture file (or standard input, or a live interface) and prints each packet like
+// `tcpdump -nn`, or as one JSON object per line with --json. Exit status 0 on success, 1 when reading
+// fails (after printing every packet before the bad one), 2 on a usage error.
+
+import { PcapReader } from '../pcap/reader.js';
+import { PcapFileWriter } from '../pcap/writer.js';
+import { FrameFormatter } from '../wire/format.js';
+import { now } from '../time.js';
+import { parseArgs, UsageError, USAGE, type DumpOptions } from './args.js';
+import { buildFilter, FilterSyntaxError, type Predicate } from './filter.js';
+import { PacketDecoder } from './decode.js';
+import { PacketState } from './packet-state.js';
+import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
+import { hexAsciiDump, hexDump } from './hex.js';
+import { JsonPrinter } from './json.js';
+import { BlockWriter } from './output.js';
+
+const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_RAW = 101;
+const LINKTYPE_IPV4 = 228;
+const ETHERNET_HEADER_LENGTH = 14;
+
+/** Everything done to one packet: filter, print, write. One instance per run; it allocates per packet only text. */
+export class PacketHandler {
+  /** Packets that passed the filter and were printed. */
+  printed = 0;
+  private readonly state = new PacketState();
+  private readonly decoder = new PacketDecoder();
+  private readonly formatter: FrameFormatter;
+  private readonly timestamps: TimestampFormatter;
+  private readonly json: JsonPrinter | null;
+
+  constructor(
+    private readonly options: DumpOptions,
+    private readonly filter: Predicate | null,
+    private readonly out: BlockWriter,
+    private readonly pcapOut: PcapFileWriter | null,
+  ) {
+    this.formatter = new FrameFormatter({
+      verbose: options.verbose,
+      link: options.link,
+      quiet: options.quiet,
+      relativeSequence: true,
+    });
+    this.timestamps = new TimestampFormatter(timestampStyleForCount(options.timestampCount));
+    this.json = options.json ? new JsonPrinter() : null;
+  }
+
+  /** Handles one packet; returns false once -c packets have been printed. */
+  handle(
+    number: number, linkType: number, seconds: number, nanos: number, precision: number,
+    bytes: Uint8Array, offset: number, caplen: number, len: number,
+  ): boolean {
+    const ethernet = linkType === LINKTYPE_ETHERNET;
+    if (this.filter !== null) {
+      if (ethernet) this.decoder.decode(this.state, bytes, offset, caplen, len);
+      else this.decoder.decode(this.state, bytes, offset, 0, len);
+      if (!this.filter(this.state)) return true;
+    }
+    this.printed++;
+    if (this.pcapOut !== null) {
+      this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen);
+    }
+    if (this.json !== null) {
+      this.out.write(this.json.format(number, seconds, nanos, precision, linkType, bytes, offset, caplen, len));
+    } else {
+      const micros = Math.floor(nanos / 1000);
+      let line = this.timestamps.format(seconds, micros);
+      let linkHeader = 0;
+      if (ethernet) {
+        line += this.formatter.format(bytes, offset, caplen, len);
+        linkHeader = ETHERNET_HEADER_LENGTH;
+      } else if (linkType === LINKTYPE_RAW || linkType === LINKTYPE_IPV4) {
+        line += this.formatter.formatIpv4(bytes, offset, caplen, len);
+      } else {
+        line += 'unsupported link-type ' + linkType + ', length ' + len;
+      }
+      if (this.options.hex || this.options.hexAscii) {
+        const whole = this.options.hex === 2 || this.options.hexAscii === 2;
+        const skip = whole || caplen <= linkHeader ? 0 : linkHeader;
+        const dumpLength = whole ? caplen : caplen - skip;
+        if (whole || caplen > linkHeader) {
+          line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, dumpLength) : hexDump(bytes, offset + skip, dumpLength);
+        }
+      }
+      this.out.write(line + '\n');
+    }
+    return this.options.count === 0 || this.printed < this.options.count;
+  }
+}
+
+function fail(message: string): void {
+  process.stderr.write(`smoltcp-dump: ${message}\n`);
+}
+
+async function readCapture(options: DumpOptions, handler: PacketHandler, out: BlockWriter): Promise<number> {
+  let reader: PcapReader;
+  try {
+    // Standard input is read with blocking reads on descriptor 0: the fast path for a pipe or a file.
+    reader = options.readFile === '-' ? new PcapReader(0, { bufferSize: 1024 * 1024 }) : PcapReader.open(options.readFile!, { bufferSize: 1024 * 1024 });
+  } catch (e) {
+    fail(`${(e as Error).message}.`);
+    return 1;
+  }
+  const record = reader.record;
+  let going = true;
+  while (going) {
+    while (reader.next()) {
+      if (
+        !handler.handle(
+          record.number, record.linkType, record.tsSeconds, record.tsNanos, record.tsPrecision,
+          record.bytes, record.offset, record.length, record.originalLength,
+        ) || out.closed
+      ) {
+        going = false;
+        break;
+      }
+    }
+    if (!going || !reader.needsData) break;
+    out.flush();
+    await reader.ready();
+  }
+  reader.close();
+  if (reader.error !== null && going) {
+    out.flush();
+    fail(`${options.readFile === '-' ? 'standard input' : options.readFile}: ${reader.error}`);
+    return 1;
+  }
+  return 0;
+}
+
+async function captureLive(options: DumpOptions, handler: PacketHandler, out: BlockWriter): Promise<number> {
+  const { RawSocket } = await import('../phy/raw-socket.js');
+  let socket: InstanceType<typeof RawSocket>;
+  try {
+    socket = new RawSocket(options.interface!);
+  } catch (e) {
+    fail((e as Error).message);
+    return 1;
+  }
+  let stopped = false;
+  let number = 0;
+  const stop = (): void => {
+    stopped = true;
+    socket.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stderr.write(`smoltcp-dump: listening on ${options.interface}, link-type EN10MB (Ethernet)\n`);
+  const ctx = { handler, going: true, number: 0, now: 0 };
+  const consume = (c: typeof ctx, bytes: Uint8Array, offset: number, length: number): void => {
+    const seconds = Math.floor(c.now / 1_000_000);
+    const micros = c.now - seconds * 1_000_000;
+    c.going = c.handler.handle(++c.number, LINKTYPE_ETHERNET, seconds, micros * 1000, 6, bytes, offset, length, length);
+  };
+  while (!stopped && ctx.going && !out.closed) {
+    await socket.waitReadable(null);
+    for (;;) {
+      if (stopped) break;
+      ctx.now = now();
+      const pair = socket.receive(ctx.now);
+      if (pair === null) break;
+      pair.rx.consume(ctx, consume);
+      if (!ctx.going) break;
+    }
+    out.flush();
+  }
+  number = ctx.number;
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  if (!stopped) socket.close();
+  out.flush();
+  process.stderr.write(`${number} packet${number === 1 ? '' : 's'} captured\n`);
+  return 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: DumpOptions;
+  let filter: Predicate | null;
+  try {
+    options = parseArgs(argv);
+    if (options.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    filter = buildFilter(options.filter);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof FilterSyntaxError) {
+      fail(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  let pcapOut: PcapFileWriter | null = null;
+  if (options.writeFile !== null) {
+    try {
+      pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: 262_144, flushInterval: options.interface ? 0 : null });
+    } catch (e) {
+      fail(`cannot write ${options.writeFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}.`);
+      return 1;
+    }
+  }
+  const out = new BlockWriter(1);
+  const handler = new PacketHandler(options, filter, out, pcapOut);
+  let status: number;
+  try {
+    status = options.interface !== null ? await captureLive(options, handler, out) : await readCapture(options, handler, out);
+  } finally {
+    out.flush();
+    pcapOut?.close();
+  }
+  return status;
+}

@@ -1,0 +1,961 @@
+// One-line summaries of frames in the style of `tcpdump -nn` (tcpdump 4.99): Ethernet, ARP, IPv4, ICMPv4,
+// UDP and TCP, with tcpdump's `-e` (link header), `-v` (IPv4 details, checksums) and `-q` (quiet) variants.
+// The text is meant to equal tcpdump's line for line, truncation markers (`[|tcp]`) included, so a reader can
+// diff our output against tcpdump's; layers we do not decode print what tcpdump prints at its most basic level.
+//
+// Truncation follows tcpdump's two lengths: the captured bytes bound what may be read (reading past them ends
+// the line with ` [|proto]`), while the lengths printed come from the headers, as on the wire.
+
+import { EthernetFrame, ArpPacket, Ipv4Packet, Icmpv4Packet, UdpPacket, TcpPacket } from '../../generated/index.js';
+import { checksumSum, pseudoHeaderSum } from './checksum.js';
+import { formatIpv4 } from './ipv4-address.js';
+import { formatMac } from './ethernet-address.js';
+
+export interface FormatOptions {
+  /** tcpdump -v: IPv4 header details, TCP/ICMP checksum verdicts, the IP header quoted in ICMP errors. */
+  verbose?: boolean;
+  /** tcpdump -e: print the Ethernet header (addresses, EtherType, frame length) first. */
+  link?: boolean;
+  /** tcpdump -q: shorter protocol lines (`tcp 0` instead of flags and options). */
+  quiet?: boolean;
+  /**
+   * Print TCP sequence numbers relative to the start of each conversation, as tcpdump does unless `-S`.
+   * Needs state across frames; off by default so that one frame always formats the same way.
+   */
+  relativeSequence?: boolean;
+}
+
+const ETHERNET_HEADER_LENGTH = 14;
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_ARP = 0x0806;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = 0x8100;
+
+/** tcpdump's names for EtherTypes (print-ether.c's ethertype_values, the ones one meets). */
+const ETHERTYPE_NAMES = new Map<number, string>([
+  [0x0800, 'IPv4'],
+  [0x0806, 'ARP'],
+  [0x8035, 'Reverse ARP'],
+  [0x86dd, 'IPv6'],
+  [0x8100, '802.1Q'],
+  [0x88a8, '802.1Q-QinQ'],
+  [0x88cc, 'LLDP'],
+  [0x8847, 'MPLS unicast'],
+  [0x8848, 'MPLS multicast'],
+  [0x8863, 'PPPoE D'],
+  [0x8864, 'PPPoE S'],
+  [0x888e, 'EAPOL'],
+  [0x88f7, 'PTP'],
+  [0x9000, 'Loopback'],
+]);
+
+/** tcpdump's names for IP protocols in `-v` output (ipproto_values). */
+const IP_PROTOCOL_NAMES = new Map<number, string>([
+  [0, 'Options'],
+  [1, 'ICMP'],
+  [2, 'IGMP'],
+  [4, 'IPIP'],
+  [6, 'TCP'],
+  [8, 'EGP'],
+  [9, 'IGRP'],
+  [17, 'UDP'],
+  [29, 'ISO-TP4'],
+  [33, 'DCCP'],
+  [41, 'IPv6'],
+  [46, 'RSVP'],
+  [47, 'GRE'],
+  [50, 'ESP'],
+  [51, 'AH'],
+  [55, 'Mobile IP'],
+  [58, 'ICMPv6'],
+  [88, 'EIGRP'],
+  [89, 'OSPF'],
+  [94, 'IPIP'],
+  [103, 'PIM'],
+  [108, 'IPComp'],
+  [112, 'VRRP'],
+  [113, 'PGM'],
+  [132, 'SCTP'],
+  [135, 'Mobility'],
+]);
+
+const ARP_OPERATION_NAMES = new Map<number, string>([
+  [1, 'Request'],
+  [2, 'Reply'],
+  [3, 'Reverse Request'],
+  [4, 'Reverse Reply'],
+  [8, 'Inverse Request'],
+  [9, 'Inverse Reply'],
+  [10, 'NACK Reply'],
+]);
+
+const ARP_HARDWARE_NAMES = new Map<number, string>([
+  [1, 'Ethernet'],
+  [6, 'IEEE-802'],
+  [15, 'Frame Relay'],
+  [16, 'ATM'],
+  [19, 'ATM'],
+  [20, 'Serial'],
+  [21, 'ATM'],
+  [23, 'Strip'],
+]);
+
+/** tcpdump's text for ICMP destination-unreachable codes; `%` stands for the quoted destination address. */
+const UNREACHABLE_TEXT = [
+  'net % unreachable',
+  'host % unreachable',
+  '', // protocol: formatted with the protocol number
+  '', // port: formatted with the quoted transport header
+  '', // need to frag: formatted with the MTU
+  '% unreachable - source route failed',
+  'net % unreachable - unknown',
+  'host % unreachable - unknown',
+  '% unreachable - source host isolated',
+  'net % unreachable - admin prohibited',
+  'host % unreachable - admin prohibited',
+  'net % unreachable - tos prohibited',
+  'host % unreachable - tos prohibited',
+  'host % unreachable - admin prohibited filter',
+  'host % unreachable - host precedence violation',
+  'host % unreachable - precedence cutoff',
+];
+
+const ICMP_TYPE_TEXT = new Map<number, string>([
+  [0, 'echo reply'],
+  [4, 'source quench'],
+  [8, 'echo request'],
+  [10, 'router solicitation'],
+  [13, 'time stamp request'],
+  [14, 'time stamp reply'],
+  [15, 'information request'],
+  [16, 'information reply'],
+  [17, 'address mask request'],
+]);
+
+const TCP_OPTION_NAMES = new Map<number, string>([
+  [0, 'eol'],
+  [1, 'nop'],
+  [2, 'mss'],
+  [3, 'wscale'],
+  [4, 'sackOK'],
+  [5, 'sack'],
+  [6, 'echo'],
+  [7, 'echoreply'],
+  [8, 'TS'],
+  [11, 'cc'],
+  [12, 'ccnew'],
+  [13, ''],
+  [19, 'md5'],
+  [20, 'scps'],
+  [28, 'uto'],
+  [29, 'tcp-ao'],
+  [30, 'mptcp'],
+  [34, 'tfo'],
+  [254, 'exp'],
+]);
+
+const IP_OPTION_NAMES = new Map<number, string>([
+  [0, 'EOL'],
+  [1, 'NOP'],
+  [7, 'RR'],
+  [68, 'timestamp'],
+  [130, 'security'],
+  [131, 'LSRR'],
+  [137, 'SSRR'],
+  [148, 'RA'],
+  [82, 'traceroute'],
+]);
+
+/** Two lowercase hex digits per byte value, shared by the hex printers. */
+export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+function hex(value: number): string {
+  return value.toString(16);
+}
+
+function hex4(value: number): string {
+  const text = value.toString(16);
+  return text.length >= 4 ? text : '0000'.slice(text.length) + text;
+}
+
+/** tcpdump's linkaddr_string: six bytes as a MAC, other lengths as colon-separated hex. */
+function linkAddress(bytes: Uint8Array, at: number, length: number): string {
+  if (length === 0) return '<empty>';
+  let text = HEX_BYTE[bytes[at]!]!;
+  for (let i = 1; i < length; i++) text += ':' + HEX_BYTE[bytes[at + i]!]!;
+  return text;
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * tcpdump's in_cksum_shouldbe: given the checksum field and the checksum computed over the data including that
+ * field, the value the field should have held.
+ */
+function checksumShouldBe(field: number, computed: number): number {
+  let sum = field + computed;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+/** The folded, complemented checksum of a sum (0 when the data, checksum field included, verifies). */
+function finish(sum: number): number {
+  let s = sum;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return ~s & 0xffff;
+}
+
+/** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
+interface TcpConversation {
+  src: number;
+  dst: number;
+  ports: number;
+  seq: number;
+  ack: number;
+}
+
+/**
+ * Formats whole Ethernet frames as tcpdump -nn does. One instance keeps the TCP conversations it has seen (for
+ * relative sequence numbers) and reuses its views, so formatting a frame allocates only the strings it returns.
+ */
+export class FrameFormatter {
+  readonly verbose: boolean;
+  readonly link: boolean;
+  readonly quiet: boolean;
+  readonly relativeSequence: boolean;
+
+  private readonly ethernet = new EthernetFrame();
+  private readonly arp = new ArpPacket();
+  private readonly ipv4 = new Ipv4Packet();
+  private readonly icmp = new Icmpv4Packet();
+  private readonly udp = new UdpPacket();
+  private readonly tcp = new TcpPacket();
+  private readonly conversations = new Map<number, TcpConversation[]>();
+
+  /** The line being built. */
+  private out = '';
+
+  constructor(options: FormatOptions = {}) {
+    this.verbose = options.verbose ?? false;
+    this.link = options.link ?? false;
+    this.quiet = options.quiet ?? false;
+    this.relativeSequence = options.relativeSequence ?? false;
+  }
+
+  /** Forgets the TCP conversations seen so far. */
+  reset(): void {
+    this.conversations.clear();
+  }
+
+  /**
+   * The summary of the frame `bytes[offset, offset + caplen)`, whose length on the wire was `wireLength`
+   * (larger when the capture cut the frame short). Without timestamp or trailing newline; `-v` output for
+   * IPv4 spans two lines joined by "\n    ", as tcpdump prints it.
+   */
+  format(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
+    this.out = '';
+    this.ethernetFrame(bytes, offset, caplen, wireLength);
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  /** The summary of an IPv4 packet without link header: `IP 10.0.0.1 > 10.0.0.2: ...`. */
+  formatIpv4(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
+    this.out = '';
+    this.ipv4Packet(bytes, offset, offset + caplen, wireLength, !this.link);
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  /** The summary of an ARP packet without link header: `ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28`. */
+  formatArp(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
+    this.out = '';
+    this.arpPacket(bytes, offset, offset + caplen, wireLength);
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  private ethernetFrame(bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
+    if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
+      this.out += '[|ether]';
+      return;
+    }
+    const frame = this.ethernet.init(bytes, offset, caplen);
+    let etherType = frame.etherType as number;
+    let at = offset + ETHERNET_HEADER_LENGTH;
+    const end = offset + caplen;
+    let length = wireLength - ETHERNET_HEADER_LENGTH;
+    if (this.link) {
+      this.out += formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ';
+    }
+    // 802.1Q tags (IEEE 802.1Q section 9): tcpdump prints each tag and carries on with the inner EtherType.
+    while (etherType === ETHERTYPE_VLAN) {
+      if (this.link) this.out += this.etherTypeText(etherType) + ', ';
+      if (end - at < 4) {
+        this.out += '[|vlan]';
+        return;
+      }
+      const tci = u16(bytes, at);
+      etherType = u16(bytes, at + 2);
+      this.out += 'vlan ' + (tci & 0xfff) + ', p ' + (tci >>> 13) + (tci & 0x1000 ? ', DEI' : '') + ', ';
+      at += 4;
+      length -= 4;
+      if (!this.link) continue;
+    }
+    if (etherType <= 1500) {
+      // An IEEE 802.3 length field; the LLC payload is beyond what we decode.
+      this.out += (this.link ? '802.3, length ' + wireLength + ': ' : '') + 'LLC, length ' + length;
+      return;
+    }
+    if (this.link) this.out += this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
+    switch (etherType) {
+      case ETHERTYPE_IPV4:
+        this.ipv4Packet(bytes, at, end, length, !this.link);
+        return;
+      case ETHERTYPE_ARP:
+        this.arpPacket(bytes, at, end, length);
+        return;
+      case ETHERTYPE_IPV6:
+        this.out += (this.link ? '' : 'IP6 ') + 'ipv6, length ' + length;
+        return;
+      default:
+        if (!this.link) this.out += this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
+        return;
+    }
+  }
+
+  private etherTypeText(etherType: number): string {
+    const name = ETHERTYPE_NAMES.get(etherType) ?? 'Unknown';
+    return this.quiet ? name : 'ethertype ' + name + ' (0x' + hex4(etherType) + ')';
+  }
+
+  // ARP (RFC 826), following tcpdump's print-arp.c.
+  private arpPacket(bytes: Uint8Array, at: number, end: number, length: number): void {
+    if (end - at < 8) {
+      this.out += '[|ARP]';
+      return;
+    }
+    const arp = this.arp.init(bytes, at, end - at);
+    const hardwareLength = arp.hardwareLen;
+    const protocolLength = arp.protocolLen;
+    const protocol = arp.protocolType as number;
+    const operation = arp.operation as number;
+    // The five address fields at the lengths the header announces.
+    const sha = at + 8;
+    const spa = sha + hardwareLength;
+    const tha = spa + protocolLength;
+    const tpa = tha + hardwareLength;
+    if (tpa + protocolLength > end) {
+      this.out += '[|ARP]';
+      return;
+    }
+    if (!this.link) this.out += 'ARP, ';
+    const ipv4 = protocol === ETHERTYPE_IPV4 || protocol === 0x1000;
+    if (!ipv4 || protocolLength !== 4 || hardwareLength === 0 || this.verbose) {
+      const hardware = arp.hardwareType as number;
+      this.out +=
+        (ARP_HARDWARE_NAMES.get(hardware) ?? 'Unknown Hardware (' + hardware + ')') +
+        ' (len ' + hardwareLength + '), ' +
+        (ETHERTYPE_NAMES.get(protocol) ?? 'Unknown Protocol (0x' + hex4(protocol) + ')') +
+        ' (len ' + protocolLength + ')';
+      if (!this.verbose) {
+        this.out += ', length ' + length;
+        return;
+      }
+      this.out += ', ';
+    }
+    this.out += (ARP_OPERATION_NAMES.get(operation) ?? 'Unknown (' + operation + ')') + ' ';
+    switch (operation) {
+      case 1: {
+        this.out += 'who-has ' + this.arpProtocolAddress(bytes, tpa, protocol, protocolLength);
+        let nonzero = false;
+        for (let i = 0; i < hardwareLength; i++) if (bytes[tha + i] !== 0) nonzero = true;
+        if (nonzero) this.out += ' (' + linkAddress(bytes, tha, hardwareLength) + ')';
+        this.out += ' tell ' + this.arpProtocolAddress(bytes, spa, protocol, protocolLength);
+        break;
+      }
+      case 2:
+        this.out += this.arpProtocolAddress(bytes, spa, protocol, protocolLength) + ' is-at ' + linkAddress(bytes, sha, hardwareLength);
+        break;
+      case 3:
+      case 8:
+        this.out += 'who-is ' + linkAddress(bytes, tha, hardwareLength) + ' tell ' + linkAddress(bytes, sha, hardwareLength);
+        break;
+      case 4:
+        this.out += linkAddress(bytes, tha, hardwareLength) + ' at ' + this.arpProtocolAddress(bytes, tpa, protocol, protocolLength);
+        break;
+      case 9:
+        this.out += linkAddress(bytes, sha, hardwareLength) + ' at ' + this.arpProtocolAddress(bytes, spa, protocol, protocolLength);
+        break;
+      default:
+        return;
+    }
+    this.out += ', length ' + length;
+  }
+
+  private arpProtocolAddress(bytes: Uint8Array, at: number, protocol: number, protocolLength: number): string {
+    if (protocol !== ETHERTYPE_IPV4 && protocol !== 0x1000) return '<wrong proto type>';
+    if (protocolLength !== 4) return '<wrong len>';
+    return formatIpv4(u32(bytes, at));
+  }
+
+  // IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
+  private ipv4Packet(bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean): void {
+    if (captureEnd - at < 1) {
+      this.out += (printIp ? '' : '') + ' [|ip]';
+      return;
+    }
+    const version = bytes[at]! >>> 4;
+    if (version !== 4) {
+      this.out += version === 6 ? 'IP6, wrong link-layer encapsulation' : 'IP' + version;
+      this.out += ' (invalid)';
+      return;
+    }
+    if (printIp) this.out += 'IP ';
+    if (captureEnd - at < 20) {
+      this.out += ' [|ip]';
+      return;
+    }
+    if (length < 20) {
+      this.out += 'truncated-ip ' + length;
+      return;
+    }
+    const ip = this.ipv4.init(bytes, at, captureEnd - at);
+    const headerLength = ip.headerLen;
+    if (headerLength < 20) {
+      this.out += 'bad-hlen ' + headerLength;
+      return;
+    }
+    let totalLength = ip.totalLen;
+    if (length < totalLength) this.out += 'truncated-ip - ' + (totalLength - length) + ' bytes missing! ';
+    if (totalLength < headerLength) {
+      if (totalLength !== 0) {
+        this.out += 'bad-len ' + totalLength;
+        return;
+      }
+      // A zero total length is how TCP segmentation offload hands over large segments: use the link length.
+      totalLength = length;
+    }
+    // Nothing beyond the datagram belongs to it (Ethernet pads short frames).
+    let end = at + Math.min(length, totalLength);
+    if (end > captureEnd) end = captureEnd;
+    const payloadLength = totalLength - headerLength;
+    const protocol = ip.protocol as number;
+    const fragmentField = u16(bytes, at + 6);
+    const fragmentOffset = fragmentField & 0x1fff;
+    const src = ip.srcAddr;
+    const dst = ip.dstAddr;
+    if (this.verbose) {
+      const tos = bytes[at + 1]!;
+      this.out += '(tos 0x' + hex(tos);
+      const ecn = tos & 3;
+      if (ecn === 1) this.out += ',ECT(1)';
+      else if (ecn === 2) this.out += ',ECT(0)';
+      else if (ecn === 3) this.out += ',CE';
+      const ttl = ip.hopLimit;
+      if (ttl >= 1) this.out += ', ttl ' + ttl;
+      let flags = '';
+      if (fragmentField & 0x2000) flags = '+';
+      if (fragmentField & 0x4000) flags += (flags ? ', ' : '') + 'DF';
+      if (fragmentField & 0x8000) flags += (flags ? ', ' : '') + 'rsvd';
+      this.out +=
+        ', id ' + ip.ident + ', offset ' + fragmentOffset * 8 + ', flags [' + (flags || 'none') + '], proto ' +
+        (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + u16(bytes, at + 2);
+      let truncatedOptions = false;
+      if (headerLength > 20) {
+        this.out += ', options (';
+        truncatedOptions = !this.ipv4Options(bytes, at + 20, headerLength - 20, end);
+        if (truncatedOptions) this.out += ' [truncated-option]';
+        this.out += ')';
+      }
+      if (at + headerLength <= end) {
+        const sum = finish(checksumSum(bytes, at, headerLength, 0));
+        if (sum !== 0) {
+          const field = ip.checksum;
+          this.out += ', bad cksum ' + hex(field) + ' (->' + hex(checksumShouldBe(field, sum)) + ')!';
+        }
+      }
+      this.out += ')\n    ';
+      if (truncatedOptions) {
+        this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':  [|ip]';
+        return;
+      }
+    }
+    if (fragmentOffset !== 0) {
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ip-proto-' + protocol;
+      return;
+    }
+    const payload = at + headerLength;
+    // TCP and UDP print the addresses with their ports; everything else gets them here.
+    if (protocol !== 6 && protocol !== 17 && protocol !== 132 && protocol !== 33) {
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+    }
+    const fragmented = (fragmentField & 0x3fff) !== 0;
+    switch (protocol) {
+      case 6:
+        this.tcpSegment(bytes, payload, end, payloadLength, at, fragmented);
+        return;
+      case 17:
+        this.udpDatagram(bytes, payload, end, payloadLength, at, fragmented);
+        return;
+      case 1:
+        this.icmpMessage(bytes, payload, end, payloadLength, fragmented);
+        return;
+      default:
+        this.out += ' ip-proto-' + protocol + ' ' + payloadLength;
+        return;
+    }
+  }
+
+  /** tcpdump's ip_optprint; false when the options run past the captured bytes. */
+  private ipv4Options(bytes: Uint8Array, at: number, length: number, end: number): boolean {
+    let first = true;
+    while (length > 0) {
+      if (!first) this.out += ',';
+      first = false;
+      if (at >= end) return false;
+      const kind = bytes[at]!;
+      this.out += IP_OPTION_NAMES.get(kind) ?? 'unknown ' + kind;
+      if (kind === 0 || kind === 1) {
+        if (kind === 0) return true;
+        at++;
+        length--;
+        continue;
+      }
+      if (at + 1 >= end) return false;
+      const optionLength = bytes[at + 1]!;
+      if (optionLength < 2 || optionLength > length) {
+        this.out += ' [bad length ' + optionLength + ']';
+        return true;
+      }
+      if (at + optionLength > end) return false;
+      if (kind === 148 && optionLength === 4) this.out += ' value ' + u16(bytes, at + 2);
+      at += optionLength;
+      length -= optionLength;
+    }
+    return true;
+  }
+
+  private addressesWithPorts(src: number, srcPort: number, dst: number, dstPort: number): void {
+    this.out += formatIpv4(src) + '.' + srcPort + ' > ' + formatIpv4(dst) + '.' + dstPort + ': ';
+  }
+
+  // UDP (RFC 768), following tcpdump's print-udp.c for ports it has no dissector for.
+  private udpDatagram(bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
+    const src = u32(bytes, ipAt + 12);
+    const dst = u32(bytes, ipAt + 16);
+    if (end - at < 4) {
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':  [|udp]';
+      return;
+    }
+    const udp = this.udp.init(bytes, at, end - at);
+    const srcPort = udp.srcPort;
+    const dstPort = udp.dstPort;
+    if (length < 8) {
+      this.addressesWithPorts(src, srcPort, dst, dstPort);
+      this.out += 'truncated-udp ' + length;
+      return;
+    }
+    if (end - at < 6) {
+      this.addressesWithPorts(src, srcPort, dst, dstPort);
+      this.out += ' [|udp]';
+      return;
+    }
+    const udpLength = udp.len;
+    if (udpLength < 8) {
+      this.addressesWithPorts(src, srcPort, dst, dstPort);
+      this.out += 'truncated-udplength ' + udpLength;
+      return;
+    }
+    let dataLength = length - 8;
+    const udpDataLength = udpLength - 8;
+    if (udpDataLength < dataLength) dataLength = udpDataLength;
+    if (at + 8 > end) {
+      this.addressesWithPorts(src, srcPort, dst, dstPort);
+      this.out += ' [|udp]';
+      return;
+    }
+    this.addressesWithPorts(src, srcPort, dst, dstPort);
+    if (udpDataLength > dataLength && !fragmented) {
+      this.out += 'UDP, bad length ' + udpDataLength + ' > ' + dataLength;
+    } else {
+      this.out += 'UDP, length ' + udpDataLength;
+    }
+  }
+
+  // ICMPv4 (RFC 792), following tcpdump's print-icmp.c.
+  private icmpMessage(bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
+    if (end - at < 2) {
+      this.out += ' [|icmp]';
+      return;
+    }
+    const icmp = this.icmp.init(bytes, at, end - at);
+    const type = icmp.msgType as number;
+    const code = icmp.msgCode;
+    let text: string;
+    // The quoted datagram of an error message starts 8 bytes in; its destination sits 16 bytes further.
+    const quoted = at + 8;
+    switch (type) {
+      case 0:
+      case 8:
+        if (at + 8 > end) return this.icmpTruncated();
+        text = 'echo ' + (type === 8 ? 'request' : 'reply') + ', id ' + icmp.echoIdent + ', seq ' + icmp.echoSeqNo;
+        break;
+      case 3: {
+        if (code === 2) {
+          if (at + 28 > end) return this.icmpTruncated();
+          text = formatIpv4(u32(bytes, quoted + 16)) + ' protocol ' + bytes[quoted + 9]! + ' unreachable';
+        } else if (code === 3) {
+          if (at + 18 > end) return this.icmpTruncated();
+          const quotedHeader = (bytes[quoted]! & 15) * 4;
+          if (at + 8 + quotedHeader + 4 > end) return this.icmpTruncated();
+          const port = u16(bytes, quoted + quotedHeader + 2);
+          const quotedProtocol = bytes[quoted + 9]!;
+          if (at + 28 > end) return this.icmpTruncated();
+          const target = formatIpv4(u32(bytes, quoted + 16));
+          if (quotedProtocol === 6) text = target + ' tcp port ' + port + ' unreachable';
+          else if (quotedProtocol === 17) text = target + ' udp port ' + port + ' unreachable';
+          else text = target + ' protocol ' + quotedProtocol + ' port ' + port + ' unreachable';
+        } else if (code === 4) {
+          if (at + 8 > end) return this.icmpTruncated();
+          const mtu = u16(bytes, at + 6);
+          if (at + 28 > end) return this.icmpTruncated();
+          const target = formatIpv4(u32(bytes, quoted + 16));
+          text = target + ' unreachable - need to frag' + (mtu ? ' (mtu ' + mtu + ')' : '');
+        } else {
+          if (at + 28 > end) return this.icmpTruncated();
+          const target = formatIpv4(u32(bytes, quoted + 16));
+          const template = code < UNREACHABLE_TEXT.length ? UNREACHABLE_TEXT[code]! : '';
+          text = template ? template.replace('%', target) : target + ' unreachable - #' + code;
+        }
+        break;
+      }
+      case 5: {
+        if (at + 28 > end) return this.icmpTruncated();
+        const target = formatIpv4(u32(bytes, quoted + 16));
+        const gateway = formatIpv4(u32(bytes, at + 4));
+        if (code === 0) text = 'redirect ' + target + ' to net ' + gateway;
+        else if (code === 1) text = 'redirect ' + target + ' to host ' + gateway;
+        else if (code === 2) text = 'redirect-tos ' + target + ' to net ' + gateway;
+        else if (code === 3) text = 'redirect-tos ' + target + ' to host ' + gateway;
+        else text = 'redirect-#' + code + ' ' + target + ' to ' + gateway;
+        break;
+      }
+      case 11:
+        if (at + 28 > end) return this.icmpTruncated();
+        text = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : 'time exceeded-#' + code;
+        break;
+      case 12:
+        if (code !== 0) text = 'parameter problem - code ' + code;
+        else {
+          if (at + 5 > end) return this.icmpTruncated();
+          text = 'parameter problem - octet ' + bytes[at + 4]!;
+        }
+        break;
+      case 18:
+        if (at + 16 > end) return this.icmpTruncated();
+        text = 'address mask is 0x' + u32(bytes, at + 12).toString(16).padStart(8, '0');
+        break;
+      case 13:
+        if (at + 8 > end) return this.icmpTruncated();
+        text = 'time stamp query id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6);
+        break;
+      case 14:
+        if (at + 20 > end) return this.icmpTruncated();
+        text =
+          'time stamp reply id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6) + ': org ' + icmpTime(u32(bytes, at + 8)) +
+          ', recv ' + icmpTime(u32(bytes, at + 12)) + ', xmit ' + icmpTime(u32(bytes, at + 16));
+        break;
+      default:
+        text = ICMP_TYPE_TEXT.get(type) ?? 'type-#' + type;
+        break;
+    }
+    this.out += 'ICMP ' + text + ', length ' + length;
+    if (this.verbose && !fragmented && at + length <= end) {
+      const sum = finish(checksumSum(bytes, at, length, 0));
+      if (sum !== 0) {
+        const field = icmp.checksum;
+        this.out += ' (wrong icmp cksum ' + hex(field) + ' (->' + hex(checksumShouldBe(field, sum)) + ')!)';
+      }
+    }
+    // RFC 792 error messages quote the offending datagram's header: -v prints it on its own line.
+    if (this.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
+      this.out += '\n\t';
+      if (quoted + 4 > end) {
+        if (quoted + 1 > end) this.out += ' [|icmp]';
+        else this.out += 'IP  [|ip]';
+        return;
+      }
+      const quotedLength = u16(bytes, quoted + 2);
+      const quotedEnd = Math.min(quoted + quotedLength, end);
+      this.ipv4Packet(bytes, quoted, quotedEnd, quotedLength, !this.link);
+    }
+  }
+
+  private icmpTruncated(): void {
+    this.out += ' [|icmp]';
+  }
+
+  // TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for.
+  private tcpSegment(bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
+    const src = u32(bytes, ipAt + 12);
+    const dst = u32(bytes, ipAt + 16);
+    if (end - at < 4) {
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': [|tcp]';
+      return;
+    }
+    const tcp = this.tcp.init(bytes, at, end - at);
+    const srcPort = tcp.srcPort;
+    const dstPort = tcp.dstPort;
+    this.addressesWithPorts(src, srcPort, dst, dstPort);
+    if (end - at < 20) {
+      this.out += ' [|tcp]';
+      return;
+    }
+    let headerLength = tcp.headerLen;
+    if (headerLength < 20) {
+      this.out += ' tcp ' + (length - headerLength) + ' [bad hdr length ' + headerLength + ' - too short, < 20]';
+      return;
+    }
+    let seq = tcp.seqNumber;
+    let ack = tcp.ackNumber;
+    const window = tcp.windowLen;
+    const urgent = tcp.urgentAt;
+    if (this.quiet) {
+      this.out += 'tcp ' + (length - headerLength);
+      if (headerLength > length) this.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
+      return;
+    }
+    const flags = bytes[at + 13]!;
+    this.out += 'Flags [' + tcpFlags(flags) + ']';
+    let reversed = false;
+    let baseSeq = 0;
+    let baseAck = 0;
+    if (this.relativeSequence && flags & 0x10) {
+      reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
+      const keySrc = reversed ? dst : src;
+      const keyDst = reversed ? src : dst;
+      const ports = reversed ? dstPort * 65536 + srcPort : srcPort * 65536 + dstPort;
+      let bucket = this.conversations.get(ports);
+      let conversation: TcpConversation | undefined;
+      if (bucket !== undefined) {
+        for (let i = 0; i < bucket.length; i++) {
+          const c = bucket[i]!;
+          if (c.src === keySrc && c.dst === keyDst) {
+            conversation = c;
+            break;
+          }
+        }
+      }
+      if (conversation === undefined || flags & 0x02) {
+        if (conversation === undefined) {
+          conversation = { src: keySrc, dst: keyDst, ports, seq: 0, ack: 0 };
+          if (bucket === undefined) {
+            bucket = [];
+            this.conversations.set(ports, bucket);
+          }
+          bucket.push(conversation);
+        }
+        if (reversed) {
+          conversation.ack = seq;
+          conversation.seq = (ack - 1) >>> 0;
+        } else {
+          conversation.seq = seq;
+          conversation.ack = (ack - 1) >>> 0;
+        }
+      } else if (reversed) {
+        seq = (seq - conversation.ack) >>> 0;
+        ack = (ack - conversation.seq) >>> 0;
+      } else {
+        seq = (seq - conversation.seq) >>> 0;
+        ack = (ack - conversation.ack) >>> 0;
+      }
+      baseSeq = conversation.seq;
+      baseAck = conversation.ack;
+    }
+    if (headerLength > length) {
+      this.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
+      return;
+    }
+    if (this.verbose && !fragmented && at + length <= end) {
+      const sum = finish(checksumSum(bytes, at, length, pseudoHeaderSum(src, dst, 6, length)));
+      const field = tcp.checksum;
+      this.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
+    }
+    const dataLength = length - headerLength;
+    if (dataLength > 0 || flags & 0x07) {
+      this.out += ', seq ' + seq;
+      if (dataLength > 0) this.out += ':' + ((seq + dataLength) >>> 0);
+    }
+    if (flags & 0x10) this.out += ', ack ' + ack;
+    this.out += ', win ' + window;
+    if (flags & 0x20) this.out += ', urg ' + urgent;
+    if (headerLength > 20) {
+      if (!this.tcpOptions(bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
+    }
+    this.out += ', length ' + dataLength;
+  }
+
+  /** tcpdump's option walk; false when it ended the line early ([bad opt] or truncation). */
+  private tcpOptions(
+    bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
+  ): boolean {
+    this.out += ', options [';
+    let separator = false;
+    while (remaining > 0) {
+      if (separator) this.out += ',';
+      if (at >= end) return this.tcpTruncated(separator);
+      const kind = bytes[at++]!;
+      let optionLength: number;
+      if (kind === 0 || kind === 1) {
+        optionLength = 1;
+      } else {
+        if (at >= end) return this.tcpTruncated(separator);
+        optionLength = bytes[at++]!;
+        if (optionLength < 2 || optionLength > remaining) return this.tcpBadOption(separator);
+        remaining--;
+      }
+      remaining--;
+      const name = TCP_OPTION_NAMES.get(kind);
+      this.out += name ?? 'unknown-' + kind;
+      let dataLength = 0;
+      switch (kind) {
+        case 2:
+          dataLength = 2;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 2 > end) return this.tcpTruncated(separator);
+          this.out += ' ' + u16(bytes, at);
+          break;
+        case 3:
+          dataLength = 1;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 1 > end) return this.tcpTruncated(separator);
+          this.out += ' ' + bytes[at]!;
+          break;
+        case 5:
+          dataLength = optionLength - 2;
+          if (dataLength % 8 !== 0) {
+            this.out += ' invalid sack';
+          } else {
+            this.out += ' ' + dataLength / 8 + ' ';
+            for (let i = 0; i < dataLength; i += 8) {
+              if (i + 4 > remaining) return this.tcpBadOption(separator);
+              if (at + i + 4 > end) return this.tcpTruncated(separator);
+              if (i + 8 > remaining) return this.tcpBadOption(separator);
+              if (at + i + 8 > end) return this.tcpTruncated(separator);
+              const base = reversed ? baseSeq : baseAck;
+              this.out += '{' + ((u32(bytes, at + i) - base) >>> 0) + ':' + ((u32(bytes, at + i + 4) - base) >>> 0) + '}';
+            }
+          }
+          break;
+        case 6:
+        case 7:
+        case 11:
+        case 12:
+        case 13:
+          dataLength = 4;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 4 > end) return this.tcpTruncated(separator);
+          this.out += ' ' + u32(bytes, at);
+          break;
+        case 8:
+          dataLength = 8;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 8 > end) return this.tcpTruncated(separator);
+          this.out += ' val ' + u32(bytes, at) + ' ecr ' + u32(bytes, at + 4);
+          break;
+        case 0:
+        case 1:
+        case 4:
+          break;
+        default:
+          // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
+          dataLength = optionLength - 2;
+          if (dataLength > 0) this.out += ' 0x';
+          for (let i = 0; i < dataLength; i++) {
+            if (i + 1 > remaining) return this.tcpBadOption(separator);
+            if (at + i + 1 > end) return this.tcpTruncated(separator);
+            this.out += HEX_BYTE[bytes[at + i]!]!;
+          }
+          break;
+      }
+      at += dataLength;
+      remaining -= dataLength;
+      let expected = dataLength + 1;
+      if (kind !== 0 && kind !== 1) expected++;
+      if (expected !== optionLength) this.out += '[len ' + optionLength + ']';
+      separator = true;
+      if (kind === 0) break;
+    }
+    this.out += ']';
+    return true;
+  }
+
+  private tcpBadOption(separator: boolean): false {
+    this.out += '[bad opt]';
+    if (separator) this.out += ']';
+    return false;
+  }
+
+  private tcpTruncated(separator: boolean): false {
+    this.out += ' [|tcp]';
+    if (separator) this.out += '>';
+    return false;
+  }
+}
+
+/** tcpdump's TCP flag letters in its order: FIN SYN RST PSH ACK URG ECE CWR; `none` when no bit is set. */
+function tcpFlags(flags: number): string {
+  if (flags === 0) return 'none';
+  let text = '';
+  if (flags & 0x01) text += 'F';
+  if (flags & 0x02) text += 'S';
+  if (flags & 0x04) text += 'R';
+  if (flags & 0x08) text += 'P';
+  if (flags & 0x10) text += '.';
+  if (flags & 0x20) text += 'U';
+  if (flags & 0x40) text += 'E';
+  if (flags & 0x80) text += 'W';
+  return text;
+}
+
+/** ICMP timestamps count milliseconds since midnight UT (RFC 792): tcpdump prints them as hh:mm:ss.mmm. */
+function icmpTime(milliseconds: number): string {
+  const ms = milliseconds % 1000;
+  let seconds = Math.floor(milliseconds / 1000);
+  let minutes = Math.floor(seconds / 60);
+  seconds -= minutes * 60;
+  const hours = Math.floor(minutes / 60);
+  minutes -= hours * 60;
+  return pad2(hours) + ':' + pad2(minutes) + ':' + pad2(seconds) + '.' + String(ms).padStart(3, '0');
+}
+
+function pad2(value: number): string {
+  return value < 10 ? '0' + value : String(value);
+}
+
+const defaultFormatter = new FrameFormatter();
+
+/**
+ * The tcpdump -nn style summary of one Ethernet frame, e.g.
+ * `IP 10.0.0.1.80 > 10.0.0.2.5555: Flags [S.], seq 1, ack 2, win 64240, options [mss 1460], length 0`.
+ * Sequence numbers are absolute (like tcpdump -S), so a frame always formats the same way.
+ */
+export function formatFrame(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
+  return defaultFormatter.format(bytes, offset, length, length);
+}
+
+/** `formatFrame` with tcpdump's -e, -v or -q variants. */
+export function formatFrameWith(options: FormatOptions, bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
+  return new FrameFormatter(options).format(bytes, offset, length, length);
+}
