@@ -7,7 +7,7 @@
 // Errors are values: `next()` returns false and `error` says what was wrong, naming the packet that
 // could not be read, after every packet before it has been returned.
 
-import { openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   MAX_RECORD_LENGTH,
@@ -139,6 +139,10 @@ export class PcapReader {
     let fd: number;
     try {
       fd = openSync(path, 'r');
+      if (fstatSync(fd).isDirectory()) {
+        closeSync(fd);
+        throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      }
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const why =
@@ -316,7 +320,7 @@ export class PcapReader {
         );
       }
     }
-    const v = this.view;
+    let v = this.view;
     const le = this.littleEndian;
     let at = this.start;
     const captured = v.getUint32(at + 8, le);
@@ -337,6 +341,7 @@ export class PcapReader {
         );
       }
       at = this.start;
+      v = this.view; // fill() may have moved the data into a larger buffer
     }
     const r = this.record;
     r.number = ++this.packets;
@@ -369,7 +374,7 @@ export class PcapReader {
           return this.failAt(`truncated block header (${avail} of 12 bytes)`, this.base + this.start);
         }
       }
-      const v = this.view;
+      let v = this.view;
       let at = this.start;
       const blockAt = this.base + at;
       const type = v.getUint32(at, this.littleEndian);
@@ -405,6 +410,7 @@ export class PcapReader {
           return this.failAt(`truncated ${name} (${this.end - this.start} of ${length} bytes)`, blockAt);
         }
         at = this.start;
+        v = this.view; // fill() may have moved the data into a larger buffer
       }
       if (v.getUint32(at + length - 4, le) !== length) {
         return this.failAt(
