@@ -23,7 +23,7 @@ export interface Comparison {
 const COMPARE_OPS: CompareOp[] = ['==', '!=', '<=', '>=', '<', '>'];
 
 /** Parses `a + 2 * b`; returns a sentence saying what is wrong instead when it is not an expression. */
-export function parseExpr(source: string): Expr | string {
+export function parseExpr(source: string, whole = source): Expr | string {
   const text = source.trim();
   if (text === '') return 'an expression is empty; write an integer, a field name, or a sum such as "8 + 2 * hardwareLen"';
   const terms: Factor[][] = [];
@@ -36,7 +36,7 @@ export function parseExpr(source: string): Expr | string {
       } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(token)) {
         factors.push({ kind: 'name', name: token });
       } else {
-        return `"${source}" is not an expression: "${token}" is neither an integer nor a name (only + and * are allowed)`;
+        return `"${whole.trim()}" is not an expression: "${token}" is neither an integer nor a name (only + and * are allowed)`;
       }
     }
     terms.push(factors);
@@ -49,9 +49,9 @@ export function parseComparison(source: string): Comparison | string {
   for (const op of COMPARE_OPS) {
     const at = source.indexOf(op);
     if (at < 0) continue;
-    const left = parseExpr(source.slice(0, at));
+    const left = parseExpr(source.slice(0, at), source);
     if (typeof left === 'string') return left;
-    const right = parseExpr(source.slice(at + op.length));
+    const right = parseExpr(source.slice(at + op.length), source);
     if (typeof right === 'string') return right;
     return { source: source.trim(), left, op, right };
   }

@@ -46,6 +46,8 @@ export interface FieldSpec {
   doc: string;
   flags: FlagSpec[];
   pos: Position;
+  /** Where the enum reference is, for messages about it. */
+  enumPos: Position;
 }
 
 export interface EnumValueSpec {
@@ -69,6 +71,8 @@ export interface EnumSpec {
 
 export interface CheckSpec {
   rule: Comparison;
+  /** The YAML node of the rule, for positions of names in it. */
+  node: Node;
   error: string;
   doc: string;
   pos: Position;
@@ -76,6 +80,7 @@ export interface CheckSpec {
 
 export interface ChecksumSpec {
   field: string;
+  fieldPos: Position;
   over: Expr;
   protocol: number | null;
   zeroMeansNone: boolean;
@@ -182,7 +187,7 @@ class SpecReader {
   parse(): YAMLMap | null {
     const doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const error of doc.errors) {
-      const at = error.linePos?.[0] ?? { line: 1, col: 1 };
+      const at = this.lines.linePos(error.pos[0]);
       this.problems.push({ file: this.file, line: at.line, col: at.col, message: `YAML syntax error: ${firstLine(error.message)}` });
     }
     if (doc.errors.length > 0) return null;
@@ -405,7 +410,7 @@ export function readSpec(file: string, text: string, module: string): { spec: He
       reader.problem(reader.node(map, 'require'), rule);
       continue;
     }
-    checks.push({ rule, error, doc: checkDoc, pos: reader.pos(reader.node(map, 'require')) });
+    checks.push({ rule, node: reader.node(map, 'require')!, error, doc: checkDoc, pos: reader.pos(reader.node(map, 'require')) });
   }
 
   let checksum: ChecksumSpec | null = null;
@@ -429,26 +434,27 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     if (f.raw) valueNames.add(f.raw);
     if (f.alias) valueNames.add(f.alias);
   }
-  const checkNames = (expr: Expr | null, at: Node | Pair | Position | undefined, allowHeaderLength: boolean): void => {
+  const checkNames = (expr: Expr | null, at: Node | Position | undefined, allowHeaderLength: boolean, display = expr?.source): void => {
     if (!expr) return;
     for (const n of exprNames(expr)) {
       if (valueNames.has(n) || (allowHeaderLength && n === 'headerLength')) continue;
+      const place = namePosition(reader, at, n);
       const fieldFlag = fields.some((f) => f.flags.some((fl) => fl.name === n));
       const hint = fieldFlag ? `"${n}" is a flag, not a number` : `use a field name, length${allowHeaderLength ? ' or headerLength' : ''}`;
-      reader.problem(at, `unknown name "${n}" in expression "${expr.source}"; ${hint}`);
+      reader.problem(place, `unknown name "${n}" in "${display}"; ${hint}`);
     }
   };
   checkNames(headerLength, reader.node(root, 'headerLength'), false);
   checkNames(payloadEnd, reader.node(root, 'payloadEnd'), true);
   for (const c of checks) {
-    checkNames(c.rule.left, c.pos, true);
-    checkNames(c.rule.right, c.pos, true);
+    checkNames(c.rule.left, c.node, true, c.rule.source);
+    checkNames(c.rule.right, c.node, true, c.rule.source);
   }
   if (checksum) {
     checkNames(checksum.over, checksum.pos, true);
     const target = fields.find((f) => f.name === checksum!.field);
-    if (!target) reader.problem(checksum.pos, `checksum field "${checksum.field}" is not a field of ${name}`);
-    else if (target.type !== 'u16' || target.bits) reader.problem(checksum.pos, `checksum field "${checksum.field}" must be a whole u16 field`);
+    if (!target) reader.problem(checksum.fieldPos, `checksum field "${checksum.field}" is not a field of ${name}`);
+    else if (target.type !== 'u16' || target.bits) reader.problem(checksum.fieldPos, `checksum field "${checksum.field}" must be a whole u16 field`);
   }
   if (options) {
     checkNames(options.end, options.pos, true);
@@ -476,6 +482,16 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     pos: reader.pos(root),
   };
   return { spec, problems: reader.problems };
+}
+
+/** Position of `name` inside a one-line plain or quoted scalar, else of the node itself. */
+function namePosition(reader: SpecReader, at: Node | Position | undefined, name: string): Node | Position | undefined {
+  if (!at || 'file' in at || !isScalar(at) || typeof at.value !== 'string' || !at.range) return at;
+  const source = reader.text.slice(at.range[0], at.range[1]);
+  const index = source.search(new RegExp(`\\b${name}\\b`));
+  if (index < 0 || source.slice(0, index).includes('\n')) return at;
+  const start = reader.pos(at);
+  return { ...start, col: start.col + index };
 }
 
 function claimOption(reader: SpecReader, f: OptionFieldSpec, options: OptionsSpec, taken: Map<string, Position>): void {
@@ -571,7 +587,7 @@ function readField(
     ok = false;
   }
   if (!ok) return null;
-  return { name, offset, type, bits: wholeField ? null : bits, scale: scale ?? 1, raw: raw ?? null, alias: alias ?? null, enumName: enumName ?? null, doc, flags, pos };
+  return { name, offset, type, bits: wholeField ? null : bits, scale: scale ?? 1, raw: raw ?? null, alias: alias ?? null, enumName: enumName ?? null, doc, flags, pos, enumPos: reader.pos(reader.node(map, 'enum')) };
 }
 
 function readEnum(reader: SpecReader, map: YAMLMap, module: string): EnumSpec | null {
@@ -630,7 +646,7 @@ function readChecksum(reader: SpecReader, map: YAMLMap): ChecksumSpec | null {
     }
   }
   if (field === undefined || !over || zeroMeansNone === undefined) return null;
-  return { field, over, protocol, zeroMeansNone, doc, pos: reader.pos(map) };
+  return { field, fieldPos: reader.pos(reader.node(map, 'field')), over, protocol, zeroMeansNone, doc, pos: reader.pos(map) };
 }
 
 function readOptionField(reader: SpecReader, map: YAMLMap, what: string): OptionFieldSpec | null {
@@ -742,7 +758,7 @@ export function resolveSpecs(specs: HeaderSpec[], texts: Map<string, string>): P
       if (!f.enumName) continue;
       const e = enums.get(f.enumName);
       if (!e) {
-        problems.push({ ...f.pos, message: `field "${f.name}" refers to unknown enum "${f.enumName}"; define it under "enums" in one of the specs` });
+        problems.push({ ...f.enumPos, message: `field "${f.name}" refers to unknown enum "${f.enumName}"; define it under "enums" in one of the specs` });
         continue;
       }
       const width = f.bits ? f.bits.last - f.bits.first + 1 : FIELD_SIZES[f.type] * 8;

@@ -1,0 +1,80 @@
+// One fixture per kind of spec mistake: the generator must report exactly this problem, at this
+// file:line:column, and produce no files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatProblem, generate } from '../../generator/generate.js';
+
+const FIXTURES = 'test/generator/fixtures';
+
+const EXPECTED: Record<string, string> = {
+  'bad-beyond-header.yaml':
+    'test/generator/fixtures/bad-beyond-header.yaml:11:13: field "second" ends at byte 6, beyond the header\'s minLength 4; raise minLength or move the field',
+  'bad-bits-past-width.yaml':
+    'test/generator/fixtures/bad-bits-past-width.yaml:13:11: field "second" has bits 4-16, past the 16 bits of a u16',
+  'bad-check-error.yaml':
+    'test/generator/fixtures/bad-check-error.yaml:16:12: unknown error "TooShort"; expected one of Truncated, Malformed, BadVersion, Unrecognized',
+  'bad-checksum-field.yaml':
+    'test/generator/fixtures/bad-checksum-field.yaml:15:10: checksum field "chksum" is not a field of Demo',
+  'bad-duplicate-name.yaml':
+    'test/generator/fixtures/bad-duplicate-name.yaml:10:5: duplicate name "first": already declared at line 6',
+  'bad-enum-duplicate-value.yaml':
+    'test/generator/fixtures/bad-enum-duplicate-value.yaml:15:33: value "Crimson" of enum "Colour" repeats the value 1 of "Red"; each value needs one name',
+  'bad-enum-value-too-wide.yaml':
+    'test/generator/fixtures/bad-enum-value-too-wide.yaml:20:9: value "Infrared" (300) of enum "Colour" does not fit in the 8 bits of field "second"',
+  'bad-expression-name.yaml':
+    'test/generator/fixtures/bad-expression-name.yaml:15:19: unknown name "secnod" in "4 <= secnod"; use a field name, length or headerLength',
+  'bad-expression-syntax.yaml':
+    'test/generator/fixtures/bad-expression-syntax.yaml:15:14: "second - 4 >= 0" is not an expression: "second - 4" is neither an integer nor a name (only + and * are allowed)',
+  'bad-flag-outside-field.yaml':
+    'test/generator/fixtures/bad-flag-outside-field.yaml:16:28: flag "late" is bit 5, outside bits 0-3 of field "second"',
+  'bad-invalid-name.yaml':
+    'test/generator/fixtures/bad-invalid-name.yaml:10:11: "Second_field" is not a valid field name (use lowerCamelCase, e.g. srcPort)',
+  'bad-missing-key.yaml':
+    'test/generator/fixtures/bad-missing-key.yaml:10:5: field "second" is missing the required key "offset"',
+  'bad-not-an-integer.yaml':
+    'test/generator/fixtures/bad-not-an-integer.yaml:11:13: "offset" of field "second" must be a non-negative integer, not "two"',
+  'bad-option-field-beyond.yaml':
+    'test/generator/fixtures/bad-option-field-beyond.yaml:22:11: option field "value" ends at data byte 3, beyond the 2 data bytes of option kind "Nop"',
+  'bad-option-kind.yaml':
+    'test/generator/fixtures/bad-option-kind.yaml:19:7: "Mss" is not a member of enum "DemoOptionKind"',
+  'bad-overlap.yaml':
+    'test/generator/fixtures/bad-overlap.yaml:10:5: field "second" overlaps field "first" at byte 1; give each bit to one field (use flags for single bits inside a field)',
+  'bad-reserved-name.yaml':
+    'test/generator/fixtures/bad-reserved-name.yaml:10:5: "length" is a name every view already has; choose another name',
+  'bad-scale-without-raw.yaml':
+    'test/generator/fixtures/bad-scale-without-raw.yaml:10:5: field "second" must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither',
+  'bad-unknown-enum.yaml':
+    'test/generator/fixtures/bad-unknown-enum.yaml:13:11: field "second" refers to unknown enum "EthType"; define it under "enums" in one of the specs',
+  'bad-unknown-key.yaml':
+    'test/generator/fixtures/bad-unknown-key.yaml:14:5: unknown key "bitz" in field "second"; expected one of name, offset, type, bits, scale, raw, alias, enum, doc, flags',
+  'bad-unknown-type.yaml':
+    'test/generator/fixtures/bad-unknown-type.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4',
+  'bad-yaml-syntax.yaml':
+    'test/generator/fixtures/bad-yaml-syntax.yaml:14:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+};
+
+for (const [fixture, expected] of Object.entries(EXPECTED)) {
+  test(fixture, () => {
+    const file = `${FIXTURES}/${fixture}`;
+    const result = generate([{ file, text: readFileSync(file, 'utf8') }]);
+    assert.equal(result.problems.map(formatProblem), [expected]);
+    assert.equal(result.files, []);
+  });
+}
+
+test('every bad-*.yaml fixture has an expected message', () => {
+  const fixtures = readdirSync(FIXTURES).filter((n) => n.startsWith('bad-')).sort();
+  assert.equal(fixtures, Object.keys(EXPECTED).sort());
+});
+
+test('problems in several places are all reported, in file order', () => {
+  const text = readFileSync(`${FIXTURES}/bad-unknown-type.yaml`, 'utf8').replace('offset: 0', 'offset: zero');
+  const result = generate([{ file: 'two.yaml', text }]);
+  assert.equal(result.problems.map(formatProblem), [
+    'two.yaml:7:13: "offset" of field "first" must be a non-negative integer, not "zero"',
+    'two.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4',
+  ]);
+});
+
+test.run();
