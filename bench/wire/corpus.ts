@@ -24,7 +24,7 @@ export const FRAME_CLASS_NAMES = [
   'TCP data 1-600 B (TS)',
   'TCP data 1448 B (TS)',
   'TCP RST (no options)',
-  'UDP DNS 17-512 B (1 in 8 with IPv4 Router Alert option)',
+  'UDP DNS query/response (1 in 8 with IPv4 Router Alert)',
   'ICMP echo request/reply',
 ];
 
@@ -140,6 +140,27 @@ function fillTransportChecksum(view: DataView, at: number, length: number, ep: E
   view.setUint16(checksumAt, checksum);
 }
 
+const DNS_NAMES = ['example.com', 'www.example.org', 'api.github.com', 'time.cloudflare.com', 'deb.debian.org',
+  'registry.npmjs.org', 'a.very.long.subdomain.of.a.content-delivery-network.example.net'];
+
+/** A DNS query, or a response with 1-20 A records (RFC 1035 section 4.1): 17 to about 400 bytes. */
+function dnsMessage(b: Builder): number[] {
+  const name = DNS_NAMES[b.int(DNS_NAMES.length)]!;
+  const qname: number[] = [];
+  for (const label of name.split('.')) qname.push(label.length, ...Array.from(label, (ch) => ch.charCodeAt(0)));
+  qname.push(0);
+  const response = b.int(2) === 0;
+  const answers = response ? 1 + b.int(20) : 0;
+  const id = b.int(0x10000);
+  const message = [id >> 8, id & 0xff, response ? 0x81 : 0x01, response ? 0x80 : 0x00, 0, 1, 0, answers, 0, 0, 0, 0,
+    ...qname, 0, 1, 0, 1];
+  for (let i = 0; i < answers; i++) {
+    // Name as a pointer to the question (offset 12), type A, class IN, TTL, 4-byte address.
+    message.push(0xc0, 12, 0, 1, 0, 1, 0, 0, b.int(256), b.int(256), 0, 4, 93, 184, b.int(256), b.int(256));
+  }
+  return message;
+}
+
 /** TCP option byte sequences as Linux, Windows and BSD stacks send them. */
 function tcpOptions(cls: FrameClass, b: Builder): number[] {
   const u32 = (v: number): number[] => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
@@ -194,20 +215,21 @@ function writeFrame(view: DataView, at: number, cls: FrameClass, b: Builder): nu
   if (cls === FrameClass.UdpDns || cls === FrameClass.IcmpEcho) {
     protocol = cls === FrameClass.UdpDns ? 17 : 1;
     if (cls === FrameClass.UdpDns && b.int(8) === 0) optionBytes = [0x94, 4, 0, 0]; // Router Alert, RFC 2113
-    const payload = cls === FrameClass.UdpDns
-      ? (b.int(2) === 0 ? 17 + b.int(40) : 60 + b.int(453))
-      : (b.int(5) === 0 ? 1000 + b.int(400) : 56);
+    const dns = cls === FrameClass.UdpDns ? dnsMessage(b) : [];
+    const payload = cls === FrameClass.UdpDns ? dns.length : b.int(5) === 0 ? 1000 + b.int(400) : 56;
     l4Length = 8 + payload;
     l4 = writeEthIpv4(view, at, b, ep, { protocol, optionBytes, payloadLength: l4Length, dontFrag: b.int(2) === 0 });
-    fillPayload(view, l4 + 8, payload, b);
     if (cls === FrameClass.UdpDns) {
-      view.setUint16(l4, b.int(2) === 0 ? 53 : 1024 + b.int(64000));
-      view.setUint16(l4 + 2, b.int(2) === 0 ? 53 : 5353);
+      for (let i = 0; i < dns.length; i++) view.setUint8(l4 + 8 + i, dns[i]!);
+      const query = (dns[2]! & 0x80) === 0;
+      view.setUint16(l4, query ? 1024 + b.int(64000) : 53);
+      view.setUint16(l4 + 2, query ? 53 : 1024 + b.int(64000));
       view.setUint16(l4 + 4, l4Length);
       // One datagram in 16 carries no checksum (checksum 0, RFC 768), as some resolvers send.
       if (b.int(16) === 0) view.setUint16(l4 + 6, 0);
       else fillTransportChecksum(view, l4, l4Length, ep, 17, l4 + 6, true);
     } else {
+      fillPayload(view, l4 + 8, payload, b);
       view.setUint8(l4, b.int(2) === 0 ? 8 : 0);
       view.setUint8(l4 + 1, 0);
       view.setUint16(l4 + 4, b.int(0x10000));

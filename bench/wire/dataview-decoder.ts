@@ -47,13 +47,17 @@ export function decodeWithDataView(view: DataView, offset: number, length: numbe
 
   const l4 = ip + headerLength;
   const l4Length = totalLength - headerLength;
-  if (protocol === 6) return (out.status = decodeTcp(view, l4, l4Length, src, dst, out));
-  if (protocol === 17) return (out.status = decodeUdp(view, l4, l4Length, src, dst, out));
+  if (protocol === 6) return (out.status = decodeTcp(view, l4, l4Length, out));
+  if (protocol === 17) return (out.status = decodeUdp(view, l4, l4Length, out));
   if (protocol === 1) return (out.status = decodeIcmp(view, l4, l4Length, out));
   return (out.status = DecodeStatus.UnknownProtocol);
 }
 
-function decodeUdp(view: DataView, at: number, available: number, src: number, dst: number, out: DecodedFrame): number {
+function decodeUdp(view: DataView, at: number, available: number, out: DecodedFrame): number {
+  // The addresses come from the record, not from arguments: a u32 >= 2^31 passed to a call V8 does
+  // not inline is boxed as a heap number (one allocation per packet), a double field is not.
+  const src = out.ipSrc;
+  const dst = out.ipDst;
   // RFC 768
   if (available < 8) return DecodeStatus.Malformed;
   const udpLength = view.getUint16(at + 4);
@@ -84,7 +88,11 @@ function decodeIcmp(view: DataView, at: number, length: number, out: DecodedFram
   return DecodeStatus.Ok;
 }
 
-function decodeTcp(view: DataView, at: number, length: number, src: number, dst: number, out: DecodedFrame): number {
+function decodeTcp(view: DataView, at: number, length: number, out: DecodedFrame): number {
+  // The addresses come from the record, not from arguments: a u32 >= 2^31 passed to a call V8 does
+  // not inline is boxed as a heap number (one allocation per packet), a double field is not.
+  const src = out.ipSrc;
+  const dst = out.ipDst;
   // RFC 9293 section 3.1
   if (length < 20) return DecodeStatus.Malformed;
   const offsetFlags = view.getUint16(at + 12);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { checksumFold, checksumSum, pseudoHeaderSum } from '../../generator/runtime/runtime.js';
+import { checksumFold, checksumSum, pseudoHeaderSum } from '../../generated/runtime.js';
 import { DecodedFrame, DecodeStatus } from './decoded-frame.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
