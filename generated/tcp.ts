@@ -160,6 +160,15 @@ export class TcpPacket {
     this.bytes[this.offset + 12] = (this.bytes[this.offset + 12] & 0x0f) | ((value & 0x0f) << 4);
   }
 
+  /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
+  get reserved(): number {
+    return (this.bytes[this.offset + 12] >> 1) & 0x07;
+  }
+
+  set reserved(value: number) {
+    this.bytes[this.offset + 12] = (this.bytes[this.offset + 12] & 0xf1) | ((value & 0x07) << 1);
+  }
+
   /** The nine control bits as one number, NS in bit 8 and FIN in bit 0 (RFC 9293 section 3.1, RFC 3168, RFC 3540). */
   get flags(): number {
     return ((this.bytes[this.offset + 12] << 8) | this.bytes[this.offset + 13]) & 0x1ff;

@@ -330,7 +330,7 @@ function enumModel(e: EnumSpec) {
     name: e.name,
     doc: jsdoc(e.doc, `Values the spec does not name pass through as plain numbers; ${lowerFirst(e.name)}Name() returns undefined for them.`),
     nameFunction: `${lowerFirst(e.name)}Name`,
-    values: e.values.map((v) => ({ name: v.name, value: v.hex ? `0x${v.value.toString(16).padStart(4, '0')}` : String(v.value), label: v.label.replaceAll('\\', '\\\\').replaceAll("'", "\\'"), doc: jsdoc(v.doc) })),
+    values: e.values.map((v) => ({ name: v.name, value: v.hex ? `0x${v.value.toString(16).padStart(v.value > 0xff ? 4 : 2, '0')}` : String(v.value), label: v.label.replaceAll('\\', '\\\\').replaceAll("'", "\\'"), doc: jsdoc(v.doc) })),
   };
 }
 
