@@ -25,7 +25,11 @@ export class ReadinessWaiter {
   /** When the armed timer fires, as performance.now() milliseconds; Infinity when no timer. */
   private timerDeadline = Infinity;
   private closed = false;
-  // Bound once so arming a wait allocates only the promise (and the timer when there is a timeout).
+  // Created once so arming a wait allocates only the promise (and the timer when there is a timeout).
+  private readonly readableOnly = { readable: true };
+  private readonly capture = (resolve: () => void): void => {
+    this.resolvePending = resolve;
+  };
   private readonly onReadable = (): void => this.settle();
   private readonly onTimeout = (): void => {
     this.timer = null;
@@ -42,14 +46,12 @@ export class ReadinessWaiter {
   wait(timeout: Duration | null): Promise<void> {
     if (this.closed || (timeout !== null && timeout <= 0)) return Promise.resolve();
     if (this.pending === null) {
-      this.pending = new Promise<void>((resolve) => {
-        this.resolvePending = resolve;
-      });
+      this.pending = new Promise<void>(this.capture);
       if (this.handle === null) {
         // The callback receives (status, events); readable or error, either way the reader must look.
-        this.handle = koffi.node.poll(this.fd, { readable: true }, this.onReadable);
+        this.handle = koffi.node.poll(this.fd, this.readableOnly, this.onReadable);
       } else {
-        this.handle.start({ readable: true }, this.onReadable);
+        this.handle.start(this.readableOnly, this.onReadable);
       }
     }
     if (timeout !== null) {
