@@ -2,6 +2,7 @@
 // Ethernet addresses only, so parse rejects every other hardware/protocol combination (RFC 826).
 
 import { ArpHardware, ArpOperation, ArpPacket, EtherType, WireError } from '../../generated/index.js';
+import { requireViewInBuffer } from './byte-ranges.js';
 
 /** An ARP packet for Ethernet and IPv4: 8 bytes of header and two pairs of addresses (RFC 826). */
 export const ARP_ETHERNET_IPV4_LENGTH = 28;
@@ -59,6 +60,7 @@ export class ArpRepr {
   }
 
   emit(packet: ArpPacket): void {
+    requireViewInBuffer(packet, 'ARP');
     if (packet.length < ARP_ETHERNET_IPV4_LENGTH) {
       throw new RangeError(`an ARP packet needs ${ARP_ETHERNET_IPV4_LENGTH} bytes, the buffer has ${packet.length}`);
     }

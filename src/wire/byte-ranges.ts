@@ -37,3 +37,15 @@ export function sameBytes(
   for (let i = 0; i < aLength; i++) if (a[aOffset + i] !== b[bOffset + i]) return false;
   return true;
 }
+
+/**
+ * Throws when a view given to emit claims bytes its buffer does not have: writes there would vanish
+ * silently (a Uint8Array ignores out-of-range stores), which is a caller bug worth a clear message.
+ */
+export function requireViewInBuffer(view: { bytes: Uint8Array; offset: number; length: number }, what: string): void {
+  if (view.offset < 0 || view.offset + view.length > view.bytes.length) {
+    throw new RangeError(
+      `the ${what} view given to emit covers bytes ${view.offset} to ${view.offset + view.length}, but its buffer has ${view.bytes.length}`,
+    );
+  }
+}

@@ -2,6 +2,7 @@
 // EtherType of the payload. IEEE 802.3 clause 3.2; the frame check sequence is the device's business.
 
 import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
+import { requireViewInBuffer } from './byte-ranges.js';
 
 export const ETHERNET_HEADER_LENGTH = 14;
 
@@ -43,6 +44,7 @@ export class EthernetRepr {
 
   /** Writes the header into the frame's first 14 bytes; the payload is the next layer's to write. */
   emit(frame: EthernetFrame): void {
+    requireViewInBuffer(frame, 'Ethernet');
     if (frame.length < ETHERNET_HEADER_LENGTH) {
       throw new RangeError(`an Ethernet header needs ${ETHERNET_HEADER_LENGTH} bytes, the frame has ${frame.length}`);
     }

@@ -5,7 +5,7 @@
 
 import { Icmpv4Message, Icmpv4Packet, Ipv4Packet, WireError } from '../../generated/index.js';
 import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { copyBytes, sameBytes } from './byte-ranges.js';
+import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 import { IPV4_HEADER_LENGTH, Ipv4Repr } from './ipv4.js';
 
 export const ICMPV4_HEADER_LENGTH = 8;
@@ -155,6 +155,7 @@ export class Icmpv4Repr {
    * case it is zeroed; the quoted header's checksum follows `caps.ipv4`.
    */
   emit(packet: Icmpv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    requireViewInBuffer(packet, 'ICMPv4');
     const length = this.bufferLength();
     if (packet.length !== length) {
       throw new RangeError(`this ICMP message is ${length} bytes long, but the view given to emit is ${packet.length}`);

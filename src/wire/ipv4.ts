@@ -4,6 +4,7 @@
 
 import { IpProtocol, Ipv4Packet, WireError } from '../../generated/index.js';
 import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { requireViewInBuffer } from './byte-ranges.js';
 
 export const IPV4_HEADER_LENGTH = 20;
 /** The largest total length the 16-bit field can state. */
@@ -92,6 +93,7 @@ export class Ipv4Repr {
    * which case it is zeroed.
    */
   emit(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    requireViewInBuffer(packet, 'IPv4');
     if (packet.length < IPV4_HEADER_LENGTH) {
       throw new RangeError(`an IPv4 header needs ${IPV4_HEADER_LENGTH} bytes, the buffer has ${packet.length}`);
     }

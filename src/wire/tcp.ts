@@ -9,7 +9,7 @@
 
 import { TcpOptionIterator, TcpOptionKind, TcpPacket, WireError } from '../../generated/index.js';
 import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { copyBytes, sameBytes } from './byte-ranges.js';
+import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 
 export const TCP_HEADER_LENGTH = 20;
 /** Data Offset is 4 bits of 32-bit words: options end 60 bytes into the header at most. */
@@ -214,6 +214,7 @@ export class TcpRepr {
    * device does it, in which case it is zeroed. Throws RangeError when the options exceed 40 bytes.
    */
   emit(packet: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    requireViewInBuffer(packet, 'TCP');
     const headerLength = this.headerLength();
     if (headerLength > TCP_MAX_HEADER_LENGTH) {
       throw new RangeError(

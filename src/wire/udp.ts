@@ -3,7 +3,7 @@
 
 import { UdpPacket, WireError } from '../../generated/index.js';
 import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { copyBytes, sameBytes } from './byte-ranges.js';
+import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 
 export const UDP_HEADER_LENGTH = 8;
 /** The 16-bit Length field counts the header too. */
@@ -78,6 +78,7 @@ export class UdpRepr {
    * zeroed ("no checksum", RFC 768).
    */
   emit(packet: UdpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    requireViewInBuffer(packet, 'UDP');
     const length = this.bufferLength();
     if (this.payloadLength > UDP_MAX_PAYLOAD_LENGTH) {
       throw new RangeError(`a UDP datagram holds at most ${UDP_MAX_PAYLOAD_LENGTH} bytes of payload, not ${this.payloadLength}`);
