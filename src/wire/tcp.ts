@@ -229,9 +229,8 @@ export class TcpRepr {
     packet.dstPort = this.dstPort;
     packet.seqNumber = this.seqNumber;
     packet.ackNumber = this.ack ? this.ackNumber : 0;
-    // Data Offset and the three reserved bits share the byte; the reserved bits "must be zero" (RFC 9293
-    // section 3.1) but have no accessor, so the byte is written whole, then the flags are cleared.
-    packet.bytes[packet.offset + 12] = (headerLength / 4) << 4;
+    packet.headerLen = headerLength;
+    packet.reserved = 0; // "must be zero" (RFC 9293 section 3.1)
     packet.flags = 0;
     switch (this.control) {
       case TcpControl.None:
