@@ -7,6 +7,7 @@ import { Netns, runModuleInNetns, startCapture, withNetns } from '../helpers/net
 import { privilegedSuite } from '../helpers/privileged.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { PhyError } from '../../src/phy/errors.js';
+import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
 import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
 import { millis, seconds } from '../../src/time.js';
 
@@ -126,13 +127,21 @@ if (test) {
     }
   });
 
-  test('a frame larger than the MTU is a programmer mistake', () => {
+  test("capabilities follow the interface's MTU and the options; a larger frame is a programmer mistake", () => {
     const name = tapName();
     const ns = namespaceWithTap(name, null);
     let tap: TapInterface | null = null;
     try {
-      tap = withNetns(ns, () => new TapInterface(name));
-      assert.throws(() => tap!.transmit(0)!.consume(1515, null, () => 0), (e: Error) => e instanceof RangeError);
+      ns.run('ip', ['link', 'set', name, 'mtu', '9000']);
+      const checksum = ChecksumCapabilities.ignored();
+      tap = withNetns(ns, () => new TapInterface(name, { maxBurstSize: 8, checksum }));
+      assert.is(tap.mtu, 9000);
+      const caps = tap.capabilities();
+      assert.is(caps.maxTransmissionUnit, 9014);
+      assert.is(caps.maxBurstSize, 8);
+      assert.is(caps.checksum, checksum);
+      assert.is(tap.transmit(0)!.consume(9014, null, (_c, bytes, offset, length) => bytes.length >= offset + length), true);
+      assert.throws(() => tap!.transmit(0)!.consume(9015, null, () => 0), (e: Error) => e instanceof RangeError);
     } finally {
       tap?.close();
       ns.destroy();

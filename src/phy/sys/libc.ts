@@ -45,16 +45,16 @@ export function loadLibc(): Libc {
   if (libc !== null) return libc;
   requireLinux();
   const lib = koffi.load('libc.so.6');
-  const ioctl = lib.func('int ioctl(int fd, unsigned long request, void *arg)');
+  // ioctl and open are variadic in C, so they are declared variadic here too (koffi then follows the
+  // variadic calling convention); both are only called while opening a device.
+  const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
+  const open = lib.func('int open(const char *path, int flags, ...)');
   libc = {
-    open: lib.func('int open(const char *path, int flags)'),
+    open: (path, flags) => open(path, flags),
     close: lib.func('int close(int fd)'),
     read: lib.func('long read(int fd, void *buf, size_t count)'),
     write: lib.func('long write(int fd, void *buf, size_t count)'),
-    // ioctl is variadic in C; on the Linux ABIs koffi supports (x86-64, AArch64, RISC-V), a pointer in the
-    // third slot is passed exactly as for a fixed argument, so a fixed prototype avoids koffi's
-    // per-call variadic type parsing.
-    ioctlPtr: ioctl,
+    ioctlPtr: (fd, request, arg) => ioctl(fd, request, 'void *', arg),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     bind: lib.func('int bind(int fd, void *addr, uint32_t addrlen)'),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, void *value, uint32_t length)'),
