@@ -41,6 +41,7 @@ export class PacketHandler {
       link: options.link,
       quiet: options.quiet,
       relativeSequence: true,
+      suppressDefaultPrint: options.hex > 0 || options.hexAscii > 0,
     });
     this.timestamps = new TimestampFormatter(timestampStyleForCount(options.timestampCount));
     this.json = options.json ? new JsonPrinter() : null;
@@ -63,6 +64,9 @@ export class PacketHandler {
     }
     if (this.json !== null) {
       this.out.write(this.json.format(number, seconds, nanos, precision, linkType, bytes, offset, caplen, len));
+    } else if (caplen === 0 || len < caplen) {
+      // tcpdump refuses such records before printing a timestamp.
+      this.out.write(caplen === 0 ? '[Invalid header: caplen==0]\n' : '[Invalid header: len(' + len + ') < caplen(' + caplen + ')]\n');
     } else {
       const micros = Math.floor(nanos / 1000);
       let line = this.timestamps.format(seconds, micros);
@@ -76,11 +80,12 @@ export class PacketHandler {
         line += 'unsupported link-type ' + linkType + ', length ' + len;
       }
       if (this.options.hex || this.options.hexAscii) {
-        const whole = this.options.hex === 2 || this.options.hexAscii === 2;
-        const skip = whole || caplen <= linkHeader ? 0 : linkHeader;
-        const dumpLength = whole ? caplen : caplen - skip;
-        if (whole || caplen > linkHeader) {
-          line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, dumpLength) : hexDump(bytes, offset + skip, dumpLength);
+        // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
+        // capture (its printer never reported the link header's length) or with -xx/-XX.
+        const whole = this.options.hex === 2 || this.options.hexAscii === 2 || this.formatter.truncated;
+        const skip = whole ? 0 : linkHeader;
+        if (caplen > skip) {
+          line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip);
         }
       }
       this.out.write(line + '\n');
@@ -89,8 +94,17 @@ export class PacketHandler {
   }
 }
 
+/** Where the CLI writes: descriptors and a stderr sink, replaceable so tests run it in-process. */
+export interface DumpIo {
+  stdoutFd: number;
+  stderr: (text: string) => void;
+}
+
+const processIo: DumpIo = { stdoutFd: 1, stderr: (text) => void process.stderr.write(text) };
+let io: DumpIo = processIo;
+
 function fail(message: string): void {
-  process.stderr.write(`smoltcp-dump: ${message}\n`);
+  io.stderr(`smoltcp-dump: ${message}\n`);
 }
 
 async function readCapture(options: DumpOptions, handler: PacketHandler, out: BlockWriter): Promise<number> {
@@ -146,7 +160,7 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.stderr.write(`smoltcp-dump: listening on ${options.interface}, link-type EN10MB (Ethernet)\n`);
+  io.stderr(`smoltcp-dump: listening on ${options.interface}, link-type EN10MB (Ethernet)\n`);
   const ctx = { handler, going: true, number: 0, now: 0 };
   const consume = (c: typeof ctx, bytes: Uint8Array, offset: number, length: number): void => {
     const seconds = Math.floor(c.now / 1_000_000);
@@ -170,17 +184,18 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
   process.removeListener('SIGTERM', stop);
   if (!stopped) socket.close();
   out.flush();
-  process.stderr.write(`${number} packet${number === 1 ? '' : 's'} captured\n`);
+  io.stderr(`${number} packet${number === 1 ? '' : 's'} captured\n`);
   return 0;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], dumpIo: DumpIo = processIo): Promise<number> {
+  io = dumpIo;
   let options: DumpOptions;
   let filter: Predicate | null;
   try {
     options = parseArgs(argv);
     if (options.help) {
-      process.stdout.write(USAGE);
+      new BlockWriter(io.stdoutFd).writeNow(USAGE);
       return 0;
     }
     filter = buildFilter(options.filter);
@@ -200,7 +215,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  const out = new BlockWriter(1);
+  const out = new BlockWriter(io.stdoutFd);
   const handler = new PacketHandler(options, filter, out, pcapOut);
   let status: number;
   try {

@@ -19,6 +19,12 @@ export class BlockWriter {
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
+  /** Writes `text` and everything pending at once. */
+  writeNow(text: string): void {
+    this.pending += text;
+    this.flush();
+  }
+
   flush(): void {
     if (this.pending.length === 0 || this.closed) {
       this.pending = '';

@@ -23,6 +23,11 @@ export interface FormatOptions {
    * Needs state across frames; off by default so that one frame always formats the same way.
    */
   relativeSequence?: boolean;
+  /**
+   * tcpdump prints the bytes of what it cannot decode (unknown EtherTypes, ARP operations) as a hex and ASCII
+   * dump, unless -x or -X already dump the whole packet; true suppresses these dumps.
+   */
+  suppressDefaultPrint?: boolean;
 }
 
 const ETHERNET_HEADER_LENGTH = 14;
@@ -91,13 +96,12 @@ const ARP_OPERATION_NAMES = new Map<number, string>([
 
 const ARP_HARDWARE_NAMES = new Map<number, string>([
   [1, 'Ethernet'],
-  [6, 'IEEE-802'],
-  [15, 'Frame Relay'],
-  [16, 'ATM'],
+  [6, 'TokenRing'],
+  [7, 'ArcNet'],
+  [15, 'FrameRelay'],
   [19, 'ATM'],
-  [20, 'Serial'],
-  [21, 'ATM'],
   [23, 'Strip'],
+  [24, 'IEEE 1394'],
 ]);
 
 /** tcpdump's text for ICMP destination-unreachable codes; `%` stands for the quoted destination address. */
@@ -169,6 +173,54 @@ const IP_OPTION_NAMES = new Map<number, string>([
 /** Two lowercase hex digits per byte value, shared by the hex printers. */
 export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
 
+// tcpdump's -x (hex) and -X (hex and ASCII) dumps, also used for payloads tcpdump prints raw: lines of 16 bytes
+// as eight groups of four hex digits, each line starting with "\n\t0x0000:  ", and with -X the printable ASCII
+// (0x21-0x7e, others as '.') after the hex column padded to 40 characters.
+function offsetLabel(offset: number): string {
+  const text = offset.toString(16);
+  return '\n\t0x' + (text.length >= 4 ? text : '0000'.slice(text.length) + text) + ': ';
+}
+
+/** The -x dump of `bytes[at, at + length)`: hex only. */
+export function hexDump(bytes: Uint8Array, at: number, length: number): string {
+  let out = '';
+  for (let line = 0; line < length; line += 16) {
+    out += offsetLabel(line);
+    const lineEnd = Math.min(line + 16, length);
+    for (let i = line; i < lineEnd; i += 2) {
+      out += ' ' + HEX_BYTE[bytes[at + i]!]! + (i + 1 < lineEnd ? HEX_BYTE[bytes[at + i + 1]!]! : '');
+    }
+  }
+  return out;
+}
+
+const ASCII: string[] = [];
+for (let i = 0; i < 256; i++) ASCII.push(i > 0x20 && i <= 0x7e ? String.fromCharCode(i) : '.');
+const PADDING = ' '.repeat(40);
+
+/** The -X dump of `bytes[at, at + length)`: hex and ASCII. */
+export function hexAsciiDump(bytes: Uint8Array, at: number, length: number): string {
+  let out = '';
+  for (let line = 0; line < length; line += 16) {
+    out += offsetLabel(line);
+    const lineEnd = Math.min(line + 16, length);
+    let hexText = '';
+    let ascii = '';
+    for (let i = line; i < lineEnd; i += 2) {
+      const first = bytes[at + i]!;
+      hexText += ' ' + HEX_BYTE[first]!;
+      ascii += ASCII[first]!;
+      if (i + 1 < lineEnd) {
+        const second = bytes[at + i + 1]!;
+        hexText += HEX_BYTE[second]!;
+        ascii += ASCII[second]!;
+      }
+    }
+    out += hexText + PADDING.slice(hexText.length) + '  ' + ascii;
+  }
+  return out;
+}
+
 function hex(value: number): string {
   return value.toString(16);
 }
@@ -212,6 +264,12 @@ function finish(sum: number): number {
   return ~s & 0xffff;
 }
 
+// How tcpdump's IPv4 option walk ended: whole, cut by the capture inside an option's data (its ND_TCHECK),
+// or cut where the kind or length byte should be (its GET_ macros, which abandon the packet).
+const OPTIONS_OK = 0;
+const OPTIONS_CUT = 1;
+const OPTIONS_READ_PAST_CAPTURE = 2;
+
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
 interface TcpConversation {
   src: number;
@@ -230,6 +288,7 @@ export class FrameFormatter {
   readonly link: boolean;
   readonly quiet: boolean;
   readonly relativeSequence: boolean;
+  readonly suppressDefaultPrint: boolean;
 
   private readonly ethernet = new EthernetFrame();
   private readonly arp = new ArpPacket();
@@ -241,12 +300,18 @@ export class FrameFormatter {
 
   /** The line being built. */
   private out = '';
+  /**
+   * Whether decoding of the last frame stopped on a read past the captured bytes. tcpdump then dumps the whole
+   * frame for -x/-X, link header included, because its printer never returned the header length.
+   */
+  truncated = false;
 
   constructor(options: FormatOptions = {}) {
     this.verbose = options.verbose ?? false;
     this.link = options.link ?? false;
     this.quiet = options.quiet ?? false;
     this.relativeSequence = options.relativeSequence ?? false;
+    this.suppressDefaultPrint = options.suppressDefaultPrint ?? false;
   }
 
   /** Forgets the TCP conversations seen so far. */
@@ -261,6 +326,7 @@ export class FrameFormatter {
    */
   format(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     this.out = '';
+    this.truncated = false;
     this.ethernetFrame(bytes, offset, caplen, wireLength);
     const text = this.out;
     this.out = '';
@@ -270,6 +336,7 @@ export class FrameFormatter {
   /** The summary of an IPv4 packet without link header: `IP 10.0.0.1 > 10.0.0.2: ...`. */
   formatIpv4(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     this.out = '';
+    this.truncated = false;
     this.ipv4Packet(bytes, offset, offset + caplen, wireLength, !this.link);
     const text = this.out;
     this.out = '';
@@ -279,6 +346,7 @@ export class FrameFormatter {
   /** The summary of an ARP packet without link header: `ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28`. */
   formatArp(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     this.out = '';
+    this.truncated = false;
     this.arpPacket(bytes, offset, offset + caplen, wireLength);
     const text = this.out;
     this.out = '';
@@ -287,7 +355,7 @@ export class FrameFormatter {
 
   private ethernetFrame(bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
     if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
-      this.out += '[|ether]';
+      this.truncate('ether', false);
       return;
     }
     const frame = this.ethernet.init(bytes, offset, caplen);
@@ -302,7 +370,7 @@ export class FrameFormatter {
     while (etherType === ETHERTYPE_VLAN) {
       if (this.link) this.out += this.etherTypeText(etherType) + ', ';
       if (end - at < 4) {
-        this.out += '[|vlan]';
+        this.truncate('vlan');
         return;
       }
       const tci = u16(bytes, at);
@@ -314,7 +382,7 @@ export class FrameFormatter {
     }
     if (etherType <= 1500) {
       // An IEEE 802.3 length field; the LLC payload is beyond what we decode.
-      this.out += (this.link ? '802.3, length ' + wireLength + ': ' : '') + 'LLC, length ' + length;
+      this.out += (this.link ? '802.3, length ' + length + ': ' : '') + 'LLC, length ' + length;
       return;
     }
     if (this.link) this.out += this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
@@ -329,20 +397,26 @@ export class FrameFormatter {
         this.out += (this.link ? '' : 'IP6 ') + 'ipv6, length ' + length;
         return;
       default:
-        if (!this.link) this.out += this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
+        // tcpdump shows the link header of frames it cannot decode even without -e, then their bytes.
+        if (!this.link) {
+          this.out +=
+            formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ' + this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
+        }
+        if (!this.quiet) this.defaultPrint(bytes, at, end - at, false);
         return;
     }
   }
 
   private etherTypeText(etherType: number): string {
-    const name = ETHERTYPE_NAMES.get(etherType) ?? 'Unknown';
-    return this.quiet ? name : 'ethertype ' + name + ' (0x' + hex4(etherType) + ')';
+    const name = ETHERTYPE_NAMES.get(etherType);
+    if (this.quiet) return name ?? 'Unknown Ethertype (0x' + hex4(etherType) + ')';
+    return 'ethertype ' + (name ?? 'Unknown') + ' (0x' + hex4(etherType) + ')';
   }
 
   // ARP (RFC 826), following tcpdump's print-arp.c.
   private arpPacket(bytes: Uint8Array, at: number, end: number, length: number): void {
     if (end - at < 8) {
-      this.out += '[|ARP]';
+      this.truncate('arp');
       return;
     }
     const arp = this.arp.init(bytes, at, end - at);
@@ -356,7 +430,7 @@ export class FrameFormatter {
     const tha = spa + protocolLength;
     const tpa = tha + hardwareLength;
     if (tpa + protocolLength > end) {
-      this.out += '[|ARP]';
+      this.truncate('arp');
       return;
     }
     if (!this.link) this.out += 'ARP, ';
@@ -398,9 +472,26 @@ export class FrameFormatter {
         this.out += linkAddress(bytes, sha, hardwareLength) + ' at ' + this.arpProtocolAddress(bytes, spa, protocol, protocolLength);
         break;
       default:
+        // print-arp.c dumps the packet whatever -x says.
+        this.defaultPrint(bytes, at, end - at, true);
         return;
     }
     this.out += ', length ' + length;
+  }
+
+  /**
+   * Ends the line with tcpdump's truncation marker, e.g. ` [|tcp]`. `longjmp` says tcpdump gives up on the
+   * whole packet there (a read past the capture in one of its GET_ macros) rather than returning from the
+   * protocol's printer (an explicit ND_TCHECK); only the former makes -x/-X dump the link header too.
+   */
+  private truncate(protocol: string, longjmp = true): void {
+    this.out += ' [|' + protocol + ']';
+    if (longjmp) this.truncated = true;
+  }
+
+  /** tcpdump's ND_DEFAULTPRINT: the raw bytes as a hex and ASCII dump, unless -x/-X dump the packet anyway. */
+  private defaultPrint(bytes: Uint8Array, at: number, length: number, always: boolean): void {
+    if ((always || !this.suppressDefaultPrint) && length > 0) this.out += hexAsciiDump(bytes, at, length);
   }
 
   private arpProtocolAddress(bytes: Uint8Array, at: number, protocol: number, protocolLength: number): string {
@@ -412,7 +503,7 @@ export class FrameFormatter {
   // IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
   private ipv4Packet(bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean): void {
     if (captureEnd - at < 1) {
-      this.out += (printIp ? '' : '') + ' [|ip]';
+      this.truncate('ip');
       return;
     }
     const version = bytes[at]! >>> 4;
@@ -423,7 +514,7 @@ export class FrameFormatter {
     }
     if (printIp) this.out += 'IP ';
     if (captureEnd - at < 20) {
-      this.out += ' [|ip]';
+      this.truncate('ip', false);
       return;
     }
     if (length < 20) {
@@ -439,13 +530,10 @@ export class FrameFormatter {
     let totalLength = ip.totalLen;
     if (length < totalLength) this.out += 'truncated-ip - ' + (totalLength - length) + ' bytes missing! ';
     if (totalLength < headerLength) {
-      if (totalLength !== 0) {
-        this.out += 'bad-len ' + totalLength;
-        return;
-      }
-      // A zero total length is how TCP segmentation offload hands over large segments: use the link length.
-      totalLength = length;
+      this.out += 'bad-len ' + totalLength;
+      return;
     }
+
     // Nothing beyond the datagram belongs to it (Ethernet pads short frames).
     let end = at + Math.min(length, totalLength);
     if (end > captureEnd) end = captureEnd;
@@ -471,11 +559,15 @@ export class FrameFormatter {
       this.out +=
         ', id ' + ip.ident + ', offset ' + fragmentOffset * 8 + ', flags [' + (flags || 'none') + '], proto ' +
         (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + u16(bytes, at + 2);
-      let truncatedOptions = false;
+      let optionsTruncated = OPTIONS_OK;
       if (headerLength > 20) {
         this.out += ', options (';
-        truncatedOptions = !this.ipv4Options(bytes, at + 20, headerLength - 20, end);
-        if (truncatedOptions) this.out += ' [truncated-option]';
+        optionsTruncated = this.ipv4Options(bytes, at + 20, headerLength - 20, end);
+        if (optionsTruncated === OPTIONS_READ_PAST_CAPTURE) {
+          this.truncate('ip');
+          return;
+        }
+        if (optionsTruncated === OPTIONS_CUT) this.out += ' [truncated-option]';
         this.out += ')';
       }
       if (at + headerLength <= end) {
@@ -486,8 +578,9 @@ export class FrameFormatter {
         }
       }
       this.out += ')\n    ';
-      if (truncatedOptions) {
-        this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':  [|ip]';
+      if (optionsTruncated === OPTIONS_CUT) {
+        this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+        this.truncate('ip', false);
         return;
       }
     }
@@ -499,6 +592,11 @@ export class FrameFormatter {
     // TCP and UDP print the addresses with their ports; everything else gets them here.
     if (protocol !== 6 && protocol !== 17 && protocol !== 132 && protocol !== 33) {
       this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+    }
+    if (captureEnd - at < headerLength) {
+      this.out += ' [remaining caplen(' + (captureEnd - at) + ') < header length(' + headerLength + ')]';
+      this.truncate('ip');
+      return;
     }
     const fragmented = (fragmentField & 0x3fff) !== 0;
     switch (protocol) {
@@ -517,33 +615,50 @@ export class FrameFormatter {
     }
   }
 
-  /** tcpdump's ip_optprint; false when the options run past the captured bytes. */
-  private ipv4Options(bytes: Uint8Array, at: number, length: number, end: number): boolean {
+  /** tcpdump's ip_optprint: OPTIONS_OK, or how the options ran past the captured bytes. */
+  private ipv4Options(bytes: Uint8Array, at: number, length: number, end: number): number {
     let first = true;
     while (length > 0) {
       if (!first) this.out += ',';
       first = false;
-      if (at >= end) return false;
+      if (at >= end) return OPTIONS_READ_PAST_CAPTURE;
       const kind = bytes[at]!;
       this.out += IP_OPTION_NAMES.get(kind) ?? 'unknown ' + kind;
       if (kind === 0 || kind === 1) {
-        if (kind === 0) return true;
+        if (kind === 0) return OPTIONS_OK;
         at++;
         length--;
         continue;
       }
-      if (at + 1 >= end) return false;
+      if (at + 1 >= end) return OPTIONS_READ_PAST_CAPTURE;
       const optionLength = bytes[at + 1]!;
       if (optionLength < 2 || optionLength > length) {
         this.out += ' [bad length ' + optionLength + ']';
-        return true;
+        return OPTIONS_OK;
       }
-      if (at + optionLength > end) return false;
-      if (kind === 148 && optionLength === 4) this.out += ' value ' + u16(bytes, at + 2);
+      if (at + optionLength > end) return OPTIONS_CUT;
+      if (kind === 7 || kind === 131 || kind === 137) {
+        // Record Route and the source routes (RFC 791): the addresses, a comma after those already used.
+        if (optionLength < 3) this.out += ' [bad length ' + optionLength + ']';
+        else {
+          if ((optionLength + 1) & 3) this.out += ' [bad length ' + optionLength + ']';
+          const pointer = bytes[at + 2]! - 1;
+          if (pointer < 3 || (pointer + 1) & 3 || pointer > optionLength + 1) this.out += ' [bad ptr ' + bytes[at + 2]! + ']';
+          for (let i = 3; i < optionLength; i += 4) {
+            if (i + 4 > optionLength) return OPTIONS_CUT;
+            this.out += ' ' + formatIpv4(u32(bytes, at + i));
+            if (pointer > i) this.out += ',';
+          }
+        }
+      } else if (kind === 148) {
+        // Router Alert (RFC 2113): tcpdump prints a non-zero value.
+        if (optionLength < 4) this.out += ' [bad length ' + optionLength + ']';
+        else if (u16(bytes, at + 2) !== 0) this.out += ' value ' + u16(bytes, at + 2);
+      }
       at += optionLength;
       length -= optionLength;
     }
-    return true;
+    return OPTIONS_OK;
   }
 
   private addressesWithPorts(src: number, srcPort: number, dst: number, dstPort: number): void {
@@ -555,7 +670,8 @@ export class FrameFormatter {
     const src = u32(bytes, ipAt + 12);
     const dst = u32(bytes, ipAt + 16);
     if (end - at < 4) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':  [|udp]';
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+      this.truncate('udp', false);
       return;
     }
     const udp = this.udp.init(bytes, at, end - at);
@@ -568,7 +684,7 @@ export class FrameFormatter {
     }
     if (end - at < 6) {
       this.addressesWithPorts(src, srcPort, dst, dstPort);
-      this.out += ' [|udp]';
+      this.truncate('udp', false);
       return;
     }
     const udpLength = udp.len;
@@ -582,7 +698,7 @@ export class FrameFormatter {
     if (udpDataLength < dataLength) dataLength = udpDataLength;
     if (at + 8 > end) {
       this.addressesWithPorts(src, srcPort, dst, dstPort);
-      this.out += ' [|udp]';
+      this.truncate('udp', false);
       return;
     }
     this.addressesWithPorts(src, srcPort, dst, dstPort);
@@ -596,7 +712,7 @@ export class FrameFormatter {
   // ICMPv4 (RFC 792), following tcpdump's print-icmp.c.
   private icmpMessage(bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
     if (end - at < 2) {
-      this.out += ' [|icmp]';
+      this.truncate('icmp');
       return;
     }
     const icmp = this.icmp.init(bytes, at, end - at);
@@ -608,32 +724,32 @@ export class FrameFormatter {
     switch (type) {
       case 0:
       case 8:
-        if (at + 8 > end) return this.icmpTruncated();
+        if (at + 8 > end) return this.icmpTruncated(true);
         text = 'echo ' + (type === 8 ? 'request' : 'reply') + ', id ' + icmp.echoIdent + ', seq ' + icmp.echoSeqNo;
         break;
       case 3: {
         if (code === 2) {
-          if (at + 28 > end) return this.icmpTruncated();
+          if (at + 28 > end) return this.icmpTruncated(true);
           text = formatIpv4(u32(bytes, quoted + 16)) + ' protocol ' + bytes[quoted + 9]! + ' unreachable';
         } else if (code === 3) {
-          if (at + 18 > end) return this.icmpTruncated();
+          if (at + 18 > end) return this.icmpTruncated(false);
           const quotedHeader = (bytes[quoted]! & 15) * 4;
-          if (at + 8 + quotedHeader + 4 > end) return this.icmpTruncated();
+          if (at + 8 + quotedHeader + 4 > end) return this.icmpTruncated(true);
           const port = u16(bytes, quoted + quotedHeader + 2);
           const quotedProtocol = bytes[quoted + 9]!;
-          if (at + 28 > end) return this.icmpTruncated();
+          if (at + 28 > end) return this.icmpTruncated(true);
           const target = formatIpv4(u32(bytes, quoted + 16));
           if (quotedProtocol === 6) text = target + ' tcp port ' + port + ' unreachable';
           else if (quotedProtocol === 17) text = target + ' udp port ' + port + ' unreachable';
           else text = target + ' protocol ' + quotedProtocol + ' port ' + port + ' unreachable';
         } else if (code === 4) {
-          if (at + 8 > end) return this.icmpTruncated();
+          if (at + 8 > end) return this.icmpTruncated(true);
           const mtu = u16(bytes, at + 6);
-          if (at + 28 > end) return this.icmpTruncated();
+          if (at + 28 > end) return this.icmpTruncated(true);
           const target = formatIpv4(u32(bytes, quoted + 16));
           text = target + ' unreachable - need to frag' + (mtu ? ' (mtu ' + mtu + ')' : '');
         } else {
-          if (at + 28 > end) return this.icmpTruncated();
+          if (at + 28 > end) return this.icmpTruncated(true);
           const target = formatIpv4(u32(bytes, quoted + 16));
           const template = code < UNREACHABLE_TEXT.length ? UNREACHABLE_TEXT[code]! : '';
           text = template ? template.replace('%', target) : target + ' unreachable - #' + code;
@@ -641,7 +757,7 @@ export class FrameFormatter {
         break;
       }
       case 5: {
-        if (at + 28 > end) return this.icmpTruncated();
+        if (at + 28 > end) return this.icmpTruncated(true);
         const target = formatIpv4(u32(bytes, quoted + 16));
         const gateway = formatIpv4(u32(bytes, at + 4));
         if (code === 0) text = 'redirect ' + target + ' to net ' + gateway;
@@ -652,26 +768,26 @@ export class FrameFormatter {
         break;
       }
       case 11:
-        if (at + 28 > end) return this.icmpTruncated();
+        if (at + 28 > end) return this.icmpTruncated(false);
         text = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : 'time exceeded-#' + code;
         break;
       case 12:
         if (code !== 0) text = 'parameter problem - code ' + code;
         else {
-          if (at + 5 > end) return this.icmpTruncated();
+          if (at + 5 > end) return this.icmpTruncated(true);
           text = 'parameter problem - octet ' + bytes[at + 4]!;
         }
         break;
       case 18:
-        if (at + 16 > end) return this.icmpTruncated();
-        text = 'address mask is 0x' + u32(bytes, at + 12).toString(16).padStart(8, '0');
+        if (at + 12 > end) return this.icmpTruncated(true);
+        text = 'address mask is 0x' + u32(bytes, at + 8).toString(16).padStart(8, '0');
         break;
       case 13:
-        if (at + 8 > end) return this.icmpTruncated();
+        if (at + 8 > end) return this.icmpTruncated(true);
         text = 'time stamp query id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6);
         break;
       case 14:
-        if (at + 20 > end) return this.icmpTruncated();
+        if (at + 20 > end) return this.icmpTruncated(false);
         text =
           'time stamp reply id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6) + ': org ' + icmpTime(u32(bytes, at + 8)) +
           ', recv ' + icmpTime(u32(bytes, at + 12)) + ', xmit ' + icmpTime(u32(bytes, at + 16));
@@ -684,6 +800,7 @@ export class FrameFormatter {
     if (this.verbose && !fragmented && at + length <= end) {
       const sum = finish(checksumSum(bytes, at, length, 0));
       if (sum !== 0) {
+        if (at + 4 > end) return this.icmpTruncated(true);
         const field = icmp.checksum;
         this.out += ' (wrong icmp cksum ' + hex(field) + ' (->' + hex(checksumShouldBe(field, sum)) + ')!)';
       }
@@ -691,19 +808,32 @@ export class FrameFormatter {
     // RFC 792 error messages quote the offending datagram's header: -v prints it on its own line.
     if (this.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
       this.out += '\n\t';
-      if (quoted + 4 > end) {
-        if (quoted + 1 > end) this.out += ' [|icmp]';
-        else this.out += 'IP  [|ip]';
-        return;
-      }
+      if (quoted + 4 > end) return this.icmpTruncated(true);
       const quotedLength = u16(bytes, quoted + 2);
       const quotedEnd = Math.min(quoted + quotedLength, end);
       this.ipv4Packet(bytes, quoted, quotedEnd, quotedLength, !this.link);
+      if (this.truncated) return;
+    }
+    // RFC 4884 multi-part extensions follow 128 bytes of quoted datagram in these error messages.
+    if (this.verbose && length > 136 && (type === 3 || type === 11 || type === 12)) {
+      if (at + 141 > end) return this.icmpTruncated(false);
+      if (bytes[at + 5] === 0 && at + length <= end && finish(checksumSum(bytes, at + 136, length - 136, 0)) !== 0) return;
+      const version = bytes[at + 136]! >>> 4;
+      this.out += '\n\tICMP Multi-Part extension v' + version;
+      if (version !== 2) {
+        this.out += ' packet not supported';
+        return;
+      }
+      if (at + length <= end) {
+        this.out +=
+          ', checksum 0x' + hex4(u16(bytes, at + 138)) + ' (' + (finish(checksumSum(bytes, at + 136, length - 136, 0)) !== 0 ? 'in' : '') +
+          'correct), length ' + (length - 136);
+      }
     }
   }
 
-  private icmpTruncated(): void {
-    this.out += ' [|icmp]';
+  private icmpTruncated(longjmp: boolean): void {
+    this.truncate('icmp', longjmp);
   }
 
   // TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for.
@@ -711,7 +841,8 @@ export class FrameFormatter {
     const src = u32(bytes, ipAt + 12);
     const dst = u32(bytes, ipAt + 16);
     if (end - at < 4) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': [|tcp]';
+      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':';
+      this.truncate('tcp', false);
       return;
     }
     const tcp = this.tcp.init(bytes, at, end - at);
@@ -719,12 +850,12 @@ export class FrameFormatter {
     const dstPort = tcp.dstPort;
     this.addressesWithPorts(src, srcPort, dst, dstPort);
     if (end - at < 20) {
-      this.out += ' [|tcp]';
+      this.truncate('tcp', false);
       return;
     }
     let headerLength = tcp.headerLen;
     if (headerLength < 20) {
-      this.out += ' tcp ' + (length - headerLength) + ' [bad hdr length ' + headerLength + ' - too short, < 20]';
+      this.out += ' tcp ' + ((length - headerLength) >>> 0) + ' [bad hdr length ' + headerLength + ' - too short, < 20]';
       return;
     }
     let seq = tcp.seqNumber;
@@ -732,7 +863,7 @@ export class FrameFormatter {
     const window = tcp.windowLen;
     const urgent = tcp.urgentAt;
     if (this.quiet) {
-      this.out += 'tcp ' + (length - headerLength);
+      this.out += 'tcp ' + ((length - headerLength) >>> 0);
       if (headerLength > length) this.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
       return;
     }
@@ -804,6 +935,32 @@ export class FrameFormatter {
       if (!this.tcpOptions(bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
     }
     this.out += ', length ' + dataLength;
+    if (dataLength <= 0) return;
+    if (at + headerLength > end) {
+      this.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
+      this.truncate('tcp');
+      return;
+    }
+    // RFC 9293 section 3.5.3 lets a RST carry text saying why; -v shows up to 30 bytes of it.
+    if (flags & 0x04 && this.verbose) this.resetData(bytes, at + headerLength, end, dataLength);
+  }
+
+  private resetData(bytes: Uint8Array, at: number, end: number, length: number): void {
+    this.out += at + length <= end ? ' [RST' : ' [!RST';
+    if (length > 30) {
+      length = 30;
+      this.out += '+';
+    }
+    this.out += ' ';
+    for (let i = 0; i < length && at + i < end; i++) {
+      let c = bytes[at + i]!;
+      if (c >= 0x80) {
+        this.out += 'M-';
+        c &= 0x7f;
+      }
+      this.out += c < 0x20 || c === 0x7f ? '^' + String.fromCharCode(c ^ 0x40) : String.fromCharCode(c);
+    }
+    this.out += ']';
   }
 
   /** tcpdump's option walk; false when it ended the line early ([bad opt] or truncation). */
@@ -814,13 +971,13 @@ export class FrameFormatter {
     let separator = false;
     while (remaining > 0) {
       if (separator) this.out += ',';
-      if (at >= end) return this.tcpTruncated(separator);
+      if (at >= end) return this.tcpTruncatedRead();
       const kind = bytes[at++]!;
       let optionLength: number;
       if (kind === 0 || kind === 1) {
         optionLength = 1;
       } else {
-        if (at >= end) return this.tcpTruncated(separator);
+        if (at >= end) return this.tcpTruncatedRead();
         optionLength = bytes[at++]!;
         if (optionLength < 2 || optionLength > remaining) return this.tcpBadOption(separator);
         remaining--;
@@ -878,6 +1035,40 @@ export class FrameFormatter {
         case 1:
         case 4:
           break;
+        case 20:
+          dataLength = 2;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 2 > end) return this.tcpTruncated(separator);
+          this.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
+          break;
+        case 28: {
+          dataLength = 2;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 2 > end) return this.tcpTruncated(separator);
+          const timeout = u16(bytes, at);
+          // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
+          this.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+          break;
+        }
+        case 34:
+          dataLength = optionLength - 2;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + dataLength > end) return this.tcpTruncated(separator);
+          this.out += ' ';
+          this.fastOpenCookie(bytes, at, dataLength, false);
+          break;
+        case 254: {
+          dataLength = optionLength - 2;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + dataLength > end) return this.tcpTruncated(separator);
+          if (dataLength < 2) return this.tcpBadOption(separator);
+          // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
+          const magic = u16(bytes, at);
+          this.out += '-';
+          if (magic === 0xf989) this.fastOpenCookie(bytes, at + 2, dataLength - 2, true);
+          else this.out += hex4(magic);
+          break;
+        }
         default:
           // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
           dataLength = optionLength - 2;
@@ -901,15 +1092,34 @@ export class FrameFormatter {
     return true;
   }
 
+  /** RFC 7413 section 4.1.1: an empty cookie requests one; a cookie is 4 to 16 bytes, an even count. */
+  private fastOpenCookie(bytes: Uint8Array, at: number, length: number, experimental: boolean): void {
+    if (experimental) this.out += 'tfo';
+    if (length === 0) this.out += ' cookiereq';
+    else if (length % 2 !== 0 || length < 4 || length > 16) this.out += ' (invalid)';
+    else {
+      this.out += ' cookie ';
+      for (let i = 0; i < length; i++) this.out += HEX_BYTE[bytes[at + i]!]!;
+    }
+  }
+
   private tcpBadOption(separator: boolean): false {
     this.out += '[bad opt]';
     if (separator) this.out += ']';
     return false;
   }
 
+  /** Truncated inside an option's data: tcpdump closes the line with '>' once an option was printed. */
   private tcpTruncated(separator: boolean): false {
+    // tcpdump's ND_TCHECK: the line ends but the packet counts as decoded (its -x dump skips the link header).
     this.out += ' [|tcp]';
     if (separator) this.out += '>';
+    return false;
+  }
+
+  /** Truncated where the option kind or length byte should be. */
+  private tcpTruncatedRead(): false {
+    this.truncate('tcp');
     return false;
   }
 }
