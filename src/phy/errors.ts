@@ -1,7 +1,8 @@
 // Errors a user meets when opening an OS-backed device. Each one is a PhyError whose `.code` says what
 // happened and whose `.message` is one sentence that also says the fix, so a CLI prints `.message` and
-// never a stack trace. Once a device is open, nothing here is thrown: the hot path reports failures as
-// values (null tokens and counters), see TapInterface and RawSocket.
+// never a stack trace. Once a device is open, receive() and transmit() never throw: they report failures
+// as values (null tokens, counters, `lastErrno`); only a device that has gone away for good makes
+// waitReadable reject, with ERR_PHY_DEVICE_GONE, so a poll loop stops instead of spinning.
 import { EACCES, EBUSY, EINVAL, ENOENT, EPERM } from './sys/constants.js';
 
 export type PhyErrorCode =
@@ -23,6 +24,8 @@ export type PhyErrorCode =
   | 'ERR_PHY_NO_SUCH_INTERFACE'
   /** Raw sockets need root or CAP_NET_RAW. */
   | 'ERR_PHY_RAW_PERMISSION'
+  /** The tap or interface was deleted (or its namespace removed) while the device was open. */
+  | 'ERR_PHY_DEVICE_GONE'
   /** Any other OS failure; the message carries the call and strerror. */
   | 'ERR_PHY_OS';
 
@@ -131,4 +134,22 @@ export function rawSocketError(errno: number): PhyError | null {
     );
   }
   return null;
+}
+
+/** The tap was deleted while attached. */
+export function tapGoneError(name: string, errno: number): PhyError {
+  return new PhyError(
+    'ERR_PHY_DEVICE_GONE',
+    `tap '${name}' went away while in use (deleted, or its namespace removed): ${tapSetupHint(name)}, then open it again.`,
+    errno,
+  );
+}
+
+/** The interface a raw socket was bound to was deleted. */
+export function interfaceGoneError(name: string, errno: number): PhyError {
+  return new PhyError(
+    'ERR_PHY_DEVICE_GONE',
+    `interface '${name}' went away while in use (deleted, or its namespace removed): open the raw socket again once it is back (\`ip link\` lists interfaces).`,
+    errno,
+  );
 }

@@ -6,10 +6,11 @@
 // frame's direction; `packetType` / `lastFrameOutgoing` expose it for the frame just received.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { FrameConsumer, RxPair, RxToken, TxToken, WaitableDevice } from './device.js';
-import { checkInterfaceName, noSuchInterfaceError, rawSocketError } from './errors.js';
+import { PhyError, checkInterfaceName, interfaceGoneError, noSuchInterfaceError, rawSocketError } from './errors.js';
 import {
   AF_PACKET,
   EAGAIN,
+  ENETDOWN,
   ETH_P_ALL,
   PACKET_IGNORE_OUTGOING,
   PACKET_OUTGOING,
@@ -85,6 +86,11 @@ export class RawSocket implements WaitableDevice {
   txErrors = 0;
   /** errno of the most recent failed read or write, 0 if none. */
   lastErrno = 0;
+  /**
+   * Set when the interface was deleted while the socket was open; from then on waitReadable rejects
+   * with it. (An interface merely set down also fails a read with ENETDOWN, but recovers.)
+   */
+  failure: PhyError | null = null;
 
   /** @internal */ readonly rxBuffer: Uint8Array;
   /** @internal */ readonly txBuffer: Uint8Array;
@@ -169,10 +175,7 @@ export class RawSocket implements WaitableDevice {
     }
     if (n < 0) {
       const errno = this.libc.errno();
-      if (errno !== EAGAIN) {
-        this.rxErrors++;
-        this.lastErrno = errno;
-      }
+      if (errno !== EAGAIN) this.readFailed(errno);
     }
     return null;
   }
@@ -186,7 +189,9 @@ export class RawSocket implements WaitableDevice {
     return this.fd >= 0 ? this.txToken : null;
   }
 
+  /** See WaitableDevice; rejects with `failure` (ERR_PHY_DEVICE_GONE) once the interface is gone. */
   waitReadable(timeout: Duration | null): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
     return this.waiter.wait(timeout);
   }
 
@@ -212,5 +217,23 @@ export class RawSocket implements WaitableDevice {
       this.txErrors++;
       this.lastErrno = this.libc.errno();
     }
+  }
+
+  private readFailed(errno: number): void {
+    this.rxErrors++;
+    this.lastErrno = errno;
+    // The kernel reports ENETDOWN once when the interface goes down or away. Down recovers when it
+    // comes back up; away unbinds the socket for good, which getsockname shows as sll_ifindex -1.
+    if (errno === ENETDOWN && this.failure === null && this.boundIndex() !== this.ifindex) {
+      this.failure = interfaceGoneError(this.name, errno);
+      this.waiter.close();
+    }
+  }
+
+  /** The interface index the socket is bound to now (-1 once its interface was deleted). */
+  private boundIndex(): number {
+    this.peerLength[0] = SOCKADDR_LL_SIZE;
+    if (this.libc.getsockname(this.fd, this.peer, this.peerLength) < 0) return -1;
+    return new DataView(this.peer.buffer).getInt32(4, true);
   }
 }

@@ -6,9 +6,10 @@
 // and `lastErrno` say why, so a poll loop never throws.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { RxPair, RxToken, TxToken, FrameConsumer, WaitableDevice } from './device.js';
-import { checkInterfaceName, noSuchTapError, tapAttachError, tunOpenError } from './errors.js';
+import { PhyError, checkInterfaceName, noSuchTapError, tapAttachError, tapGoneError, tunOpenError } from './errors.js';
 import {
   EAGAIN,
+  EBADFD,
   IFF_NO_PI,
   IFF_TAP,
   IFNAMSIZ,
@@ -72,6 +73,11 @@ export class TapInterface implements WaitableDevice {
   txErrors = 0;
   /** errno of the most recent failed read or write, 0 if none. */
   lastErrno = 0;
+  /**
+   * Set when the tap went away while attached (deleted, namespace removed: reads fail with EBADFD).
+   * From then on waitReadable rejects with it, receive() returns null and transmit() drops.
+   */
+  failure: PhyError | null = null;
 
   /** @internal */ readonly rxBuffer: Uint8Array;
   /** @internal */ readonly txBuffer: Uint8Array;
@@ -143,10 +149,7 @@ export class TapInterface implements WaitableDevice {
     }
     if (n < 0) {
       const errno = this.libc.errno();
-      if (errno !== EAGAIN) {
-        this.rxErrors++;
-        this.lastErrno = errno;
-      }
+      if (errno !== EAGAIN) this.readFailed(errno);
     }
     return null;
   }
@@ -155,7 +158,9 @@ export class TapInterface implements WaitableDevice {
     return this.fd >= 0 ? this.txToken : null;
   }
 
+  /** See WaitableDevice; rejects with `failure` (ERR_PHY_DEVICE_GONE) once the tap has gone away. */
   waitReadable(timeout: Duration | null): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
     return this.waiter.wait(timeout);
   }
 
@@ -181,6 +186,16 @@ export class TapInterface implements WaitableDevice {
     } else {
       this.txErrors++;
       this.lastErrno = this.libc.errno();
+    }
+  }
+
+  private readFailed(errno: number): void {
+    this.rxErrors++;
+    this.lastErrno = errno;
+    // A detached tap file stays readable-with-error forever: without this, a poll loop would spin.
+    if (errno === EBADFD && this.failure === null) {
+      this.failure = tapGoneError(this.name, errno);
+      this.waiter.close();
     }
   }
 }

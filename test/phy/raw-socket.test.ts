@@ -153,6 +153,32 @@ if (test) {
     }
   });
 
+  test('an interface set down recovers; one deleted makes waitReadable reject', async () => {
+    const { ns, a, b } = namespaceWithVeth();
+    let downed: RawSocket | null = null;
+    let deleted: RawSocket | null = null;
+    try {
+      [downed, deleted] = withNetns(ns, () => [new RawSocket(a), new RawSocket(b)]);
+      ns.run('ip', ['link', 'set', a, 'down']);
+      await downed.waitReadable(seconds(2));
+      assert.is(downed.receive(0), null);
+      assert.is(downed.lastErrno, 100, 'ENETDOWN');
+      assert.is(downed.failure, null, 'down is not gone');
+      ns.run('ip', ['link', 'del', b]); // takes its peer `a` with it
+      await deleted.waitReadable(seconds(2));
+      assert.is(deleted.receive(0), null);
+      assert.is(deleted.failure?.code, 'ERR_PHY_DEVICE_GONE');
+      await deleted.waitReadable(null).then(
+        () => assert.unreachable('waitReadable resolved on a deleted interface'),
+        (e: Error) => assert.match(e.message, `interface '${b}' went away while in use`),
+      );
+    } finally {
+      downed?.close();
+      deleted?.close();
+      ns.destroy();
+    }
+  });
+
   test('without CAP_NET_RAW the error says how to grant it', () => {
     const ns = Netns.create('raw');
     try {

@@ -5,9 +5,11 @@ import * as assert from 'uvu/assert';
 import {
   PhyError,
   checkInterfaceName,
+  interfaceGoneError,
   noSuchInterfaceError,
   rawSocketError,
   tapAttachError,
+  tapGoneError,
   tunOpenError,
 } from '../../src/phy/errors.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
@@ -99,6 +101,8 @@ test('messages are single sentences without a stack in them', () => {
     tapAttachError('tap0', EINVAL)!,
     rawSocketError(EPERM)!,
     noSuchInterfaceError('x'),
+    tapGoneError('tap0', 77),
+    interfaceGoneError('eth0', 100),
   ];
   for (const e of errors) {
     assert.ok(e.code.startsWith('ERR_PHY_'));

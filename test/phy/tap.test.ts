@@ -222,6 +222,29 @@ if (test) {
     }
   });
 
+  test('a tap deleted while attached makes waitReadable reject instead of spinning', async () => {
+    const name = tapName();
+    const ns = namespaceWithTap(name, null);
+    let tap: TapInterface | null = null;
+    try {
+      tap = withNetns(ns, () => new TapInterface(name));
+      ns.run('ip', ['link', 'del', name]);
+      await tap.waitReadable(seconds(2)); // the detached descriptor polls as readable (in error)
+      assert.is(tap.receive(0), null);
+      assert.is(tap.rxErrors, 1);
+      assert.is(tap.failure?.code, 'ERR_PHY_DEVICE_GONE');
+      let rejected: unknown = null;
+      await tap.waitReadable(seconds(2)).catch((e: unknown) => (rejected = e));
+      assert.is(rejected, tap.failure);
+      assert.match((rejected as PhyError).message, `tap '${name}' went away while in use`);
+      assert.is(tap.transmit(0)!.consume(60, null, () => 'sent'), 'sent', 'transmit stays a value, not a throw');
+      assert.is(tap.txErrors, 1);
+    } finally {
+      tap?.close();
+      ns.destroy();
+    }
+  });
+
   test('a process that waited on a tap and closed it exits by itself', () => {
     const name = tapName();
     const ns = namespaceWithTap(name, null);

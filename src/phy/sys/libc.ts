@@ -20,6 +20,7 @@ export interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, length: number): number;
   recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array, addrlen: Int32Array): number;
   send(fd: number, buf: Uint8Array, len: number, flags: number): number;
+  getsockname(fd: number, addr: Uint8Array, addrlen: Int32Array): number;
   if_nametoindex(name: string): number;
   poll(fds: Uint8Array, nfds: number, timeoutMs: number): number;
   setns(fd: number, nstype: number): number;
@@ -60,6 +61,7 @@ export function loadLibc(): Libc {
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, void *value, uint32_t length)'),
     recvfrom: lib.func('long recvfrom(int fd, void *buf, size_t len, int flags, void *addr, void *addrlen)'),
     send: lib.func('long send(int fd, void *buf, size_t len, int flags)'),
+    getsockname: lib.func('int getsockname(int fd, void *addr, void *addrlen)'),
     if_nametoindex: lib.func('unsigned int if_nametoindex(const char *name)'),
     poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)'),
     setns: lib.func('int setns(int fd, int nstype)'),

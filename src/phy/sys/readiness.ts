@@ -67,7 +67,10 @@ export class ReadinessWaiter {
     return this.pending;
   }
 
-  /** Settles any pending wait and releases the poll handle; later waits resolve at once. */
+  /**
+   * Settles any pending wait and releases the poll handle (which must happen before the descriptor is
+   * closed); later waits resolve at once.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
