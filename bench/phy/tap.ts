@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
-import { Netns, withNetns } from '../../test/helpers/netns.js';
+import { Netns, disableIpv6, withNetns } from '../../test/helpers/netns.js';
 import { privilegedSkipReason } from '../../test/helpers/privileged.js';
 
 export interface TapBenchOptions {
@@ -239,7 +239,7 @@ export async function benchTap(options: TapBenchOptions = {}): Promise<TapBenchR
     execFileSync('cc', ['-O2', '-o', blast, join(here, 'blast.c')]);
 
     ns.run('ip', ['tuntap', 'add', 'name', name, 'mode', 'tap']);
-    ns.run('sysctl', ['-q', '-w', `net.ipv6.conf.${name}.disable_ipv6=1`]);
+    disableIpv6(ns, name);
     ns.run('ip', ['addr', 'add', `${TAP_ADDRESS}/24`, 'dev', name]);
     ns.run('ip', ['link', 'set', name, 'up']);
     ns.run('ip', ['neigh', 'add', PEER_ADDRESS, 'lladdr', PEER_MAC, 'dev', name, 'nud', 'permanent']);

@@ -2,8 +2,9 @@
 // interface sends or receives, and raw frames out. Used by the tcpdump example and `smoltcp-dump -i`.
 //
 // Like TapInterface: one recvfrom(2)/write(2) per frame on preallocated buffers, failures after opening
-// are values (null, counters, `lastErrno`). recvfrom fills a sockaddr_ll whose sll_pkttype says the
-// frame's direction; `packetType` / `lastFrameOutgoing` expose it for the frame just received.
+// are values (null, counters, `lastErrno`), and only a deleted interface makes waitReadable reject.
+// recvfrom fills a sockaddr_ll whose sll_pkttype says the frame's direction; `packetType` and
+// `lastFrameOutgoing` expose it for the frame just received.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { FrameConsumer, RxPair, RxToken, TxToken, WaitableDevice } from './device.js';
 import { PhyError, checkInterfaceName, interfaceGoneError, noSuchInterfaceError, rawSocketError } from './errors.js';

@@ -3,7 +3,8 @@
 // One read(2) per received frame into a preallocated buffer and one write(2) per transmitted frame from
 // another; koffi hands both buffers to the kernel as they are, so after opening, the driver allocates
 // nothing per frame. Failures after opening are values: receive() returns null and the error counters
-// and `lastErrno` say why, so a poll loop never throws.
+// and `lastErrno` say why; only a tap deleted under us makes waitReadable reject (ERR_PHY_DEVICE_GONE),
+// because its descriptor would otherwise poll readable forever and spin the caller's loop.
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { RxPair, RxToken, TxToken, FrameConsumer, WaitableDevice } from './device.js';
 import { PhyError, checkInterfaceName, noSuchTapError, tapAttachError, tapGoneError, tunOpenError } from './errors.js';

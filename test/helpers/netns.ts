@@ -1,6 +1,7 @@
 // Network namespaces for tests that touch real interfaces. Each test creates its own namespace with a
 // unique name and removes it afterwards; nothing here ever configures the machine's own interfaces.
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../../src/phy/sys/constants.js';
 import { loadLibc } from '../../src/phy/sys/libc.js';
 
@@ -155,4 +156,19 @@ export function runModuleInNetns(
     timeout: 20_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Turns IPv6 off on `iface` in `ns` (no router solicitations or MLD reports), so the only traffic on
+ * it is what a test causes. Writes /proc/sys directly, which follows the calling thread's namespace,
+ * rather than needing procps' sysctl. A kernel without IPv6 has nothing to turn off.
+ */
+export function disableIpv6(ns: Netns, iface: string): void {
+  withNetns(ns, () => {
+    try {
+      writeFileSync(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`, '1');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  });
 }

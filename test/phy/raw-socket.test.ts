@@ -2,7 +2,7 @@
 // end (and in which direction), what it sends reaches tcpdump on the other end, and raw sockets
 // without CAP_NET_RAW fail with the advice to grant it.
 import * as assert from 'uvu/assert';
-import { Netns, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
+import { Netns, disableIpv6, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
 import { privilegedSuite } from '../helpers/privileged.js';
 import { PACKET_BROADCAST, PACKET_OUTGOING, RawSocket } from '../../src/phy/raw-socket.js';
 import { millis, seconds } from '../../src/time.js';
@@ -19,7 +19,7 @@ function namespaceWithVeth(): { ns: Netns; a: string; b: string } {
   const ns = Netns.create('raw');
   try {
     ns.run('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
-    for (const name of [a, b]) ns.run('sysctl', ['-q', '-w', `net.ipv6.conf.${name}.disable_ipv6=1`]);
+    for (const name of [a, b]) disableIpv6(ns, name);
     ns.run('ip', ['addr', 'add', '10.78.0.1/24', 'dev', b]);
     ns.run('ip', ['link', 'set', a, 'up']);
     ns.run('ip', ['link', 'set', b, 'up']);

@@ -3,7 +3,7 @@
 // the event loop, and each setup mistake a user can make gives its PhyError.
 import { statSync } from 'node:fs';
 import * as assert from 'uvu/assert';
-import { Netns, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
+import { Netns, disableIpv6, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
 import { privilegedSuite } from '../helpers/privileged.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { PhyError } from '../../src/phy/errors.js';
@@ -24,7 +24,7 @@ function namespaceWithTap(name: string, address: string | null, up = true): Netn
   const ns = Netns.create('tap');
   try {
     ns.run('ip', ['tuntap', 'add', 'name', name, 'mode', 'tap']);
-    ns.run('sysctl', ['-q', '-w', `net.ipv6.conf.${name}.disable_ipv6=1`]);
+    disableIpv6(ns, name);
     if (address !== null) ns.run('ip', ['addr', 'add', address, 'dev', name]);
     if (up) ns.run('ip', ['link', 'set', name, 'up']);
   } catch (e) {
