@@ -3,7 +3,8 @@
 // then formats and type-checks the result with ts-morph. Pure: returns file contents, writes nothing.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { Project, ts } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { ts as TS } from 'ts-morph';
 import { exprToCode, negateOp, type Expr } from './expr.js';
 import {
   FIELD_SIZES,
@@ -371,7 +372,15 @@ export function renderIndex(specFiles: string[], modules: string[], notes: strin
   });
 }
 
-const FORMAT: ts.FormatCodeSettings = {
+// ts-morph takes a second to load: load it only when there is code to format, so a run that stops
+// at a spec problem answers at once.
+let tsMorph: typeof import('ts-morph') | null = null;
+function loadTsMorph(): typeof import('ts-morph') {
+  tsMorph ??= createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
+  return tsMorph;
+}
+
+const FORMAT: TS.FormatCodeSettings = {
   indentSize: 2,
   tabSize: 2,
   convertTabsToSpaces: true,
@@ -381,14 +390,15 @@ const FORMAT: ts.FormatCodeSettings = {
   insertSpaceBeforeAndAfterBinaryOperators: true,
   insertSpaceAfterKeywordsInControlFlowStatements: true,
   insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-  semicolons: ts.SemicolonPreference.Insert,
+  semicolons: 'insert' as TS.SemicolonPreference,
 };
 
 /**
  * Formats every file and type-checks them together (strict), in memory. Returns the formatted
  * files, or the compiler's messages when the generated code does not type-check (a generator bug).
  */
-export function formatAndCheck(files: GeneratedFile[]): { files: GeneratedFile[]; diagnostics: string[] } {
+export function formatAndCheck(files: GeneratedFile[], typeCheck = true): { files: GeneratedFile[]; diagnostics: string[] } {
+  const { Project, ts } = loadTsMorph();
   const project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: {
@@ -396,7 +406,7 @@ export function formatAndCheck(files: GeneratedFile[]): { files: GeneratedFile[]
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts'],
+      lib: ['lib.es5.d.ts'],
       noUnusedLocals: true,
       noUnusedParameters: true,
       noImplicitReturns: true,
@@ -408,9 +418,8 @@ export function formatAndCheck(files: GeneratedFile[]): { files: GeneratedFile[]
     sf.formatText(FORMAT);
     return sf;
   });
-  const diagnostics = project
-    .getPreEmitDiagnostics()
-    .map((d) => `${d.getSourceFile()?.getBaseName() ?? '?'}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, '\n')}`);
+  const diagnostics = (typeCheck ? project.getPreEmitDiagnostics() : [])
+    .map((d) => `${d.getSourceFile()?.getBaseName() ?? '?'}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string | TS.DiagnosticMessageChain, '\n')}`);
   const out = sources.map((sf, i) => {
     let text = sf.getFullText().replace(/\n{3,}/g, '\n\n');
     if (!text.endsWith('\n')) text += '\n';

@@ -16,13 +16,14 @@ const USAGE = `usage: smoltcp-gen SPEC.yaml... --out DIR [--check]
 class UsageError extends Error {}
 
 interface Options {
+  help: boolean;
   specs: string[];
   out: string | null;
   check: boolean;
 }
 
-function parseArgs(args: string[]): Options {
-  const options: Options = { specs: [], out: null, check: false };
+function parseArgs(args: string[], io: Io): Options {
+  const options: Options = { help: false, specs: [], out: null, check: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--check') options.check = true;
@@ -31,12 +32,12 @@ function parseArgs(args: string[]): Options {
       if (dir === undefined) throw new UsageError('--out needs a directory');
       options.out = dir;
     } else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
+      io.out(USAGE);
+      options.help = true;
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else options.specs.push(arg);
   }
-  if (options.specs.length > 0 && options.out === null) throw new UsageError('give an output directory with --out DIR');
+  if (!options.help && options.specs.length > 0 && options.out === null) throw new UsageError('give an output directory with --out DIR');
   return options;
 }
 
@@ -68,25 +69,44 @@ function generatedFilesIn(dir: string): string[] {
     .sort();
 }
 
-export function main(args: string[]): number {
+/** Where main() reads and writes: the real process by default, something else in tests. */
+export interface Io {
+  /** The project root: spec/ and generated/ of `npm run generate` are under it. */
+  root: string;
+  /** The directory relative paths on the command line start from. */
+  cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const PROCESS_IO: Io = {
+  root: REPO_ROOT,
+  cwd: process.cwd(),
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+};
+
+/** Runs the command line; returns the exit status (0 done, 1 problems or stale files, 2 usage). */
+export function main(args: string[], io: Io = PROCESS_IO): number {
   let options: Options;
   try {
-    options = parseArgs(args);
+    options = parseArgs(args, io);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    console.error(`smoltcp-gen: ${e.message}\n${USAGE}`);
+    io.err(`smoltcp-gen: ${e.message}\n${USAGE}`);
     return 2;
   }
+  if (options.help) return 0;
   const project = options.specs.length === 0;
   const specPaths = project
-    ? readdirSync(join(REPO_ROOT, 'spec'))
+    ? readdirSync(join(io.root, 'spec'))
         .filter((n) => n.endsWith('.yaml'))
         .sort()
-        .map((n) => join(REPO_ROOT, 'spec', n))
-    : options.specs.map((p) => resolve(p));
-  const outDir = project ? join(REPO_ROOT, 'generated') : resolve(options.out!);
+        .map((n) => join(io.root, 'spec', n))
+    : options.specs.map((p) => resolve(io.cwd, p));
+  const outDir = project ? join(io.root, 'generated') : resolve(io.cwd, options.out!);
   const outName = project ? 'generated/' : toPosix(options.out!);
-  const base = project ? REPO_ROOT : process.cwd();
+  const base = project ? io.root : io.cwd;
 
   const inputs: SpecInput[] = [];
   for (const path of specPaths) {
@@ -94,20 +114,20 @@ export function main(args: string[]): number {
     try {
       inputs.push({ file, text: readFileSync(path, 'utf8') });
     } catch (e) {
-      console.error(`smoltcp-gen: cannot read spec ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      io.err(`smoltcp-gen: cannot read spec ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
       return 1;
     }
   }
-  const result = generate(inputs, project ? { tool: PROJECT_TOOL, notes: PROJECT_NOTES } : { tool: USER_TOOL });
+  const result = generate(inputs, { tool: project ? PROJECT_TOOL : USER_TOOL, notes: project ? PROJECT_NOTES : [], typeCheck: !options.check });
   if (result.problems.length > 0) {
-    for (const p of result.problems) console.error(formatProblem(p));
+    for (const p of result.problems) io.err(formatProblem(p));
     const n = result.problems.length;
-    console.error(`${n} problem${n === 1 ? '' : 's'} in the specs; nothing was written.`);
+    io.err(`${n} problem${n === 1 ? '' : 's'} in the specs; nothing was written.`);
     return 1;
   }
   if (result.diagnostics.length > 0) {
-    for (const d of result.diagnostics) console.error(d);
-    console.error('The generated code does not type-check: this is a bug in generator/, not in your spec; nothing was written.');
+    for (const d of result.diagnostics) io.err(d);
+    io.err('The generated code does not type-check: this is a bug in generator/, not in your spec; nothing was written.');
     return 1;
   }
 
@@ -115,7 +135,7 @@ export function main(args: string[]): number {
   const regenerate = project ? 'npm run generate' : `smoltcp-gen ${args.filter((a) => a !== '--check').join(' ')}`;
   if (options.check) {
     if (changed.length + missing.length + extra.length === 0) {
-      console.log(`${outName} is up to date (${result.files.length} files).`);
+      io.out(`${outName} is up to date (${result.files.length} files).`);
       return 0;
     }
     const parts = [
@@ -123,7 +143,7 @@ export function main(args: string[]): number {
       ...missing.map((n) => `${n} is missing`),
       ...extra.map((n) => `${n} is not generated by any spec`),
     ];
-    console.error(`${outName} is stale: ${parts.join(', ')}. Run \`${regenerate}\` and commit the result.`);
+    io.err(`${outName} is stale: ${parts.join(', ')}. Run \`${regenerate}\` and commit the result.`);
     return 1;
   }
   mkdirSync(outDir, { recursive: true });
@@ -132,7 +152,7 @@ export function main(args: string[]): number {
   }
   for (const name of extra) unlinkSync(join(outDir, name));
   const touched = changed.length + missing.length + extra.length;
-  console.log(`${outName}: ${result.files.length} files, ${touched} updated${extra.length ? `, ${extra.length} removed` : ''}.`);
+  io.out(`${outName}: ${result.files.length} files, ${touched} updated${extra.length ? `, ${extra.length} removed` : ''}.`);
   return 0;
 }
 
