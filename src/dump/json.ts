@@ -67,8 +67,13 @@ export class JsonPrinter {
   private arpLayer(out: string, bytes: Uint8Array, at: number, captured: number): string {
     if (captured < 8) return out + ',"error":"arp: truncated: ' + captured + ' of 8 header bytes captured"';
     const arp = this.arp.init(bytes, at, captured);
-    if (arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
-      return out + ',"error":"arp: hardware/protocol address lengths ' + arp.hardwareLen + '/' + arp.protocolLen + ' are not Ethernet/IPv4 (6/4)"';
+    const hardware = arp.hardwareType as number;
+    const protocol = arp.protocolType as number;
+    if (hardware !== 1 || protocol !== 0x0800 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
+      return (
+        out + ',"error":"arp: hardware type ' + hardware + ' / protocol type ' + protocol + ' with address lengths ' +
+        arp.hardwareLen + '/' + arp.protocolLen + ' is not Ethernet/IPv4 (1/2048, 6/4)"'
+      );
     }
     if (captured < 28) return out + ',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"';
     return (
@@ -126,16 +131,14 @@ export class JsonPrinter {
   }
 
   private icmpLayer(out: string, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean): string {
-    if (length < 4) return out + ',"error":"icmp: message of ' + length + ' bytes is shorter than its 4-byte header"';
-    if (captured < 4) return out + ',"error":"icmp: truncated: ' + captured + ' of 4 header bytes captured"';
+    // Every ICMP message starts with 8 bytes: type, code, checksum and four type-specific bytes (RFC 792).
+    if (length < 8) return out + ',"error":"icmp: message of ' + length + ' bytes is shorter than its 8-byte header"';
+    if (captured < 8) return out + ',"error":"icmp: truncated: ' + captured + ' of 8 header bytes captured"';
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
     out += ',"icmp":{"type":' + type + ',"code":' + icmp.msgCode;
     if (whole) out += ',"checksum_ok":' + icmp.verifyChecksum();
-    if (type === 0 || type === 8) {
-      if (captured < 8 || length < 8) return out + '},"error":"icmp: echo message truncated before its identifier and sequence number"';
-      out += ',"ident":' + icmp.echoIdent + ',"seq":' + icmp.echoSeqNo;
-    }
+    if (type === 0 || type === 8) out += ',"ident":' + icmp.echoIdent + ',"seq":' + icmp.echoSeqNo;
     return out + '}';
   }
 
@@ -147,9 +150,9 @@ export class JsonPrinter {
     const udp = this.udp.init(bytes, at, captured);
     const udpLength = udp.len;
     const checksum = udp.checksum;
+    if (udpLength < 8) return out + ',"error":"udp: length field ' + udpLength + ' shorter than the 8-byte header"';
+    if (udpLength > length) return out + ',"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"';
     out += ',"udp":{"sport":' + udp.srcPort + ',"dport":' + udp.dstPort + ',"len":' + udpLength + ',"checksum":' + checksum;
-    if (udpLength < 8) return out + '},"error":"udp: length field ' + udpLength + ' shorter than the 8-byte header"';
-    if (udpLength > length) return out + '},"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"';
     if (checksum === 0) out += ',"checksum_ok":true';
     else if (whole) out += ',"checksum_ok":' + udp.init(bytes, at, udpLength).verifyChecksum(src, dst);
     return out + '}';
@@ -169,36 +172,36 @@ export class JsonPrinter {
     if (headerLength > captured) {
       return out + ',"error":"tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"';
     }
-    out +=
+    let layer =
       ',"tcp":{"sport":' + tcp.srcPort + ',"dport":' + tcp.dstPort + ',"seq":' + tcp.seqNumber + ',"ack":' + tcp.ackNumber +
       ',"hlen":' + headerLength + ',"flags":"' + FLAG_STRINGS[bytes[at + 13]!]! + '","win":' + tcp.windowLen + ',"urg":' +
       tcp.urgentAt;
-    if (whole) out += ',"checksum_ok":' + tcp.init(bytes, at, length).verifyChecksum(src, dst);
+    if (whole) layer += ',"checksum_ok":' + tcp.init(bytes, at, length).verifyChecksum(src, dst);
     if (headerLength > 20) {
       const it = this.options.init(tcp.init(bytes, at, headerLength));
       let sack = '';
       while (it.next()) {
         switch (it.kind as number) {
           case 2:
-            out += ',"mss":' + it.mss;
+            layer += ',"mss":' + it.mss;
             break;
           case 3:
-            out += ',"wscale":' + it.windowScale;
+            layer += ',"wscale":' + it.windowScale;
             break;
           case 4:
-            out += ',"sack_perm":true';
+            layer += ',"sack_perm":true';
             break;
           case 5:
             for (let i = 0; i < it.sackBlockCount; i++) sack += (i > 0 || sack ? ',' : '') + '[' + it.sackLeft(i) + ',' + it.sackRight(i) + ']';
             break;
           case 8:
-            out += ',"tsval":' + it.tsVal + ',"tsecr":' + it.tsEcr;
+            layer += ',"tsval":' + it.tsVal + ',"tsecr":' + it.tsEcr;
             break;
         }
       }
-      if (sack) out += ',"sack":[' + sack + ']';
-      if (it.error) return out + ',"payload":' + (length - headerLength) + '},"error":"tcp: malformed options"';
+      if (sack) layer += ',"sack":[' + sack + ']';
+      if (it.error) return out + ',"error":"tcp: malformed options (a length byte does not fit the header or the kind)"';
     }
-    return out + ',"payload":' + (length - headerLength) + '}';
+    return out + layer + ',"payload":' + (length - headerLength) + '}';
   }
 }
