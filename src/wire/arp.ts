@@ -8,18 +8,32 @@ import { requireViewInBuffer } from './byte-ranges.js';
 export const ARP_ETHERNET_IPV4_LENGTH = 28;
 
 export class ArpRepr {
+  // Plain fields with numeric initial values rather than parameter properties, so that V8 stores the
+  // 48-bit addresses unboxed (see EthernetRepr).
+  /** Request or Reply; other operation codes pass through as numbers. */
+  operation: ArpOperation = ArpOperation.Request;
+  /** Sender's Ethernet address (ar$sha), a 48-bit integer. */
+  sourceHardwareAddr = 0;
+  /** Sender's IPv4 address (ar$spa), a u32. */
+  sourceProtocolAddr = 0;
+  /** Target's Ethernet address (ar$tha); zero in a request. */
+  targetHardwareAddr = 0;
+  /** Target's IPv4 address (ar$tpa). */
+  targetProtocolAddr = 0;
+
   constructor(
-    /** Request or Reply; other operation codes pass through as numbers. */
-    public operation: ArpOperation = ArpOperation.Request,
-    /** Sender's Ethernet address (ar$sha), a 48-bit integer. */
-    public sourceHardwareAddr = 0,
-    /** Sender's IPv4 address (ar$spa), a u32. */
-    public sourceProtocolAddr = 0,
-    /** Target's Ethernet address (ar$tha); zero in a request. */
-    public targetHardwareAddr = 0,
-    /** Target's IPv4 address (ar$tpa). */
-    public targetProtocolAddr = 0,
-  ) {}
+    operation: ArpOperation = ArpOperation.Request,
+    sourceHardwareAddr = 0,
+    sourceProtocolAddr = 0,
+    targetHardwareAddr = 0,
+    targetProtocolAddr = 0,
+  ) {
+    this.operation = operation;
+    this.sourceHardwareAddr = sourceHardwareAddr;
+    this.sourceProtocolAddr = sourceProtocolAddr;
+    this.targetHardwareAddr = targetHardwareAddr;
+    this.targetProtocolAddr = targetProtocolAddr;
+  }
 
   /** Parses a packet (checking its length first); the repr, or why not. */
   static parse(packet: ArpPacket): ArpRepr | WireError {

@@ -7,14 +7,20 @@ import { requireViewInBuffer } from './byte-ranges.js';
 export const ETHERNET_HEADER_LENGTH = 14;
 
 export class EthernetRepr {
-  constructor(
-    /** Source MAC address, a 48-bit integer (see formatMac / EthernetAddress). */
-    public srcAddr = 0,
-    /** Destination MAC address, a 48-bit integer. */
-    public dstAddr = 0,
-    /** EtherType of the payload; values outside the enum pass through as plain numbers. */
-    public etherType: EtherType = EtherType.Ipv4,
-  ) {}
+  // Fields start as numbers, not as TypeScript parameter properties: those are declared first (as
+  // undefined) under ES2022 class semantics, after which V8 boxes every 48-bit address stored in them.
+  /** Source MAC address, a 48-bit integer (see formatMac / EthernetAddress). */
+  srcAddr = 0;
+  /** Destination MAC address, a 48-bit integer. */
+  dstAddr = 0;
+  /** EtherType of the payload; values outside the enum pass through as plain numbers. */
+  etherType: EtherType = EtherType.Ipv4;
+
+  constructor(srcAddr = 0, dstAddr = 0, etherType: EtherType = EtherType.Ipv4) {
+    this.srcAddr = srcAddr;
+    this.dstAddr = dstAddr;
+    this.etherType = etherType;
+  }
 
   /** Parses a frame (checking its length first); the repr, or why not. */
   static parse(frame: EthernetFrame): EthernetRepr | WireError {

@@ -129,6 +129,28 @@ export class TcpRepr {
     else if (rst) control = TcpControl.Rst;
     else if (packet.psh) control = TcpControl.Psh;
 
+    // The options and the sequence fields are read in methods of their own: V8 inlines accessors into
+    // a function only up to a budget, and a u32 accessor that is not inlined returns a boxed number
+    // (one allocation per read; see STYLE.md). Small methods keep every accessor inlined.
+    if (this.readOptions(packet) !== WireError.Ok) return WireError.Malformed;
+
+    this.srcPort = srcPort;
+    this.dstPort = dstPort;
+    this.control = control;
+    this.readSequence(packet);
+    this.windowLen = packet.windowLen;
+    this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
+    return WireError.Ok;
+  }
+
+  private readSequence(packet: TcpPacket): void {
+    this.seqNumber = packet.seqNumber;
+    this.ack = packet.ack;
+    this.ackNumber = this.ack ? packet.ackNumber : 0;
+  }
+
+  /** Reads the options the repr models; WireError.Malformed (from the iterator) on a malformed option. */
+  private readOptions(packet: TcpPacket): WireError {
     this.windowScale = null;
     this.maxSegSize = null;
     this.sackPermitted = false;
@@ -171,17 +193,7 @@ export class TcpRepr {
           break;
       }
     }
-    if (it.error !== WireError.Ok) return WireError.Malformed;
-
-    this.srcPort = srcPort;
-    this.dstPort = dstPort;
-    this.control = control;
-    this.seqNumber = packet.seqNumber;
-    this.ack = packet.ack;
-    this.ackNumber = this.ack ? packet.ackNumber : 0;
-    this.windowLen = packet.windowLen;
-    this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
-    return WireError.Ok;
+    return it.error;
   }
 
   /** Length of the options this repr emits, padded to a multiple of 4 (RFC 7323 Appendix A layout). */

@@ -22,10 +22,13 @@ export class UdpRepr {
   payloadOffset = 0;
   payloadLength = 0;
 
-  constructor(
-    public srcPort = 0,
-    public dstPort = 0,
-  ) {}
+  srcPort = 0;
+  dstPort = 0;
+
+  constructor(srcPort = 0, dstPort = 0) {
+    this.srcPort = srcPort;
+    this.dstPort = dstPort;
+  }
 
   setPayload(payload: Uint8Array | null, offset: number, length: number): this {
     this.payload = payload;
