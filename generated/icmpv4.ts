@@ -135,6 +135,57 @@ export function icmpv4TimeExceededName(value: number): string | undefined {
 }
 
 /**
+ * Codes of the Redirect message (RFC 792).
+ *
+ * Values the spec does not name pass through as plain numbers; icmpv4RedirectName() returns undefined for them.
+ */
+export enum Icmpv4Redirect {
+  /** Redirect datagrams for the network (RFC 792). */
+  Net = 0,
+  /** Redirect datagrams for the host (RFC 792). */
+  Host = 1,
+  /** Redirect datagrams for the type of service and network (RFC 792). */
+  NetToS = 2,
+  /** Redirect datagrams for the type of service and host (RFC 792). */
+  HostToS = 3,
+}
+
+/** The name of the Icmpv4Redirect value, or undefined for a value the spec does not name. */
+export function icmpv4RedirectName(value: number): string | undefined {
+  switch (value) {
+    case Icmpv4Redirect.Net: return 'redirect for network';
+    case Icmpv4Redirect.Host: return 'redirect for host';
+    case Icmpv4Redirect.NetToS: return 'redirect for TOS and network';
+    case Icmpv4Redirect.HostToS: return 'redirect for TOS and host';
+  }
+  return undefined;
+}
+
+/**
+ * Codes of the Parameter Problem message (RFC 792; RFC 1108).
+ *
+ * Values the spec does not name pass through as plain numbers; icmpv4ParamProblemName() returns undefined for them.
+ */
+export enum Icmpv4ParamProblem {
+  /** The pointer indicates the error (RFC 792). */
+  AtPointer = 0,
+  /** A required option is missing (RFC 1108). */
+  MissingOption = 1,
+  /** Bad length (RFC 1812 section 5.2.7.3). */
+  BadLength = 2,
+}
+
+/** The name of the Icmpv4ParamProblem value, or undefined for a value the spec does not name. */
+export function icmpv4ParamProblemName(value: number): string | undefined {
+  switch (value) {
+    case Icmpv4ParamProblem.AtPointer: return 'pointer indicates the error';
+    case Icmpv4ParamProblem.MissingOption: return 'missing a required option';
+    case Icmpv4ParamProblem.BadLength: return 'bad length';
+  }
+  return undefined;
+}
+
+/**
  * An ICMPv4 message (RFC 792): type, code, checksum and four bytes whose meaning depends on the
  * type, followed by the message body. The checksum covers the whole message (the view's length).
  *
@@ -191,7 +242,7 @@ export class Icmpv4Packet {
     this.bytes[this.offset] = value;
   }
 
-  /** Message code, meaning depends on the type (RFC 792); see Icmpv4DstUnreachable and Icmpv4TimeExceeded. */
+  /** Message code, meaning depends on the type (RFC 792); see Icmpv4DstUnreachable, Icmpv4TimeExceeded, Icmpv4Redirect and Icmpv4ParamProblem. */
   get msgCode(): number {
     return this.bytes[this.offset + 1];
   }

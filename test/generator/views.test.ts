@@ -98,7 +98,7 @@ test('getters read the values smoltcp asserts', () => {
     [arp.sourceHardwareAddr, arp.sourceProtocolAddr, arp.targetHardwareAddr, arp.targetProtocolAddr],
     [mac('11:12:13:14:15:16'), ip('33.34.35.36'), mac('31:32:33:34:35:36'), ip('65.66.67.68')],
   );
-  assert.is(arp.headerLength, 28);
+  assert.equal([arp.headerLength, arp.payloadOffset, arp.payloadLength], [28, 28, 0]);
 
   const ipv4 = new Ipv4Packet(hex(vector('ipv4', 'test_deconstruct').hex + 'ff'));
   assert.is(ipv4.check(), WireError.Ok);
