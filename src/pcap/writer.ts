@@ -13,6 +13,7 @@ import {
   PCAP_VERSION_MINOR,
 } from './format.js';
 import type { Instant } from '../time.js';
+import { ByteCopier } from './byte-copier.js';
 
 /** Where a pcap file goes: a path (created or truncated), an open file descriptor, or a Node stream. */
 export type PcapSink = string | number | Writable;
@@ -44,6 +45,7 @@ export class PcapFileWriter {
   private readonly stream: Writable | null;
   private readonly flushInterval: number;
   private lastFlushAt = -1;
+  private readonly copier = new ByteCopier();
   private closed = false;
 
   constructor(sink: PcapSink, options: PcapFileWriterOptions = {}) {
@@ -99,11 +101,8 @@ export class PcapFileWriter {
     v.setUint32(at + 4, micros, true);
     v.setUint32(at + 8, captured, true);
     v.setUint32(at + 12, length, true);
-    const buf = this.buffer;
-    let d = at + PCAP_RECORD_HEADER_LENGTH;
-    // A byte loop: `set(bytes.subarray(...))` would allocate a view per frame.
-    for (let i = offset, end = offset + captured; i < end; i++) buf[d++] = bytes[i];
-    this.used = d;
+    this.copier.copy(this.buffer, at + PCAP_RECORD_HEADER_LENGTH, bytes, offset, captured);
+    this.used = at + need;
     this.packets++;
     if (this.flushInterval >= 0) {
       if (this.lastFlushAt < 0) this.lastFlushAt = timestamp;

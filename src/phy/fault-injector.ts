@@ -13,6 +13,13 @@
 import type { DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
+import { ByteCopier } from '../pcap/byte-copier.js';
+
+// The tokens keep the caller's timestamp and hand it on. Starting the field at null (never a number)
+// keeps it an ordinary tagged field, so it stores the caller's number object as is; a field V8 had
+// specialised for doubles would need a fresh heap number every time its value is passed to a call
+// (a timestamp in microseconds does not fit a small integer).
+const NO_TIMESTAMP = null as unknown as Instant;
 
 export interface FaultInjectorOptions {
   /** Percent (0-100) of frames, each way, dropped at random. */
@@ -60,7 +67,7 @@ class FaultRxToken implements RxToken {
 
 class FaultTxToken implements TxToken {
   inner: TxToken | null = null;
-  timestamp: Instant = 0;
+  timestamp: Instant = NO_TIMESTAMP;
   private ctx: unknown = null;
   private f: FrameConsumer<unknown, unknown> | null = null;
 
@@ -103,8 +110,7 @@ function transmitThrough(token: FaultTxToken, bytes: Uint8Array, offset: number,
 
 function copyIn(fi: FaultInjector, bytes: Uint8Array, offset: number, length: number): number {
   if (length > fi.rxBuffer.length) return -1;
-  const buf = fi.rxBuffer;
-  for (let i = 0; i < length; i++) buf[i] = bytes[offset + i];
+  fi.copier.copy(fi.rxBuffer, 0, bytes, offset, length);
   return length;
 }
 
@@ -134,6 +140,8 @@ export class FaultInjector implements Device {
   rxBuffer: Uint8Array;
   /** @internal */
   rxLength = 0;
+  /** @internal */
+  readonly copier = new ByteCopier();
   private junkBuffer: Uint8Array;
   private rng: number;
   private refilledAt = -Infinity;

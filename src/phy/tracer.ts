@@ -12,6 +12,12 @@ import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.j
 import type { Instant } from '../time.js';
 import { formatFrame } from '../wire/format.js';
 
+// The tokens keep the caller's timestamp and hand it on. Starting the field at null (never a number)
+// keeps it an ordinary tagged field, so it stores the caller's number object as is; a field V8 had
+// specialised for doubles would need a fresh heap number every time its value is passed to a call
+// (a timestamp in microseconds does not fit a small integer).
+const NO_TIMESTAMP = null as unknown as Instant;
+
 export type FrameDirection = 'rx' | 'tx';
 
 /** Sees one frame, `bytes[offset, offset + length)`, valid only during the call. */
@@ -25,7 +31,7 @@ export type TraceCallback = (
 
 class TracingRxToken implements RxToken {
   inner: RxToken | null = null;
-  timestamp: Instant = 0;
+  timestamp: Instant = NO_TIMESTAMP;
   private ctx: unknown = null;
   private f: FrameConsumer<unknown, unknown> | null = null;
 
@@ -54,7 +60,7 @@ class TracingRxToken implements RxToken {
 
 class TracingTxToken implements TxToken {
   inner: TxToken | null = null;
-  timestamp: Instant = 0;
+  timestamp: Instant = NO_TIMESTAMP;
   private ctx: unknown = null;
   private f: FrameConsumer<unknown, unknown> | null = null;
 

@@ -1,0 +1,147 @@
+// The examples' shared options: every option in both spellings, other arguments left in order,
+// mistakes reported as one sentence (no stack trace, exit code 2), and the middleware stack built
+// in smoltcp's order with the capture below the fault injector.
+import { spawnSync } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
+import { Loopback } from '../../src/phy/loopback.js';
+import {
+  MIDDLEWARE_OPTIONS_HELP,
+  OptionError,
+  buildMiddleware,
+  parseMiddlewareOptions,
+} from '../../src/phy/options.js';
+import { PcapWriter } from '../../src/phy/pcap-writer.js';
+import { Tracer } from '../../src/phy/tracer.js';
+import { tcpdumpFrames, tempDir } from '../pcap/support.js';
+
+const test = suite('phy/options');
+const tmp = tempDir('options');
+test.after(() => tmp.remove());
+
+test('every option, as --name value and --name=value, and the rest kept in order', () => {
+  const { options, rest, help } = parseMiddlewareOptions([
+    'tap0', '--drop-chance', '15', '--corrupt-chance=2.5', '-v', '--size-limit', '1000',
+    '--tx-rate-limit', '4', '--rx-rate-limit=5', '--shaping-interval', '50', '--pcap', 'x.pcap', '--seed=99', '10.0.0.1',
+  ]);
+  assert.equal(options, {
+    dropChance: 15,
+    corruptChance: 2.5,
+    sizeLimit: 1000,
+    txRateLimit: 4,
+    rxRateLimit: 5,
+    shapingInterval: 50,
+    pcap: 'x.pcap',
+    seed: 99,
+    seedGiven: true,
+  });
+  assert.equal(rest, ['tap0', '-v', '10.0.0.1']);
+  assert.is(help, false);
+});
+
+test('defaults: no faults, no capture, a random seed', () => {
+  const a = parseMiddlewareOptions([]);
+  assert.equal({ ...a.options, seed: 0 }, {
+    dropChance: 0, corruptChance: 0, sizeLimit: 0, txRateLimit: 0, rxRateLimit: 0, shapingInterval: 0, pcap: null, seed: 0, seedGiven: false,
+  });
+  assert.ok(Number.isInteger(a.options.seed) && a.options.seed >= 0 && a.options.seed <= 0xffffffff);
+  assert.is(parseMiddlewareOptions(['--help']).help, true);
+  assert.is(parseMiddlewareOptions(['-h']).help, true);
+  assert.equal(parseMiddlewareOptions(['a', '--', '--drop-chance', '5']).rest, ['a', '--', '--drop-chance', '5']);
+});
+
+test('mistakes say which option and what was expected', () => {
+  const cases: [string[], string][] = [
+    [['--drop-chance', 'abc'], "--drop-chance: expected a percentage from 0 to 100, got 'abc'"],
+    [['--corrupt-chance=150'], "--corrupt-chance: expected a percentage from 0 to 100, got '150'"],
+    [['--size-limit', '-1'], "--size-limit: expected a whole number >= 0, got '-1'"],
+    [['--tx-rate-limit', '2.5', '--shaping-interval', '5'], "--tx-rate-limit: expected a whole number >= 0, got '2.5'"],
+    [['--shaping-interval', 'soon'], "--shaping-interval: expected a number of milliseconds >= 0, got 'soon'"],
+    [['--seed', '-3'], "--seed: expected an integer from 0 to 4294967295, got '-3'"],
+    [['--drop-chance='], "--drop-chance: expected a percentage from 0 to 100, got ''"],
+    [['--drop-chance'], '--drop-chance needs a value'],
+    [['--pcap'], '--pcap needs FILE'],
+    [['--pcap='], '--pcap needs a FILE name'],
+    [['--rx-rate-limit', '4'], '--rx-rate-limit needs --shaping-interval MS (frames are counted per interval, e.g. --shaping-interval 50)'],
+  ];
+  for (const [args, message] of cases) {
+    try {
+      parseMiddlewareOptions(args);
+      assert.unreachable(`${args.join(' ')} was accepted`);
+    } catch (e) {
+      assert.instance(e, OptionError);
+      assert.is((e as Error).message, message);
+    }
+  }
+});
+
+test('the stack is FaultInjector(Tracer(PcapWriter(device))), configured from the options', () => {
+  const lo = new Loopback();
+  const path = tmp.path('stack.pcap');
+  const { options } = parseMiddlewareOptions(['--pcap', path, '--seed', '5', '--size-limit', '1000']);
+  const traced: string[] = [];
+  const stack = buildMiddleware(lo, options, { loopback: true, trace: (d) => traced.push(d) });
+  assert.instance(stack.device, FaultInjector);
+  assert.is(stack.device, stack.faultInjector);
+  assert.is(stack.faultInjector.inner, stack.tracer);
+  assert.instance(stack.tracer, Tracer);
+  assert.is(stack.tracer!.inner, stack.pcapWriter);
+  assert.instance(stack.pcapWriter, PcapWriter);
+  assert.is(stack.pcapWriter!.inner, lo);
+  assert.is(stack.pcapWriter!.mode, 'tx', 'a loopback captures each frame once');
+  assert.is(stack.faultInjector.seed, 5);
+  assert.is(stack.faultInjector.sizeLimit, 1000);
+  stack.device.transmit(0)!.consume(60, null, () => undefined);
+  stack.device.receive(1)!.rx.consume(null, () => undefined);
+  stack.close();
+  stack.close();
+  assert.equal(traced, ['tx', 'rx']);
+  assert.is(tcpdumpFrames(path).length, 1);
+});
+
+test('without --pcap and with tracing off, only the fault injector wraps the device', () => {
+  const lo = new Loopback();
+  const stack = buildMiddleware(lo, parseMiddlewareOptions([]).options, { trace: false });
+  assert.is(stack.tracer, null);
+  assert.is(stack.pcapWriter, null);
+  assert.is(stack.faultInjector.inner, lo);
+  const traced = buildMiddleware(lo, parseMiddlewareOptions(['--pcap', tmp.path('both.pcap')]).options);
+  assert.instance(traced.tracer, Tracer);
+  assert.is(traced.pcapWriter!.mode, 'both');
+  traced.close();
+});
+
+test('a capture file that cannot be created is an OptionError', () => {
+  const { options } = parseMiddlewareOptions(['--pcap', tmp.path('no/such/dir/x.pcap')]);
+  assert.throws(() => buildMiddleware(new Loopback(), options), (e: unknown) => e instanceof OptionError && /^--pcap: cannot create /.test((e as Error).message));
+});
+
+function runExample(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const module = new URL('../../src/phy/options.ts', import.meta.url).pathname;
+  const script = `
+    import { parseMiddlewareOptionsOrExit } from ${JSON.stringify(module)};
+    const { options, rest } = parseMiddlewareOptionsOrExit(process.argv.slice(1), 'usage: example [options] IFACE');
+    console.log(JSON.stringify({ drop: options.dropChance, rest }));
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], {
+    encoding: 'utf8',
+    cwd: new URL('../..', import.meta.url).pathname,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('an example exits 2 with one sentence for a bad option, 0 with the help text for --help', () => {
+  const bad = runExample(['--drop-chance', 'lots']);
+  assert.is(bad.status, 2);
+  assert.is(bad.stderr, "error: --drop-chance: expected a percentage from 0 to 100, got 'lots'\nTry --help for the options.\n");
+  assert.is(bad.stdout, '');
+  const help = runExample(['--help']);
+  assert.is(help.status, 0);
+  assert.is(help.stdout, `usage: example [options] IFACE\n\n${MIDDLEWARE_OPTIONS_HELP}`);
+  const ok = runExample(['--drop-chance', '3', 'tap0']);
+  assert.is(ok.status, 0);
+  assert.equal(JSON.parse(ok.stdout), { drop: 3, rest: ['tap0'] });
+});
+
+test.run();
