@@ -8,6 +8,8 @@ export function tsharkFields(path: string, fields: string[]): TsharkFrame[] {
   const args = ['-r', path, '-n', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=|'];
   // Verify every checksum, so `*.checksum.status` says 1 (good) or 0 (bad) instead of 2 (unverified).
   for (const proto of ['ip', 'tcp', 'udp']) args.push('-o', `${proto}.check_checksum:TRUE`);
+  // Raw sequence numbers everywhere (SACK edges too), not tshark's relative ones.
+  args.push('-o', 'tcp.relative_sequence_numbers:FALSE');
   for (const f of fields) args.push('-e', f);
   const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   return out
