@@ -1,8 +1,9 @@
 // The core of tcpdump's filter language (pcap-filter(7)): a tokenizer, a recursive-descent parser to an AST,
 // and a compiler from the AST to a predicate over the reused PacketState. As in libpcap, `not` binds
 // tightest and `and`/`or` have equal precedence, associating left to right; a bare value after `and`/`or`
-// reuses the previous qualifiers (`port 80 or 443`). Matching follows what libpcap's BPF code tests: `tcp` is
-// any IPv4 datagram with protocol 6, `port` only matches first fragments, `host` and `net` match IPv4 and ARP.
+// reuses the previous qualifiers (`port 80 or 443`). Matching follows the BPF code libpcap generates: `tcp` is
+// any IPv4 datagram with protocol 6 (or IPv6 next header 6), `port` only matches first fragments, `host` and
+// `net` match IPv4, ARP and RARP, and a load past the captured bytes rejects the packet.
 
 import { parseIpv4 } from '../wire/ipv4-address.js';
 import { parseMac } from '../wire/ethernet-address.js';
@@ -363,102 +364,186 @@ function parsePartialIpv4(text: string): { value: number; octets: number } | nul
 
 export type Predicate = (s: PacketState) => boolean;
 
-function matchAddress(dir: Direction, test: (which: 'src' | 'dst') => Predicate): Predicate {
-  const src = test('src');
-  const dst = test('dst');
+/**
+ * Inside the compiled filter a test answers NO, YES, or UNKNOWN when the bytes it needs were not captured.
+ * Unknowns combine as in Kleene's three-valued logic (`UNKNOWN or YES` is YES, `not UNKNOWN` is UNKNOWN) and
+ * a final UNKNOWN rejects the packet: a packet matches when its captured bytes decide the expression. That is
+ * what libpcap's optimized BPF code does in practice (a load past the capture rejects, but loads that cannot
+ * change the answer are skipped): `not ip` rejects a 10-byte frame, `host A or B` accepts a frame cut inside
+ * the destination address whose source is B.
+ */
+type Test = (s: PacketState) => number;
+const NO = 0;
+const YES = 1;
+const UNKNOWN = 2;
+
+// Offsets in an Ethernet frame, as libpcap's generated BPF code loads them.
+const OFF_ETHERTYPE = 12;
+const OFF_IP = 14;
+const OFF_IP_FRAGMENT = OFF_IP + 6;
+const OFF_IP_PROTO = OFF_IP + 9;
+const OFF_IP_SRC = OFF_IP + 12;
+const OFF_IP_DST = OFF_IP + 16;
+const OFF_IP6_NEXT_HEADER = OFF_IP + 6;
+const OFF_ARP_SPA = OFF_IP + 14;
+const OFF_ARP_TPA = OFF_IP + 24;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_RARP = 0x8035;
+
+function u8(s: PacketState, at: number): number {
+  return s.bytes[s.offset + at]!;
+}
+
+function u16(s: PacketState, at: number): number {
+  const o = s.offset + at;
+  return (s.bytes[o]! << 8) | s.bytes[o + 1]!;
+}
+
+/** As int32 bits: compared with `| 0` constants, so no value is boxed. */
+function i32(s: PacketState, at: number): number {
+  const b = s.bytes;
+  const o = s.offset + at;
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+function u48(s: PacketState, at: number): number {
+  const b = s.bytes;
+  const o = s.offset + at;
+  return ((b[o]! << 8) | b[o + 1]!) * 0x1_0000_0000 + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
+}
+
+function captured(s: PacketState, at: number, size: number): boolean {
+  return at + size <= s.caplen;
+}
+
+function and(left: Test, right: Test): Test {
+  return (s) => {
+    const l = left(s);
+    if (l === NO) return NO;
+    const r = right(s);
+    if (r === NO) return NO;
+    return l === YES && r === YES ? YES : UNKNOWN;
+  };
+}
+
+function or(left: Test, right: Test): Test {
+  return (s) => {
+    const l = left(s);
+    if (l === YES) return YES;
+    const r = right(s);
+    if (r === YES) return YES;
+    return l === NO && r === NO ? NO : UNKNOWN;
+  };
+}
+
+function matchDirection(dir: Direction, src: Test, dst: Test): Test {
   switch (dir) {
     case 'src':
       return src;
     case 'dst':
       return dst;
     case 'src or dst':
-      return (s) => src(s) || dst(s);
+      return or(src, dst);
     case 'src and dst':
-      return (s) => src(s) && dst(s);
+      return and(src, dst);
   }
 }
 
-/** Compiles an AST to a predicate. Predicates read only the PacketState and allocate nothing. */
+function etherTypeIs(value: number): Test {
+  return (s) => (!captured(s, OFF_ETHERTYPE, 2) ? UNKNOWN : u16(s, OFF_ETHERTYPE) === value ? YES : NO);
+}
+
+function byteIs(at: number, value: number): Test {
+  return (s) => (!captured(s, at, 1) ? UNKNOWN : u8(s, at) === value ? YES : NO);
+}
+
+function addressIs(at: number, mask: number, value: number): Test {
+  return (s) => (!captured(s, at, 4) ? UNKNOWN : (i32(s, at) & mask) === value ? YES : NO);
+}
+
+const isIpv4 = etherTypeIs(ETHERTYPE_IPV4);
+
+/** An IPv4 first fragment (offset 0) whose port at `which` (0 source, 2 destination) is in [low, high]. */
+function ipv4Port(which: number, low: number, high: number): Test {
+  return (s) => {
+    if (!captured(s, OFF_IP_FRAGMENT, 2)) return UNKNOWN;
+    if ((u16(s, OFF_IP_FRAGMENT) & 0x1fff) !== 0) return NO;
+    if (!captured(s, OFF_IP, 1)) return UNKNOWN;
+    const at = OFF_IP + (u8(s, OFF_IP) & 15) * 4 + which;
+    if (!captured(s, at, 2)) return UNKNOWN;
+    const port = u16(s, at);
+    return port >= low && port <= high ? YES : NO;
+  };
+}
+
+/** Compiles an AST to a predicate. It reads the frame in place and allocates nothing. */
 export function compileFilter(node: FilterNode): Predicate {
+  const test = compileNode(node);
+  return (s) => test(s) === YES;
+}
+
+function compileNode(node: FilterNode): Test {
   switch (node.kind) {
-    case 'and': {
-      const left = compileFilter(node.left);
-      const right = compileFilter(node.right);
-      return (s) => left(s) && right(s);
-    }
-    case 'or': {
-      const left = compileFilter(node.left);
-      const right = compileFilter(node.right);
-      return (s) => left(s) || right(s);
-    }
+    case 'and':
+      return and(compileNode(node.left), compileNode(node.right));
+    case 'or':
+      return or(compileNode(node.left), compileNode(node.right));
     case 'not': {
-      const operand = compileFilter(node.operand);
-      return (s) => !operand(s);
+      const operand = compileNode(node.operand);
+      return (s) => {
+        const v = operand(s);
+        return v === UNKNOWN ? UNKNOWN : v === YES ? NO : YES;
+      };
     }
     case 'proto':
       switch (node.proto) {
-        case 'ip':
-          return (s) => s.etherType === ETHERTYPE_IPV4;
         case 'arp':
-          return (s) => s.etherType === ETHERTYPE_ARP;
+          return etherTypeIs(ETHERTYPE_ARP);
         case 'icmp':
-          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_ICMP;
+          return and(isIpv4, byteIs(OFF_IP_PROTO, IPPROTO_ICMP));
         case 'tcp':
-          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_TCP;
-        case 'udp':
-          return (s) => s.hasIpv4 && s.ipProto === IPPROTO_UDP;
+        case 'udp': {
+          // libpcap's `tcp`/`udp` cover IPv4's protocol and IPv6's next header.
+          const protocol = node.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
+          return or(and(isIpv4, byteIs(OFF_IP_PROTO, protocol)), and(etherTypeIs(ETHERTYPE_IPV6), byteIs(OFF_IP6_NEXT_HEADER, protocol)));
+        }
         default:
-          return (s) => s.hasEthernet;
+          return isIpv4;
       }
-    case 'ipProto': {
-      const value = node.value;
-      return (s) => s.hasIpv4 && s.ipProto === value;
-    }
-    case 'etherProto': {
-      const value = node.value;
-      return (s) => s.etherType === value;
-    }
+    case 'ipProto':
+      return and(isIpv4, byteIs(OFF_IP_PROTO, node.value));
+    case 'etherProto':
+      return etherTypeIs(node.value);
     case 'length': {
       const value = node.value;
-      return node.op === 'less' ? (s) => s.len <= value : (s) => s.len >= value;
+      return node.op === 'less' ? (s) => (s.len <= value ? YES : NO) : (s) => (s.len >= value ? YES : NO);
     }
     case 'etherHost': {
       const address = node.address;
-      return matchAddress(node.dir, (which) =>
-        which === 'src' ? (s) => s.hasEthernet && s.ethSrc === address : (s) => s.hasEthernet && s.ethDst === address,
-      );
+      const at = (offset: number): Test => (s) => (!captured(s, offset, 6) ? UNKNOWN : u48(s, offset) === address ? YES : NO);
+      return matchDirection(node.dir, at(6), at(0));
     }
     case 'host':
     case 'net': {
-      const mask = node.kind === 'net' ? node.mask : 0xffff_ffff;
-      const value = node.kind === 'net' ? node.network : node.address;
-      const ip = matchAddress(node.dir, (which) =>
-        which === 'src'
-          ? (s) => s.hasIpv4 && (s.ipSrc & mask) >>> 0 === value
-          : (s) => s.hasIpv4 && (s.ipDst & mask) >>> 0 === value,
-      );
-      const arp = matchAddress(node.dir, (which) =>
-        which === 'src'
-          ? (s) => s.hasArpAddresses && (s.arpSpa & mask) >>> 0 === value
-          : (s) => s.hasArpAddresses && (s.arpTpa & mask) >>> 0 === value,
-      );
-      if (node.proto === 'ip') return (s) => s.etherType === ETHERTYPE_IPV4 && ip(s);
-      if (node.proto === 'arp') return (s) => s.etherType === ETHERTYPE_ARP && arp(s);
-      return (s) => (s.etherType === ETHERTYPE_IPV4 ? ip(s) : s.etherType === ETHERTYPE_ARP && arp(s));
+      const mask = node.kind === 'net' ? node.mask | 0 : -1;
+      const value = (node.kind === 'net' ? node.network : node.address) | 0;
+      const ip = and(isIpv4, matchDirection(node.dir, addressIs(OFF_IP_SRC, mask, value), addressIs(OFF_IP_DST, mask, value)));
+      const arpAddresses = matchDirection(node.dir, addressIs(OFF_ARP_SPA, mask, value), addressIs(OFF_ARP_TPA, mask, value));
+      const arp = and(etherTypeIs(ETHERTYPE_ARP), arpAddresses);
+      if (node.proto === 'ip') return ip;
+      if (node.proto === 'arp') return arp;
+      // libpcap's `host` and `net` cover IPv4, ARP and RARP.
+      return or(ip, or(arp, and(etherTypeIs(ETHERTYPE_RARP), arpAddresses)));
     }
     case 'port': {
-      const low = node.low;
-      const high = node.high;
-      const protoOk: Predicate =
+      const ports = matchDirection(node.dir, ipv4Port(0, node.low, node.high), ipv4Port(2, node.low, node.high));
+      const protocols =
         node.proto === 'tcp'
-          ? (s) => s.ipProto === IPPROTO_TCP
+          ? byteIs(OFF_IP_PROTO, IPPROTO_TCP)
           : node.proto === 'udp'
-            ? (s) => s.ipProto === IPPROTO_UDP
-            : (s) => s.ipProto === IPPROTO_TCP || s.ipProto === IPPROTO_UDP || s.ipProto === IPPROTO_SCTP;
-      const ports = matchAddress(node.dir, (which) =>
-        which === 'src' ? (s) => s.srcPort >= low && s.srcPort <= high : (s) => s.dstPort >= low && s.dstPort <= high,
-      );
-      return (s) => s.hasPorts && protoOk(s) && ports(s);
+            ? byteIs(OFF_IP_PROTO, IPPROTO_UDP)
+            : or(byteIs(OFF_IP_PROTO, IPPROTO_TCP), or(byteIs(OFF_IP_PROTO, IPPROTO_UDP), byteIs(OFF_IP_PROTO, IPPROTO_SCTP)));
+      return and(isIpv4, and(protocols, ports));
     }
   }
 }

@@ -8,7 +8,6 @@ import { FrameFormatter } from '../wire/format.js';
 import { now } from '../time.js';
 import { parseArgs, UsageError, USAGE, type DumpOptions } from './args.js';
 import { buildFilter, FilterSyntaxError, type Predicate } from './filter.js';
-import { PacketDecoder } from './decode.js';
 import { PacketState } from './packet-state.js';
 import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
 import { hexAsciiDump, hexDump } from './hex.js';
@@ -25,7 +24,6 @@ export class PacketHandler {
   /** Packets that passed the filter and were printed. */
   printed = 0;
   private readonly state = new PacketState();
-  private readonly decoder = new PacketDecoder();
   private readonly formatter: FrameFormatter;
   private readonly timestamps: TimestampFormatter;
   private readonly json: JsonPrinter | null;
@@ -54,9 +52,8 @@ export class PacketHandler {
   ): boolean {
     const ethernet = linkType === LINKTYPE_ETHERNET;
     if (this.filter !== null) {
-      if (ethernet) this.decoder.decode(this.state, bytes, offset, caplen, len);
-      else this.decoder.decode(this.state, bytes, offset, 0, len);
-      if (!this.filter(this.state)) return true;
+      // Filters speak Ethernet; on other link types only `less`/`greater` can match.
+      if (!this.filter(this.state.point(bytes, offset, ethernet ? caplen : 0, len))) return true;
     }
     this.printed++;
     if (this.pcapOut !== null) {

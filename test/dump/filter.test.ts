@@ -1,0 +1,165 @@
+// The filter language: the packets it selects equal those tcpdump's own filter selects on the same capture,
+// and an expression that does not parse says where and what was expected.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FilterSyntaxError, parseFilter, tokenize } from '../../src/dump/filter.js';
+import { privilegedSuite } from '../helpers/privileged.js';
+import { makeKernelCapture } from './captures.js';
+import { makeMalformedCapture, framesOf } from './fuzz-capture.js';
+import { hasTool, removeDir, runDump, tcpdump, tempDir } from './helpers.js';
+
+process.env.TZ = 'UTC';
+
+/** Expressions whose selection must equal tcpdump's, packet for packet. */
+const EXPRESSIONS = [
+  'ip',
+  'arp',
+  'icmp',
+  'tcp',
+  'udp',
+  'not ip',
+  'tcp and port 40080',
+  'udp or arp',
+  'host 10.0.0.1',
+  'src host 10.0.0.1',
+  'dst host 10.0.0.2',
+  'host 10.77.0.2',
+  'src host 10.77.0.1 and dst host 10.77.0.2',
+  'net 10.77.0.0/24',
+  'net 10.0.0.0/8 and not net 10.77.0.0/16',
+  'net 10.77',
+  'src net 10.77.0.0 mask 255.255.255.0',
+  'port 40080',
+  'src port 40080',
+  'dst port 40080 or dst port 40053',
+  'port 40080 or 40053',
+  'tcp port 40080',
+  'udp port 40053',
+  'udp dst port 40054',
+  'portrange 40000-40060',
+  'tcp portrange 40050-40090',
+  'tcp and not port 40080',
+  '(tcp or udp) and host 10.77.0.2',
+  'not (arp or icmp)',
+  '! tcp && ! udp',
+  'icmp or tcp and host 10.77.0.1',
+  'arp host 10.77.0.1',
+  'ip host 10.77.0.1',
+  'src or dst host 10.77.0.2',
+  'src and dst net 10.77.0.0/24',
+  'ether host 02:00:00:00:00:01',
+  'ether src 02:00:00:00:00:01 and tcp',
+  'ip proto 17',
+  'ether proto 0x0806',
+  'less 60',
+  'greater 1000',
+  'host 10.0.0.1 or 10.0.0.2',
+  'port 1 or 2 or 3',
+];
+
+function words(expression: string): string[] {
+  return [expression];
+}
+
+async function compareSelections(file: string, dir: string): Promise<void> {
+  const failures: string[] = [];
+  let nonEmpty = 0;
+  for (const expression of EXPRESSIONS) {
+    const theirs = tcpdump(['-tt', '-r', file, ...words(expression)]);
+    const ours = await runDump(['-nn', '-tt', '-r', file, expression], dir);
+    if (ours.status !== 0) failures.push(`${expression}: exit ${ours.status} ${ours.stderr}`);
+    // Compare which packets were selected (their timestamps are unique in these captures).
+    const pick = (text: string) => text.split('\n').filter((l) => /^\d+\.\d{6} /.test(l)).map((l) => l.slice(0, 17));
+    const a = pick(theirs);
+    const b = pick(ours.stdout);
+    if (a.length > 0) nonEmpty++;
+    if (a.join() !== b.join()) failures.push(`${expression}: tcpdump selects ${a.length}, we select ${b.length}`);
+  }
+  assert.equal(failures, [], failures.join('\n'));
+  // Most expressions select something, so equality is not trivially met by two empty outputs.
+  assert.ok(nonEmpty > EXPRESSIONS.length / 2, `only ${nonEmpty} expressions selected packets`);
+}
+
+const parsing = suite('dump filter parsing');
+
+parsing('tokens carry 1-based columns', () => {
+  assert.equal(
+    tokenize('tcp&&(port 80)').map((t) => [t.type, t.position]),
+    [['word', 1], ['&&', 4], ['(', 6], ['word', 7], ['word', 12], [')', 14], ['end', 15]],
+  );
+});
+
+parsing('and/or have equal precedence and associate left to right, not binds tightest (pcap-filter(7))', () => {
+  const ast = parseFilter('icmp or tcp and not udp');
+  assert.equal(ast, {
+    kind: 'and',
+    left: { kind: 'or', left: { kind: 'proto', proto: 'icmp' }, right: { kind: 'proto', proto: 'tcp' } },
+    right: { kind: 'not', operand: { kind: 'proto', proto: 'udp' } },
+  });
+});
+
+for (const [expression, message] of [
+  ['tcp port', "filter: at 9: expected a port number after 'port', found the end of the filter"],
+  ['tcp port http', "filter: at 10: expected a port number after 'port', found 'http'"],
+  ['port 70000', 'filter: at 6: a port number 70000 is out of range (0-65535)'],
+  ['host 10.0.0', "filter: at 6: expected an IPv4 address like 10.0.0.1 after 'host', found '10.0.0'"],
+  ['tcp and', "filter: at 8: expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80') or '(', found the end of the filter"],
+  ['(tcp or udp', "filter: at 12: expected ')' to close the '(' at 1, found the end of the filter"],
+  ['tcp udp', "filter: at 5: expected 'and', 'or' or the end of the filter, found 'udp'"],
+  ['foo', "filter: at 1: unknown word 'foo'; expected a protocol (ether, ip, arp, icmp, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('"],
+  ['tcp[13] & 2 != 0', "filter: at 4: byte tests like 'tcp[13]' are not supported; use 'tcp', 'port N', 'host A' and friends"],
+  ['arp port 80', "filter: at 5: 'port' applies to tcp and udp, not to 'arp'"],
+  ['tcp host 10.0.0.1', "filter: at 5: 'host' cannot follow 'tcp'; use e.g. 'tcp and host ...'"],
+  ['net 10.0.0.1/8', 'filter: at 5: network 10.0.0.1/8 has host bits set beyond its mask'],
+  ['portrange 10', "filter: at 11: expected a port range like 1000-2000 after 'portrange', found '10'"],
+  ['ether host 10.0.0.1', "filter: at 12: expected a MAC address like 02:00:00:00:00:01 after 'host', found '10.0.0.1'"],
+  ['tcp | udp', "filter: at 5: unexpected '|'; expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80'), 'and', 'or', 'not' or parentheses"],
+] as const) {
+  parsing(`error: ${expression}`, () => {
+    try {
+      parseFilter(expression);
+      assert.unreachable(`"${expression}" parsed`);
+    } catch (e) {
+      assert.instance(e, FilterSyntaxError);
+      assert.is((e as Error).message, message);
+    }
+  });
+}
+
+parsing('a bad filter is a usage error (exit 2) with the position, and no packet is read', async () => {
+  const dir = tempDir('dump-filter-usage');
+  try {
+    const r = await runDump(['-r', '/nonexistent.pcap', 'tcp', 'port'], dir);
+    assert.is(r.status, 2);
+    assert.is(r.stderr, "smoltcp-dump: filter: at 9: expected a port number after 'port', found the end of the filter\n");
+  } finally {
+    removeDir(dir);
+  }
+});
+
+parsing('selections equal tcpdump\'s on crafted frames', async () => {
+  if (!hasTool('tcpdump') && process.env.CI !== 'true') return console.log('  skipped: needs tcpdump');
+  const dir = tempDir('dump-filter');
+  try {
+    await compareSelections(makeMalformedCapture(dir), dir);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+parsing.run();
+
+const kernel = privilegedSuite('dump filter vs tcpdump on kernel captures', ['tcpdump', 'socat', 'ping']);
+if (kernel) {
+  kernel("selections equal tcpdump's on kernel traffic", async () => {
+    const dir = tempDir('dump-filter-kernel');
+    try {
+      const file = await makeKernelCapture(dir);
+      await compareSelections(file, dir);
+      await compareSelections(makeMalformedCapture(dir, framesOf(file)), dir);
+    } finally {
+      removeDir(dir);
+    }
+  });
+  kernel.run();
+}
