@@ -207,13 +207,25 @@ export function buildMiddleware(
   }
   const faultInjector = new FaultInjector(top, options);
   let closed = false;
+  // A capture must not lose its last batch when an example exits or is stopped with Ctrl-C. On a
+  // signal the file is closed and, unless the example listens for the signal itself, the signal is
+  // raised again so the process ends the way it would have.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    close();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
   const close = (): void => {
     if (closed) return;
     closed = true;
     process.off('exit', close);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     pcapWriter?.close();
   };
-  // A capture must not lose its last batch when an example is stopped with Ctrl-C or exits.
-  if (pcapWriter !== null) process.on('exit', close);
+  if (pcapWriter !== null) {
+    process.on('exit', close);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   return { device: faultInjector, faultInjector, tracer, pcapWriter, close };
 }

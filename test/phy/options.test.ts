@@ -144,4 +144,30 @@ test('an example exits 2 with one sentence for a bad option, 0 with the help tex
   assert.equal(JSON.parse(ok.stdout), { drop: 3, rest: ['tap0'] });
 });
 
+test('a capture keeps its last frames when the example is stopped with Ctrl-C', async () => {
+  const path = tmp.path('sigint.pcap');
+  const module = (name: string) => JSON.stringify(new URL(`../../src/phy/${name}.ts`, import.meta.url).pathname);
+  const script = `
+    import { buildMiddleware, parseMiddlewareOptions } from ${module('options')};
+    import { Loopback } from ${module('loopback')};
+    const stack = buildMiddleware(new Loopback(), parseMiddlewareOptions(process.argv.slice(1)).options, { trace: false });
+    for (let i = 0; i < 3; i++) stack.device.transmit(1_000_000 + i)!.consume(60, null, () => undefined);
+    console.log('ready');
+    setInterval(() => {}, 1000);
+  `;
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script.replace(/!\./g, '.'), '--', '--pcap', path], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => (c.toString().includes('ready') ? resolve() : undefined));
+    child.on('close', (code) => reject(new Error(`child exited early (${code})`)));
+  });
+  const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  child.kill('SIGINT');
+  assert.is(await closed, 'SIGINT', 'the process still ends by the signal');
+  assert.is(tcpdumpFrames(path).length, 3);
+});
+
 test.run();
