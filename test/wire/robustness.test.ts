@@ -1,9 +1,10 @@
 // Bad bytes never throw and never read outside the packet. Every truncation and every single-bit flip of
 // every vector (smoltcp's, and a capture of the Linux kernel's own packets) is decoded through the views
 // and reprs with checksums verified and ignored: each must give an error value or a valid parse. And each
-// is decoded three times - alone in an exact-size buffer, and inside larger buffers poisoned with 0x00 and
-// with 0xff around it - and everything read must be the same, so nothing came from outside
-// [offset, offset + length) (a Uint8Array read out of bounds returns undefined instead of failing).
+// is decoded four times - alone in an exact-size buffer, inside larger buffers poisoned with 0x00 and with
+// 0xff around it, and in a subarray of a poisoned buffer - and everything read must be the same, so nothing
+// came from outside [offset, offset + length) (a Uint8Array read out of bounds returns undefined instead
+// of failing).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -50,7 +51,7 @@ function summarize(value: object, base: number): Record<string, unknown> {
   }
   for (const name of names) {
     const v = (value as Record<string, unknown>)[name];
-    if (v instanceof Uint8Array) continue; // the buffer itself differs between the three placements
+    if (v instanceof Uint8Array) continue; // the buffer itself differs between the placements
     if (typeof v === 'number' && isIndex(value, name)) {
       out[name] = v - base;
     } else if (v instanceof Ipv4Repr) {
@@ -165,13 +166,19 @@ function probe(layer: Layer, bytes: Uint8Array, offset: number, length: number, 
   }
 }
 
-/** The probe of `packet` alone, and inside buffers poisoned with 0x00 and 0xff: must be identical, and never throw. */
+/** The probe of `packet` alone and among poison (see the top of the file): must be identical, and never throw. */
 function probeEverywhere(layer: Layer, packet: Uint8Array, src: number, dst: number, what: string): string {
   const results: string[] = [];
-  for (const poison of [-1, 0x00, 0xff]) {
+  for (const poison of [-1, 0x00, 0xff, 0x77]) {
     let bytes = packet;
     let offset = 0;
-    if (poison >= 0) {
+    if (poison === 0x77) {
+      // A subarray of a larger poisoned buffer, the packet 3 bytes into it (what a device ring hands out).
+      const ring = new Uint8Array(packet.length + 20).fill(poison);
+      bytes = ring.subarray(4, 4 + packet.length + 10);
+      offset = 3;
+      bytes.set(packet, offset);
+    } else if (poison >= 0) {
       offset = 5;
       bytes = new Uint8Array(packet.length + 11).fill(poison);
       bytes.set(packet, offset);
@@ -184,9 +191,10 @@ function probeEverywhere(layer: Layer, packet: Uint8Array, src: number, dst: num
     }
     results.push(JSON.stringify(out));
   }
-  if (results[0] !== results[1] || results[0] !== results[2]) {
+  if (results[0] !== results[1] || results[0] !== results[2] || results[0] !== results[3]) {
     assert.fixture(results[1]!, results[0]!, `${what}: poison 0x00 changed what was read`);
     assert.fixture(results[2]!, results[0]!, `${what}: poison 0xff changed what was read`);
+    assert.fixture(results[3]!, results[0]!, `${what}: a poisoned subarray changed what was read`);
   }
   return results[0]!;
 }
