@@ -87,31 +87,41 @@ export class ArpPacket {
    * - Truncated unless headerLength <= length: The address fields the length bytes announce must fit in the buffer (RFC 826).
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 28) return WireError.Truncated;
-    if (this.headerLength > this.length) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 28) return WireError.Truncated;
+    const headerLength = this.headerLength;
+    if (headerLength > length) return WireError.Truncated;
     return WireError.Ok;
   }
 
   /** Hardware address space, ar$hrd (RFC 826; IANA "Hardware Types" registry). */
   get hardwareType(): ArpHardware {
-    return ((this.bytes[this.offset] << 8) | this.bytes[this.offset + 1]) as ArpHardware;
+    const bytes = this.bytes;
+    const at = this.offset;
+    return ((bytes[at] << 8) | bytes[at + 1]) as ArpHardware;
   }
 
   set hardwareType(value: ArpHardware) {
-    this.bytes[this.offset] = value >>> 8;
-    this.bytes[this.offset + 1] = value;
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Protocol address space as an EtherType, ar$pro (RFC 826). */
   get protocolType(): EtherType {
-    return ((this.bytes[this.offset + 2] << 8) | this.bytes[this.offset + 3]) as EtherType;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    return ((bytes[at] << 8) | bytes[at + 1]) as EtherType;
   }
 
   set protocolType(value: EtherType) {
-    this.bytes[this.offset + 2] = value >>> 8;
-    this.bytes[this.offset + 3] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length in bytes of each hardware address, ar$hln (RFC 826). */
@@ -134,12 +144,16 @@ export class ArpPacket {
 
   /** Opcode, ar$op (RFC 826; IANA "Operation Codes" registry). */
   get operation(): ArpOperation {
-    return ((this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7]) as ArpOperation;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    return ((bytes[at] << 8) | bytes[at + 1]) as ArpOperation;
   }
 
   set operation(value: ArpOperation) {
-    this.bytes[this.offset + 6] = value >>> 8;
-    this.bytes[this.offset + 7] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /**
@@ -148,57 +162,69 @@ export class ArpPacket {
    * As a 48-bit integer, first byte most significant.
    */
   get sourceHardwareAddr(): number {
-    return ((this.bytes[this.offset + 8] << 8) | this.bytes[this.offset + 9]) * 0x100000000 + (((this.bytes[this.offset + 10] << 24) | (this.bytes[this.offset + 11] << 16) | (this.bytes[this.offset + 12] << 8) | this.bytes[this.offset + 13]) >>> 0);
+    const bytes = this.bytes;
+    const at = this.offset + 8;
+    return ((bytes[at] << 8) | bytes[at + 1]) * 0x100000000 + (((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0);
   }
 
   set sourceHardwareAddr(value: number) {
+    const bytes = this.bytes;
+    const at = this.offset + 8;
     const high = Math.floor(value / 0x100000000);
-    this.bytes[this.offset + 8] = high >>> 8;
-    this.bytes[this.offset + 9] = high;
-    this.bytes[this.offset + 10] = value >>> 24;
-    this.bytes[this.offset + 11] = value >>> 16;
-    this.bytes[this.offset + 12] = value >>> 8;
-    this.bytes[this.offset + 13] = value;
+    bytes[at] = high >>> 8;
+    bytes[at + 1] = high;
+    bytes[at + 2] = value >>> 24;
+    bytes[at + 3] = value >>> 16;
+    bytes[at + 4] = value >>> 8;
+    bytes[at + 5] = value;
   }
 
   /**
    * Hardware address of the sender, ar$sha (RFC 826), for Ethernet hardware.
    *
-   * Copies the 6 bytes to out[at, at + 6).
+   * Copies the 6 bytes to out[to, to + 6).
    */
-  copySourceHardwareAddrTo(out: Uint8Array, at = 0): void {
-    out[at] = this.bytes[this.offset + 8];
-    out[at + 1] = this.bytes[this.offset + 9];
-    out[at + 2] = this.bytes[this.offset + 10];
-    out[at + 3] = this.bytes[this.offset + 11];
-    out[at + 4] = this.bytes[this.offset + 12];
-    out[at + 5] = this.bytes[this.offset + 13];
+  copySourceHardwareAddrTo(out: Uint8Array, to = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 8;
+    out[to] = bytes[at];
+    out[to + 1] = bytes[at + 1];
+    out[to + 2] = bytes[at + 2];
+    out[to + 3] = bytes[at + 3];
+    out[to + 4] = bytes[at + 4];
+    out[to + 5] = bytes[at + 5];
   }
 
   /**
    * Hardware address of the sender, ar$sha (RFC 826), for Ethernet hardware.
    *
-   * Sets the 6 bytes from src[at, at + 6).
+   * Sets the 6 bytes from src[from, from + 6).
    */
-  setSourceHardwareAddrFrom(src: Uint8Array, at = 0): void {
-    this.bytes[this.offset + 8] = src[at];
-    this.bytes[this.offset + 9] = src[at + 1];
-    this.bytes[this.offset + 10] = src[at + 2];
-    this.bytes[this.offset + 11] = src[at + 3];
-    this.bytes[this.offset + 12] = src[at + 4];
-    this.bytes[this.offset + 13] = src[at + 5];
+  setSourceHardwareAddrFrom(src: Uint8Array, from = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 8;
+    bytes[at] = src[from];
+    bytes[at + 1] = src[from + 1];
+    bytes[at + 2] = src[from + 2];
+    bytes[at + 3] = src[from + 3];
+    bytes[at + 4] = src[from + 4];
+    bytes[at + 5] = src[from + 5];
   }
 
   /** Protocol address of the sender, ar$spa (RFC 826), for IPv4. */
   get sourceProtocolAddr(): number {
-    return ((this.bytes[this.offset + 14] << 24) | (this.bytes[this.offset + 15] << 16) | (this.bytes[this.offset + 16] << 8) | this.bytes[this.offset + 17]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 14;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set sourceProtocolAddr(value: number) {
-    this.bytes[this.offset + 14] = value >>> 24;
-    this.bytes[this.offset + 15] = value >>> 16;
-    this.bytes[this.offset + 16] = value >>> 8;
-    this.bytes[this.offset + 17] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 14;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /**
@@ -207,57 +233,69 @@ export class ArpPacket {
    * As a 48-bit integer, first byte most significant.
    */
   get targetHardwareAddr(): number {
-    return ((this.bytes[this.offset + 18] << 8) | this.bytes[this.offset + 19]) * 0x100000000 + (((this.bytes[this.offset + 20] << 24) | (this.bytes[this.offset + 21] << 16) | (this.bytes[this.offset + 22] << 8) | this.bytes[this.offset + 23]) >>> 0);
+    const bytes = this.bytes;
+    const at = this.offset + 18;
+    return ((bytes[at] << 8) | bytes[at + 1]) * 0x100000000 + (((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0);
   }
 
   set targetHardwareAddr(value: number) {
+    const bytes = this.bytes;
+    const at = this.offset + 18;
     const high = Math.floor(value / 0x100000000);
-    this.bytes[this.offset + 18] = high >>> 8;
-    this.bytes[this.offset + 19] = high;
-    this.bytes[this.offset + 20] = value >>> 24;
-    this.bytes[this.offset + 21] = value >>> 16;
-    this.bytes[this.offset + 22] = value >>> 8;
-    this.bytes[this.offset + 23] = value;
+    bytes[at] = high >>> 8;
+    bytes[at + 1] = high;
+    bytes[at + 2] = value >>> 24;
+    bytes[at + 3] = value >>> 16;
+    bytes[at + 4] = value >>> 8;
+    bytes[at + 5] = value;
   }
 
   /**
    * Hardware address of the target, ar$tha (RFC 826); unknown (zero) in a request.
    *
-   * Copies the 6 bytes to out[at, at + 6).
+   * Copies the 6 bytes to out[to, to + 6).
    */
-  copyTargetHardwareAddrTo(out: Uint8Array, at = 0): void {
-    out[at] = this.bytes[this.offset + 18];
-    out[at + 1] = this.bytes[this.offset + 19];
-    out[at + 2] = this.bytes[this.offset + 20];
-    out[at + 3] = this.bytes[this.offset + 21];
-    out[at + 4] = this.bytes[this.offset + 22];
-    out[at + 5] = this.bytes[this.offset + 23];
+  copyTargetHardwareAddrTo(out: Uint8Array, to = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 18;
+    out[to] = bytes[at];
+    out[to + 1] = bytes[at + 1];
+    out[to + 2] = bytes[at + 2];
+    out[to + 3] = bytes[at + 3];
+    out[to + 4] = bytes[at + 4];
+    out[to + 5] = bytes[at + 5];
   }
 
   /**
    * Hardware address of the target, ar$tha (RFC 826); unknown (zero) in a request.
    *
-   * Sets the 6 bytes from src[at, at + 6).
+   * Sets the 6 bytes from src[from, from + 6).
    */
-  setTargetHardwareAddrFrom(src: Uint8Array, at = 0): void {
-    this.bytes[this.offset + 18] = src[at];
-    this.bytes[this.offset + 19] = src[at + 1];
-    this.bytes[this.offset + 20] = src[at + 2];
-    this.bytes[this.offset + 21] = src[at + 3];
-    this.bytes[this.offset + 22] = src[at + 4];
-    this.bytes[this.offset + 23] = src[at + 5];
+  setTargetHardwareAddrFrom(src: Uint8Array, from = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 18;
+    bytes[at] = src[from];
+    bytes[at + 1] = src[from + 1];
+    bytes[at + 2] = src[from + 2];
+    bytes[at + 3] = src[from + 3];
+    bytes[at + 4] = src[from + 4];
+    bytes[at + 5] = src[from + 5];
   }
 
   /** Protocol address of the target, ar$tpa (RFC 826), for IPv4. */
   get targetProtocolAddr(): number {
-    return ((this.bytes[this.offset + 24] << 24) | (this.bytes[this.offset + 25] << 16) | (this.bytes[this.offset + 26] << 8) | this.bytes[this.offset + 27]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 24;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set targetProtocolAddr(value: number) {
-    this.bytes[this.offset + 24] = value >>> 24;
-    this.bytes[this.offset + 25] = value >>> 16;
-    this.bytes[this.offset + 26] = value >>> 8;
-    this.bytes[this.offset + 27] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 24;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /** Length of the header in bytes: 8 + 2 * hardwareLen + 2 * protocolLen. */

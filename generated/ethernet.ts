@@ -72,9 +72,10 @@ export class EthernetFrame {
    * - Truncated: the view is shorter than 14 bytes or runs past the end of bytes.
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 14) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 14) return WireError.Truncated;
     return WireError.Ok;
   }
 
@@ -84,45 +85,53 @@ export class EthernetFrame {
    * As a 48-bit integer, first byte most significant.
    */
   get dstAddr(): number {
-    return ((this.bytes[this.offset] << 8) | this.bytes[this.offset + 1]) * 0x100000000 + (((this.bytes[this.offset + 2] << 24) | (this.bytes[this.offset + 3] << 16) | (this.bytes[this.offset + 4] << 8) | this.bytes[this.offset + 5]) >>> 0);
+    const bytes = this.bytes;
+    const at = this.offset;
+    return ((bytes[at] << 8) | bytes[at + 1]) * 0x100000000 + (((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0);
   }
 
   set dstAddr(value: number) {
+    const bytes = this.bytes;
+    const at = this.offset;
     const high = Math.floor(value / 0x100000000);
-    this.bytes[this.offset] = high >>> 8;
-    this.bytes[this.offset + 1] = high;
-    this.bytes[this.offset + 2] = value >>> 24;
-    this.bytes[this.offset + 3] = value >>> 16;
-    this.bytes[this.offset + 4] = value >>> 8;
-    this.bytes[this.offset + 5] = value;
+    bytes[at] = high >>> 8;
+    bytes[at + 1] = high;
+    bytes[at + 2] = value >>> 24;
+    bytes[at + 3] = value >>> 16;
+    bytes[at + 4] = value >>> 8;
+    bytes[at + 5] = value;
   }
 
   /**
    * Destination MAC address (IEEE 802.3 clause 3.2.3).
    *
-   * Copies the 6 bytes to out[at, at + 6).
+   * Copies the 6 bytes to out[to, to + 6).
    */
-  copyDstAddrTo(out: Uint8Array, at = 0): void {
-    out[at] = this.bytes[this.offset];
-    out[at + 1] = this.bytes[this.offset + 1];
-    out[at + 2] = this.bytes[this.offset + 2];
-    out[at + 3] = this.bytes[this.offset + 3];
-    out[at + 4] = this.bytes[this.offset + 4];
-    out[at + 5] = this.bytes[this.offset + 5];
+  copyDstAddrTo(out: Uint8Array, to = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset;
+    out[to] = bytes[at];
+    out[to + 1] = bytes[at + 1];
+    out[to + 2] = bytes[at + 2];
+    out[to + 3] = bytes[at + 3];
+    out[to + 4] = bytes[at + 4];
+    out[to + 5] = bytes[at + 5];
   }
 
   /**
    * Destination MAC address (IEEE 802.3 clause 3.2.3).
    *
-   * Sets the 6 bytes from src[at, at + 6).
+   * Sets the 6 bytes from src[from, from + 6).
    */
-  setDstAddrFrom(src: Uint8Array, at = 0): void {
-    this.bytes[this.offset] = src[at];
-    this.bytes[this.offset + 1] = src[at + 1];
-    this.bytes[this.offset + 2] = src[at + 2];
-    this.bytes[this.offset + 3] = src[at + 3];
-    this.bytes[this.offset + 4] = src[at + 4];
-    this.bytes[this.offset + 5] = src[at + 5];
+  setDstAddrFrom(src: Uint8Array, from = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = src[from];
+    bytes[at + 1] = src[from + 1];
+    bytes[at + 2] = src[from + 2];
+    bytes[at + 3] = src[from + 3];
+    bytes[at + 4] = src[from + 4];
+    bytes[at + 5] = src[from + 5];
   }
 
   /**
@@ -131,55 +140,67 @@ export class EthernetFrame {
    * As a 48-bit integer, first byte most significant.
    */
   get srcAddr(): number {
-    return ((this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7]) * 0x100000000 + (((this.bytes[this.offset + 8] << 24) | (this.bytes[this.offset + 9] << 16) | (this.bytes[this.offset + 10] << 8) | this.bytes[this.offset + 11]) >>> 0);
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    return ((bytes[at] << 8) | bytes[at + 1]) * 0x100000000 + (((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0);
   }
 
   set srcAddr(value: number) {
+    const bytes = this.bytes;
+    const at = this.offset + 6;
     const high = Math.floor(value / 0x100000000);
-    this.bytes[this.offset + 6] = high >>> 8;
-    this.bytes[this.offset + 7] = high;
-    this.bytes[this.offset + 8] = value >>> 24;
-    this.bytes[this.offset + 9] = value >>> 16;
-    this.bytes[this.offset + 10] = value >>> 8;
-    this.bytes[this.offset + 11] = value;
+    bytes[at] = high >>> 8;
+    bytes[at + 1] = high;
+    bytes[at + 2] = value >>> 24;
+    bytes[at + 3] = value >>> 16;
+    bytes[at + 4] = value >>> 8;
+    bytes[at + 5] = value;
   }
 
   /**
    * Source MAC address (IEEE 802.3 clause 3.2.3).
    *
-   * Copies the 6 bytes to out[at, at + 6).
+   * Copies the 6 bytes to out[to, to + 6).
    */
-  copySrcAddrTo(out: Uint8Array, at = 0): void {
-    out[at] = this.bytes[this.offset + 6];
-    out[at + 1] = this.bytes[this.offset + 7];
-    out[at + 2] = this.bytes[this.offset + 8];
-    out[at + 3] = this.bytes[this.offset + 9];
-    out[at + 4] = this.bytes[this.offset + 10];
-    out[at + 5] = this.bytes[this.offset + 11];
+  copySrcAddrTo(out: Uint8Array, to = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    out[to] = bytes[at];
+    out[to + 1] = bytes[at + 1];
+    out[to + 2] = bytes[at + 2];
+    out[to + 3] = bytes[at + 3];
+    out[to + 4] = bytes[at + 4];
+    out[to + 5] = bytes[at + 5];
   }
 
   /**
    * Source MAC address (IEEE 802.3 clause 3.2.3).
    *
-   * Sets the 6 bytes from src[at, at + 6).
+   * Sets the 6 bytes from src[from, from + 6).
    */
-  setSrcAddrFrom(src: Uint8Array, at = 0): void {
-    this.bytes[this.offset + 6] = src[at];
-    this.bytes[this.offset + 7] = src[at + 1];
-    this.bytes[this.offset + 8] = src[at + 2];
-    this.bytes[this.offset + 9] = src[at + 3];
-    this.bytes[this.offset + 10] = src[at + 4];
-    this.bytes[this.offset + 11] = src[at + 5];
+  setSrcAddrFrom(src: Uint8Array, from = 0): void {
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = src[from];
+    bytes[at + 1] = src[from + 1];
+    bytes[at + 2] = src[from + 2];
+    bytes[at + 3] = src[from + 3];
+    bytes[at + 4] = src[from + 4];
+    bytes[at + 5] = src[from + 5];
   }
 
   /** EtherType of the payload (IEEE 802.3 clause 3.2.6; values from the IANA EtherType registry). */
   get etherType(): EtherType {
-    return ((this.bytes[this.offset + 12] << 8) | this.bytes[this.offset + 13]) as EtherType;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    return ((bytes[at] << 8) | bytes[at + 1]) as EtherType;
   }
 
   set etherType(value: EtherType) {
-    this.bytes[this.offset + 12] = value >>> 8;
-    this.bytes[this.offset + 13] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length of the header in bytes (fixed). */

@@ -227,9 +227,10 @@ export class Icmpv4Packet {
    * - Truncated: the view is shorter than 8 bytes or runs past the end of bytes.
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 8) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 8) return WireError.Truncated;
     return WireError.Ok;
   }
 
@@ -253,32 +254,44 @@ export class Icmpv4Packet {
 
   /** Internet checksum of the whole ICMP message (RFC 792, "Checksum"; RFC 1071). */
   get checksum(): number {
-    return (this.bytes[this.offset + 2] << 8) | this.bytes[this.offset + 3];
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set checksum(value: number) {
-    this.bytes[this.offset + 2] = value >>> 8;
-    this.bytes[this.offset + 3] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Identifier matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
   get echoIdent(): number {
-    return (this.bytes[this.offset + 4] << 8) | this.bytes[this.offset + 5];
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set echoIdent(value: number) {
-    this.bytes[this.offset + 4] = value >>> 8;
-    this.bytes[this.offset + 5] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Sequence number matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
   get echoSeqNo(): number {
-    return (this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7];
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set echoSeqNo(value: number) {
-    this.bytes[this.offset + 6] = value >>> 8;
-    this.bytes[this.offset + 7] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length of the header in bytes (fixed). */

@@ -133,14 +133,18 @@ export class Ipv4Packet {
    * - Truncated unless totalLen <= length: The whole datagram must be in the buffer; bytes after it (link-layer padding) are ignored.
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 20) return WireError.Truncated;
-    if (this.version !== 4) return WireError.BadVersion;
-    if (this.headerLen < 20) return WireError.Malformed;
-    if (this.headerLen > this.length) return WireError.Truncated;
-    if (this.totalLen < this.headerLen) return WireError.Malformed;
-    if (this.totalLen > this.length) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 20) return WireError.Truncated;
+    const version = this.version;
+    const headerLen = this.headerLen;
+    const totalLen = this.totalLen;
+    if (version !== 4) return WireError.BadVersion;
+    if (headerLen < 20) return WireError.Malformed;
+    if (headerLen > length) return WireError.Truncated;
+    if (totalLen < headerLen) return WireError.Malformed;
+    if (totalLen > length) return WireError.Truncated;
     return WireError.Ok;
   }
 
@@ -150,7 +154,9 @@ export class Ipv4Packet {
   }
 
   set version(value: number) {
-    this.bytes[this.offset] = (this.bytes[this.offset] & 0x0f) | ((value & 0x0f) << 4);
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = (bytes[at] & 0x0f) | ((value & 0x0f) << 4);
   }
 
   /**
@@ -176,7 +182,9 @@ export class Ipv4Packet {
   }
 
   set ihl(value: number) {
-    this.bytes[this.offset] = (this.bytes[this.offset] & 0xf0) | (value & 0x0f);
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = (bytes[at] & 0xf0) | (value & 0x0f);
   }
 
   /** Differentiated Services Code Point (RFC 2474 section 3), formerly the Type of Service. */
@@ -185,7 +193,9 @@ export class Ipv4Packet {
   }
 
   set dscp(value: number) {
-    this.bytes[this.offset + 1] = (this.bytes[this.offset + 1] & 0x03) | ((value & 0x3f) << 2);
+    const bytes = this.bytes;
+    const at = this.offset + 1;
+    bytes[at] = (bytes[at] & 0x03) | ((value & 0x3f) << 2);
   }
 
   /** Explicit Congestion Notification codepoint (RFC 3168 section 5). */
@@ -194,27 +204,37 @@ export class Ipv4Packet {
   }
 
   set ecn(value: number) {
-    this.bytes[this.offset + 1] = (this.bytes[this.offset + 1] & 0xfc) | (value & 0x03);
+    const bytes = this.bytes;
+    const at = this.offset + 1;
+    bytes[at] = (bytes[at] & 0xfc) | (value & 0x03);
   }
 
   /** Length of the datagram in bytes, header and data (RFC 791 section 3.1, "Total Length"). */
   get totalLen(): number {
-    return (this.bytes[this.offset + 2] << 8) | this.bytes[this.offset + 3];
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set totalLen(value: number) {
-    this.bytes[this.offset + 2] = value >>> 8;
-    this.bytes[this.offset + 3] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Identification, shared by the fragments of one datagram (RFC 791 section 3.1, RFC 6864). */
   get ident(): number {
-    return (this.bytes[this.offset + 4] << 8) | this.bytes[this.offset + 5];
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set ident(value: number) {
-    this.bytes[this.offset + 4] = value >>> 8;
-    this.bytes[this.offset + 5] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** The three control flags as one number, reserved bit first (RFC 791 section 3.1, "Flags"). */
@@ -223,7 +243,9 @@ export class Ipv4Packet {
   }
 
   set flags(value: number) {
-    this.bytes[this.offset + 6] = (this.bytes[this.offset + 6] & 0x1f) | ((value & 0x07) << 5);
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = (bytes[at] & 0x1f) | ((value & 0x07) << 5);
   }
 
   /** Don't Fragment, DF (RFC 791 section 3.1, "Flags"). */
@@ -232,7 +254,9 @@ export class Ipv4Packet {
   }
 
   set dontFrag(value: boolean) {
-    this.bytes[this.offset + 6] = value ? this.bytes[this.offset + 6] | 0x40 : this.bytes[this.offset + 6] & 0xbf;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = value ? bytes[at] | 0x40 : bytes[at] & 0xbf;
   }
 
   /** More Fragments, MF: this is not the last fragment (RFC 791 section 3.1). */
@@ -241,7 +265,9 @@ export class Ipv4Packet {
   }
 
   set moreFrags(value: boolean) {
-    this.bytes[this.offset + 6] = value ? this.bytes[this.offset + 6] | 0x20 : this.bytes[this.offset + 6] & 0xdf;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = value ? bytes[at] | 0x20 : bytes[at] & 0xdf;
   }
 
   /**
@@ -263,13 +289,17 @@ export class Ipv4Packet {
    * The raw field, in units of 8 bytes.
    */
   get fragOffsetRaw(): number {
-    return ((this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7]) & 0x1fff;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    return ((bytes[at] << 8) | bytes[at + 1]) & 0x1fff;
   }
 
   set fragOffsetRaw(value: number) {
-    const word = (((this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7]) & 0xe000) | (value & 0x1fff);
-    this.bytes[this.offset + 6] = word >>> 8;
-    this.bytes[this.offset + 7] = word;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    const word = (((bytes[at] << 8) | bytes[at + 1]) & 0xe000) | (value & 0x1fff);
+    bytes[at] = word >>> 8;
+    bytes[at + 1] = word;
   }
 
   /** Time to Live, decremented by each router (RFC 791 section 3.1, "Time to Live"). */
@@ -305,36 +335,48 @@ export class Ipv4Packet {
 
   /** Internet checksum of the header (RFC 791 section 3.1, "Header Checksum"; RFC 1071). */
   get checksum(): number {
-    return (this.bytes[this.offset + 10] << 8) | this.bytes[this.offset + 11];
+    const bytes = this.bytes;
+    const at = this.offset + 10;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set checksum(value: number) {
-    this.bytes[this.offset + 10] = value >>> 8;
-    this.bytes[this.offset + 11] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 10;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Source address (RFC 791 section 3.1, "Source Address"). */
   get srcAddr(): number {
-    return ((this.bytes[this.offset + 12] << 24) | (this.bytes[this.offset + 13] << 16) | (this.bytes[this.offset + 14] << 8) | this.bytes[this.offset + 15]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set srcAddr(value: number) {
-    this.bytes[this.offset + 12] = value >>> 24;
-    this.bytes[this.offset + 13] = value >>> 16;
-    this.bytes[this.offset + 14] = value >>> 8;
-    this.bytes[this.offset + 15] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /** Destination address (RFC 791 section 3.1, "Destination Address"). */
   get dstAddr(): number {
-    return ((this.bytes[this.offset + 16] << 24) | (this.bytes[this.offset + 17] << 16) | (this.bytes[this.offset + 18] << 8) | this.bytes[this.offset + 19]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 16;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set dstAddr(value: number) {
-    this.bytes[this.offset + 16] = value >>> 24;
-    this.bytes[this.offset + 17] = value >>> 16;
-    this.bytes[this.offset + 18] = value >>> 8;
-    this.bytes[this.offset + 19] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 16;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /** Length of the header in bytes: headerLen. */

@@ -82,56 +82,74 @@ export class TcpPacket {
    * - Truncated unless headerLen <= length: The header, options included, must fit in the buffer.
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 20) return WireError.Truncated;
-    if (this.headerLen < 20) return WireError.Malformed;
-    if (this.headerLen > this.length) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 20) return WireError.Truncated;
+    const headerLen = this.headerLen;
+    if (headerLen < 20) return WireError.Malformed;
+    if (headerLen > length) return WireError.Truncated;
     return WireError.Ok;
   }
 
   /** Source port (RFC 9293 section 3.1, "Source Port"). */
   get srcPort(): number {
-    return (this.bytes[this.offset] << 8) | this.bytes[this.offset + 1];
+    const bytes = this.bytes;
+    const at = this.offset;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set srcPort(value: number) {
-    this.bytes[this.offset] = value >>> 8;
-    this.bytes[this.offset + 1] = value;
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Destination port (RFC 9293 section 3.1, "Destination Port"). */
   get dstPort(): number {
-    return (this.bytes[this.offset + 2] << 8) | this.bytes[this.offset + 3];
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set dstPort(value: number) {
-    this.bytes[this.offset + 2] = value >>> 8;
-    this.bytes[this.offset + 3] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Sequence number of the first data byte, or the initial sequence number when SYN is set (RFC 9293 section 3.1). */
   get seqNumber(): number {
-    return ((this.bytes[this.offset + 4] << 24) | (this.bytes[this.offset + 5] << 16) | (this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set seqNumber(value: number) {
-    this.bytes[this.offset + 4] = value >>> 24;
-    this.bytes[this.offset + 5] = value >>> 16;
-    this.bytes[this.offset + 6] = value >>> 8;
-    this.bytes[this.offset + 7] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /** Next sequence number the sender expects; valid when ACK is set (RFC 9293 section 3.1, "Acknowledgment Number"). */
   get ackNumber(): number {
-    return ((this.bytes[this.offset + 8] << 24) | (this.bytes[this.offset + 9] << 16) | (this.bytes[this.offset + 10] << 8) | this.bytes[this.offset + 11]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.offset + 8;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   set ackNumber(value: number) {
-    this.bytes[this.offset + 8] = value >>> 24;
-    this.bytes[this.offset + 9] = value >>> 16;
-    this.bytes[this.offset + 10] = value >>> 8;
-    this.bytes[this.offset + 11] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 8;
+    bytes[at] = value >>> 24;
+    bytes[at + 1] = value >>> 16;
+    bytes[at + 2] = value >>> 8;
+    bytes[at + 3] = value;
   }
 
   /**
@@ -157,7 +175,9 @@ export class TcpPacket {
   }
 
   set dataOffset(value: number) {
-    this.bytes[this.offset + 12] = (this.bytes[this.offset + 12] & 0x0f) | ((value & 0x0f) << 4);
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    bytes[at] = (bytes[at] & 0x0f) | ((value & 0x0f) << 4);
   }
 
   /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
@@ -166,18 +186,24 @@ export class TcpPacket {
   }
 
   set reserved(value: number) {
-    this.bytes[this.offset + 12] = (this.bytes[this.offset + 12] & 0xf1) | ((value & 0x07) << 1);
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    bytes[at] = (bytes[at] & 0xf1) | ((value & 0x07) << 1);
   }
 
   /** The nine control bits as one number, NS in bit 8 and FIN in bit 0 (RFC 9293 section 3.1, RFC 3168, RFC 3540). */
   get flags(): number {
-    return ((this.bytes[this.offset + 12] << 8) | this.bytes[this.offset + 13]) & 0x1ff;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    return ((bytes[at] << 8) | bytes[at + 1]) & 0x1ff;
   }
 
   set flags(value: number) {
-    const word = (((this.bytes[this.offset + 12] << 8) | this.bytes[this.offset + 13]) & 0xfe00) | (value & 0x1ff);
-    this.bytes[this.offset + 12] = word >>> 8;
-    this.bytes[this.offset + 13] = word;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    const word = (((bytes[at] << 8) | bytes[at + 1]) & 0xfe00) | (value & 0x1ff);
+    bytes[at] = word >>> 8;
+    bytes[at + 1] = word;
   }
 
   /** ECN nonce sum, historic (RFC 3540). */
@@ -186,7 +212,9 @@ export class TcpPacket {
   }
 
   set ns(value: boolean) {
-    this.bytes[this.offset + 12] = value ? this.bytes[this.offset + 12] | 0x01 : this.bytes[this.offset + 12] & 0xfe;
+    const bytes = this.bytes;
+    const at = this.offset + 12;
+    bytes[at] = value ? bytes[at] | 0x01 : bytes[at] & 0xfe;
   }
 
   /** Congestion Window Reduced (RFC 3168 section 6.1). */
@@ -195,7 +223,9 @@ export class TcpPacket {
   }
 
   set cwr(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x80 : this.bytes[this.offset + 13] & 0x7f;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x80 : bytes[at] & 0x7f;
   }
 
   /** ECN-Echo (RFC 3168 section 6.1). */
@@ -204,7 +234,9 @@ export class TcpPacket {
   }
 
   set ece(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x40 : this.bytes[this.offset + 13] & 0xbf;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x40 : bytes[at] & 0xbf;
   }
 
   /** The Urgent Pointer field is significant (RFC 9293 section 3.1). */
@@ -213,7 +245,9 @@ export class TcpPacket {
   }
 
   set urg(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x20 : this.bytes[this.offset + 13] & 0xdf;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x20 : bytes[at] & 0xdf;
   }
 
   /** The Acknowledgment Number field is significant (RFC 9293 section 3.1). */
@@ -222,7 +256,9 @@ export class TcpPacket {
   }
 
   set ack(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x10 : this.bytes[this.offset + 13] & 0xef;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x10 : bytes[at] & 0xef;
   }
 
   /** Push function (RFC 9293 section 3.1). */
@@ -231,7 +267,9 @@ export class TcpPacket {
   }
 
   set psh(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x08 : this.bytes[this.offset + 13] & 0xf7;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x08 : bytes[at] & 0xf7;
   }
 
   /** Reset the connection (RFC 9293 section 3.1). */
@@ -240,7 +278,9 @@ export class TcpPacket {
   }
 
   set rst(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x04 : this.bytes[this.offset + 13] & 0xfb;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x04 : bytes[at] & 0xfb;
   }
 
   /** Synchronize sequence numbers (RFC 9293 section 3.1). */
@@ -249,7 +289,9 @@ export class TcpPacket {
   }
 
   set syn(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x02 : this.bytes[this.offset + 13] & 0xfd;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x02 : bytes[at] & 0xfd;
   }
 
   /** No more data from the sender (RFC 9293 section 3.1). */
@@ -258,37 +300,51 @@ export class TcpPacket {
   }
 
   set fin(value: boolean) {
-    this.bytes[this.offset + 13] = value ? this.bytes[this.offset + 13] | 0x01 : this.bytes[this.offset + 13] & 0xfe;
+    const bytes = this.bytes;
+    const at = this.offset + 13;
+    bytes[at] = value ? bytes[at] | 0x01 : bytes[at] & 0xfe;
   }
 
   /** Receive window in bytes, before window scaling (RFC 9293 section 3.1, "Window"; RFC 7323). */
   get windowLen(): number {
-    return (this.bytes[this.offset + 14] << 8) | this.bytes[this.offset + 15];
+    const bytes = this.bytes;
+    const at = this.offset + 14;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set windowLen(value: number) {
-    this.bytes[this.offset + 14] = value >>> 8;
-    this.bytes[this.offset + 15] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 14;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Internet checksum over the IPv4 pseudo-header, header and data (RFC 9293 section 3.1, "Checksum"). */
   get checksum(): number {
-    return (this.bytes[this.offset + 16] << 8) | this.bytes[this.offset + 17];
+    const bytes = this.bytes;
+    const at = this.offset + 16;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set checksum(value: number) {
-    this.bytes[this.offset + 16] = value >>> 8;
-    this.bytes[this.offset + 17] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 16;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Urgent pointer, an offset from the sequence number; valid when URG is set (RFC 9293 section 3.1). */
   get urgentAt(): number {
-    return (this.bytes[this.offset + 18] << 8) | this.bytes[this.offset + 19];
+    const bytes = this.bytes;
+    const at = this.offset + 18;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set urgentAt(value: number) {
-    this.bytes[this.offset + 18] = value >>> 8;
-    this.bytes[this.offset + 19] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 18;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length of the header in bytes: headerLen. */
@@ -434,7 +490,9 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Mss.
    */
   get mss(): number {
-    return (this.bytes[this.dataOffset] << 8) | this.bytes[this.dataOffset + 1];
+    const bytes = this.bytes;
+    const at = this.dataOffset;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   /**
@@ -461,8 +519,9 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
    */
   sackLeft(i: number): number {
+    const bytes = this.bytes;
     const at = this.dataOffset + 8 * i;
-    return ((this.bytes[at] << 24) | (this.bytes[at + 1] << 16) | (this.bytes[at + 2] << 8) | this.bytes[at + 3]) >>> 0;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   /**
@@ -471,8 +530,9 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
    */
   sackRight(i: number): number {
-    const at = this.dataOffset + 8 * i;
-    return ((this.bytes[at + 4] << 24) | (this.bytes[at + 5] << 16) | (this.bytes[at + 6] << 8) | this.bytes[at + 7]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.dataOffset + 8 * i + 4;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   /**
@@ -481,7 +541,9 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Timestamps.
    */
   get tsVal(): number {
-    return ((this.bytes[this.dataOffset] << 24) | (this.bytes[this.dataOffset + 1] << 16) | (this.bytes[this.dataOffset + 2] << 8) | this.bytes[this.dataOffset + 3]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.dataOffset;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 
   /**
@@ -490,6 +552,8 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Timestamps.
    */
   get tsEcr(): number {
-    return ((this.bytes[this.dataOffset + 4] << 24) | (this.bytes[this.dataOffset + 5] << 16) | (this.bytes[this.dataOffset + 6] << 8) | this.bytes[this.dataOffset + 7]) >>> 0;
+    const bytes = this.bytes;
+    const at = this.dataOffset + 4;
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   }
 }

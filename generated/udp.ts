@@ -46,52 +46,70 @@ export class UdpPacket {
    * - Truncated unless len <= length: The whole datagram must be in the buffer.
    */
   check(): WireError {
+    const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + this.length > this.bytes.length) return WireError.Truncated;
-    if (this.length < 8) return WireError.Truncated;
-    if (this.len < 8) return WireError.Malformed;
-    if (this.len > this.length) return WireError.Truncated;
+    if (this.offset + length > this.bytes.length) return WireError.Truncated;
+    if (length < 8) return WireError.Truncated;
+    const len = this.len;
+    if (len < 8) return WireError.Malformed;
+    if (len > length) return WireError.Truncated;
     return WireError.Ok;
   }
 
   /** Source port, or 0 when no reply is expected (RFC 768, "Source Port"). */
   get srcPort(): number {
-    return (this.bytes[this.offset] << 8) | this.bytes[this.offset + 1];
+    const bytes = this.bytes;
+    const at = this.offset;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set srcPort(value: number) {
-    this.bytes[this.offset] = value >>> 8;
-    this.bytes[this.offset + 1] = value;
+    const bytes = this.bytes;
+    const at = this.offset;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Destination port (RFC 768, "Destination Port"). */
   get dstPort(): number {
-    return (this.bytes[this.offset + 2] << 8) | this.bytes[this.offset + 3];
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set dstPort(value: number) {
-    this.bytes[this.offset + 2] = value >>> 8;
-    this.bytes[this.offset + 3] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 2;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length of the datagram in bytes, header and data (RFC 768, "Length"). */
   get len(): number {
-    return (this.bytes[this.offset + 4] << 8) | this.bytes[this.offset + 5];
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set len(value: number) {
-    this.bytes[this.offset + 4] = value >>> 8;
-    this.bytes[this.offset + 5] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 4;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Internet checksum over the IPv4 pseudo-header, header and data; 0 means none was computed (RFC 768, "Checksum"). */
   get checksum(): number {
-    return (this.bytes[this.offset + 6] << 8) | this.bytes[this.offset + 7];
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    return (bytes[at] << 8) | bytes[at + 1];
   }
 
   set checksum(value: number) {
-    this.bytes[this.offset + 6] = value >>> 8;
-    this.bytes[this.offset + 7] = value;
+    const bytes = this.bytes;
+    const at = this.offset + 6;
+    bytes[at] = value >>> 8;
+    bytes[at + 1] = value;
   }
 
   /** Length of the header in bytes (fixed). */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { createRequire } from 'node:module';
 import type { ts as TS } from 'ts-morph';
-import { exprToCode, negateOp, type Expr } from './expr.js';
+import { exprNames, exprToCode, negateOp, type Expr } from './expr.js';
 import {
   FIELD_SIZES,
   lowerFirst,
@@ -78,70 +78,96 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(2, '0')}`;
 }
 
-/** `this.bytes[this.offset + i]`: byte i of the header. */
-function byteAt(i: number): string {
-  return i === 0 ? 'this.bytes[this.offset]' : `this.bytes[this.offset + ${i}]`;
+/**
+ * How generated code names the bytes of a field. A one-byte access reads `this.bytes[this.offset + i]`
+ * directly; a longer one loads `this.bytes` and the field's index into locals first, which keeps the
+ * accessor's bytecode small enough for V8 to inline it into callers (see bench/ and STYLE.md).
+ */
+interface ByteNames {
+  prelude: string[];
+  at(i: number): string;
+}
+
+function direct(): ByteNames {
+  return { prelude: [], at: (i) => (i === 0 ? 'this.bytes[this.offset]' : `this.bytes[this.offset + ${i}]`) };
+}
+
+/** Locals `bytes` and `at` (= this.offset + start, or `base` + start), then `bytes[at + k]`. */
+function local(start: number, base = 'this.offset'): ByteNames {
+  return {
+    prelude: ['const bytes = this.bytes;', `const at = ${base}${start === 0 ? '' : ` + ${start}`};`],
+    at: (i) => (i === start ? 'bytes[at]' : `bytes[at + ${i - start}]`),
+  };
 }
 
 /** Reads `size` bytes at header offset `at` as a big-endian unsigned integer (u32 results `>>> 0`). */
-function readWord(at: number, size: number): string {
+function readWord(b: ByteNames, at: number, size: number): string {
   switch (size) {
     case 1:
-      return byteAt(at);
+      return b.at(at);
     case 2:
-      return `(${byteAt(at)} << 8) | ${byteAt(at + 1)}`;
+      return `(${b.at(at)} << 8) | ${b.at(at + 1)}`;
     case 3:
-      return `(${byteAt(at)} << 16) | (${byteAt(at + 1)} << 8) | ${byteAt(at + 2)}`;
+      return `(${b.at(at)} << 16) | (${b.at(at + 1)} << 8) | ${b.at(at + 2)}`;
     default:
-      return `((${byteAt(at)} << 24) | (${byteAt(at + 1)} << 16) | (${byteAt(at + 2)} << 8) | ${byteAt(at + 3)}) >>> 0`;
+      return `((${b.at(at)} << 24) | (${b.at(at + 1)} << 16) | (${b.at(at + 2)} << 8) | ${b.at(at + 3)}) >>> 0`;
   }
 }
 
 /** Statements writing `value` as `size` big-endian bytes at header offset `at`. */
-function writeWord(at: number, size: number, value: string): string[] {
+function writeWord(b: ByteNames, at: number, size: number, value: string): string[] {
   const lines: string[] = [];
   for (let i = 0; i < size; i++) {
     const shift = (size - 1 - i) * 8;
-    lines.push(`${byteAt(at + i)} = ${shift === 0 ? value : `${value} >>> ${shift}`};`);
+    lines.push(`${b.at(at + i)} = ${shift === 0 ? value : `${value} >>> ${shift}`};`);
   }
   return lines;
 }
 
-/** Getter expression and setter statements of a field's raw (unscaled) value. */
-function rawAccess(field: FieldSpec): { get: string; set: string[] } {
+/** Whole-word getter body and setter body for `size` bytes at header offset `at`. */
+function wordAccess(at: number, size: number): { get: string[]; set: string[] } {
+  const b = size === 1 ? direct() : local(at);
+  return { get: [...b.prelude, `return ${readWord(b, at, size)};`], set: [...b.prelude, ...writeWord(b, at, size, 'value')] };
+}
+
+/** Getter body and setter body of a field's raw (unscaled) value. */
+function rawAccess(field: FieldSpec): { get: string[]; set: string[] } {
   const size = FIELD_SIZES[field.type];
-  const width = size * 8;
-  if (!field.bits) return { get: readWord(field.offset, size), set: writeWord(field.offset, size, 'value') };
+  if (!field.bits) return wordAccess(field.offset, size);
   const { first, last } = field.bits;
   const count = last - first + 1;
   const mask = 2 ** count - 1;
   const firstByte = first >> 3;
   const lastByte = last >> 3;
+  const at = field.offset + firstByte;
   if (firstByte === lastByte) {
     // The bits sit in one byte: touch only that byte.
-    const at = field.offset + firstByte;
     const shift = 7 - (last & 7);
-    const shifted = shift === 0 ? byteAt(at) : `(${byteAt(at)} >> ${shift})`;
-    const get = (first & 7) === 0 ? (shift === 0 ? byteAt(at) : `${byteAt(at)} >> ${shift}`) : `${shifted} & ${hex(mask)}`;
+    const byte = direct().at(at);
+    const get = (first & 7) === 0 ? (shift === 0 ? byte : `${byte} >> ${shift}`) : shift === 0 ? `${byte} & ${hex(mask)}` : `(${byte} >> ${shift}) & ${hex(mask)}`;
     const keep = ~(mask << shift) & 0xff;
     const put = shift === 0 ? `(value & ${hex(mask)})` : `((value & ${hex(mask)}) << ${shift})`;
-    return { get, set: [`${byteAt(at)} = (${byteAt(at)} & ${hex(keep)}) | ${put};`] };
+    const b = local(at);
+    return { get: [`return ${get};`], set: [...b.prelude, `${b.at(at)} = (${b.at(at)} & ${hex(keep)}) | ${put};`] };
   }
   // The bits span bytes: read just those bytes as one word, write back the same bytes.
-  const at = field.offset + firstByte;
   const n = lastByte - firstByte + 1;
-  if ((first & 7) === 0 && (last & 7) === 7) return { get: readWord(at, n), set: writeWord(at, n, 'value') };
+  if ((first & 7) === 0 && (last & 7) === 7) return wordAccess(at, n);
+  const b = local(at);
   const shift = n * 8 - 1 - (last - firstByte * 8);
-  const word = readWord(at, n);
+  const word = readWord(b, at, n);
   const get = shift === 0 ? `(${word}) & ${hex(mask)}` : `((${word}) >>> ${shift}) & ${hex(mask)}`;
   const keep = (~(mask * 2 ** shift) >>> 0) % 2 ** (n * 8);
   const put = shift === 0 ? `(value & ${hex(mask)})` : `((value & ${hex(mask)}) << ${shift})`;
-  return { get, set: [`const word = ((${word}) & ${hex(keep)}) | ${put};`, ...writeWord(at, n, 'word')] };
+  return {
+    get: [...b.prelude, `return ${get};`],
+    set: [...b.prelude, `const word = ((${word}) & ${hex(keep)}) | ${put};`, ...writeWord(b, at, n, 'word')],
+  };
 }
 
-function accessor(doc: string, name: string, type: string, get: string, set: string[]): Member[] {
+function accessor(doc: string, name: string, type: string, get: string[], set: string[]): Member[] {
   return [
-    { doc, signature: `get ${name}(): ${type}`, body: [`return ${get};`] },
+    { doc, signature: `get ${name}(): ${type}`, body: get },
     { doc: '', signature: `set ${name}(value: ${type})`, body: set },
   ];
 }
@@ -152,24 +178,26 @@ function fieldMembers(field: FieldSpec): Member[] {
   if (field.type === 'mac') {
     const o = field.offset;
     const cap = upperFirst(field.name);
-    const high = `((${byteAt(o)} << 8) | ${byteAt(o + 1)}) * 0x100000000`;
-    const low = `(((${byteAt(o + 2)} << 24) | (${byteAt(o + 3)} << 16) | (${byteAt(o + 4)} << 8) | ${byteAt(o + 5)}) >>> 0)`;
+    const b = local(o);
+    const high = `((${b.at(o)} << 8) | ${b.at(o + 1)}) * 0x100000000`;
+    const low = `(((${b.at(o + 2)} << 24) | (${b.at(o + 3)} << 16) | (${b.at(o + 4)} << 8) | ${b.at(o + 5)}) >>> 0)`;
     members.push(
-      ...accessor(jsdoc(field.doc, 'As a 48-bit integer, first byte most significant.'), field.name, 'number', `${high} + ${low}`, [
+      ...accessor(jsdoc(field.doc, 'As a 48-bit integer, first byte most significant.'), field.name, 'number', [...b.prelude, `return ${high} + ${low};`], [
+        ...b.prelude,
         'const high = Math.floor(value / 0x100000000);',
-        `${byteAt(o)} = high >>> 8;`,
-        `${byteAt(o + 1)} = high;`,
-        ...writeWord(o + 2, 4, 'value'),
+        `${b.at(o)} = high >>> 8;`,
+        `${b.at(o + 1)} = high;`,
+        ...writeWord(b, o + 2, 4, 'value'),
       ]),
       {
-        doc: jsdoc(field.doc, `Copies the 6 bytes to out[at, at + 6).`),
-        signature: `copy${cap}To(out: Uint8Array, at = 0): void`,
-        body: [0, 1, 2, 3, 4, 5].map((i) => `out[at${i ? ` + ${i}` : ''}] = ${byteAt(o + i)};`),
+        doc: jsdoc(field.doc, `Copies the 6 bytes to out[to, to + 6).`),
+        signature: `copy${cap}To(out: Uint8Array, to = 0): void`,
+        body: [...b.prelude, ...[0, 1, 2, 3, 4, 5].map((i) => `out[to${i ? ` + ${i}` : ''}] = ${b.at(o + i)};`)],
       },
       {
-        doc: jsdoc(field.doc, `Sets the 6 bytes from src[at, at + 6).`),
-        signature: `set${cap}From(src: Uint8Array, at = 0): void`,
-        body: [0, 1, 2, 3, 4, 5].map((i) => `${byteAt(o + i)} = src[at${i ? ` + ${i}` : ''}];`),
+        doc: jsdoc(field.doc, `Sets the 6 bytes from src[from, from + 6).`),
+        signature: `set${cap}From(src: Uint8Array, from = 0): void`,
+        body: [...b.prelude, ...[0, 1, 2, 3, 4, 5].map((i) => `${b.at(o + i)} = src[from${i ? ` + ${i}` : ''}];`)],
       },
     );
     return members;
@@ -178,24 +206,31 @@ function fieldMembers(field: FieldSpec): Member[] {
   const type = field.enumName ?? 'number';
   if (field.scale !== 1 && field.raw) {
     members.push(
-      ...accessor(jsdoc(field.doc, `In bytes: the raw field (${field.raw}) times ${field.scale}.`), field.name, 'number', `this.${field.raw} * ${field.scale}`, [
+      ...accessor(jsdoc(field.doc, `In bytes: the raw field (${field.raw}) times ${field.scale}.`), field.name, 'number', [`return this.${field.raw} * ${field.scale};`], [
         `this.${field.raw} = value / ${field.scale};`,
       ]),
       ...accessor(jsdoc(field.doc, `The raw field, in units of ${field.scale} bytes.`), field.raw, 'number', raw.get, raw.set),
     );
   } else {
-    const get = field.enumName ? `${/^[\w.[\]+ ]+$/.test(raw.get) ? raw.get : `(${raw.get})`} as ${field.enumName}` : raw.get;
+    let get = raw.get;
+    if (field.enumName) {
+      const last = get[get.length - 1];
+      const expr = last.slice('return '.length, -1);
+      get = [...get.slice(0, -1), `return ${/^[\w.[\]+ ]+$/.test(expr) ? expr : `(${expr})`} as ${field.enumName};`];
+    }
     members.push(...accessor(doc, field.name, type, get, raw.set));
   }
   if (field.alias) {
-    members.push(...accessor(jsdoc(field.doc, `Same as ${field.name}.`), field.alias, type, `this.${field.name}`, [`this.${field.name} = value;`]));
+    members.push(...accessor(jsdoc(field.doc, `Same as ${field.name}.`), field.alias, type, [`return this.${field.name};`], [`this.${field.name} = value;`]));
   }
   for (const flag of field.flags) {
     const at = field.offset + (flag.bit >> 3);
     const mask = 0x80 >> (flag.bit & 7);
+    const b = local(at);
     members.push(
-      ...accessor(jsdoc(flag.doc), flag.name, 'boolean', `(${byteAt(at)} & ${hex(mask)}) !== 0`, [
-        `${byteAt(at)} = value ? ${byteAt(at)} | ${hex(mask)} : ${byteAt(at)} & ${hex(~mask & 0xff)};`,
+      ...accessor(jsdoc(flag.doc), flag.name, 'boolean', [`return (${direct().at(at)} & ${hex(mask)}) !== 0;`], [
+        ...b.prelude,
+        `${b.at(at)} = value ? ${b.at(at)} | ${hex(mask)} : ${b.at(at)} & ${hex(~mask & 0xff)};`,
       ]),
     );
   }
@@ -208,14 +243,25 @@ function code(expr: Expr, self = 'this'): string {
 
 function viewModel(spec: HeaderSpec) {
   const checkLines = [
+    'const length = this.length;',
     '// A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.',
-    'if (this.offset + this.length > this.bytes.length) return WireError.Truncated;',
-    `if (this.length < ${spec.minLength}) return WireError.Truncated;`,
+    'if (this.offset + length > this.bytes.length) return WireError.Truncated;',
+    `if (length < ${spec.minLength}) return WireError.Truncated;`,
   ];
+  // Each value the rules use is read once, into a local of the same name: the fields are inside
+  // minLength, so reading them is safe now, and check() stays small enough for V8 to inline.
+  const used: string[] = [];
+  for (const c of spec.checks) {
+    for (const name of [...exprNames(c.rule.left), ...exprNames(c.rule.right)]) {
+      if (name !== 'length' && !used.includes(name)) used.push(name);
+    }
+  }
+  for (const name of used) checkLines.push(`const ${name} = this.${name};`);
   const checkDocs = [`Truncated: the view is shorter than ${spec.minLength} bytes or runs past the end of bytes.`];
   for (const c of spec.checks) {
     const op = negateOp(c.rule.op);
-    const fails = `${code(c.rule.left)} ${op === '==' ? '===' : op === '!=' ? '!==' : op} ${code(c.rule.right)}`;
+    const side = (e: Expr) => exprToCode(e, (name) => name);
+    const fails = `${side(c.rule.left)} ${op === '==' ? '===' : op === '!=' ? '!==' : op} ${side(c.rule.right)}`;
     checkLines.push(`if (${fails}) return WireError.${c.error};`);
     checkDocs.push(`${c.error} unless ${c.rule.source}: ${c.doc}`);
   }
@@ -276,16 +322,12 @@ function viewModel(spec: HeaderSpec) {
   return { view: { name: spec.name, doc, checkDoc, checkLines, members }, runtime };
 }
 
-function optionReader(f: OptionFieldSpec, base: string, offset: number): string {
-  const b = (i: number) => `this.bytes[${base}${offset + i ? ` + ${offset + i}` : ''}]`;
-  switch (f.type) {
-    case 'u8':
-      return b(0);
-    case 'u16':
-      return `(${b(0)} << 8) | ${b(1)}`;
-    case 'u32':
-      return `((${b(0)} << 24) | (${b(1)} << 16) | (${b(2)} << 8) | ${b(3)}) >>> 0`;
-  }
+/** Getter body reading an option field at `offset` from `base` (an index expression). */
+function optionReader(f: OptionFieldSpec, base: string): string[] {
+  const size = FIELD_SIZES[f.type];
+  if (size === 1) return [`return this.bytes[${base}${f.offset ? ` + ${f.offset}` : ''}];`];
+  const b = local(f.offset, base);
+  return [...b.prelude, `return ${readWord(b, f.offset, size)};`];
 }
 
 function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
@@ -299,7 +341,7 @@ function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
   const members: Member[] = [];
   for (const k of o.kinds) {
     for (const f of k.fields) {
-      members.push({ doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${f.name}(): number`, body: [`return ${optionReader(f, 'this.dataOffset', f.offset)};`] });
+      members.push({ doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${f.name}(): number`, body: optionReader(f, 'this.dataOffset') });
     }
     if (k.blocks) {
       const blocks = k.blocks;
@@ -308,7 +350,7 @@ function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
         members.push({
           doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind} and i < ${blocks.count}.`),
           signature: `${f.name}(i: number): number`,
-          body: [`const at = this.dataOffset + ${blocks.size} * i;`, `return ${optionReader(f, 'at', f.offset)};`],
+          body: optionReader(f, `this.dataOffset + ${blocks.size} * i`),
         });
       }
     }
