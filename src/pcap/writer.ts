@@ -37,6 +37,12 @@ export class PcapFileWriter {
   readonly snapLength: number;
   /** Records written so far. */
   packets = 0;
+  /**
+   * The first write error (disk full, closed pipe...), or null. Writing a frame never throws: after an
+   * error, or after close(), frames are counted in `dropped` instead of written.
+   */
+  error: Error | null = null;
+  dropped = 0;
   private buffer: Uint8Array;
   private view: DataView;
   private used = 0;
@@ -67,6 +73,10 @@ export class PcapFileWriter {
       this.fd = -1;
       this.ownsFd = false;
       this.stream = sink;
+      // Without a listener a stream error would end the process.
+      sink.on('error', (e: Error) => {
+        if (this.error === null) this.error = e;
+      });
     }
     this.writeFileHeader();
   }
@@ -86,7 +96,10 @@ export class PcapFileWriter {
 
   /** Appends one record for `bytes[offset, offset + length)` seen at `timestamp` (microseconds). */
   writeFrame(timestamp: Instant, bytes: Uint8Array, offset: number, length: number): void {
-    if (this.closed) throw new Error('PcapFileWriter: write after close()');
+    if (this.closed || this.error !== null) {
+      this.dropped++;
+      return;
+    }
     const captured = length < this.snapLength ? length : this.snapLength;
     const need = PCAP_RECORD_HEADER_LENGTH + captured;
     if (this.used + need > this.buffer.length) {
@@ -118,15 +131,22 @@ export class PcapFileWriter {
     this.view = new DataView(this.buffer.buffer);
   }
 
-  /** Writes out everything buffered: synchronously to a file, or as one chunk to a stream. */
+  /**
+   * Writes out everything buffered: synchronously to a file, or as one chunk to a stream. Does not
+   * throw; a failure is kept in `error`.
+   */
   flush(): void {
-    if (this.used === 0) return;
-    if (this.stream !== null) {
-      // The stream keeps the chunk until it is written, so it gets its own copy of the batch.
-      this.stream.write(this.buffer.slice(0, this.used));
-    } else {
-      let done = 0;
-      while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
+    if (this.used === 0 || this.error !== null) return;
+    try {
+      if (this.stream !== null) {
+        // The stream keeps the chunk until it is written, so it gets its own copy of the batch.
+        this.stream.write(this.buffer.slice(0, this.used));
+      } else {
+        let done = 0;
+        while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
+      }
+    } catch (e) {
+      this.error = e as Error;
     }
     this.used = 0;
   }

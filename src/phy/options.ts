@@ -220,7 +220,12 @@ export function buildMiddleware(
     process.off('exit', close);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    pcapWriter?.close();
+    if (pcapWriter === null) return;
+    pcapWriter.close();
+    const error = pcapWriter.file.error;
+    if (error !== null) {
+      process.stderr.write(`warning: --pcap ${options.pcap}: writing failed (${error.message}); the capture is incomplete\n`);
+    }
   };
   if (pcapWriter !== null) {
     process.on('exit', close);

@@ -107,8 +107,28 @@ test('batches: nothing is written until the buffer fills, the flush interval pas
   assert.is(readFileSync(path).length, 24 + 5 * 1216 + 9016);
   file.close();
   file.close();
-  assert.throws(() => file.writeFrame(0, f, 0, 1), /after close/);
+  file.writeFrame(0, f, 0, 1); // a frame after close() is counted, not written, and does not throw
+  assert.is(file.dropped, 1);
+  assert.is(file.error, null);
   assert.is(tcpdumpFrames(path).length, 6);
+});
+
+test('a failing sink (disk full, broken pipe) is an error value, never an exception from a frame', () => {
+  const full = new PcapFileWriter('/dev/full', { bufferSize: 2048 });
+  const f = frame(1000, 1);
+  for (let i = 0; i < 5; i++) full.writeFrame(T0 + i, f, 0, 1000);
+  assert.match(full.error?.message ?? '', /ENOSPC/);
+  assert.ok(full.dropped >= 3, `dropped ${full.dropped}`);
+  full.close();
+
+  const broken = new PassThrough();
+  const writer = new PcapFileWriter(broken, { bufferSize: 2048 });
+  broken.destroy(new Error('pipe closed'));
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    for (let i = 0; i < 5; i++) writer.writeFrame(T0 + i, f, 0, 1000);
+    assert.match(writer.error?.message ?? '', /pipe closed/);
+    writer.close();
+  });
 });
 
 test('frames longer than the snap length are cut, keeping their original length', () => {
