@@ -3,6 +3,9 @@
 
 import { ArpHardware, ArpOperation, ArpPacket, EtherType, WireError } from '../../generated/index.js';
 import { requireViewInBuffer } from './byte-ranges.js';
+import { MAC_SCRATCH, writeMacParts } from './ethernet-address.js';
+
+const TWO_POW_32 = 0x1_0000_0000;
 
 /** An ARP packet for Ethernet and IPv4: 8 bytes of header and two pairs of addresses (RFC 826). */
 export const ARP_ETHERNET_IPV4_LENGTH = 28;
@@ -83,10 +86,16 @@ export class ArpRepr {
     packet.hardwareLen = 6;
     packet.protocolLen = 4;
     packet.operation = this.operation;
-    packet.sourceHardwareAddr = this.sourceHardwareAddr;
-    packet.sourceProtocolAddr = this.sourceProtocolAddr;
-    packet.targetHardwareAddr = this.targetHardwareAddr;
-    packet.targetProtocolAddr = this.targetProtocolAddr;
+    // 48-bit addresses go through a scratch array, not a setter taking a double (see EthernetRepr.emit).
+    const sha = this.sourceHardwareAddr;
+    const tha = this.targetHardwareAddr;
+    writeMacParts(Math.floor(sha / TWO_POW_32), sha % TWO_POW_32 | 0, MAC_SCRATCH, 0);
+    writeMacParts(Math.floor(tha / TWO_POW_32), tha % TWO_POW_32 | 0, MAC_SCRATCH, 6);
+    packet.setSourceHardwareAddrFrom(MAC_SCRATCH, 0);
+    packet.setTargetHardwareAddrFrom(MAC_SCRATCH, 6);
+    // u32 values cross into setters as int32 (`| 0`, same bits): V8 passes those unboxed (STYLE.md).
+    packet.sourceProtocolAddr = this.sourceProtocolAddr | 0;
+    packet.targetProtocolAddr = this.targetProtocolAddr | 0;
   }
 
   equals(other: ArpRepr): boolean {

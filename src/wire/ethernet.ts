@@ -3,6 +3,9 @@
 
 import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
 import { requireViewInBuffer } from './byte-ranges.js';
+import { MAC_SCRATCH, writeMacParts } from './ethernet-address.js';
+
+const TWO_POW_32 = 0x1_0000_0000;
 
 export const ETHERNET_HEADER_LENGTH = 14;
 
@@ -54,8 +57,14 @@ export class EthernetRepr {
     if (frame.length < ETHERNET_HEADER_LENGTH) {
       throw new RangeError(`an Ethernet header needs ${ETHERNET_HEADER_LENGTH} bytes, the frame has ${frame.length}`);
     }
-    frame.dstAddr = this.dstAddr;
-    frame.srcAddr = this.srcAddr;
+    // A 48-bit address is a double; handed to a setter V8 does not inline, it would be boxed (one
+    // allocation per frame). Split here into two small integers, its bytes go through a scratch array.
+    const dst = this.dstAddr;
+    const src = this.srcAddr;
+    writeMacParts(Math.floor(dst / TWO_POW_32), dst % TWO_POW_32 | 0, MAC_SCRATCH, 0);
+    writeMacParts(Math.floor(src / TWO_POW_32), src % TWO_POW_32 | 0, MAC_SCRATCH, 6);
+    frame.setDstAddrFrom(MAC_SCRATCH, 0);
+    frame.setSrcAddrFrom(MAC_SCRATCH, 6);
     frame.etherType = this.etherType;
   }
 

@@ -112,8 +112,9 @@ export class Ipv4Repr {
     packet.fragOffset = this.fragOffset;
     packet.hopLimit = this.hopLimit;
     packet.protocol = this.protocol;
-    packet.srcAddr = this.srcAddr;
-    packet.dstAddr = this.dstAddr;
+    // u32 values cross into setters as int32 (`| 0`, same bits): V8 passes those unboxed (STYLE.md).
+    packet.srcAddr = this.srcAddr | 0;
+    packet.dstAddr = this.dstAddr | 0;
     if (checksumTx(caps.ipv4)) packet.fillChecksum();
     else packet.checksum = 0;
   }

@@ -239,8 +239,9 @@ export class TcpRepr {
     }
     packet.srcPort = this.srcPort;
     packet.dstPort = this.dstPort;
-    packet.seqNumber = this.seqNumber;
-    packet.ackNumber = this.ack ? this.ackNumber : 0;
+    // u32 values cross into setters as int32 (`| 0`, same bits): V8 passes those unboxed (STYLE.md).
+    packet.seqNumber = this.seqNumber | 0;
+    packet.ackNumber = this.ack ? this.ackNumber | 0 : 0;
     packet.headerLen = headerLength;
     packet.reserved = 0; // "must be zero" (RFC 9293 section 3.1)
     packet.flags = 0;
@@ -267,7 +268,7 @@ export class TcpRepr {
     if (this.payload !== null) {
       copyBytes(this.payload, this.payloadOffset, packet.bytes, packet.offset + headerLength, this.payloadLength);
     }
-    if (checksumTx(caps.tcp)) packet.fillChecksum(srcAddr, dstAddr);
+    if (checksumTx(caps.tcp)) packet.fillChecksum(srcAddr | 0, dstAddr | 0);
     else packet.checksum = 0;
   }
 
@@ -290,8 +291,8 @@ export class TcpRepr {
       }
       bytes[at + 2] = TcpOptionKind.Timestamps;
       bytes[at + 3] = 10;
-      writeU32(bytes, at + 4, this.tsVal);
-      writeU32(bytes, at + 8, this.tsEcr);
+      writeU32(bytes, at + 4, this.tsVal | 0);
+      writeU32(bytes, at + 8, this.tsEcr | 0);
       at += 12;
     }
     if (this.windowScale !== null) {
@@ -316,8 +317,8 @@ export class TcpRepr {
       bytes[at + 3] = 2 + 8 * count;
       at += 4;
       for (let i = 0; i < count; i++) {
-        writeU32(bytes, at, this.sackLeft[i]!);
-        writeU32(bytes, at + 4, this.sackRight[i]!);
+        writeU32(bytes, at, this.sackLeft[i]! | 0);
+        writeU32(bytes, at + 4, this.sackRight[i]! | 0);
         at += 8;
       }
     }
@@ -349,6 +350,7 @@ export class TcpRepr {
   }
 }
 
+/** Writes a u32 (or the int32 with the same bits) in network order. */
 function writeU32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at] = value >>> 24;
   bytes[at + 1] = value >>> 16;

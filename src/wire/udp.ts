@@ -95,7 +95,8 @@ export class UdpRepr {
     if (this.payload !== null) {
       copyBytes(this.payload, this.payloadOffset, packet.bytes, packet.offset + UDP_HEADER_LENGTH, this.payloadLength);
     }
-    if (checksumTx(caps.udp)) packet.fillChecksum(srcAddr, dstAddr);
+    // Addresses as int32 (`| 0`, same bits), which V8 passes unboxed (STYLE.md).
+    if (checksumTx(caps.udp)) packet.fillChecksum(srcAddr | 0, dstAddr | 0);
     else packet.checksum = 0;
   }
 
