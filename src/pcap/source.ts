@@ -3,6 +3,7 @@
 // path; a Node stream (stdin, a pipe, a socket) is read without blocking the event loop.
 
 import { closeSync, readSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 /** What `ByteSource.read` returns when no bytes are available yet but the input has not ended. */
@@ -19,33 +20,45 @@ export interface ByteSource {
   close(): void;
 }
 
-/** A file descriptor read with readSync: a regular file, or a blocking pipe. */
+/**
+ * A file descriptor read with readSync: a regular file, or a blocking pipe (the usual standard
+ * input). A non-blocking descriptor (EAGAIN) is handed over to a stream on the same descriptor, so it
+ * is then read without blocking the event loop: `read` returns WOULD_BLOCK and `ready()` waits.
+ */
 export class FdSource implements ByteSource {
   private closed = false;
+  private stream: StreamSource | null = null;
+
   constructor(
     readonly fd: number,
     private readonly ownsFd: boolean,
   ) {}
 
   read(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.stream !== null) return this.stream.read(buffer, offset, length);
     try {
       return readSync(this.fd, buffer, offset, length, null);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-        throw new Error('the input is a non-blocking descriptor; read it as a stream (PcapReader.fromStream)');
-      }
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      this.stream = new StreamSource(
+        this.fd === 0 ? process.stdin : new Socket({ fd: this.fd, readable: true, writable: false }),
+      );
+      return this.stream.read(buffer, offset, length);
     }
   }
 
   ready(): Promise<void> {
-    return Promise.resolve();
+    return this.stream !== null ? this.stream.ready() : Promise.resolve();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.ownsFd) closeSync(this.fd);
+    if (this.stream !== null) {
+      if (this.fd !== 0) this.stream.close(); // the socket owns the descriptor now
+    } else if (this.ownsFd) {
+      closeSync(this.fd);
+    }
   }
 }
 

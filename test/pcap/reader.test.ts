@@ -3,7 +3,7 @@
 // Packet Block, unknown blocks skipped), files converted by editcap, streams, and clear errors that
 // name the packet after every packet before it was returned.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, writeFileSync, writeSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -325,6 +325,29 @@ test('stdin of a child process, as smoltcp-dump -r - reads it', () => {
     cwd: new URL('../..', import.meta.url).pathname,
   });
   assert.is(out.trim(), `4 ${60 + 1514 + 42 + 98} null`);
+});
+
+test('a non-blocking descriptor (a FIFO opened O_NONBLOCK) is read without blocking, as a stream', async () => {
+  const fifo = tmp.path('fifo');
+  execFileSync('mkfifo', [fifo]);
+  const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writeFd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  const bytes = classicPcap(records);
+  const reader = new PcapReader(readFd);
+  const seen: string[] = [];
+  const done = forEachRecord(reader, (r) => seen.push(toHex(r.bytes, r.offset, r.length)));
+  let ticks = 0;
+  for (let i = 0; i < bytes.length; i += 500) {
+    writeSync(writeFd, bytes, i, Math.min(500, bytes.length - i));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    ticks++;
+  }
+  closeSync(writeFd);
+  await done;
+  reader.close();
+  assert.ok(ticks > 3, 'the event loop kept running while the reader waited');
+  assert.is(reader.error, null);
+  assert.equal(seen, frames.map((f) => toHex(f)));
 });
 
 test('speed: well over a million records per second from a file', () => {
