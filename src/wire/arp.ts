@@ -3,7 +3,7 @@
 
 import { ArpHardware, ArpOperation, ArpPacket, EtherType, WireError } from '../../generated/index.js';
 import { requireViewInBuffer } from './byte-ranges.js';
-import { MAC_SCRATCH, writeMacParts } from './ethernet-address.js';
+import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './ethernet-address.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -61,11 +61,19 @@ export class ArpRepr {
       return WireError.Unrecognized;
     }
     this.operation = packet.operation;
-    this.sourceHardwareAddr = packet.sourceHardwareAddr;
-    this.sourceProtocolAddr = packet.sourceProtocolAddr;
-    this.targetHardwareAddr = packet.targetHardwareAddr;
-    this.targetProtocolAddr = packet.targetProtocolAddr;
+    // Addresses are read so that no double crosses a call V8 might not inline (see EthernetRepr.parseInto).
+    packet.copySourceHardwareAddrTo(MAC_SCRATCH, 0);
+    packet.copyTargetHardwareAddrTo(MAC_SCRATCH, 6);
+    this.sourceHardwareAddr = macHigh16(MAC_SCRATCH, 0) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 0) >>> 0);
+    this.targetHardwareAddr = macHigh16(MAC_SCRATCH, 6) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 6) >>> 0);
+    this.readProtocolAddresses(packet);
     return WireError.Ok;
+  }
+
+  /** Kept tiny so that V8 inlines the u32 getters into it and stores their values unboxed. */
+  private readProtocolAddresses(packet: ArpPacket): void {
+    this.sourceProtocolAddr = packet.sourceProtocolAddr;
+    this.targetProtocolAddr = packet.targetProtocolAddr;
   }
 
   headerLength(): number {

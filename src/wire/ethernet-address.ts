@@ -93,6 +93,16 @@ export function writeMacParts(high16: number, low32: number, out: Uint8Array, at
   out[at + 5] = low32;
 }
 
+/** The top 16 bits of the address in `bytes[at, at + 6)`, a small integer. */
+export function macHigh16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+/** The low 32 bits of the address in `bytes[at, at + 6)` as an int32: `>>> 0` it where it is consumed. */
+export function macLow32(bytes: Uint8Array, at: number): number {
+  return (bytes[at + 2]! << 24) | (bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!;
+}
+
 /** An Ethernet address as a value: parse, print, compare and classify. */
 export class EthernetAddress {
   /** ff:ff:ff:ff:ff:ff */

@@ -3,7 +3,7 @@
 
 import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
 import { requireViewInBuffer } from './byte-ranges.js';
-import { MAC_SCRATCH, writeMacParts } from './ethernet-address.js';
+import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './ethernet-address.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -36,8 +36,12 @@ export class EthernetRepr {
   parseInto(frame: EthernetFrame): WireError {
     const error = frame.check();
     if (error !== WireError.Ok) return error;
-    this.srcAddr = frame.srcAddr;
-    this.dstAddr = frame.dstAddr;
+    // The 48-bit addresses are copied out as bytes and assembled here from two small integers: a getter
+    // returning the double would box it whenever V8 does not inline the getter (STYLE.md).
+    frame.copyDstAddrTo(MAC_SCRATCH, 0);
+    frame.copySrcAddrTo(MAC_SCRATCH, 6);
+    this.dstAddr = macHigh16(MAC_SCRATCH, 0) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 0) >>> 0);
+    this.srcAddr = macHigh16(MAC_SCRATCH, 6) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 6) >>> 0);
     this.etherType = frame.etherType;
     return WireError.Ok;
   }

@@ -65,8 +65,7 @@ export class Ipv4Repr {
    * Total Length must be at least the header length.
    */
   readHeader(packet: Ipv4Packet): void {
-    this.srcAddr = packet.srcAddr;
-    this.dstAddr = packet.dstAddr;
+    this.readAddresses(packet);
     this.protocol = packet.protocol;
     this.payloadLength = packet.totalLen - packet.headerLen;
     this.hopLimit = packet.hopLimit;
@@ -76,6 +75,15 @@ export class Ipv4Repr {
     this.dontFrag = packet.dontFrag;
     this.moreFrags = packet.moreFrags;
     this.fragOffset = packet.fragOffset;
+  }
+
+  /**
+   * Kept tiny so that V8 inlines the u32 getters into it and stores their values unboxed; in a larger
+   * function a getter that misses the inlining budget returns a boxed number (STYLE.md).
+   */
+  private readAddresses(packet: Ipv4Packet): void {
+    this.srcAddr = packet.srcAddr;
+    this.dstAddr = packet.dstAddr;
   }
 
   headerLength(): number {
