@@ -61,19 +61,14 @@ export class ArpRepr {
       return WireError.Unrecognized;
     }
     this.operation = packet.operation;
-    // Addresses are read so that no double crosses a call V8 might not inline (see EthernetRepr.parseInto).
+    // 48-bit addresses are read so that no double crosses a call V8 might not inline (see EthernetRepr.parseInto).
     packet.copySourceHardwareAddrTo(MAC_SCRATCH, 0);
     packet.copyTargetHardwareAddrTo(MAC_SCRATCH, 6);
     this.sourceHardwareAddr = macHigh16(MAC_SCRATCH, 0) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 0) >>> 0);
     this.targetHardwareAddr = macHigh16(MAC_SCRATCH, 6) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 6) >>> 0);
-    this.readProtocolAddresses(packet);
-    return WireError.Ok;
-  }
-
-  /** Kept tiny so that V8 inlines the u32 getters into it and stores their values unboxed. */
-  private readProtocolAddresses(packet: ArpPacket): void {
     this.sourceProtocolAddr = packet.sourceProtocolAddr;
     this.targetProtocolAddr = packet.targetProtocolAddr;
+    return WireError.Ok;
   }
 
   headerLength(): number {
