@@ -3,8 +3,10 @@
 // FaultInjector(Tracer(PcapWriter(device))): the capture and the trace sit below the injector, so
 // they show the frames as the wire saw them, including received frames the injector then drops.
 
-import type { Device } from './device.js';
+import type { Device, WaitableDevice } from './device.js';
+import type { Duration } from '../time.js';
 import { FaultInjector } from './fault-injector.js';
+import { Loopback } from './loopback.js';
 import { PcapWriter } from './pcap-writer.js';
 import { Tracer, type TraceCallback } from './tracer.js';
 
@@ -178,6 +180,12 @@ export interface MiddlewareStack {
   pcapWriter: PcapWriter | null;
   /** Flushes and closes the capture file. Also done on process exit. */
   close(): void;
+  /**
+   * Waits for the device under the stack (smoltcp's phy_wait): its own `waitReadable` when it has one
+   * (tap, raw socket); otherwise (a loopback) frames can only come from this process, so it resolves
+   * at once when frames are queued and after `timeout` otherwise (null: at once).
+   */
+  waitReadable(timeout: Duration | null): Promise<void>;
 }
 
 /**
@@ -232,5 +240,11 @@ export function buildMiddleware(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  return { device: faultInjector, faultInjector, tracer, pcapWriter, close };
+  const waitable = device as Partial<WaitableDevice>;
+  const waitReadable = (timeout: Duration | null): Promise<void> => {
+    if (typeof waitable.waitReadable === 'function') return waitable.waitReadable.call(device, timeout);
+    if (timeout === null || timeout <= 0 || (device instanceof Loopback && device.queued > 0)) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, Math.ceil(timeout / 1000)));
+  };
+  return { device: faultInjector, faultInjector, tracer, pcapWriter, close, waitReadable };
 }

@@ -112,6 +112,30 @@ test('without --pcap and with tracing off, only the fault injector wraps the dev
   traced.close();
 });
 
+test('waitReadable: the driver\'s own wait when it has one, else queued frames or the timeout', async () => {
+  const calls: (number | null)[] = [];
+  const lo = new Loopback();
+  const waitable = Object.assign(new Loopback(), {
+    waitReadable(timeout: number | null): Promise<void> {
+      calls.push(timeout);
+      return Promise.resolve();
+    },
+  });
+  const options = parseMiddlewareOptions([]).options;
+  await buildMiddleware(waitable, options, { trace: false }).waitReadable(5_000);
+  assert.equal(calls, [5_000]);
+
+  const stack = buildMiddleware(lo, options, { trace: false });
+  let t0 = performance.now();
+  await stack.waitReadable(30_000);
+  assert.ok(performance.now() - t0 >= 25, 'an empty loopback waits for the timeout');
+  lo.transmit(0)!.consume(60, null, () => undefined);
+  t0 = performance.now();
+  await stack.waitReadable(5_000_000);
+  assert.ok(performance.now() - t0 < 1000, 'a queued frame is ready at once');
+  await stack.waitReadable(null);
+});
+
 test('a capture file that cannot be created is an OptionError', () => {
   const { options } = parseMiddlewareOptions(['--pcap', tmp.path('no/such/dir/x.pcap')]);
   assert.throws(() => buildMiddleware(new Loopback(), options), (e: unknown) => e instanceof OptionError && /^--pcap: cannot create /.test((e as Error).message));
