@@ -75,34 +75,6 @@ export function writeMac(mac: number, bytes: Uint8Array, at: number): void {
   bytes[at + 5] = lo;
 }
 
-/** Twelve bytes where emit stages two addresses (Ethernet and ARP emits run one at a time). */
-export const MAC_SCRATCH = new Uint8Array(12);
-
-/**
- * Writes an address given as its top 16 bits and low 32 bits, e.g.
- * `writeMacParts(Math.floor(mac / 2 ** 32), mac % 2 ** 32 | 0, out, at)`. The emit path splits the
- * 48-bit double in place and passes two small integers, because a double handed to a function V8 does
- * not inline is boxed: one allocation per call (STYLE.md).
- */
-export function writeMacParts(high16: number, low32: number, out: Uint8Array, at: number): void {
-  out[at] = high16 >>> 8;
-  out[at + 1] = high16;
-  out[at + 2] = low32 >>> 24;
-  out[at + 3] = low32 >>> 16;
-  out[at + 4] = low32 >>> 8;
-  out[at + 5] = low32;
-}
-
-/** The top 16 bits of the address in `bytes[at, at + 6)`, a small integer. */
-export function macHigh16(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 8) | bytes[at + 1]!;
-}
-
-/** The low 32 bits of the address in `bytes[at, at + 6)` as an int32: `>>> 0` it where it is consumed. */
-export function macLow32(bytes: Uint8Array, at: number): number {
-  return (bytes[at + 2]! << 24) | (bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!;
-}
-
 /** An Ethernet address as a value: parse, print, compare and classify. */
 export class EthernetAddress {
   /** ff:ff:ff:ff:ff:ff */

@@ -3,7 +3,7 @@
 
 import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
 import { requireViewInBuffer } from './byte-ranges.js';
-import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './ethernet-address.js';
+import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './mac-bits.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
