@@ -70,8 +70,10 @@ const enum State {
   Done,
 }
 
-// A pcapng block larger than this cannot be a packet we can use; unknown blocks of any size are skipped.
-const MAX_BLOCK_LENGTH = 64 * 1024 * 1024;
+// The most the buffer may grow to hold one record or block: a larger length field is taken for the
+// corruption it almost certainly is (the file header's snap length, too, may be garbage), so a damaged
+// file cannot make the reader allocate gigabytes. Unknown pcapng blocks of any size are skipped.
+const MAX_BUFFERED_LENGTH = 16 * 1024 * 1024;
 // Read at least this much per call when compacting, so small leftovers do not cause small reads.
 const MIN_READ = 64 * 1024;
 const TWO_POW_32 = 4294967296;
@@ -293,7 +295,7 @@ export class PcapReader {
     const minor = v.getUint16(at + 6, le);
     if (major !== 2) return this.fail(`unsupported pcap version ${major}.${minor} (expected 2.4)`);
     const snapLength = v.getUint32(at + 16, le);
-    this.maxRecordLength = Math.max(snapLength, MAX_RECORD_LENGTH);
+    this.maxRecordLength = Math.min(Math.max(snapLength, MAX_RECORD_LENGTH), MAX_BUFFERED_LENGTH);
     // The upper 16 bits of the link-type field carry FCS information (pcap-savefile(5)).
     this.pcapLinkType = v.getUint32(at + 20, le) & 0xffff;
     this.nanosPerFraction = nanos ? 1 : 1000;
@@ -395,7 +397,7 @@ export class PcapReader {
       if (length < 12 || (length & 3) !== 0) {
         return this.failAt(`invalid block length ${length} (block type ${hex32(blockType)})`, blockAt);
       }
-      if (length > MAX_BLOCK_LENGTH) {
+      if (length > MAX_BUFFERED_LENGTH) {
         if (BLOCK_NAMES[blockType] !== undefined) {
           return this.failAt(`${BLOCK_NAMES[blockType]} of ${length} bytes is too large (corrupt length?)`, blockAt);
         }

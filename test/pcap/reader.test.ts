@@ -228,6 +228,14 @@ test('a corrupt captured length is refused, not allocated', () => {
   expectError('caplen.pcap', bytes, 1, `packet 2: captured length 2147483647 is larger than the maximum 262144 (corrupt record header) at offset ${24 + 16 + 60}`);
 });
 
+test('a garbage snap length in the file header does not raise the record limit without bound', () => {
+  const bytes = classicPcap(records.slice(0, 2));
+  const v = new DataView(bytes.buffer);
+  v.setUint32(16, 0xffffffff, true); // snaplen
+  v.setUint32(24 + 16 + 60 + 8, 0x7fffffff, true); // captured length of packet 2
+  expectError('snaplen.pcap', bytes, 1, `packet 2: captured length 2147483647 is larger than the maximum 16777216 (corrupt record header) at offset ${24 + 16 + 60}`);
+});
+
 test('unsupported version', () => {
   const bytes = classicPcap([]);
   bytes[4] = 3;
@@ -260,7 +268,7 @@ test('pcapng errors: truncated block, trailer mismatch, unknown interface, missi
 });
 
 test('an unknown block larger than any buffer is skipped without being held', () => {
-  const huge = 70 * 1024 * 1024;
+  const huge = 20 * 1024 * 1024; // above the 16 MiB the reader would ever buffer
   const block = new Uint8Array(huge);
   const dv = new DataView(block.buffer);
   dv.setUint32(0, 0x40000bad, true);
