@@ -93,7 +93,8 @@ export class TcpRepr {
 
   /**
    * Parses a segment (checking it first; the view's length is the segment's, as the IP layer gives it)
-   * sent from `srcAddr` to `dstAddr` (u32s, for the checksum); the repr, or why not.
+   * sent from `srcAddr` to `dstAddr` (for the checksum: u32s, or int32s with the same bits, which V8
+   * passes without boxing); the repr, or why not.
    * Malformed for port 0, for SYN, FIN and RST in any combination, and for a malformed option;
    * BadChecksum unless `caps.tcp` says the device verifies.
    */
@@ -217,7 +218,7 @@ export class TcpRepr {
 
   /**
    * Writes the segment into `packet`, whose view must be exactly bufferLength() long (the checksum
-   * covers the view), from `srcAddr` to `dstAddr`. The checksum is filled unless `caps.tcp` says the
+   * covers the view), from `srcAddr` to `dstAddr` (u32s or int32s, as for parse). The checksum is filled unless `caps.tcp` says the
    * device does it, in which case it is zeroed. Throws RangeError when the options exceed 40 bytes.
    */
   emit(packet: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {

@@ -38,7 +38,8 @@ export class UdpRepr {
   }
 
   /**
-   * Parses a datagram (checking it first) sent from `srcAddr` to `dstAddr` (u32s, for the checksum);
+   * Parses a datagram (checking it first) sent from `srcAddr` to `dstAddr` (for the checksum: u32s, or
+   * int32s with the same bits, which V8 passes without boxing);
    * the repr, or why not. Malformed for destination port 0 (source port 0 means "no reply expected",
    * RFC 768); BadChecksum unless `caps.udp` says the device verifies. A zero checksum means the sender
    * computed none and is accepted.
@@ -77,7 +78,7 @@ export class UdpRepr {
 
   /**
    * Writes the datagram into `packet` (whose view must hold bufferLength() bytes) from `srcAddr` to
-   * `dstAddr`. The checksum is filled unless `caps.udp` says the device does it, in which case it is
+   * `dstAddr` (u32s or int32s, as for parse). The checksum is filled unless `caps.udp` says the device does it, in which case it is
    * zeroed ("no checksum", RFC 768).
    */
   emit(packet: UdpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
