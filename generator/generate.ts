@@ -69,7 +69,7 @@ export function generate(inputs: SpecInput[], options: GenerateOptions = {}): Ge
     problems.push(...found);
     if (spec) specs.push(spec);
   }
-  if (problems.length === 0) problems.push(...resolveSpecs(specs, new Map()));
+  if (problems.length === 0) problems.push(...resolveSpecs(specs));
   if (problems.length > 0) return { files: [], problems, diagnostics: [] };
 
   const enums = new Map<string, EnumSpec>();

@@ -343,7 +343,7 @@ function occupiedBits(field: FieldSpec): Map<number, number> {
   return out;
 }
 
-/** Reads and validates one spec; `enumsFromOtherSpecs` resolves references across files. */
+/** Reads and validates one spec; resolveSpecs() then resolves what it refers to in other specs. */
 export function readSpec(file: string, text: string, module: string): { spec: HeaderSpec | null; problems: Problem[] } {
   const reader = new SpecReader(file, text);
   const root = reader.parse();
@@ -462,7 +462,8 @@ export function readSpec(file: string, text: string, module: string): { spec: He
       reader.problem(options.pos, `options start at byte ${options.start}, beyond minLength ${minLength}`);
     }
     for (const kind of options.kinds) {
-      for (const f of [...kind.fields, ...(kind.blocks?.fields ?? [])]) claimOption(reader, f, options, taken);
+      const blockCount = kind.blocks ? [{ name: kind.blocks.count, offset: 0, type: 'u8' as const, doc: '', pos: kind.pos }] : [];
+      for (const f of [...kind.fields, ...blockCount, ...(kind.blocks?.fields ?? [])]) claimOption(reader, f, taken);
     }
   }
 
@@ -494,14 +495,13 @@ function namePosition(reader: SpecReader, at: Node | Position | undefined, name:
   return { ...start, col: start.col + index };
 }
 
-function claimOption(reader: SpecReader, f: OptionFieldSpec, options: OptionsSpec, taken: Map<string, Position>): void {
+function claimOption(reader: SpecReader, f: OptionFieldSpec, taken: Map<string, Position>): void {
   const key = `option ${f.name}`;
   const before = taken.get(key);
   if (before) reader.problem(f.pos, `duplicate name "${f.name}": already declared at line ${before.line}`);
   else taken.set(key, f.pos);
   const reserved = ['bytes', 'kind', 'optionLength', 'dataOffset', 'dataLength', 'error', 'init', 'initRaw', 'next', 'position', 'end'];
   if (reserved.includes(f.name)) reader.problem(f.pos, `"${f.name}" is a name every option iterator already has; choose another name`);
-  void options;
 }
 
 function readField(
@@ -734,7 +734,7 @@ export function lowerFirst(s: string): string {
  * Resolves what one spec refers to in another (enums) and checks names that must be unique across
  * all specs of a run, since generated/index.ts re-exports every module.
  */
-export function resolveSpecs(specs: HeaderSpec[], texts: Map<string, string>): Problem[] {
+export function resolveSpecs(specs: HeaderSpec[]): Problem[] {
   const problems: Problem[] = [];
   const enums = new Map<string, EnumSpec>();
   const globals = new Map<string, Position>();
@@ -752,7 +752,6 @@ export function resolveSpecs(specs: HeaderSpec[], texts: Map<string, string>): P
       if (!enums.has(e.name)) enums.set(e.name, e);
     }
   }
-  void texts;
   for (const spec of specs) {
     for (const f of spec.fields) {
       if (!f.enumName) continue;

@@ -196,6 +196,27 @@ test('integer, bit-range, enum and flag accessors carry the spec doc', () => {
   ]);
 });
 
+test('every comparison of a check rule becomes the test that fails it', () => {
+  const rules = ['port == 1', 'bits != 2', 'port < 3', 'port <= 4', 'port > 5', 'port >= 6', '8 + 2 * words <= length', 'headerLength <= length'];
+  const checks = rules.map((r) => `  - { require: ${r}, error: Malformed, doc: Rule. }`).join('\n');
+  const module = tinyModule(TINY.replace('checks:\n  - require: words >= 1\n    error: Malformed\n    doc: The header counts itself.', `checks:\n${checks}`));
+  expectLines(module, [
+    '    const port = this.port;',
+    '    const bits = this.bits;',
+    '    const words = this.words;',
+    '    const headerLength = this.headerLength;',
+    '    if (port !== 1) return WireError.Malformed;',
+    '    if (bits === 2) return WireError.Malformed;',
+    '    if (port >= 3) return WireError.Malformed;',
+    '    if (port > 4) return WireError.Malformed;',
+    '    if (port <= 5) return WireError.Malformed;',
+    '    if (port < 6) return WireError.Malformed;',
+    '    if (8 + 2 * words > length) return WireError.Malformed;',
+    '    if (headerLength > length) return WireError.Malformed;',
+    '    return WireError.Ok;',
+  ]);
+});
+
 test("changing a field's doc changes only that accessor's JSDoc", () => {
   const before = tinyModule().split('\n');
   const after = tinyModule(TINY.replace('doc: A port.', 'doc: The port the tiny header is sent to.')).split('\n');
