@@ -194,7 +194,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Well-formed frames of every kind the formatter decodes, plus the kinds it prints generically. */
-export function craftedFrames(): Uint8Array[] {
+export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   const frames: Uint8Array[] = [];
   const E = (type: number, payload: Uint8Array) => frames.push(ethernet(type, payload));
   const I = (fields: Ipv4Fields, payload: Uint8Array) => E(0x0800, ipv4(fields, payload));
@@ -247,7 +247,8 @@ export function craftedFrames(): Uint8Array[] {
   I({ protocol: 6 }, tcp({ flags: 0x18, seq: 1001, ack: 5001, payload: bytesOf('GET / HTTP/1.0\r\n\r\n') }));
   I({ protocol: 6, src: IP_B, dst: IP_A }, tcp({ srcPort: 40080, dstPort: 40000, flags: 0x10, seq: 5001, ack: 1019, options: [1, 1, 5, 18, 0, 0, 0x13, 0x88, 0, 0, 0x17, 0x70, 0, 0, 0x1b, 0x58, 0, 0, 0x1f, 0x40] }, IP_B, IP_A));
   I({ protocol: 6 }, tcp({ flags: 0x39, seq: 1019, ack: 5001, urgent: 3, payload: bytesOf('abc') }));
-  I({ protocol: 6 }, tcp({ flags: 0xc2, options: [2, 4, 5, 0xb4, 30, 4, 0, 0, 34, 2, 254, 6, 0xf9, 0x89, 1, 2, 99, 3, 7, 0] }));
+  if (include.mptcp ?? true) I({ protocol: 6 }, tcp({ flags: 0xc2, options: [2, 4, 5, 0xb4, 30, 4, 0, 0, 34, 2, 254, 6, 0xf9, 0x89, 1, 2, 99, 3, 7, 0] }));
+  I({ protocol: 6 }, tcp({ flags: 0xc2, options: [2, 4, 5, 0xb4, 34, 2, 254, 6, 0xf9, 0x89, 1, 2, 99, 3, 7, 28, 4, 0x01, 0x2d, 20, 4, 1, 2, 0] }));
   I({ protocol: 6 }, tcp({ flags: 0x04, seq: 7, ack: 0 }));
   I({ protocol: 6 }, tcp({ flags: 0x00, options: [5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0] }));
   I({ protocol: 6 }, tcp({ flags: 0x02, options: [2, 3, 5, 0, 1, 1, 1, 1] }));

@@ -44,7 +44,7 @@ export async function runDump(args: string[], dir: string): Promise<RunResult> {
 
 /** Runs the bin as a child process. */
 export function runBin(args: string[], input?: Buffer): RunResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(BIN, args, {
     input,
     encoding: 'latin1',
     env: { ...process.env, TZ: 'UTC' },

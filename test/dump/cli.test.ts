@@ -1,0 +1,246 @@
+// The command line: options and usage errors, exit statuses, bad input files, pcapng with several interfaces,
+// nanosecond captures, standard input, -w, -c, a 1 GB capture in constant memory, and live capture on a veth.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, USAGE, UsageError } from '../../src/dump/args.js';
+import { privilegedSuite } from '../helpers/privileged.js';
+import { VethPair, waitForExit, waitForStderr } from './captures.js';
+import { craftedFrames, pcapBytes, writePcap } from './craft.js';
+import { BIN, comparePackets, hasTool, removeDir, runBin, runDump, tcpdump, tempDir } from './helpers.js';
+
+process.env.TZ = 'UTC';
+
+const cli = suite('smoltcp-dump command line');
+let dir = '';
+let crafted = '';
+
+cli.before(() => {
+  dir = tempDir('dump-cli');
+  // Without the frame carrying an MPTCP option, which tcpdump decodes further than we do.
+  crafted = writePcap(join(dir, 'crafted.pcap'), craftedFrames({ mptcp: false }).map((data) => ({ data })));
+});
+cli.after(() => removeDir(dir));
+
+cli('--help lists every option with an example and exits 0', async () => {
+  const r = await runDump(['--help'], dir);
+  assert.is(r.status, 0);
+  for (const option of ['-r FILE', '-i IFACE', '-w FILE', '-c N', '--json', '-e', '-v', '-q', '-x', '-X', '-t', '-n', '-h, --help']) {
+    assert.ok(r.stdout.includes(option), option);
+  }
+  // Every option line is followed by an example line.
+  const lines = USAGE.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (/^ {2}-/.test(lines[i]!) && !lines[i]!.includes('--help')) {
+      const example = lines.slice(i + 1, i + 4).find((l) => l.includes('e.g.'));
+      assert.ok(example, `no example after ${lines[i]}`);
+    }
+  }
+});
+
+cli('getopt-style clusters and options after the filter', () => {
+  const o = parseArgs(['-nnvr', 'f.pcap', 'tcp', '-c5', 'and', 'port', '80', '-tt', '-e']);
+  assert.is(o.readFile, 'f.pcap');
+  assert.is(o.verbose, true);
+  assert.is(o.count, 5);
+  assert.is(o.timestampCount, 2);
+  assert.is(o.link, true);
+  assert.is(o.filter, 'tcp and port 80');
+  assert.is(parseArgs(['-r', '-', '--', '-c']).filter, '-c');
+  assert.is(parseArgs(['-XXr', 'x']).hexAscii, 2);
+});
+
+for (const [args, message] of [
+  [[], 'nothing to read: give -r FILE (or -r - for standard input) or -i IFACE; see smoltcp-dump --help.'],
+  [['-r'], 'option -r needs a value, e.g. -r capture.pcap.'],
+  [['-r', 'f', '-c', 'ten'], "-c needs a positive packet count, not 'ten'."],
+  [['-r', 'f', '-c', '0'], "-c needs a positive packet count, not '0'."],
+  [['-r', 'f', '-Z'], "unknown option '-Z'; run smoltcp-dump --help for the list of options."],
+  [['-r', 'f', '--pretty'], "unknown option '--pretty'; run smoltcp-dump --help for the list of options."],
+  [['-r', 'f', '-i', 'eth0'], 'give either -r FILE or -i IFACE, not both.'],
+  [['-r', 'f', '--json', '-v'], '--json prints every field already; drop -e, -v, -q, -x and -X.'],
+  [['-r', 'f', '-vv'], 'only one level of -v is supported; use -v.'],
+  [['-r', 'f', '-xxx'], 'use -x or -xx (or -X or -XX), not more.'],
+  [['-r', 'f', '-tttttt'], 'use at most five -t flags (-ttttt).'],
+] as const) {
+  cli(`usage error: ${args.join(' ') || '(no arguments)'}`, async () => {
+    assert.throws(() => parseArgs(args), (e: Error) => e instanceof UsageError && e.message === message);
+    const r = await runDump([...args], dir);
+    assert.is(r.status, 2);
+    assert.is(r.stderr, `smoltcp-dump: ${message}\n`);
+    assert.is(r.stdout, '');
+  });
+}
+
+cli('a missing file, an empty file and garbage exit 1 with a sentence', async () => {
+  let r = await runDump(['-r', join(dir, 'missing.pcap')], dir);
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `smoltcp-dump: cannot open ${join(dir, 'missing.pcap')}: no such file.\n`);
+  const empty = join(dir, 'empty.pcap');
+  writeFileSync(empty, '');
+  r = await runDump(['-r', empty], dir);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^smoltcp-dump: .*empty\.pcap: .*empty/);
+  const garbage = join(dir, 'garbage.pcap');
+  writeFileSync(garbage, Buffer.from('this is not a capture file at all, just text\n'.repeat(20)));
+  r = await runDump(['-r', garbage], dir);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /not a pcap or pcapng file/);
+  assert.is(r.stdout, '');
+});
+
+cli('a file cut inside a packet: the packets before it are printed, then exit 1 naming the packet', async () => {
+  const whole = readFileSync(crafted);
+  const cutFile = join(dir, 'cut.pcap');
+  // Cut 10 bytes into the data of the 6th record.
+  let at = 24;
+  for (let i = 0; i < 5; i++) at += 16 + whole.readUInt32LE(at + 8);
+  writeFileSync(cutFile, whole.subarray(0, at + 16 + 10));
+  const r = await runDump(['-tt', '-r', cutFile], dir);
+  assert.is(r.status, 1);
+  assert.is(r.stdout.trimEnd().split('\n').length, 5);
+  assert.match(r.stderr, /cut\.pcap: packet 6: /);
+  // tcpdump agrees on what comes before the cut.
+  const theirs = spawnSync('tcpdump', ['-nn', '-tt', '-r', cutFile], { encoding: 'latin1' });
+  assert.is(r.stdout, theirs.stdout);
+});
+
+cli('-c stops after N packets; a filter counts only matches', async () => {
+  let r = await runDump(['-tt', '-c', '3', '-r', crafted], dir);
+  assert.is(r.stdout.trimEnd().split('\n').length, 3);
+  r = await runDump(['-tt', '-c', '2', '-r', crafted, 'udp'], dir);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.is(lines.length, 2);
+  for (const line of lines) assert.ok(line.includes('UDP'), line);
+});
+
+cli('-w writes what was read (after the filter) to a pcap tcpdump reads back identically', async () => {
+  const out = join(dir, 'written.pcap');
+  const r = await runDump(['-w', out, '-r', crafted, 'tcp or arp'], dir);
+  assert.is(r.status, 0);
+  const theirs = tcpdump(['-tt', '-r', crafted, 'tcp or arp']);
+  assert.ok(theirs.length > 0);
+  assert.is(tcpdump(['-tt', '-r', out]), theirs);
+});
+
+cli('-r - reads a pipe', () => {
+  const r = runBin(['-tt', '-r', '-'], readFileSync(crafted));
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, tcpdump(['-tt', '-r', crafted]));
+  // From a real pipe with a writer that is slower than us.
+  const piped = spawnSync('sh', ['-c', `cat '${crafted}' | (sleep 0.2; cat) | TZ=UTC '${BIN}' -tt -r -`], { encoding: 'latin1' });
+  assert.is(piped.status, 0, piped.stderr);
+  assert.is(piped.stdout, r.stdout);
+});
+
+cli('nanosecond pcap and pcapng with several interfaces print like tcpdump', async () => {
+  if (!hasTool('editcap') || !hasTool('mergecap')) {
+    if (process.env.CI === 'true') throw new Error('needs editcap and mergecap (wireshark-common)');
+    return console.log('  skipped: needs editcap and mergecap');
+  }
+  const nano = join(dir, 'nano.pcap');
+  assert.is(spawnSync('editcap', ['-F', 'nsecpcap', crafted, nano]).status, 0);
+  const a = join(dir, 'a.pcapng');
+  const b = join(dir, 'b.pcapng');
+  const merged = join(dir, 'merged.pcapng');
+  const other = writePcap(join(dir, 'other.pcap'), craftedFrames().slice(0, 20).map((data, i) => ({ data, seconds: 1700000000 + i, micros: 500000 })));
+  assert.is(spawnSync('editcap', ['-F', 'pcapng', crafted, a]).status, 0);
+  assert.is(spawnSync('editcap', ['-F', 'pcapng', other, b]).status, 0);
+  assert.is(spawnSync('mergecap', ['-I', 'none', '-F', 'pcapng', '-w', merged, a, b]).status, 0);
+  const interfaces = spawnSync('capinfos', ['-I', merged], { encoding: 'utf8' });
+  if (interfaces.status === 0) assert.match(interfaces.stdout, /Number of interfaces in file: 2/);
+  else assert.ok(readFileSync(merged).includes(Buffer.from([1, 0, 0, 0])), 'an interface description block');
+  for (const file of [nano, merged]) {
+    const ours = await runDump(['-tt', '-v', '-r', file], dir);
+    assert.is(ours.status, 0, ours.stderr);
+    const result = comparePackets(tcpdump(['-tt', '-v', '-r', file]), ours.stdout);
+    assert.equal(result.mismatches, []);
+    assert.ok(result.compared > 50);
+  }
+});
+
+cli('a 1 GB capture streams in constant memory (peak RSS < 100 MB)', async () => {
+  const big = join(dir, 'big.pcap');
+  // A block of records (frames of every kind plus full-size TCP segments), repeated with large writes.
+  const frames = craftedFrames();
+  const full = frames.find((f) => f.length > 60 && f[23] === 6)!;
+  const bulk = new Uint8Array(1514);
+  bulk.set(full.subarray(0, 54));
+  bulk[16] = (1500 >> 8) & 255;
+  bulk[17] = 1500 & 255;
+  const records = [];
+  for (let i = 0; i < 400; i++) records.push({ data: i % 4 === 0 ? frames[i % frames.length]! : bulk, seconds: 1700000000 + i, micros: i });
+  const block = pcapBytes(records).subarray(24);
+  const header = pcapBytes([]);
+  const fd = openSync(big, 'w');
+  writeSync(fd, header);
+  const repeated = Buffer.concat(Array.from({ length: 32 }, () => block));
+  let size = header.length;
+  while (size < 1_000_000_000) size += writeSync(fd, repeated);
+  closeSync(fd);
+
+  const child = spawn(BIN, ['-r', big], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+  let peakKb = 0;
+  const sample = (): void => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const m = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch {
+      // exited between samples
+    }
+  };
+  const timer = setInterval(sample, 50);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const started = Date.now();
+  const code = await waitForExit(child);
+  clearInterval(timer);
+  const seconds = (Date.now() - started) / 1000;
+  assert.is(code, 0, stderr);
+  assert.ok(peakKb > 10_000, `peak RSS sample ${peakKb} kB looks wrong`);
+  assert.ok(peakKb < 100 * 1024, `peak RSS ${Math.round(peakKb / 1024)} MB`);
+  console.log(`  1 GB: ${seconds.toFixed(1)} s, peak RSS ${Math.round(peakKb / 1024)} MB`);
+});
+
+cli.run();
+
+const live = privilegedSuite('smoltcp-dump -i on a veth', ['ping']);
+if (live) {
+  live('captures what the kernel sends over a veth, stops after -c packets, and writes -w', async () => {
+    const pair = new VethPair('dumplive');
+    const liveDir = tempDir('dump-live');
+    try {
+      const out = join(liveDir, 'live.pcap');
+      const child = pair.a.spawn(BIN, ['-c', '4', '-w', out, '-i', pair.devA, 'icmp'], { env: { ...process.env, TZ: 'UTC' } });
+      let stdout = '';
+      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      await waitForStderr(child, 'listening on', 15000);
+      pair.a.run('ping', ['-c', '3', '-i', '0.2', pair.addrB]);
+      const code = await Promise.race([waitForExit(child), new Promise<null>((r) => setTimeout(() => r(null), 10000))]);
+      if (code === null) child.kill();
+      assert.is(code, 0);
+      const lines = stdout.trimEnd().split('\n');
+      assert.is(lines.length, 4, stdout);
+      assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{6} IP 10\.77\.0\.1 > 10\.77\.0\.2: ICMP echo request, id \d+, seq 1, length 64$/);
+      assert.match(lines[1]!, /IP 10\.77\.0\.2 > 10\.77\.0\.1: ICMP echo reply, id \d+, seq 1, length 64$/);
+      // What we wrote is what we printed, as tcpdump reads it.
+      assert.is(tcpdump(['-r', out]), stdout);
+    } finally {
+      pair.destroy();
+      removeDir(liveDir);
+    }
+  });
+
+  live('without CAP_NET_RAW: one sentence saying what is needed, exit 1', () => {
+    if (!hasTool('setpriv')) return console.log('  skipped: needs setpriv');
+    const r = spawnSync('setpriv', ['--inh-caps=-all', '--bounding-set=-net_raw', BIN, '-i', 'lo'], { encoding: 'utf8' });
+    assert.is(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^smoltcp-dump: .*(root|CAP_NET_RAW)/);
+    assert.not.match(r.stderr, /\n\s+at /);
+  });
+
+  live.run();
+}
