@@ -445,6 +445,22 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     }
   };
   checkNames(headerLength, reader.node(root, 'headerLength'), false);
+  // A checked view promises that its header and payload lie inside it: a length that depends on
+  // the bytes needs a rule bounding it by the view's length.
+  const bounded = (expr: Expr, alias: string | null): boolean =>
+    checks.some((c) => {
+      const { left, op, right } = c.rule;
+      const is = (e: Expr) => sameExpr(e, expr) || (alias !== null && e.source === alias);
+      return ((op === '<=' || op === '<') && is(left) && right.source === 'length') || ((op === '>=' || op === '>') && left.source === 'length' && is(right));
+    });
+  const fixedHeader = headerLength !== null && headerLength.terms.every((t) => t.every((f) => f.kind === 'int'));
+  const fixedValue = fixedHeader ? headerLength!.terms.reduce((sum, t) => sum + t.reduce((p, f) => p * (f.kind === 'int' ? f.value : 1), 1), 0) : 0;
+  if (headerLength && (!fixedHeader || fixedValue > minLength) && !bounded(headerLength, 'headerLength')) {
+    reader.problem(reader.node(root, 'headerLength'), `headerLength "${headerLength.source}" may exceed the view; add a check { require: ${headerLength.source} <= length, error: Truncated }`);
+  }
+  if (payloadEnd && !bounded(payloadEnd, null)) {
+    reader.problem(reader.node(root, 'payloadEnd'), `payloadEnd "${payloadEnd.source}" may exceed the view; add a check { require: ${payloadEnd.source} <= length, error: Truncated }`);
+  }
   checkNames(payloadEnd, reader.node(root, 'payloadEnd'), true);
   for (const c of checks) {
     checkNames(c.rule.left, c.node, true, c.rule.source);
@@ -483,6 +499,10 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     pos: reader.pos(root),
   };
   return { spec, problems: reader.problems };
+}
+
+function sameExpr(a: Expr, b: Expr): boolean {
+  return a.source.replace(/\s+/g, '') === b.source.replace(/\s+/g, '');
 }
 
 /** Position of `name` inside a one-line plain or quoted scalar, else of the node itself. */

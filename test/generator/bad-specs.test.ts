@@ -35,15 +35,17 @@ const EXPECTED: Record<string, string> = {
   'bad-not-an-integer.yaml':
     'test/generator/fixtures/bad-not-an-integer.yaml:11:13: "offset" of field "second" must be a non-negative integer, not "two"',
   'bad-option-field-beyond.yaml':
-    'test/generator/fixtures/bad-option-field-beyond.yaml:22:11: option field "value" ends at data byte 3, beyond the 2 data bytes of option kind "Nop"',
+    'test/generator/fixtures/bad-option-field-beyond.yaml:24:11: option field "value" ends at data byte 3, beyond the 2 data bytes of option kind "Nop"',
   'bad-option-kind.yaml':
-    'test/generator/fixtures/bad-option-kind.yaml:19:7: "Mss" is not a member of enum "DemoOptionKind"',
+    'test/generator/fixtures/bad-option-kind.yaml:21:7: "Mss" is not a member of enum "DemoOptionKind"',
   'bad-overlap.yaml':
     'test/generator/fixtures/bad-overlap.yaml:10:5: field "second" overlaps field "first" at byte 1; give each bit to one field (use flags for single bits inside a field)',
   'bad-reserved-name.yaml':
     'test/generator/fixtures/bad-reserved-name.yaml:10:5: "length" is a name every view already has; choose another name',
   'bad-scale-without-raw.yaml':
     'test/generator/fixtures/bad-scale-without-raw.yaml:10:5: field "second" must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither',
+  'bad-unbounded-length.yaml':
+    'test/generator/fixtures/bad-unbounded-length.yaml:4:15: headerLength "4 * words" may exceed the view; add a check { require: 4 * words <= length, error: Truncated }',
   'bad-unknown-enum.yaml':
     'test/generator/fixtures/bad-unknown-enum.yaml:13:11: field "second" refers to unknown enum "EthType"; define it under "enums" in one of the specs',
   'bad-unknown-key.yaml':

@@ -21,6 +21,9 @@ checks:
   - require: words >= 1
     error: Malformed
     doc: The header counts itself.
+  - require: 4 * words <= length
+    error: Truncated
+    doc: The header fits in the view.
 fields:
   - name: port
     offset: 0
@@ -131,6 +134,7 @@ test('check lists its rules and tests them in order', () => {
     '   *',
     '   * - Truncated: the view is shorter than 4 bytes or runs past the end of bytes.',
     '   * - Malformed unless words >= 1: The header counts itself.',
+    '   * - Truncated unless 4 * words <= length: The header fits in the view.',
     '   */',
     '  check(): WireError {',
     '    const length = this.length;',
@@ -139,6 +143,7 @@ test('check lists its rules and tests them in order', () => {
     '    if (length < 4) return WireError.Truncated;',
     '    const words = this.words;',
     '    if (words < 1) return WireError.Malformed;',
+    '    if (4 * words > length) return WireError.Truncated;',
     '    return WireError.Ok;',
     '  }',
   ]);
@@ -213,6 +218,7 @@ test('every comparison of a check rule becomes the test that fails it', () => {
     '    if (port < 6) return WireError.Malformed;',
     '    if (8 + 2 * words > length) return WireError.Malformed;',
     '    if (headerLength > length) return WireError.Malformed;',
+    '    if (4 * words > length) return WireError.Truncated;',
     '    return WireError.Ok;',
   ]);
 });
@@ -250,8 +256,8 @@ test('names shared by all modules must be unique across specs', () => {
     { file: 'other.yaml', text: copy },
   ]);
   assert.equal(result.problems.map(formatProblem), [
-    'other.yaml:32:5: duplicate name "TinyKind": already declared at tiny.yaml:32',
-    'other.yaml:32:5: duplicate name "tinyKindName": already declared at tiny.yaml:32',
+    'other.yaml:35:5: duplicate name "TinyKind": already declared at tiny.yaml:35',
+    'other.yaml:35:5: duplicate name "tinyKindName": already declared at tiny.yaml:35',
   ]);
   assert.equal(result.files, []);
 });
