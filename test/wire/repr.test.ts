@@ -265,6 +265,43 @@ test('tcp: payload null leaves the payload for the caller, who wrote it first', 
   assert.is(back.segmentLength(), 3);
 });
 
+test('tcp: parseInto into a reused repr forgets the previous segment\'s options and payload', () => {
+  const syn = new TcpRepr({ srcPort: 1, dstPort: 2, control: TcpControl.Syn, maxSegSize: 1460, windowScale: 7, sackPermitted: true, hasTimestamp: true, tsVal: 9, tsEcr: 0 })
+    .setSackBlock(0, 5, 6)
+    .setPayload(fromHex('0102'), 0, 2);
+  const ack = new TcpRepr({ srcPort: 1, dstPort: 2, ack: true, ackNumber: 10 });
+  const synBytes = new Uint8Array(syn.bufferLength());
+  syn.emit(new TcpPacket(synBytes), 1, 2);
+  const ackBytes = new Uint8Array(ack.bufferLength());
+  ack.emit(new TcpPacket(ackBytes), 1, 2);
+  const reused = new TcpRepr();
+  assert.is(reused.parseInto(new TcpPacket(synBytes), 1, 2), WireError.Ok);
+  assert.ok(reused.equals(syn));
+  assert.is(reused.parseInto(new TcpPacket(ackBytes), 1, 2), WireError.Ok);
+  assert.ok(reused.equals(ack));
+  assert.is(reused.maxSegSize, null);
+  assert.is(reused.sackBlockCount, 0);
+  assert.is(reused.hasTimestamp, false);
+  assert.is(reused.payloadLength, 0);
+});
+
+test('icmpv4: parseInto into a reused repr switches cleanly between echo and error messages', () => {
+  const echo = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 0x1234, 0x5678, fromHex('aabbccdd'));
+  const error = Icmpv4Repr.error(Icmpv4Message.TimeExceeded, 0, new Ipv4Repr({ srcAddr: 1, dstAddr: 2, protocol: IpProtocol.Icmp, payloadLength: 12 }), fromHex('0800000012345678'));
+  const echoBytes = new Uint8Array(echo.bufferLength());
+  echo.emit(new Icmpv4Packet(echoBytes));
+  const errorBytes = new Uint8Array(error.bufferLength());
+  error.emit(new Icmpv4Packet(errorBytes));
+  const reused = new Icmpv4Repr();
+  assert.is(reused.parseInto(new Icmpv4Packet(echoBytes)), WireError.Ok);
+  assert.ok(reused.equals(echo));
+  assert.is(reused.parseInto(new Icmpv4Packet(errorBytes)), WireError.Ok);
+  assert.ok(reused.equals(error));
+  assert.is(reused.echoIdent, 0);
+  assert.is(reused.parseInto(new Icmpv4Packet(echoBytes)), WireError.Ok);
+  assert.ok(reused.equals(echo));
+});
+
 test('tcp: equals compares every field that means something', () => {
   const base = () => new TcpRepr({ srcPort: 1, dstPort: 2, ack: true, ackNumber: 5, hasTimestamp: true, tsVal: 1, tsEcr: 2 }).setSackBlock(0, 1, 2);
   assert.ok(base().equals(base()));
