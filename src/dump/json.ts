@@ -3,7 +3,7 @@
 //   {"n","ts","caplen","len","eth":{..},"arp":{..},"ipv4":{..},"icmp":{..},"udp":{..},"tcp":{..},"error"}
 // A layer is present only when it was decoded; a malformed layer ends decoding with "error" and is left out.
 // `checksum_ok` is left out when the checksum cannot be verified (the data was not captured whole, or the
-// datagram is a fragment), as tshark then reports it unverified.
+// datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
 
 import {
   ArpPacket,
@@ -124,7 +124,7 @@ export class JsonPrinter {
       case 17:
         return this.udpLayer(out, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
       case 6:
-        return this.tcpLayer(out, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
+        return this.tcpLayer(out, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       default:
         return out;
     }
@@ -159,7 +159,8 @@ export class JsonPrinter {
   }
 
   private tcpLayer(
-    out: string, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, src: number, dst: number,
+    out: string, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
+    src: number, dst: number,
   ): string {
     if (length < 20) return out + ',"error":"tcp: segment of ' + length + ' bytes is shorter than its 20-byte header"';
     if (captured < 20) return out + ',"error":"tcp: truncated: ' + captured + ' of 20 header bytes captured"';
@@ -202,6 +203,7 @@ export class JsonPrinter {
       if (sack) layer += ',"sack":[' + sack + ']';
       if (it.error) return out + ',"error":"tcp: malformed options (a length byte does not fit the header or the kind)"';
     }
-    return out + layer + ',"payload":' + (length - headerLength) + '}';
+    // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
+    return out + layer + (fragment ? '}' : ',"payload":' + (length - headerLength) + '}');
   }
 }

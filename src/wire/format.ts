@@ -33,8 +33,6 @@ export interface FormatOptions {
 const ETHERNET_HEADER_LENGTH = 14;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_ARP = 0x0806;
-const ETHERTYPE_IPV6 = 0x86dd;
-const ETHERTYPE_VLAN = 0x8100;
 
 /** tcpdump's names for EtherTypes (print-ether.c's ethertype_values, the ones one meets). */
 const ETHERTYPE_NAMES = new Map<number, string>([
@@ -359,33 +357,19 @@ export class FrameFormatter {
       return;
     }
     const frame = this.ethernet.init(bytes, offset, caplen);
-    let etherType = frame.etherType as number;
-    let at = offset + ETHERNET_HEADER_LENGTH;
+    const etherType = frame.etherType as number;
+    const at = offset + ETHERNET_HEADER_LENGTH;
     const end = offset + caplen;
-    let length = wireLength - ETHERNET_HEADER_LENGTH;
-    if (this.link) {
-      this.out += formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ';
-    }
-    // 802.1Q tags (IEEE 802.1Q section 9): tcpdump prints each tag and carries on with the inner EtherType.
-    while (etherType === ETHERTYPE_VLAN) {
-      if (this.link) this.out += this.etherTypeText(etherType) + ', ';
-      if (end - at < 4) {
-        this.truncate('vlan');
-        return;
-      }
-      const tci = u16(bytes, at);
-      etherType = u16(bytes, at + 2);
-      this.out += 'vlan ' + (tci & 0xfff) + ', p ' + (tci >>> 13) + (tci & 0x1000 ? ', DEI' : '') + ', ';
-      at += 4;
-      length -= 4;
-      if (!this.link) continue;
-    }
+    const length = wireLength - ETHERNET_HEADER_LENGTH;
+    const decoded = etherType === ETHERTYPE_IPV4 || etherType === ETHERTYPE_ARP;
+    // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
+    if (this.link || !decoded) this.out += formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ';
     if (etherType <= 1500) {
-      // An IEEE 802.3 length field; the LLC payload is beyond what we decode.
-      this.out += (this.link ? '802.3, length ' + length + ': ' : '') + 'LLC, length ' + length;
+      // An IEEE 802.3 length field: the LLC payload is beyond what we decode.
+      this.out += '802.3, length ' + length + ': LLC, length ' + length;
       return;
     }
-    if (this.link) this.out += this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
+    this.out += this.link || !decoded ? this.etherTypeText(etherType) + ', length ' + wireLength + ': ' : '';
     switch (etherType) {
       case ETHERTYPE_IPV4:
         this.ipv4Packet(bytes, at, end, length, !this.link);
@@ -393,15 +377,9 @@ export class FrameFormatter {
       case ETHERTYPE_ARP:
         this.arpPacket(bytes, at, end, length);
         return;
-      case ETHERTYPE_IPV6:
-        this.out += (this.link ? '' : 'IP6 ') + 'ipv6, length ' + length;
-        return;
       default:
-        // tcpdump shows the link header of frames it cannot decode even without -e, then their bytes.
-        if (!this.link) {
-          this.out +=
-            formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ' + this.etherTypeText(etherType) + ', length ' + wireLength + ': ';
-        }
+        // Everything else (IPv6 and 802.1Q included) is shown as its bytes, as tcpdump shows EtherTypes it
+        // does not know.
         if (!this.quiet) this.defaultPrint(bytes, at, end - at, false);
         return;
     }
@@ -829,6 +807,35 @@ export class FrameFormatter {
           ', checksum 0x' + hex4(u16(bytes, at + 138)) + ' (' + (finish(checksumSum(bytes, at + 136, length - 136, 0)) !== 0 ? 'in' : '') +
           'correct), length ' + (length - 136);
       }
+      this.icmpExtensionObjects(bytes, at + 140, end, length - 140);
+    }
+  }
+
+  /** RFC 4884 section 7 extension objects; RFC 4950 MPLS label stack entries are decoded. */
+  private icmpExtensionObjects(bytes: Uint8Array, at: number, end: number, remaining: number): void {
+    while (remaining > 4) {
+      if (at + 4 > end) return this.icmpTruncated(false);
+      let objectLength = u16(bytes, at);
+      const objectClass = bytes[at + 2]!;
+      const classType = bytes[at + 3]!;
+      at += 4;
+      this.out +=
+        '\n\t  ' + (objectClass === 1 ? 'MPLS Stack Entry' : objectClass === 2 ? 'Extended Payload' : 'unknown') + ' Object (' +
+        objectClass + '), Class-Type: ' + classType + ', length ' + objectLength;
+      remaining -= 4;
+      if (objectClass === 0 || objectLength < 4) return;
+      objectLength -= 4;
+      if (objectClass === 1 && classType === 1) {
+        if (at + 4 > end) return this.icmpTruncated(true);
+        const entry = u32(bytes, at);
+        this.out += '\n\t    label ' + (entry >>> 12) + ', tc ' + ((entry >>> 9) & 7) + ((entry >>> 8) & 1 ? ', [S]' : '') + ', ttl ' + (entry & 255);
+      } else {
+        if (at + objectLength > end) return this.icmpTruncated(true);
+        this.out += hexDump(bytes, at, objectLength).replaceAll('\n\t', '\n\t    ');
+      }
+      if (remaining < objectLength) break;
+      remaining -= objectLength;
+      at += objectLength;
     }
   }
 

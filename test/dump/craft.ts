@@ -222,6 +222,14 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 1 }, icmp(3, 4, [0, 0, 0, 0, ...quotedUdp]));
   for (const code of [0, 1, 2, 3, 7]) I({ protocol: 1 }, icmp(5, code, [10, 0, 0, 254, ...quotedUdp]));
   I({ protocol: 1 }, icmp(11, 0, [0, 0, 0, 0, ...quotedUdp]));
+  const longQuote = ipv4({ protocol: 17, src: IP_B, dst: IP_A }, udp(5000, 7777, new Uint8Array(200)));
+  const extension = [0x20, 0, 0, 0, 0, 8, 1, 1, 0, 0, 0x64, 0x01];
+  const extensionSum = checksumFold(checksumSum(Uint8Array.from(extension), 0, extension.length));
+  extension[2] = extensionSum >> 8;
+  extension[3] = extensionSum & 255;
+  I({ protocol: 1 }, icmp(11, 0, [0, 32, 0, 0, ...longQuote.subarray(0, 128), ...extension]));
+  I({ protocol: 1 }, icmp(3, 1, [0, 0, 0, 0, ...longQuote.subarray(0, 128), 0x10, 0, 0, 0, 1, 2, 3, 4]));
+  I({ protocol: 1 }, icmp(12, 0, [0, 0, 0, 0, ...longQuote.subarray(0, 180)]));
   I({ protocol: 1 }, icmp(11, 1, [0, 0, 0, 0, ...quotedUdp]));
   I({ protocol: 1 }, icmp(12, 0, [20, 0, 0, 0, ...quotedUdp]));
   I({ protocol: 1 }, icmp(12, 1, [0, 0, 0, 0, ...quotedUdp]));
@@ -250,6 +258,8 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   if (include.mptcp ?? true) I({ protocol: 6 }, tcp({ flags: 0xc2, options: [2, 4, 5, 0xb4, 30, 4, 0, 0, 34, 2, 254, 6, 0xf9, 0x89, 1, 2, 99, 3, 7, 0] }));
   I({ protocol: 6 }, tcp({ flags: 0xc2, options: [2, 4, 5, 0xb4, 34, 2, 254, 6, 0xf9, 0x89, 1, 2, 99, 3, 7, 28, 4, 0x01, 0x2d, 20, 4, 1, 2, 0] }));
   I({ protocol: 6 }, tcp({ flags: 0x04, seq: 7, ack: 0 }));
+  I({ protocol: 6 }, tcp({ flags: 0x14, seq: 7, ack: 9, payload: bytesOf('no listener on port 40080\x01\x7f\xc8 here') }));
+  I({ protocol: 6 }, tcp({ flags: 0x10, options: [5, 12, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 6, 6, 0, 0, 0, 9, 34, 10, 1, 2, 3, 4, 5, 6, 7, 8] }));
   I({ protocol: 6 }, tcp({ flags: 0x00, options: [5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0] }));
   I({ protocol: 6 }, tcp({ flags: 0x02, options: [2, 3, 5, 0, 1, 1, 1, 1] }));
   I({ protocol: 6 }, tcp({ flags: 0x02, options: [3, 9, 5, 0, 1, 1, 1, 1] }));
