@@ -60,7 +60,7 @@ export class PacketHandler {
       this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen);
     }
     if (this.json !== null) {
-      this.out.write(this.json.format(number, seconds, nanos, precision, linkType, bytes, offset, caplen, len));
+      this.json.write(this.out, number, seconds, nanos, precision, linkType, bytes, offset, caplen, len);
     } else if (caplen === 0 || len < caplen) {
       // tcpdump refuses such records before printing a timestamp.
       this.out.write(caplen === 0 ? '[Invalid header: caplen==0]\n' : '[Invalid header: len(' + len + ') < caplen(' + caplen + ')]\n');

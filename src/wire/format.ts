@@ -268,6 +268,39 @@ const OPTIONS_OK = 0;
 const OPTIONS_CUT = 1;
 const OPTIONS_READ_PAST_CAPTURE = 2;
 
+/**
+ * Small direct-mapped caches of address texts: a capture mostly repeats a few addresses, and looking the text
+ * up costs less than building it again. Preallocated, so a lookup allocates nothing.
+ */
+export class Ipv4TextCache {
+  private readonly keys = new Int32Array(64);
+  private readonly texts: string[] = new Array<string>(64).fill('');
+
+  text(address: number): string {
+    const key = address | 0;
+    const slot = ((key >>> 12) ^ key) & 63;
+    if (this.keys[slot] === key && this.texts[slot] !== '') return this.texts[slot]!;
+    const text = formatIpv4(address);
+    this.keys[slot] = key;
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
+export class MacTextCache {
+  private readonly keys = new Float64Array(16);
+  private readonly texts: string[] = new Array<string>(16).fill('');
+
+  text(mac: number): string {
+    const slot = (mac ^ (mac >>> 8)) & 15;
+    if (this.keys[slot] === mac && this.texts[slot] !== '') return this.texts[slot]!;
+    const text = formatMac(mac);
+    this.keys[slot] = mac;
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
 interface TcpConversation {
   src: number;
@@ -295,6 +328,8 @@ export class FrameFormatter {
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
   private readonly conversations = new Map<number, TcpConversation[]>();
+  private readonly ipText = new Ipv4TextCache();
+  private readonly macText = new MacTextCache();
 
   /** The line being built. */
   private out = '';
@@ -363,7 +398,7 @@ export class FrameFormatter {
     const length = wireLength - ETHERNET_HEADER_LENGTH;
     const decoded = etherType === ETHERTYPE_IPV4 || etherType === ETHERTYPE_ARP;
     // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
-    if (this.link || !decoded) this.out += formatMac(frame.srcAddr) + ' > ' + formatMac(frame.dstAddr) + ', ';
+    if (this.link || !decoded) this.out += this.macText.text(frame.srcAddr) + ' > ' + this.macText.text(frame.dstAddr) + ', ';
     if (etherType <= 1500) {
       // An IEEE 802.3 length field: the LLC payload is beyond what we decode.
       this.out += '802.3, length ' + length + ': LLC, length ' + length;
@@ -475,7 +510,7 @@ export class FrameFormatter {
   private arpProtocolAddress(bytes: Uint8Array, at: number, protocol: number, protocolLength: number): string {
     if (protocol !== ETHERTYPE_IPV4 && protocol !== 0x1000) return '<wrong proto type>';
     if (protocolLength !== 4) return '<wrong len>';
-    return formatIpv4(u32(bytes, at));
+    return this.ipText.text(u32(bytes, at));
   }
 
   // IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
@@ -557,19 +592,19 @@ export class FrameFormatter {
       }
       this.out += ')\n    ';
       if (optionsTruncated === OPTIONS_CUT) {
-        this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+        this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ': ';
         this.truncate('ip', false);
         return;
       }
     }
     if (fragmentOffset !== 0) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ip-proto-' + protocol;
+      this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ': ip-proto-' + protocol;
       return;
     }
     const payload = at + headerLength;
     // TCP and UDP print the addresses with their ports; everything else gets them here.
     if (protocol !== 6 && protocol !== 17 && protocol !== 132 && protocol !== 33) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+      this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ': ';
     }
     if (captureEnd - at < headerLength) {
       this.out += ' [remaining caplen(' + (captureEnd - at) + ') < header length(' + headerLength + ')]';
@@ -624,7 +659,7 @@ export class FrameFormatter {
           if (pointer < 3 || (pointer + 1) & 3 || pointer > optionLength + 1) this.out += ' [bad ptr ' + bytes[at + 2]! + ']';
           for (let i = 3; i < optionLength; i += 4) {
             if (i + 4 > optionLength) return OPTIONS_CUT;
-            this.out += ' ' + formatIpv4(u32(bytes, at + i));
+            this.out += ' ' + this.ipText.text(u32(bytes, at + i));
             if (pointer > i) this.out += ',';
           }
         }
@@ -640,7 +675,7 @@ export class FrameFormatter {
   }
 
   private addressesWithPorts(src: number, srcPort: number, dst: number, dstPort: number): void {
-    this.out += formatIpv4(src) + '.' + srcPort + ' > ' + formatIpv4(dst) + '.' + dstPort + ': ';
+    this.out += this.ipText.text(src) + '.' + srcPort + ' > ' + this.ipText.text(dst) + '.' + dstPort + ': ';
   }
 
   // UDP (RFC 768), following tcpdump's print-udp.c for ports it has no dissector for.
@@ -648,7 +683,7 @@ export class FrameFormatter {
     const src = u32(bytes, ipAt + 12);
     const dst = u32(bytes, ipAt + 16);
     if (end - at < 4) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ': ';
+      this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ': ';
       this.truncate('udp', false);
       return;
     }
@@ -708,7 +743,7 @@ export class FrameFormatter {
       case 3: {
         if (code === 2) {
           if (at + 28 > end) return this.icmpTruncated(true);
-          text = formatIpv4(u32(bytes, quoted + 16)) + ' protocol ' + bytes[quoted + 9]! + ' unreachable';
+          text = this.ipText.text(u32(bytes, quoted + 16)) + ' protocol ' + bytes[quoted + 9]! + ' unreachable';
         } else if (code === 3) {
           if (at + 18 > end) return this.icmpTruncated(false);
           const quotedHeader = (bytes[quoted]! & 15) * 4;
@@ -716,7 +751,7 @@ export class FrameFormatter {
           const port = u16(bytes, quoted + quotedHeader + 2);
           const quotedProtocol = bytes[quoted + 9]!;
           if (at + 28 > end) return this.icmpTruncated(true);
-          const target = formatIpv4(u32(bytes, quoted + 16));
+          const target = this.ipText.text(u32(bytes, quoted + 16));
           if (quotedProtocol === 6) text = target + ' tcp port ' + port + ' unreachable';
           else if (quotedProtocol === 17) text = target + ' udp port ' + port + ' unreachable';
           else text = target + ' protocol ' + quotedProtocol + ' port ' + port + ' unreachable';
@@ -724,11 +759,11 @@ export class FrameFormatter {
           if (at + 8 > end) return this.icmpTruncated(true);
           const mtu = u16(bytes, at + 6);
           if (at + 28 > end) return this.icmpTruncated(true);
-          const target = formatIpv4(u32(bytes, quoted + 16));
+          const target = this.ipText.text(u32(bytes, quoted + 16));
           text = target + ' unreachable - need to frag' + (mtu ? ' (mtu ' + mtu + ')' : '');
         } else {
           if (at + 28 > end) return this.icmpTruncated(true);
-          const target = formatIpv4(u32(bytes, quoted + 16));
+          const target = this.ipText.text(u32(bytes, quoted + 16));
           const template = code < UNREACHABLE_TEXT.length ? UNREACHABLE_TEXT[code]! : '';
           text = template ? template.replace('%', target) : target + ' unreachable - #' + code;
         }
@@ -736,8 +771,8 @@ export class FrameFormatter {
       }
       case 5: {
         if (at + 28 > end) return this.icmpTruncated(true);
-        const target = formatIpv4(u32(bytes, quoted + 16));
-        const gateway = formatIpv4(u32(bytes, at + 4));
+        const target = this.ipText.text(u32(bytes, quoted + 16));
+        const gateway = this.ipText.text(u32(bytes, at + 4));
         if (code === 0) text = 'redirect ' + target + ' to net ' + gateway;
         else if (code === 1) text = 'redirect ' + target + ' to host ' + gateway;
         else if (code === 2) text = 'redirect-tos ' + target + ' to net ' + gateway;
@@ -848,7 +883,7 @@ export class FrameFormatter {
     const src = u32(bytes, ipAt + 12);
     const dst = u32(bytes, ipAt + 16);
     if (end - at < 4) {
-      this.out += formatIpv4(src) + ' > ' + formatIpv4(dst) + ':';
+      this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ':';
       this.truncate('tcp', false);
       return;
     }
@@ -875,7 +910,7 @@ export class FrameFormatter {
       return;
     }
     const flags = bytes[at + 13]!;
-    this.out += 'Flags [' + tcpFlags(flags) + ']';
+    this.out += TCP_FLAGS_TEXT[flags]!;
     let reversed = false;
     let baseSeq = 0;
     let baseAck = 0;
@@ -1132,7 +1167,7 @@ export class FrameFormatter {
 }
 
 /** tcpdump's TCP flag letters in its order: FIN SYN RST PSH ACK URG ECE CWR; `none` when no bit is set. */
-function tcpFlags(flags: number): string {
+function tcpFlagLetters(flags: number): string {
   if (flags === 0) return 'none';
   let text = '';
   if (flags & 0x01) text += 'F';
@@ -1156,6 +1191,9 @@ function icmpTime(milliseconds: number): string {
   minutes -= hours * 60;
   return pad2(hours) + ':' + pad2(minutes) + ':' + pad2(seconds) + '.' + String(ms).padStart(3, '0');
 }
+
+/** `Flags [S.]` and friends for every value of the flags byte, built once. */
+const TCP_FLAGS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, flags) => 'Flags [' + tcpFlagLetters(flags) + ']');
 
 function pad2(value: number): string {
   return value < 10 ? '0' + value : String(value);
