@@ -23,12 +23,74 @@ const ETHERNET_HEADER_LENGTH = 14;
 /** Longest line we write: every field at its widest, plus the longest error message. */
 const MAX_LINE = 2048;
 
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+// The constant pieces of a line, encoded once: copying bytes is cheaper than encoding text per packet.
+const LINE_START = ascii('{"n":');
+const TS = ascii(',"ts":');
+const DOT = ascii('.');
+const CAPLEN = ascii(',"caplen":');
+const LEN = ascii(',"len":');
+const LINE_END = ascii('}\n');
+const ETH_SRC = ascii(',"eth":{"src":"');
+const DST = ascii('","dst":"');
+const TYPE = ascii('","type":');
+const CLOSE = ascii('}');
+const ARP_OP = ascii(',"arp":{"op":');
+const SHA = ascii(',"sha":"');
+const SPA = ascii('","spa":"');
+const THA = ascii('","tha":"');
+const TPA = ascii('","tpa":"');
+const QUOTE_CLOSE = ascii('"}');
+const IPV4_SRC = ascii(',"ipv4":{"src":"');
+const IHL = ascii('","ihl":');
+const TOS = ascii(',"tos":');
+const ID = ascii(',"id":');
+const FRAG = ascii(',"frag":');
+const TTL = ascii(',"ttl":');
+const PROTO = ascii(',"proto":');
+const CHECKSUM = ascii(',"checksum":');
+const ICMP_TYPE = ascii(',"icmp":{"type":');
+const CODE = ascii(',"code":');
+const IDENT = ascii(',"ident":');
+const SEQ = ascii(',"seq":');
+const UDP_SPORT = ascii(',"udp":{"sport":');
+const DPORT = ascii(',"dport":');
+const CHECKSUM_OK_TRUE = ascii(',"checksum_ok":true');
+const TCP_SPORT = ascii(',"tcp":{"sport":');
+const ACK = ascii(',"ack":');
+const HLEN = ascii(',"hlen":');
+const FLAGS = ascii(',"flags":"');
+const WIN = ascii('","win":');
+const URG = ascii(',"urg":');
+const MSS = ascii(',"mss":');
+const WSCALE = ascii(',"wscale":');
+const SACK_PERM_TRUE = ascii(',"sack_perm":true');
+const TSVAL = ascii(',"tsval":');
+const TSECR = ascii(',"tsecr":');
+const MALFORMED_OPTIONS_ERROR = ascii(',"error":"tcp: malformed options (a length byte does not fit the header or the kind)"');
+const SACK = ascii(',"sack":[');
+const COMMA = ascii(',');
+const CLOSE_BRACKET = ascii(']');
+const PAYLOAD = ascii(',"payload":');
+const DF_TRUE = ascii(',"df":true');
+const DF_FALSE = ascii(',"df":false');
+const MF_TRUE = ascii(',"mf":true');
+const MF_FALSE = ascii(',"mf":false');
+const CHECKSUM_OK_FALSE = ascii(',"checksum_ok":false');
+const OPEN_BRACKET = ascii('[');
+const COMMA_OPEN_BRACKET = ascii(',[');
+const CHECKSUM_OK_TRUE_END = ascii(',"checksum_ok":true}');
+const CHECKSUM_OK_FALSE_END = ascii(',"checksum_ok":false}');
+
 /** Flag letters in the schema's order FSRPAUEC, indexed by the low 8 bits of the TCP flags. */
-const FLAG_STRINGS: string[] = [];
+const FLAG_BYTES: Uint8Array[] = [];
 for (let flags = 0; flags < 256; flags++) {
   let text = '';
   for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) text += 'FSRPAUEC'[bit];
-  FLAG_STRINGS.push(text);
+  FLAG_BYTES.push(ascii(text));
 }
 
 export class JsonPrinter {
@@ -46,32 +108,32 @@ export class JsonPrinter {
     bytes: Uint8Array, offset: number, caplen: number, len: number,
   ): void {
     w.reserve(MAX_LINE);
-    w.ascii('{"n":');
+    w.bytes(LINE_START);
     w.uint(number);
-    w.ascii(',"ts":');
+    w.bytes(TS);
     w.uint(seconds);
-    w.ascii('.');
+    w.bytes(DOT);
     if (precision > 6) w.fixed(nanos, 9);
     else w.fixed(Math.floor(nanos / 1000), 6);
-    w.ascii(',"caplen":');
+    w.bytes(CAPLEN);
     w.uint(caplen);
-    w.ascii(',"len":');
+    w.bytes(LEN);
     w.uint(len);
     if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
     else if (caplen < ETHERNET_HEADER_LENGTH) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
     else this.ethernetLayer(w, bytes, offset, caplen, len);
-    w.ascii('}\n');
+    w.bytes(LINE_END);
   }
 
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
-    w.ascii(',"eth":{"src":"');
+    w.bytes(ETH_SRC);
     w.mac(bytes, offset + 6);
-    w.ascii('","dst":"');
+    w.bytes(DST);
     w.mac(bytes, offset);
-    w.ascii('","type":');
+    w.bytes(TYPE);
     w.uint(etherType);
-    w.ascii('}');
+    w.bytes(CLOSE);
     const at = offset + ETHERNET_HEADER_LENGTH;
     const rest = caplen - ETHERNET_HEADER_LENGTH;
     if (etherType === 0x0806) this.arpLayer(w, bytes, at, rest);
@@ -90,17 +152,17 @@ export class JsonPrinter {
       );
     }
     if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
-    w.ascii(',"arp":{"op":');
+    w.bytes(ARP_OP);
     w.uint(arp.operation as number);
-    w.ascii(',"sha":"');
+    w.bytes(SHA);
     w.mac(bytes, at + 8);
-    w.ascii('","spa":"');
+    w.bytes(SPA);
     w.ipv4(arp.sourceProtocolAddr);
-    w.ascii('","tha":"');
+    w.bytes(THA);
     w.mac(bytes, at + 18);
-    w.ascii('","tpa":"');
+    w.bytes(TPA);
     w.ipv4(arp.targetProtocolAddr);
-    w.ascii('"}');
+    w.bytes(QUOTE_CLOSE);
   }
 
   private ipv4Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
@@ -122,29 +184,29 @@ export class JsonPrinter {
     const protocol = ip.protocol as number;
     const fragOffset = ip.fragOffset;
     const moreFragments = ip.moreFrags;
-    w.ascii(',"ipv4":{"src":"');
+    w.bytes(IPV4_SRC);
     w.ipv4(src);
-    w.ascii('","dst":"');
+    w.bytes(DST);
     w.ipv4(dst);
-    w.ascii('","ihl":');
+    w.bytes(IHL);
     w.uint(headerLength);
-    w.ascii(',"tos":');
+    w.bytes(TOS);
     w.uint(bytes[at + 1]!);
-    w.ascii(',"len":');
+    w.bytes(LEN);
     w.uint(totalLength);
-    w.ascii(',"id":');
+    w.bytes(ID);
     w.uint(ip.ident);
-    w.ascii(ip.dontFrag ? ',"df":true' : ',"df":false');
-    w.ascii(moreFragments ? ',"mf":true' : ',"mf":false');
-    w.ascii(',"frag":');
+    w.bytes(ip.dontFrag ? DF_TRUE : DF_FALSE);
+    w.bytes(moreFragments ? MF_TRUE : MF_FALSE);
+    w.bytes(FRAG);
     w.uint(fragOffset);
-    w.ascii(',"ttl":');
+    w.bytes(TTL);
     w.uint(ip.hopLimit);
-    w.ascii(',"proto":');
+    w.bytes(PROTO);
     w.uint(protocol);
-    w.ascii(',"checksum":');
+    w.bytes(CHECKSUM);
     w.uint(ip.checksum);
-    w.ascii(ip.init(bytes, at, headerLength).verifyChecksum() ? ',"checksum_ok":true}' : ',"checksum_ok":false}');
+    w.bytes(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
     if (totalLength > wire) {
       return w.ascii(',"error":"ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire"');
     }
@@ -172,18 +234,18 @@ export class JsonPrinter {
     if (captured < 8) return w.ascii(',"error":"icmp: truncated: ' + captured + ' of 8 header bytes captured"');
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
-    w.ascii(',"icmp":{"type":');
+    w.bytes(ICMP_TYPE);
     w.uint(type);
-    w.ascii(',"code":');
+    w.bytes(CODE);
     w.uint(icmp.msgCode);
-    if (whole) w.ascii(icmp.verifyChecksum() ? ',"checksum_ok":true' : ',"checksum_ok":false');
+    if (whole) w.bytes(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (type === 0 || type === 8) {
-      w.ascii(',"ident":');
+      w.bytes(IDENT);
       w.uint(icmp.echoIdent);
-      w.ascii(',"seq":');
+      w.bytes(SEQ);
       w.uint(icmp.echoSeqNo);
     }
-    w.ascii('}');
+    w.bytes(CLOSE);
   }
 
   private udpLayer(
@@ -198,17 +260,17 @@ export class JsonPrinter {
     if (udpLength > length) {
       return w.ascii(',"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"');
     }
-    w.ascii(',"udp":{"sport":');
+    w.bytes(UDP_SPORT);
     w.uint(udp.srcPort);
-    w.ascii(',"dport":');
+    w.bytes(DPORT);
     w.uint(udp.dstPort);
-    w.ascii(',"len":');
+    w.bytes(LEN);
     w.uint(udpLength);
-    w.ascii(',"checksum":');
+    w.bytes(CHECKSUM);
     w.uint(checksum);
-    if (checksum === 0) w.ascii(',"checksum_ok":true');
-    else if (whole) w.ascii(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? ',"checksum_ok":true' : ',"checksum_ok":false');
-    w.ascii('}');
+    if (checksum === 0) w.bytes(CHECKSUM_OK_TRUE);
+    else if (whole) w.bytes(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    w.bytes(CLOSE);
   }
 
   private tcpLayer(
@@ -228,78 +290,78 @@ export class JsonPrinter {
     }
     // Written optimistically; malformed options rewind it (reserve() guaranteed no flush in between).
     const start = w.used;
-    w.ascii(',"tcp":{"sport":');
+    w.bytes(TCP_SPORT);
     w.uint(tcp.srcPort);
-    w.ascii(',"dport":');
+    w.bytes(DPORT);
     w.uint(tcp.dstPort);
-    w.ascii(',"seq":');
+    w.bytes(SEQ);
     w.uint(tcp.seqNumber);
-    w.ascii(',"ack":');
+    w.bytes(ACK);
     w.uint(tcp.ackNumber);
-    w.ascii(',"hlen":');
+    w.bytes(HLEN);
     w.uint(headerLength);
-    w.ascii(',"flags":"');
-    w.ascii(FLAG_STRINGS[bytes[at + 13]!]!);
-    w.ascii('","win":');
+    w.bytes(FLAGS);
+    w.bytes(FLAG_BYTES[bytes[at + 13]!]!);
+    w.bytes(WIN);
     w.uint(tcp.windowLen);
-    w.ascii(',"urg":');
+    w.bytes(URG);
     w.uint(tcp.urgentAt);
-    if (whole) w.ascii(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? ',"checksum_ok":true' : ',"checksum_ok":false');
+    if (whole) w.bytes(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (headerLength > 20) {
       const it = this.options.init(tcp.init(bytes, at, headerLength));
       let sackBlocks = 0;
       while (it.next()) {
         switch (it.kind as number) {
           case 2:
-            w.ascii(',"mss":');
+            w.bytes(MSS);
             w.uint(it.mss);
             break;
           case 3:
-            w.ascii(',"wscale":');
+            w.bytes(WSCALE);
             w.uint(it.windowScale);
             break;
           case 4:
-            w.ascii(',"sack_perm":true');
+            w.bytes(SACK_PERM_TRUE);
             break;
           case 5:
             sackBlocks += it.sackBlockCount;
             break;
           case 8:
-            w.ascii(',"tsval":');
+            w.bytes(TSVAL);
             w.uint(it.tsVal);
-            w.ascii(',"tsecr":');
+            w.bytes(TSECR);
             w.uint(it.tsEcr);
             break;
         }
       }
       if (it.error) {
         w.used = start;
-        return w.ascii(',"error":"tcp: malformed options (a length byte does not fit the header or the kind)"');
+        return w.bytes(MALFORMED_OPTIONS_ERROR);
       }
       if (sackBlocks > 0) {
         // RFC 2018 section 3: the blocks of every SACK option, in order.
-        w.ascii(',"sack":[');
+        w.bytes(SACK);
         let first = true;
         it.init(tcp);
         while (it.next()) {
           if ((it.kind as number) !== 5) continue;
           for (let i = 0; i < it.sackBlockCount; i++) {
-            w.ascii(first ? '[' : ',[');
+            w.bytes(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
             first = false;
             w.uint(it.sackLeft(i));
-            w.ascii(',');
+            w.bytes(COMMA);
             w.uint(it.sackRight(i));
-            w.ascii(']');
+            w.bytes(CLOSE_BRACKET);
           }
         }
-        w.ascii(']');
+        w.bytes(CLOSE_BRACKET);
       }
     }
     // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
     if (!fragment) {
-      w.ascii(',"payload":');
+      w.bytes(PAYLOAD);
       w.uint(length - headerLength);
     }
-    w.ascii('}');
+    w.bytes(CLOSE);
   }
 }

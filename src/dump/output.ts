@@ -58,6 +58,12 @@ export class BlockWriter {
     this.used = used;
   }
 
+  /** Copies bytes (a constant piece of text, encoded once). */
+  bytes(piece: Uint8Array): void {
+    this.block.set(piece, this.used);
+    this.used += piece.length;
+  }
+
   /** Writes a non-negative integer (below 2^53) in decimal. */
   uint(value: number): void {
     if (value < 100000) {
