@@ -146,6 +146,7 @@ const MEMBER_NAME = /^[a-z][A-Za-z0-9]*$/;
 /** Members every view class has, which no field may shadow. */
 const VIEW_MEMBERS = [
   'bytes',
+  'dataView',
   'offset',
   'length',
   'init',
@@ -520,7 +521,7 @@ function claimOption(reader: SpecReader, f: OptionFieldSpec, taken: Map<string, 
   const before = taken.get(key);
   if (before) reader.problem(f.pos, `duplicate name "${f.name}": already declared at line ${before.line}`);
   else taken.set(key, f.pos);
-  const reserved = ['bytes', 'kind', 'optionLength', 'dataOffset', 'dataLength', 'error', 'init', 'initRaw', 'next', 'position', 'end'];
+  const reserved = ['bytes', 'dataView', 'kind', 'optionLength', 'dataOffset', 'dataLength', 'error', 'init', 'initRaw', 'start', 'next', 'malformed', 'position', 'end'];
   if (reserved.includes(f.name)) reader.problem(f.pos, `"${f.name}" is a name every option iterator already has; choose another name`);
 }
 
@@ -555,6 +556,8 @@ function readField(
   if (type === 'mac') {
     claim(`copy${upperFirst(name)}To`, pos);
     claim(`set${upperFirst(name)}From`, pos);
+    claim(`${name}High`, pos);
+    claim(`${name}Low`, pos);
   }
 
   const width = FIELD_SIZES[type] * 8;

@@ -268,6 +268,26 @@ test('check returns the error code of the rule that fails', () => {
   assert.is(new EthernetFrame(new Uint8Array(13)).check(), WireError.Truncated);
 });
 
+test('the DataView a view keeps follows its bytes: same bytes keep it, a subarray gets its own', () => {
+  const ring = new Uint8Array(64);
+  const udp = new UdpPacket(ring, 8);
+  const dataView = udp.dataView;
+  udp.init(ring, 16, 8);
+  assert.is(udp.dataView, dataView, 'same bytes, same DataView: init allocates nothing');
+  const sub = ring.subarray(20);
+  udp.init(sub, 4, 8);
+  assert.is.not(udp.dataView, dataView);
+  udp.srcPort = 0x1234;
+  udp.len = 8;
+  assert.equal([ring[24], ring[25], sub[4], udp.srcPort], [0x12, 0x34, 0x12, 0x1234]);
+  udp.init(ring, 24, 8);
+  assert.equal([udp.srcPort, udp.len, udp.check()], [0x1234, 8, WireError.Ok]);
+  const it = new TcpOptionIterator().initRaw(sub, 0, 4);
+  const itData = it.dataView;
+  it.initRaw(sub, 2, 2);
+  assert.is(it.dataView, itData);
+});
+
 test('a view that claims more bytes than its buffer holds fails the check', () => {
   const bytes = new Uint8Array(20);
   assert.is(new UdpPacket(bytes, 16, 8).check(), WireError.Truncated);
