@@ -34,25 +34,61 @@ const ETHERNET_HEADER_LENGTH = 14;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_ARP = 0x0806;
 
-/** tcpdump's names for EtherTypes (print-ether.c's ethertype_values, the ones one meets). */
+/**
+ * tcpdump's names for EtherTypes, as tcpdump 4.99 prints them (read off its output for every value). Those it
+ * only names are shown as bytes by both of us; the others it decodes further, and we print the bytes.
+ */
 const ETHERTYPE_NAMES = new Map<number, string>([
+  [0x0600, 'NS'],
   [0x0800, 'IPv4'],
   [0x0806, 'ARP'],
+  [0x1000, 'Trail'],
+  [0x1111, 'CALM FAST'],
+  [0x6001, 'MOP DL'],
+  [0x6002, 'MOP RC'],
+  [0x6003, 'DN'],
+  [0x6004, 'LAT'],
+  [0x6007, 'SCA'],
+  [0x6558, 'TEB'],
   [0x8035, 'Reverse ARP'],
-  [0x86dd, 'IPv6'],
+  [0x8038, 'Lanbridge'],
+  [0x803c, 'DEC DNS'],
+  [0x803e, 'DEC DTS'],
+  [0x805b, 'VEXP'],
+  [0x805c, 'VPROD'],
+  [0x809b, 'Appletalk'],
+  [0x80f3, 'Appletalk ARP'],
   [0x8100, '802.1Q'],
-  [0x88a8, '802.1Q-QinQ'],
-  [0x88cc, 'LLDP'],
+  [0x8137, 'IPX'],
+  [0x86dd, 'IPv6'],
+  [0x8808, 'MPCP'],
+  [0x8809, 'Slow Protocols'],
+  [0x880b, 'PPP'],
   [0x8847, 'MPLS unicast'],
   [0x8848, 'MPLS multicast'],
   [0x8863, 'PPPoE D'],
   [0x8864, 'PPPoE S'],
+  [0x886f, 'MS NLB heartbeat'],
   [0x888e, 'EAPOL'],
+  [0x8899, 'Realtek protocols'],
+  [0x88a2, 'AoE'],
+  [0x88a8, '802.1Q-QinQ'],
+  [0x88ca, 'TIPC'],
+  [0x88cc, 'LLDP'],
+  [0x88e5, '802.1AE MACsec'],
   [0x88f7, 'PTP'],
+  [0x8902, 'CFM'],
+  [0x893a, 'IEEE1905.1'],
+  [0x8947, 'GeoNet'],
+  [0x894f, 'NSH'],
   [0x9000, 'Loopback'],
+  [0x9100, '802.1Q-9100'],
+  [0x9200, '802.1Q-9200'],
+  [0xd28b, 'Arista Vendor Specific Protocol'],
+  [0xfefe, 'OSI'],
 ]);
 
-/** tcpdump's names for IP protocols in `-v` output (ipproto_values). */
+/** tcpdump's names for IP protocols in `-v` output, read off its output for every value. */
 const IP_PROTOCOL_NAMES = new Map<number, string>([
   [0, 'Options'],
   [1, 'ICMP'],
@@ -62,9 +98,10 @@ const IP_PROTOCOL_NAMES = new Map<number, string>([
   [8, 'EGP'],
   [9, 'IGRP'],
   [17, 'UDP'],
-  [29, 'ISO-TP4'],
   [33, 'DCCP'],
   [41, 'IPv6'],
+  [43, 'Routing'],
+  [44, 'Fragment'],
   [46, 'RSVP'],
   [47, 'GRE'],
   [50, 'ESP'],
@@ -73,13 +110,13 @@ const IP_PROTOCOL_NAMES = new Map<number, string>([
   [58, 'ICMPv6'],
   [88, 'EIGRP'],
   [89, 'OSPF'],
-  [94, 'IPIP'],
   [103, 'PIM'],
-  [108, 'IPComp'],
+  [108, 'Compressed IP'],
   [112, 'VRRP'],
   [113, 'PGM'],
   [132, 'SCTP'],
   [135, 'Mobility'],
+  [143, 'Ethernet'],
 ]);
 
 const ARP_OPERATION_NAMES = new Map<number, string>([
@@ -100,6 +137,7 @@ const ARP_HARDWARE_NAMES = new Map<number, string>([
   [19, 'ATM'],
   [23, 'Strip'],
   [24, 'IEEE 1394'],
+  [32, 'InfiniBand'],
 ]);
 
 /** tcpdump's text for ICMP destination-unreachable codes; `%` stands for the quoted destination address. */
@@ -514,9 +552,11 @@ export class FrameFormatter {
   }
 
   // IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
-  private ipv4Packet(bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean): void {
+  private ipv4Packet(bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean, quoted = false): void {
     if (captureEnd - at < 1) {
-      this.truncate('ip');
+      // tcpdump reads the version before it counts itself the IP printer: inside an ICMP error it is
+      // still the ICMP printer that runs out of bytes.
+      this.truncate(quoted ? 'icmp' : 'ip');
       return;
     }
     const version = bytes[at]! >>> 4;
@@ -824,7 +864,7 @@ export class FrameFormatter {
       if (quoted + 4 > end) return this.icmpTruncated(true);
       const quotedLength = u16(bytes, quoted + 2);
       const quotedEnd = Math.min(quoted + quotedLength, end);
-      this.ipv4Packet(bytes, quoted, quotedEnd, quotedLength, !this.link);
+      this.ipv4Packet(bytes, quoted, quotedEnd, quotedLength, !this.link, true);
       if (this.truncated) return;
     }
     // RFC 4884 multi-part extensions follow 128 bytes of quoted datagram in these error messages.
@@ -1076,6 +1116,14 @@ export class FrameFormatter {
         case 0:
         case 1:
         case 4:
+          break;
+        case 19:
+          // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
+          dataLength = 16;
+          if (dataLength > remaining) return this.tcpBadOption(separator);
+          if (at + 16 > end) return this.tcpTruncated(separator);
+          this.out += " shared secret not supplied with -M, can't check - ";
+          for (let i = 0; i < 16; i++) this.out += HEX_BYTE[bytes[at + i]!]!;
           break;
         case 20:
           dataLength = 2;
