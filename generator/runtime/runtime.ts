@@ -75,22 +75,18 @@ export function checksumSum(bytes: Uint8Array, offset: number, length: number, i
 
 /** checksumSum over a DataView: what the generated views call, with the DataView they keep. */
 export function checksumSumData(data: DataView, offset: number, length: number, initial = 0): number {
+  // Up to 64 KiB (every IPv4 packet) and with a small initial sum, the plain loop below cannot
+  // carry past 2^32: it stays short enough for V8 to inline into the views' verifyChecksum.
+  if (length > 0x10000 || initial > 0x7fffffff) return checksumSumLarge(data, offset, length, initial);
   let sum = initial;
   let i = offset;
   const end = offset + length;
-  const end4 = end - 3;
-  while (i < end4) {
-    // Two words per 32-bit read (RFC 1071 section 2, "Parallel summation"); fold every 64 KiB so
-    // the accumulator stays below 2^32 (section 2, "Deferred carries").
-    const chunkEnd = Math.min(end4, i + 0x10000);
-    while (i < chunkEnd) {
-      const word = data.getUint32(i);
-      sum += (word >>> 16) + (word & 0xffff);
-      i += 4;
-    }
-    sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  // Two words per 32-bit read (RFC 1071 section 2, "Parallel summation").
+  for (const end4 = end - 3; i < end4; i += 4) {
+    const word = data.getUint32(i);
+    sum += (word >>> 16) + (word & 0xffff);
   }
-  if (i + 1 < end) {
+  if (end - i >= 2) {
     sum += data.getUint16(i);
     i += 2;
   }
@@ -98,9 +94,28 @@ export function checksumSumData(data: DataView, offset: number, length: number, 
   return sum;
 }
 
+/** checksumSumData for more than 64 KiB or a large initial sum: folds the carries as it goes. */
+function checksumSumLarge(data: DataView, offset: number, length: number, initial: number): number {
+  let sum = (initial % 0x10000) + Math.floor(initial / 0x10000);
+  let at = offset;
+  let left = length;
+  // Each 64 KiB piece adds less than 2^31, so folding after each keeps the sum exact
+  // (RFC 1071 section 2, "Deferred carries"); pieces have even lengths, so words stay aligned.
+  while (left > 0x10000) {
+    sum = checksumSumData(data, at, 0x10000, sum);
+    sum = (sum >>> 16) + (sum & 0xffff);
+    at += 0x10000;
+    left -= 0x10000;
+  }
+  return checksumSumData(data, at, left, sum);
+}
+
 /** Folds the carries of a checksumSum accumulator into 16 bits and complements it: the checksum field value. */
 export function checksumFold(sum: number): number {
-  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  // Above 2^32 the bit operations would drop high bits: fold those in double arithmetic first.
+  if (sum > 0xffffffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  sum = (sum >>> 16) + (sum & 0xffff);
+  sum = (sum >>> 16) + (sum & 0xffff);
   return ~sum & 0xffff;
 }
 

@@ -371,6 +371,14 @@ test('runtime checksum primitives agree with a plain RFC 1071 sum', () => {
   const data = Uint8Array.from({ length: 101 }, (_, i) => i * 7);
   assert.is(checksumFold(checksumSum(data, 40, 61, checksumSum(data, 0, 40))), checksumFold(checksumSum(data, 0, 101)));
   assert.is(pseudoHeaderSum(0xc0a80101, 0xc0a80102, 17, 12), 0xc0a8 + 0x0101 + 0xc0a8 + 0x0102 + 17 + 12);
+  // int32 addresses (addr | 0) give the same sum as u32 ones.
+  assert.is(pseudoHeaderSum(0xc0a80101 | 0, 0xc0a80102 | 0, 17, 12), pseudoHeaderSum(0xc0a80101, 0xc0a80102, 17, 12));
+  // Accumulators beyond 2^31 and 2^32 (sums of many pieces) still fold exactly.
+  const huge = 2 ** 40 + 12345;
+  assert.is(checksumFold(huge), naive(new Uint8Array(0), huge));
+  assert.is(checksumFold(checksumSum(data, 0, 101, huge)), naive(data, huge));
+  const odd = Uint8Array.from({ length: 0x10000 * 2 + 7 }, (_, i) => (i * 13) & 0xff);
+  assert.is(checksumFold(checksumSum(odd, 0, odd.length)), naive(odd, 0));
 });
 
 test('wireErrorMessage says what each error means', () => {
