@@ -21,8 +21,13 @@ for (let i = 0; i < 100_000; i++) {
 
 export class BlockWriter {
   private readonly block = new Uint8Array(BLOCK_SIZE);
-  /** The same memory as a Buffer, for its native Latin-1 encoder. */
-  private readonly blockBuffer = Buffer.from(this.block.buffer, 0, BLOCK_SIZE);
+  /**
+   * The same memory as a Buffer, for its native Latin-1 encoder. `latin1Write` is the binding behind
+   * `buffer.write(text, at, 'latin1')`, without the argument checks that cost about 5 % of the text output.
+   */
+  private readonly blockBuffer = Buffer.from(this.block.buffer, 0, BLOCK_SIZE) as Buffer & {
+    latin1Write(text: string, offset: number): number;
+  };
   /** Bytes of `block` in use; writers may rewind it to drop what they wrote since `reserve`. */
   used = 0;
   /** Set when the reader of our output went away (EPIPE): the caller should stop. */
@@ -39,7 +44,7 @@ export class BlockWriter {
         return;
       }
     }
-    this.used += this.blockBuffer.write(text, this.used, 'latin1');
+    this.used += this.blockBuffer.latin1Write(text, this.used);
   }
 
   /**
@@ -58,10 +63,13 @@ export class BlockWriter {
     this.used = used;
   }
 
-  /** Copies bytes (a constant piece of text, encoded once). */
+  /** Copies bytes (a constant piece of text, encoded once); a loop beats `set()` for pieces this short. */
   bytes(piece: Uint8Array): void {
-    this.block.set(piece, this.used);
-    this.used += piece.length;
+    const block = this.block;
+    const used = this.used;
+    const length = piece.length;
+    for (let i = 0; i < length; i++) block[used + i] = piece[i]!;
+    this.used = used + length;
   }
 
   /** Writes a non-negative integer (below 2^53) in decimal. */

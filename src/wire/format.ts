@@ -194,6 +194,9 @@ const TCP_OPTION_NAMES = new Map<number, string>([
   [254, 'exp'],
 ]);
 
+/** The text tcpdump prints for each option kind, unknown ones included. */
+const TCP_OPTION_TEXT: readonly string[] = Array.from({ length: 256 }, (_, kind) => TCP_OPTION_NAMES.get(kind) ?? 'unknown-' + kind);
+
 const IP_OPTION_NAMES = new Map<number, string>([
   [0, 'EOL'],
   [1, 'NOP'],
@@ -958,7 +961,8 @@ export class FrameFormatter {
       reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
       const keySrc = reversed ? dst : src;
       const keyDst = reversed ? src : dst;
-      const ports = reversed ? dstPort * 65536 + srcPort : srcPort * 65536 + dstPort;
+      // Both ports in one int32, so the map key is a small integer rather than a heap number.
+      const ports = reversed ? (dstPort << 16) | srcPort : (srcPort << 16) | dstPort;
       let bucket = this.conversations.get(ports);
       let conversation: TcpConversation | undefined;
       if (bucket !== undefined) {
@@ -1065,8 +1069,7 @@ export class FrameFormatter {
         remaining--;
       }
       remaining--;
-      const name = TCP_OPTION_NAMES.get(kind);
-      this.out += name ?? 'unknown-' + kind;
+      this.out += TCP_OPTION_TEXT[kind]!;
       let dataLength = 0;
       switch (kind) {
         case 2:
