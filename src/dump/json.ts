@@ -48,7 +48,6 @@ const IPV4_SRC = ascii(',"ipv4":{"src":"');
 const IHL = ascii('","ihl":');
 const TOS = ascii(',"tos":');
 const ID = ascii(',"id":');
-const FRAG = ascii(',"frag":');
 const TTL = ascii(',"ttl":');
 const PROTO = ascii(',"proto":');
 const CHECKSUM = ascii(',"checksum":');
@@ -75,10 +74,13 @@ const SACK = ascii(',"sack":[');
 const COMMA = ascii(',');
 const CLOSE_BRACKET = ascii(']');
 const PAYLOAD = ascii(',"payload":');
-const DF_TRUE = ascii(',"df":true');
-const DF_FALSE = ascii(',"df":false');
-const MF_TRUE = ascii(',"mf":true');
-const MF_FALSE = ascii(',"mf":false');
+/** `"df"`, `"mf"` and the key after them, for the four combinations of the two flags. */
+const DF_MF_FRAG = [
+  ascii(',"df":false,"mf":false,"frag":'),
+  ascii(',"df":false,"mf":true,"frag":'),
+  ascii(',"df":true,"mf":false,"frag":'),
+  ascii(',"df":true,"mf":true,"frag":'),
+];
 const CHECKSUM_OK_FALSE = ascii(',"checksum_ok":false');
 const OPEN_BRACKET = ascii('[');
 const COMMA_OPEN_BRACKET = ascii(',[');
@@ -113,8 +115,8 @@ export class JsonPrinter {
     w.bytes(TS);
     w.uint(seconds);
     w.bytes(DOT);
-    if (precision > 6) w.fixed(nanos, 9);
-    else w.fixed(Math.floor(nanos / 1000), 6);
+    if (precision > 6) w.nanos9(nanos);
+    else w.micros6(Math.floor(nanos / 1000));
     w.bytes(CAPLEN);
     w.uint(caplen);
     w.bytes(LEN);
@@ -196,9 +198,7 @@ export class JsonPrinter {
     w.uint(totalLength);
     w.bytes(ID);
     w.uint(ip.ident);
-    w.bytes(ip.dontFrag ? DF_TRUE : DF_FALSE);
-    w.bytes(moreFragments ? MF_TRUE : MF_FALSE);
-    w.bytes(FRAG);
+    w.bytes(DF_MF_FRAG[(ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0)]!);
     w.uint(fragOffset);
     w.bytes(TTL);
     w.uint(ip.hopLimit);

@@ -83,15 +83,7 @@ export class BlockWriter {
     const low = value - high * 100000;
     if (high < 100000) this.small(high);
     else this.uint(high);
-    const block = this.block;
-    const at = low * 5;
-    let used = this.used;
-    block[used++] = PADDED_DIGITS[at]!;
-    block[used++] = PADDED_DIGITS[at + 1]!;
-    block[used++] = PADDED_DIGITS[at + 2]!;
-    block[used++] = PADDED_DIGITS[at + 3]!;
-    block[used++] = PADDED_DIGITS[at + 4]!;
-    this.used = used;
+    this.padded5(low);
   }
 
   /** 0 to 99999 without leading zeros, copied from the digit table. */
@@ -104,16 +96,35 @@ export class BlockWriter {
     this.used = used;
   }
 
-  /** Writes `value` as exactly `digits` decimal digits, zero-padded (timestamp fractions). */
-  fixed(value: number, digits: number): void {
+  /** Writes 0-999999 as six digits (a timestamp's microseconds). */
+  micros6(value: number): void {
+    const high = Math.floor(value / 100000);
+    this.block[this.used++] = 48 + high;
+    this.padded5(value - high * 100000);
+  }
+
+  /** Writes 0-999999999 as nine digits (a timestamp's nanoseconds). */
+  nanos9(value: number): void {
+    const high = Math.floor(value / 100000);
+    const top = Math.floor(high / 1000);
+    const middle = high - top * 1000;
+    this.block[this.used++] = 48 + top;
+    this.block[this.used++] = 48 + Math.floor(middle / 100);
+    this.block[this.used++] = 48 + (Math.floor(middle / 10) % 10);
+    this.block[this.used++] = 48 + (middle % 10);
+    this.padded5(value - high * 100000);
+  }
+
+  private padded5(value: number): void {
     const block = this.block;
-    let rest = value;
-    for (let i = this.used + digits - 1; i >= this.used; i--) {
-      const next = Math.floor(rest / 10);
-      block[i] = 48 + (rest - next * 10);
-      rest = next;
-    }
-    this.used += digits;
+    const at = value * 5;
+    const used = this.used;
+    block[used] = PADDED_DIGITS[at]!;
+    block[used + 1] = PADDED_DIGITS[at + 1]!;
+    block[used + 2] = PADDED_DIGITS[at + 2]!;
+    block[used + 3] = PADDED_DIGITS[at + 3]!;
+    block[used + 4] = PADDED_DIGITS[at + 4]!;
+    this.used = used + 5;
   }
 
   /** Writes an IPv4 address (u32 or the same bits as int32) as a dotted quad. */
