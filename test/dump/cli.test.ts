@@ -10,6 +10,7 @@ import { privilegedSuite } from '../helpers/privileged.js';
 import { VethPair, waitForExit, waitForStderr } from './captures.js';
 import { craftedFrames, pcapBytes, writePcap } from './craft.js';
 import { BIN, comparePackets, hasTool, removeDir, runBin, runDump, tcpdump, tempDir } from './helpers.js';
+import { compareJsonPacket, tsharkPackets } from './tshark.js';
 
 process.env.TZ = 'UTC';
 
@@ -136,9 +137,9 @@ cli('-r - reads a pipe', () => {
 });
 
 cli('nanosecond pcap and pcapng with several interfaces print like tcpdump', async () => {
-  if (!hasTool('editcap') || !hasTool('mergecap')) {
-    if (process.env.CI === 'true') throw new Error('needs editcap and mergecap (wireshark-common)');
-    return console.log('  skipped: needs editcap and mergecap');
+  if (!hasTool('editcap') || !hasTool('mergecap') || !hasTool('tshark')) {
+    if (process.env.CI === 'true') throw new Error('needs editcap, mergecap (wireshark-common) and tshark');
+    return console.log('  skipped: needs editcap, mergecap and tshark');
   }
   const nano = join(dir, 'nano.pcap');
   assert.is(spawnSync('editcap', ['-F', 'nsecpcap', crafted, nano]).status, 0);
@@ -158,7 +159,14 @@ cli('nanosecond pcap and pcapng with several interfaces print like tcpdump', asy
     const result = comparePackets(tcpdump(['-tt', '-v', '-r', file]), ours.stdout);
     assert.equal(result.mismatches, []);
     assert.ok(result.compared > 50);
+    // JSON keeps the file's precision: nine digits of fraction for the nanosecond file, as tshark prints.
+    const json = await runDump(['--json', '-r', file], dir);
+    const theirs = tsharkPackets(file);
+    const lines = json.stdout.trimEnd().split('\n');
+    assert.is(lines.length, theirs.length);
+    lines.forEach((line, i) => assert.equal(compareJsonPacket(JSON.parse(line), theirs[i]!), [], line));
   }
+  assert.match((await runDump(['--json', '-c', '1', '-r', nano], dir)).stdout, /"ts":1700000000\.\d{9},/);
 });
 
 cli('a 1 GB capture streams in constant memory (peak RSS < 100 MB)', async () => {
