@@ -100,7 +100,7 @@ export class ArpPacket {
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (this.offset + length > this.bytes.length) return WireError.Truncated;
     if (length < 28) return WireError.Truncated;
-    const headerLength = this.headerLength;
+    const headerLength = 8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5];
     if (headerLength > length) return WireError.Truncated;
     return WireError.Ok;
   }
@@ -282,16 +282,16 @@ export class ArpPacket {
 
   /** Length of the header in bytes: 8 + 2 * hardwareLen + 2 * protocolLen. */
   get headerLength(): number {
-    return 8 + 2 * this.hardwareLen + 2 * this.protocolLen;
+    return 8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5];
   }
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + 8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5];
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - this.headerLength;
+    return this.length - (8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5]);
   }
 }

@@ -216,11 +216,11 @@ export class EthernetFrame {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + 14;
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - this.headerLength;
+    return this.length - 14;
   }
 }

@@ -295,12 +295,12 @@ export class Icmpv4Packet {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + 8;
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - this.headerLength;
+    return this.length - 8;
   }
 
   /** Whether the checksum field is correct. The checksum covers the ICMP message from the type byte to the end of the data (RFC 792). */

@@ -146,9 +146,9 @@ export class Ipv4Packet {
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (this.offset + length > this.bytes.length) return WireError.Truncated;
     if (length < 20) return WireError.Truncated;
-    const version = this.version;
-    const headerLen = this.headerLen;
-    const totalLen = this.totalLen;
+    const version = this.bytes[this.offset] >> 4;
+    const headerLen = (this.bytes[this.offset] & 0x0f) * 4;
+    const totalLen = this.dataView.getUint16(this.offset + 2);
     if (version !== 4) return WireError.BadVersion;
     if (headerLen < 20) return WireError.Malformed;
     if (headerLen > length) return WireError.Truncated;
@@ -173,7 +173,7 @@ export class Ipv4Packet {
    * In bytes: the raw field (ihl) times 4.
    */
   get headerLen(): number {
-    return this.ihl * 4;
+    return (this.bytes[this.offset] & 0x0f) * 4;
   }
 
   set headerLen(value: number) {
@@ -268,7 +268,7 @@ export class Ipv4Packet {
    * In bytes: the raw field (fragOffsetRaw) times 8.
    */
   get fragOffset(): number {
-    return this.fragOffsetRaw * 8;
+    return (this.dataView.getUint16(this.offset + 6) & 0x1fff) * 8;
   }
 
   set fragOffset(value: number) {
@@ -349,17 +349,17 @@ export class Ipv4Packet {
 
   /** Length of the header in bytes: headerLen. */
   get headerLength(): number {
-    return this.headerLen;
+    return (this.bytes[this.offset] & 0x0f) * 4;
   }
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + (this.bytes[this.offset] & 0x0f) * 4;
   }
 
   /** Number of payload bytes: up to totalLen, bytes after it are not part of the packet. */
   get payloadLength(): number {
-    return this.totalLen - this.headerLength;
+    return this.dataView.getUint16(this.offset + 2) - (this.bytes[this.offset] & 0x0f) * 4;
   }
 
   /** Index in bytes where the options start (absolute). */
@@ -369,19 +369,19 @@ export class Ipv4Packet {
 
   /** Number of bytes of options, padding included. */
   get optionsLength(): number {
-    return this.headerLen - 20;
+    return (this.bytes[this.offset] & 0x0f) * 4 - 20;
   }
 
   /** Whether the checksum field is correct. The header checksum covers the header only, options included (RFC 791 section 3.1). */
   verifyChecksum(): boolean {
-    const length = this.headerLen;
+    const length = (this.bytes[this.offset] & 0x0f) * 4;
     return checksumFold(checksumSumData(this.dataView, this.offset, length)) === 0;
   }
 
   /** Computes the checksum field and writes it. The header checksum covers the header only, options included (RFC 791 section 3.1). */
   fillChecksum(): void {
     this.checksum = 0;
-    const length = this.headerLen;
+    const length = (this.bytes[this.offset] & 0x0f) * 4;
     this.checksum = checksumFold(checksumSumData(this.dataView, this.offset, length));
   }
 }
@@ -417,7 +417,7 @@ export class Ipv4OptionIterator {
   init(packet: Ipv4Packet): this {
     this.bytes = packet.bytes;
     this.dataView = packet.dataView;
-    return this.start(packet.offset + 20, packet.headerLen - 20);
+    return this.start(packet.offset + 20, (packet.bytes[packet.offset] & 0x0f) * 4 - 20);
   }
 
   /** Starts walking an option list at bytes[offset, offset + length); returns the iterator. */

@@ -95,7 +95,7 @@ export class TcpPacket {
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (this.offset + length > this.bytes.length) return WireError.Truncated;
     if (length < 20) return WireError.Truncated;
-    const headerLen = this.headerLen;
+    const headerLen = (this.bytes[this.offset + 12] >> 4) * 4;
     if (headerLen < 20) return WireError.Malformed;
     if (headerLen > length) return WireError.Truncated;
     return WireError.Ok;
@@ -143,7 +143,7 @@ export class TcpPacket {
    * In bytes: the raw field (dataOffset) times 4.
    */
   get headerLen(): number {
-    return this.dataOffset * 4;
+    return (this.bytes[this.offset + 12] >> 4) * 4;
   }
 
   set headerLen(value: number) {
@@ -303,17 +303,17 @@ export class TcpPacket {
 
   /** Length of the header in bytes: headerLen. */
   get headerLength(): number {
-    return this.headerLen;
+    return (this.bytes[this.offset + 12] >> 4) * 4;
   }
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + (this.bytes[this.offset + 12] >> 4) * 4;
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - this.headerLength;
+    return this.length - (this.bytes[this.offset + 12] >> 4) * 4;
   }
 
   /** Index in bytes where the options start (absolute). */
@@ -323,7 +323,7 @@ export class TcpPacket {
 
   /** Number of bytes of options, padding included. */
   get optionsLength(): number {
-    return this.headerLen - 20;
+    return (this.bytes[this.offset + 12] >> 4) * 4 - 20;
   }
 
   /**
@@ -380,7 +380,7 @@ export class TcpOptionIterator {
   init(packet: TcpPacket): this {
     this.bytes = packet.bytes;
     this.dataView = packet.dataView;
-    return this.start(packet.offset + 20, packet.headerLen - 20);
+    return this.start(packet.offset + 20, (packet.bytes[packet.offset + 12] >> 4) * 4 - 20);
   }
 
   /** Starts walking an option list at bytes[offset, offset + length); returns the iterator. */

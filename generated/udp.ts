@@ -59,7 +59,7 @@ export class UdpPacket {
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (this.offset + length > this.bytes.length) return WireError.Truncated;
     if (length < 8) return WireError.Truncated;
-    const len = this.len;
+    const len = this.dataView.getUint16(this.offset + 4);
     if (len < 8) return WireError.Malformed;
     if (len > length) return WireError.Truncated;
     return WireError.Ok;
@@ -108,12 +108,12 @@ export class UdpPacket {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + this.headerLength;
+    return this.offset + 8;
   }
 
   /** Number of payload bytes: up to len, bytes after it are not part of the packet. */
   get payloadLength(): number {
-    return this.len - this.headerLength;
+    return this.dataView.getUint16(this.offset + 4) - 8;
   }
 
   /**
@@ -126,7 +126,7 @@ export class UdpPacket {
    */
   verifyChecksum(src: number, dst: number): boolean {
     if (this.checksum === 0) return true;
-    const length = this.len;
+    const length = this.dataView.getUint16(this.offset + 4);
     // The IPv4 pseudo-header (RFC 768; RFC 9293 section 3.1) is summed here rather than by a call that would box the addresses.
     return checksumFold(checksumSumData(this.dataView, this.offset, length, (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 17 + length)) === 0;
   }
@@ -139,7 +139,7 @@ export class UdpPacket {
    */
   fillChecksum(src: number, dst: number): void {
     this.checksum = 0;
-    const length = this.len;
+    const length = this.dataView.getUint16(this.offset + 4);
     const checksum = checksumFold(checksumSumData(this.dataView, this.offset, length, (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 17 + length));
     this.checksum = checksum === 0 ? 0xffff : checksum;
   }

@@ -140,7 +140,7 @@ test('check lists its rules and tests them in order', () => {
     '    // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.',
     '    if (this.offset + length > this.bytes.length) return WireError.Truncated;',
     '    if (length < 4) return WireError.Truncated;',
-    '    const words = this.words;',
+    '    const words = this.bytes[this.offset + 2] >> 4;',
     '    if (words < 1) return WireError.Malformed;',
     '    if (4 * words > length) return WireError.Truncated;',
     '    return WireError.Ok;',
@@ -188,7 +188,7 @@ test('integer, bit-range, enum and flag accessors carry the spec doc', () => {
     '',
     '  /** Length of the header in bytes: 4 * words. */',
     '  get headerLength(): number {',
-    '    return 4 * this.words;',
+    '    return 4 * (this.bytes[this.offset + 2] >> 4);',
     '  }',
   ]);
 });
@@ -198,10 +198,10 @@ test('every comparison of a check rule becomes the test that fails it', () => {
   const checks = rules.map((r) => `  - { require: ${r}, error: Malformed, doc: Rule. }`).join('\n');
   const module = tinyModule(TINY.replace('checks:\n  - require: words >= 1\n    error: Malformed\n    doc: The header counts itself.', `checks:\n${checks}`));
   expectLines(module, [
-    '    const port = this.port;',
-    '    const bits = this.bits;',
-    '    const words = this.words;',
-    '    const headerLength = this.headerLength;',
+    '    const port = this.dataView.getUint16(this.offset);',
+    '    const bits = this.bytes[this.offset + 3];',
+    '    const words = this.bytes[this.offset + 2] >> 4;',
+    '    const headerLength = 4 * (this.bytes[this.offset + 2] >> 4);',
     '    if (port !== 1) return WireError.Malformed;',
     '    if (bits === 2) return WireError.Malformed;',
     '    if (port >= 3) return WireError.Malformed;',
