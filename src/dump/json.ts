@@ -110,17 +110,13 @@ export class JsonPrinter {
     bytes: Uint8Array, offset: number, caplen: number, len: number,
   ): void {
     w.reserve(MAX_LINE);
-    w.bytes(LINE_START);
-    w.uint(number);
-    w.bytes(TS);
-    w.uint(seconds);
+    w.field(LINE_START, number);
+    w.field(TS, seconds);
     w.bytes(DOT);
     if (precision > 6) w.nanos9(nanos);
     else w.micros6(Math.floor(nanos / 1000));
-    w.bytes(CAPLEN);
-    w.uint(caplen);
-    w.bytes(LEN);
-    w.uint(len);
+    w.field(CAPLEN, caplen);
+    w.field(LEN, len);
     if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
     else if (caplen < ETHERNET_HEADER_LENGTH) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
     else this.ethernetLayer(w, bytes, offset, caplen, len);
@@ -133,8 +129,7 @@ export class JsonPrinter {
     w.mac(bytes, offset + 6);
     w.bytes(DST);
     w.mac(bytes, offset);
-    w.bytes(TYPE);
-    w.uint(etherType);
+    w.field(TYPE, etherType);
     w.bytes(CLOSE);
     const at = offset + ETHERNET_HEADER_LENGTH;
     const rest = caplen - ETHERNET_HEADER_LENGTH;
@@ -154,8 +149,7 @@ export class JsonPrinter {
       );
     }
     if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
-    w.bytes(ARP_OP);
-    w.uint(arp.operation as number);
+    w.field(ARP_OP, arp.operation as number);
     w.bytes(SHA);
     w.mac(bytes, at + 8);
     w.bytes(SPA);
@@ -190,22 +184,15 @@ export class JsonPrinter {
     w.ipv4(src);
     w.bytes(DST);
     w.ipv4(dst);
-    w.bytes(IHL);
-    w.uint(headerLength);
-    w.bytes(TOS);
-    w.uint(bytes[at + 1]!);
-    w.bytes(LEN);
-    w.uint(totalLength);
-    w.bytes(ID);
-    w.uint(ip.ident);
+    w.field(IHL, headerLength);
+    w.field(TOS, bytes[at + 1]!);
+    w.field(LEN, totalLength);
+    w.field(ID, ip.ident);
     w.bytes(DF_MF_FRAG[(ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0)]!);
     w.uint(fragOffset);
-    w.bytes(TTL);
-    w.uint(ip.hopLimit);
-    w.bytes(PROTO);
-    w.uint(protocol);
-    w.bytes(CHECKSUM);
-    w.uint(ip.checksum);
+    w.field(TTL, ip.hopLimit);
+    w.field(PROTO, protocol);
+    w.field(CHECKSUM, ip.checksum);
     w.bytes(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
     if (totalLength > wire) {
       return w.ascii(',"error":"ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire"');
@@ -234,16 +221,12 @@ export class JsonPrinter {
     if (captured < 8) return w.ascii(',"error":"icmp: truncated: ' + captured + ' of 8 header bytes captured"');
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
-    w.bytes(ICMP_TYPE);
-    w.uint(type);
-    w.bytes(CODE);
-    w.uint(icmp.msgCode);
+    w.field(ICMP_TYPE, type);
+    w.field(CODE, icmp.msgCode);
     if (whole) w.bytes(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (type === 0 || type === 8) {
-      w.bytes(IDENT);
-      w.uint(icmp.echoIdent);
-      w.bytes(SEQ);
-      w.uint(icmp.echoSeqNo);
+      w.field(IDENT, icmp.echoIdent);
+      w.field(SEQ, icmp.echoSeqNo);
     }
     w.bytes(CLOSE);
   }
@@ -260,14 +243,10 @@ export class JsonPrinter {
     if (udpLength > length) {
       return w.ascii(',"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"');
     }
-    w.bytes(UDP_SPORT);
-    w.uint(udp.srcPort);
-    w.bytes(DPORT);
-    w.uint(udp.dstPort);
-    w.bytes(LEN);
-    w.uint(udpLength);
-    w.bytes(CHECKSUM);
-    w.uint(checksum);
+    w.field(UDP_SPORT, udp.srcPort);
+    w.field(DPORT, udp.dstPort);
+    w.field(LEN, udpLength);
+    w.field(CHECKSUM, checksum);
     if (checksum === 0) w.bytes(CHECKSUM_OK_TRUE);
     else if (whole) w.bytes(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.bytes(CLOSE);
@@ -290,22 +269,15 @@ export class JsonPrinter {
     }
     // Written optimistically; malformed options rewind it (reserve() guaranteed no flush in between).
     const start = w.used;
-    w.bytes(TCP_SPORT);
-    w.uint(tcp.srcPort);
-    w.bytes(DPORT);
-    w.uint(tcp.dstPort);
-    w.bytes(SEQ);
-    w.uint(tcp.seqNumber);
-    w.bytes(ACK);
-    w.uint(tcp.ackNumber);
-    w.bytes(HLEN);
-    w.uint(headerLength);
+    w.field(TCP_SPORT, tcp.srcPort);
+    w.field(DPORT, tcp.dstPort);
+    w.field(SEQ, tcp.seqNumber);
+    w.field(ACK, tcp.ackNumber);
+    w.field(HLEN, headerLength);
     w.bytes(FLAGS);
     w.bytes(FLAG_BYTES[bytes[at + 13]!]!);
-    w.bytes(WIN);
-    w.uint(tcp.windowLen);
-    w.bytes(URG);
-    w.uint(tcp.urgentAt);
+    w.field(WIN, tcp.windowLen);
+    w.field(URG, tcp.urgentAt);
     if (whole) w.bytes(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (headerLength > 20) {
       const it = this.options.init(tcp.init(bytes, at, headerLength));
@@ -313,12 +285,10 @@ export class JsonPrinter {
       while (it.next()) {
         switch (it.kind as number) {
           case 2:
-            w.bytes(MSS);
-            w.uint(it.mss);
+            w.field(MSS, it.mss);
             break;
           case 3:
-            w.bytes(WSCALE);
-            w.uint(it.windowScale);
+            w.field(WSCALE, it.windowScale);
             break;
           case 4:
             w.bytes(SACK_PERM_TRUE);
@@ -327,10 +297,8 @@ export class JsonPrinter {
             sackBlocks += it.sackBlockCount;
             break;
           case 8:
-            w.bytes(TSVAL);
-            w.uint(it.tsVal);
-            w.bytes(TSECR);
-            w.uint(it.tsEcr);
+            w.field(TSVAL, it.tsVal);
+            w.field(TSECR, it.tsEcr);
             break;
         }
       }
@@ -349,8 +317,7 @@ export class JsonPrinter {
             w.bytes(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
             first = false;
             w.uint(it.sackLeft(i));
-            w.bytes(COMMA);
-            w.uint(it.sackRight(i));
+            w.field(COMMA, it.sackRight(i));
             w.bytes(CLOSE_BRACKET);
           }
         }
@@ -359,8 +326,7 @@ export class JsonPrinter {
     }
     // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
     if (!fragment) {
-      w.bytes(PAYLOAD);
-      w.uint(length - headerLength);
+      w.field(PAYLOAD, length - headerLength);
     }
     w.bytes(CLOSE);
   }

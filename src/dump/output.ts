@@ -72,6 +72,17 @@ export class BlockWriter {
     this.used = used + length;
   }
 
+  /** A constant piece then a number: the shape of most JSON fields (`,"ttl":64`), in one call. */
+  field(key: Uint8Array, value: number): void {
+    const block = this.block;
+    const used = this.used;
+    const length = key.length;
+    for (let i = 0; i < length; i++) block[used + i] = key[i]!;
+    this.used = used + length;
+    if (value < 100000) this.small(value);
+    else this.uint(value);
+  }
+
   /** Writes a non-negative integer (below 2^53) in decimal. */
   uint(value: number): void {
     if (value < 100000) {
