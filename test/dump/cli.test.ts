@@ -136,6 +136,16 @@ cli('-r - reads a pipe', () => {
   assert.is(piped.stdout, r.stdout);
 });
 
+cli('a reader that goes away (| head -1) ends the run quietly', () => {
+  const frames = craftedFrames({ mptcp: false });
+  const many = writePcap(join(dir, 'many.pcap'), Array.from({ length: 30_000 }, (_, i) => ({ data: frames[i % frames.length]! })));
+  const r = spawnSync('sh', ['-c', `'${BIN}' -r '${many}' | head -1`], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(r.status, 0);
+  // No EPIPE stack trace, and no waiting for the rest of the file.
+  assert.is(r.stderr, '');
+  assert.match(r.stdout, /^\d\d:\d\d:\d\d\.\d{6} ARP, Request who-has 10\.0\.0\.2 tell 10\.0\.0\.1, length 28\n/);
+});
+
 cli('nanosecond pcap and pcapng with several interfaces print like tcpdump', async () => {
   if (!hasTool('editcap') || !hasTool('mergecap') || !hasTool('tshark')) {
     if (process.env.CI === 'true') throw new Error('needs editcap, mergecap (wireshark-common) and tshark');
