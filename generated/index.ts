@@ -5,6 +5,9 @@
 // - Ipv4Packet.check() also rejects a version other than 4 (WireError.BadVersion).
 // - ArpPacket.check() needs 28 bytes, the size of the Ethernet/IPv4 layout its address accessors read.
 // - Option iterators report End of Option List once (then stop) and add initRaw(bytes, offset, length).
+// - Views also carry `dataView`, a DataView over `bytes` (one per Uint8Array, cached) for 16/32-bit fields;
+//   re-point views with init(). Before check() passes, such an accessor past the end of bytes throws RangeError.
+// - UDP/TCP verifyChecksum/fillChecksum accept addresses as u32 or int32 (`addr | 0` crosses calls unboxed).
 export * from './runtime.js';
 export * from './arp.js';
 export * from './ethernet.js';
