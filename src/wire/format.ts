@@ -834,6 +834,30 @@ export class FrameFormatter {
           text = 'parameter problem - octet ' + bytes[at + 4]!;
         }
         break;
+      case 9: {
+        // Router advertisement (RFC 1256 section 3): address count, entry size in words, lifetime, entries.
+        if (at + 8 > end) return this.icmpTruncated(false);
+        const lifetime = u16(bytes, at + 6);
+        const count = bytes[at + 4]!;
+        const entrySize = bytes[at + 5]!;
+        text =
+          'router advertisement lifetime ' +
+          (lifetime < 60
+            ? String(lifetime)
+            : lifetime < 3600
+              ? Math.floor(lifetime / 60) + ':' + pad2(lifetime % 60)
+              : Math.floor(lifetime / 3600) + ':' + pad2(Math.floor((lifetime % 3600) / 60)) + ':' + pad2(lifetime % 60)) +
+          ' ' + count + ':';
+        if (entrySize !== 2) text += ' [size ' + entrySize + ']';
+        else {
+          for (let i = 0; i < count; i++) {
+            const entry = at + 8 + i * 8;
+            if (entry + 8 > end) return this.icmpTruncated(false);
+            text += ' {' + this.ipText.text(u32(bytes, entry)) + ' ' + u32(bytes, entry + 4) + '}';
+          }
+        }
+        break;
+      }
       case 18:
         if (at + 12 > end) return this.icmpTruncated(true);
         text = 'address mask is 0x' + u32(bytes, at + 8).toString(16).padStart(8, '0');

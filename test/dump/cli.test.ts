@@ -136,6 +136,17 @@ cli('-r - reads a pipe', () => {
   assert.is(piped.stdout, r.stdout);
 });
 
+cli('captures of bare IPv4 packets (link types 101 and 228) print like tcpdump', async () => {
+  const packets = craftedFrames({ mptcp: false }).filter((f) => f[12] === 8 && f[13] === 0).map((f) => ({ data: f.subarray(14) }));
+  for (const linkType of [101, 228]) {
+    const file = writePcap(join(dir, `raw${linkType}.pcap`), packets, linkType);
+    for (const style of [[], ['-v'], ['-x']]) {
+      const ours = await runDump(['-tt', ...style, '-r', file], dir);
+      assert.is(ours.stdout, tcpdump(['-tt', ...style, '-r', file]), `link type ${linkType} ${style.join(' ')}`);
+    }
+  }
+});
+
 cli('a reader that goes away (| head -1) ends the run quietly', () => {
   const frames = craftedFrames({ mptcp: false });
   const many = writePcap(join(dir, 'many.pcap'), Array.from({ length: 30_000 }, (_, i) => ({ data: frames[i % frames.length]! })));

@@ -239,6 +239,9 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 1 }, icmp(18, 0, [0, 1, 0, 1, 255, 255, 255, 0]));
   I({ protocol: 1 }, icmp(4, 0, [0, 0, 0, 0, ...quotedUdp]));
   I({ protocol: 1 }, icmp(10, 0, [0, 0, 0, 0]));
+  I({ protocol: 1 }, icmp(9, 0, [2, 2, 0x07, 0x08, 10, 0, 0, 1, 0, 0, 0, 5, 10, 0, 0, 2, 0xff, 0xff, 0xff, 0xff]));
+  I({ protocol: 1 }, icmp(9, 0, [1, 2, 0, 59, 10, 0, 0, 1, 0, 0, 0, 5]));
+  I({ protocol: 1 }, icmp(9, 0, [1, 3, 0x0e, 0x10, 10, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0]));
   I({ protocol: 1 }, icmp(42, 0, [0, 0, 0, 0]));
   // UDP: plain, zero checksum, bad checksum, length field larger/smaller than the datagram.
   I({ protocol: 17 }, udp(40001, 40002, bytesOf('hello')));
