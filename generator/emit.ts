@@ -240,11 +240,6 @@ function operand(e: string, op: string, right = false): string {
   return needs ? `(${e})` : e;
 }
 
-/** Wraps `e` in parentheses unless it is a single term. */
-function paren(e: string): string {
-  return lowestPrecedence(e) === Infinity ? e : `(${e})`;
-}
-
 /** A field's raw value as one expression over `self` (no statements), for derived members. */
 function rawExpr(field: FieldSpec, self: string): string {
   const size = FIELD_SIZES[field.type];

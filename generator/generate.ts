@@ -1,6 +1,6 @@
 // The generator as a function: spec texts in, file contents out (or the problems found). It
 // reads and writes no files, so tests and the --check mode share it with `npm run generate`.
-import { formatAndCheck, fileHeader, PROJECT_TOOL, renderIndex, renderModule, runtimeSource, USER_TOOL, type GeneratedFile, type Tool } from './emit.js';
+import { formatAndCheck, fileHeader, renderIndex, renderModule, runtimeSource, USER_TOOL, type GeneratedFile, type Tool } from './emit.js';
 import { readSpec, resolveSpecs, type EnumSpec, type HeaderSpec, type Problem } from './spec.js';
 
 export { PROJECT_TOOL, USER_TOOL, type GeneratedFile, type Tool } from './emit.js';

@@ -139,7 +139,6 @@ export interface HeaderSpec {
   pos: Position;
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const MEMBER_NAME = /^[a-z][A-Za-z0-9]*$/;
 
