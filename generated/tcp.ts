@@ -166,7 +166,7 @@ export class TcpPacket {
 
   /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
   get reserved(): number {
-    return (this.bytes[this.offset + 12] >>> 1) & 0x07;
+    return (this.bytes[this.offset + 12] >> 1) & 0x07;
   }
 
   set reserved(value: number) {

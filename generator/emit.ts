@@ -116,6 +116,7 @@ function index(i: number): string {
 
 /** Getter body and setter body of a field's raw (unscaled) value. */
 function rawAccess(field: FieldSpec): { get: string[]; set: string[] } {
+  const get = [`return ${rawExpr(field, 'this')};`];
   const size = FIELD_SIZES[field.type];
   const first = field.bits ? field.bits.first : 0;
   const last = field.bits ? field.bits.last : size * 8 - 1;
@@ -123,22 +124,16 @@ function rawAccess(field: FieldSpec): { get: string[]; set: string[] } {
   const n = (last >> 3) - firstByte + 1;
   const at = index(field.offset + firstByte);
   if ((first & 7) === 0 && (last & 7) === 7) {
-    // Whole bytes: a plain read and write.
-    if (n === 3) return { get: [`const at = ${at};`, `return ${read(n, 'at')};`], set: [`const at = ${at};`, ...write(n, 'at', 'value')] };
-    return { get: [`return ${read(n, at)};`], set: write(n, at, 'value') };
+    // Whole bytes: a plain write.
+    return { get, set: n === 3 ? [`const at = ${at};`, ...write(n, 'at', 'value')] : write(n, at, 'value') };
   }
-  const count = last - first + 1;
-  const mask = 2 ** count - 1;
+  // Some bits of the bytes: keep the others.
+  const mask = 2 ** (last - first + 1) - 1;
   const shift = n * 8 - 1 - (last - firstByte * 8);
-  const word = read(n, n === 3 ? 'at' : at);
-  const shifted = shift === 0 ? (n === 3 ? `(${word})` : word) : `(${n === 3 ? `(${word})` : word} >>> ${shift})`;
-  // Bits that reach the top of the word need no mask after the shift.
-  const get = (first & 7) === 0 && n === 1 ? shifted.replace(/^\((.*)\)$/, '$1').replace('>>>', '>>') : `${shifted} & ${hex(mask)}`;
   const keep = (~(mask * 2 ** shift) >>> 0) % 2 ** (n * 8);
   const put = shift === 0 ? `(value & ${hex(mask)})` : `((value & ${hex(mask)}) << ${shift})`;
   const current = n === 3 ? `(${read(n, 'at')})` : read(n, 'at');
-  const set = [`const at = ${at};`, ...write(n, 'at', `(${current} & ${hex(keep)}) | ${put}`)];
-  return { get: [...(n === 3 ? [`const at = ${at};`] : []), `return ${get};`], set };
+  return { get, set: [`const at = ${at};`, ...write(n, 'at', `(${current} & ${hex(keep)}) | ${put}`)] };
 }
 
 function accessor(doc: string, name: string, type: string, get: string[], set: string[]): Member[] {
@@ -189,11 +184,8 @@ function fieldMembers(field: FieldSpec): Member[] {
       ...accessor(jsdoc(field.doc, `The raw field, in units of ${field.scale} bytes.`), field.raw, 'number', raw.get, raw.set),
     );
   } else {
-    let get = raw.get;
-    if (field.enumName) {
-      const expr = get[0].slice('return '.length, -1);
-      get = [`return ${/^[\w.[\]+ ()]+$/.test(expr) && !expr.includes(' & ') ? expr : `(${expr})`} as ${field.enumName};`];
-    }
+    const value = rawExpr(field, 'this');
+    const get = field.enumName ? [`return ${lowestPrecedence(value) === Infinity ? value : `(${value})`} as ${field.enumName};`] : raw.get;
     members.push(...accessor(doc, field.name, type, get, raw.set));
   }
   if (field.alias) {
@@ -248,14 +240,23 @@ function rawExpr(field: FieldSpec, self: string): string {
   const firstByte = first >> 3;
   const n = (last >> 3) - firstByte + 1;
   const i = field.offset + firstByte;
-  const at = i === 0 ? `${self}.offset` : `${self}.offset + ${i}`;
+  const at = (k: number) => (i + k === 0 ? `${self}.offset` : `${self}.offset + ${i + k}`);
   const word =
-    n === 1 ? `${self}.bytes[${at}]` : n === 2 ? `${self}.dataView.getUint16(${at})` : n === 4 ? `${self}.dataView.getUint32(${at})` : `(${self}.dataView.getUint16(${at}) << 8) | ${self}.bytes[${at} + 2]`;
+    n === 1
+      ? `${self}.bytes[${at(0)}]`
+      : n === 2
+        ? `${self}.dataView.getUint16(${at(0)})`
+        : n === 4
+          ? `${self}.dataView.getUint32(${at(0)})`
+          : `(${self}.dataView.getUint16(${at(0)}) << 8) | ${self}.bytes[${at(2)}]`;
   if ((first & 7) === 0 && (last & 7) === 7) return word;
   const shift = n * 8 - 1 - (last - firstByte * 8);
   const mask = 2 ** (last - first + 1) - 1;
-  const shifted = shift === 0 ? word : `${operand(word, '>>>')} >>> ${shift}`;
-  return (first & 7) === 0 && n === 1 ? `${word} >> ${shift}` : `${operand(shifted, '&')} & ${hex(mask)}`;
+  // Within 31 bits a signed shift gives the same result and reads more simply.
+  const shiftOp = n === 4 ? '>>>' : '>>';
+  if ((first & 7) === 0 && n === 1) return `${word} >> ${shift}`; // the bits reach the top: no mask
+  const shifted = shift === 0 ? operand(word, '&') : `(${operand(word, shiftOp)} ${shiftOp} ${shift})`;
+  return `${shifted} & ${hex(mask)}`;
 }
 
 /**
