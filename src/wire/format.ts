@@ -39,6 +39,9 @@ const ETHERTYPE_ARP = 0x0806;
  * only names are shown as bytes by both of us; the others it decodes further, and we print the bytes.
  */
 const ETHERTYPE_NAMES = new Map<number, string>([
+  [0x00fe, 'GRE-OSI'],
+  [0x0200, 'PUP'],
+  [0x0500, 'Sprite'],
   [0x0600, 'NS'],
   [0x0800, 'IPv4'],
   [0x0806, 'ARP'],
@@ -664,6 +667,13 @@ export class FrameFormatter {
         return;
       case 1:
         this.icmpMessage(bytes, payload, end, payloadLength, fragmented);
+        return;
+      case 59:
+        // IPv6's "No Next Header" (RFC 8200 section 4.7), which tcpdump names in IPv4 too.
+        this.out += 'no next header';
+        return;
+      case 77:
+        this.out += ' nd ' + payloadLength;
         return;
       default:
         this.out += ' ip-proto-' + protocol + ' ' + payloadLength;

@@ -280,6 +280,8 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 6, fragment: 0xa001 }, new Uint8Array(16));
   I({ protocol: 254 }, new Uint8Array(8));
   I({ protocol: 253 }, new Uint8Array(8));
+  I({ protocol: 59 }, new Uint8Array(8));
+  I({ protocol: 77 }, new Uint8Array(13));
   I({ protocol: 1, totalLength: 10 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 0 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 200 }, icmp(8, 0, [0, 1, 0, 1]));
