@@ -475,7 +475,7 @@ export function readSpec(file: string, text: string, module: string): { spec: He
   if (options) {
     checkNames(options.end, options.pos, true);
     if (options.start > minLength) {
-      reader.problem(options.pos, `options start at byte ${options.start}, beyond minLength ${minLength}`);
+      reader.problem(options.pos, `options start at byte ${options.start}, beyond the header's minLength ${minLength}; start them inside the fixed header`);
     }
     for (const kind of options.kinds) {
       const blockCount = kind.blocks ? [{ name: kind.blocks.count, offset: 0, type: 'u8' as const, doc: '', pos: kind.pos }] : [];

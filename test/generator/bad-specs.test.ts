@@ -10,12 +10,18 @@ const FIXTURES = 'test/generator/fixtures';
 const EXPECTED: Record<string, string> = {
   'bad-beyond-header.yaml':
     'test/generator/fixtures/bad-beyond-header.yaml:11:13: field "second" ends at byte 6, beyond the header\'s minLength 4; raise minLength or move the field',
+  'bad-bits-on-address.yaml':
+    'test/generator/fixtures/bad-bits-on-address.yaml:13:11: field "addr" is of type ipv4, which has no bit ranges; use u8, u16 or u32',
   'bad-bits-past-width.yaml':
     'test/generator/fixtures/bad-bits-past-width.yaml:13:11: field "second" has bits 4-16, past the 16 bits of a u16',
   'bad-check-error.yaml':
     'test/generator/fixtures/bad-check-error.yaml:16:12: unknown error "TooShort"; expected one of Truncated, Malformed, BadVersion, Unrecognized',
   'bad-checksum-field.yaml':
     'test/generator/fixtures/bad-checksum-field.yaml:15:10: checksum field "chksum" is not a field of Demo',
+  'bad-checksum-not-u16.yaml':
+    'test/generator/fixtures/bad-checksum-not-u16.yaml:16:10: checksum field "second" must be a whole u16 field',
+  'bad-duplicate-flag-name.yaml':
+    'test/generator/fixtures/bad-duplicate-flag-name.yaml:15:9: duplicate name "first": already declared at line 6',
   'bad-duplicate-name.yaml':
     'test/generator/fixtures/bad-duplicate-name.yaml:10:5: duplicate name "first": already declared at line 6',
   'bad-enum-duplicate-value.yaml':
@@ -32,12 +38,24 @@ const EXPECTED: Record<string, string> = {
     'test/generator/fixtures/bad-invalid-name.yaml:10:11: "Second_field" is not a valid field name (use lowerCamelCase, e.g. srcPort)',
   'bad-missing-key.yaml':
     'test/generator/fixtures/bad-missing-key.yaml:10:5: field "second" is missing the required key "offset"',
+  'bad-not-a-boolean.yaml':
+    'test/generator/fixtures/bad-not-a-boolean.yaml:17:18: "zeroMeansNone" of the checksum must be true or false, not "sometimes"',
+  'bad-not-a-comparison.yaml':
+    'test/generator/fixtures/bad-not-a-comparison.yaml:15:14: "second" is not a comparison: write it as "<expression> <op> <expression>" with op one of ==, !=, <, <=, >, >=',
+  'bad-not-a-list.yaml':
+    'test/generator/fixtures/bad-not-a-list.yaml:6:3: "fields" of the spec must be a list',
+  'bad-not-a-mapping.yaml':
+    'test/generator/fixtures/bad-not-a-mapping.yaml:1:1: a spec must be a mapping with at least the keys name, doc, minLength, headerLength and fields',
   'bad-not-an-integer.yaml':
     'test/generator/fixtures/bad-not-an-integer.yaml:11:13: "offset" of field "second" must be a non-negative integer, not "two"',
   'bad-option-field-beyond.yaml':
     'test/generator/fixtures/bad-option-field-beyond.yaml:24:11: option field "value" ends at data byte 3, beyond the 2 data bytes of option kind "Nop"',
   'bad-option-kind.yaml':
     'test/generator/fixtures/bad-option-kind.yaml:21:7: "Mss" is not a member of enum "DemoOptionKind"',
+  'bad-option-layout.yaml':
+    'test/generator/fixtures/bad-option-layout.yaml:19:7: option kind "Nop" needs exactly one of "length" (the option\'s exact length) and "blocks" (a list of fixed-size blocks)',
+  'bad-options-start.yaml':
+    'test/generator/fixtures/bad-options-start.yaml:11:3: options start at byte 8, beyond the header\'s minLength 4; start them inside the fixed header',
   'bad-overlap.yaml':
     'test/generator/fixtures/bad-overlap.yaml:10:5: field "second" overlaps field "first" at byte 1; give each bit to one field (use flags for single bits inside a field)',
   'bad-reserved-name.yaml':
