@@ -111,6 +111,7 @@ const IP_PROTOCOL_NAMES = new Map<number, string>([
   [51, 'AH'],
   [55, 'Mobile IP'],
   [58, 'ICMPv6'],
+  [62, 'Mobile IP (old)'],
   [88, 'EIGRP'],
   [89, 'OSPF'],
   [103, 'PIM'],
@@ -648,8 +649,9 @@ export class FrameFormatter {
       return;
     }
     const payload = at + headerLength;
-    // TCP and UDP print the addresses with their ports; everything else gets them here.
-    if (protocol !== 6 && protocol !== 17 && protocol !== 132 && protocol !== 33) {
+    // TCP and UDP print the addresses with their ports; everything else gets them here (tcpdump's DCCP and
+    // SCTP printers also print ports, but we print those protocols generically).
+    if (protocol !== 6 && protocol !== 17) {
       this.out += this.ipText.text(src) + ' > ' + this.ipText.text(dst) + ': ';
     }
     if (captureEnd - at < headerLength) {
