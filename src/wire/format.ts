@@ -718,6 +718,8 @@ export class FrameFormatter {
             if (pointer > i) this.out += ',';
           }
         }
+      } else if (kind === 68) {
+        if (!this.ipv4Timestamps(bytes, at, optionLength, end)) return OPTIONS_CUT;
       } else if (kind === 148) {
         // Router Alert (RFC 2113): tcpdump prints a non-zero value.
         if (optionLength < 4) this.out += ' [bad length ' + optionLength + ']';
@@ -727,6 +729,64 @@ export class FrameFormatter {
       length -= optionLength;
     }
     return OPTIONS_OK;
+  }
+
+  /** The Internet Timestamp option (RFC 791 section 3.1), as tcpdump's ip_printts; false when cut short. */
+  private ipv4Timestamps(bytes: Uint8Array, at: number, length: number, end: number): boolean {
+    if (length < 4) {
+      this.out += '[bad length ' + length + ']';
+      return true;
+    }
+    this.out += ' TS{';
+    const flags = bytes[at + 3]! & 15;
+    // Flag 0: timestamps only; 1 and 3: address and timestamp pairs.
+    const hop = flags !== 0 ? 8 : 4;
+    if ((length - 4) & (hop - 1)) this.out += '[bad length ' + length + ']';
+    const pointer = bytes[at + 2]! - 1;
+    if (pointer < 4 || (pointer - 4) & (hop - 1) || pointer > length + 1) this.out += '[bad ptr ' + bytes[at + 2]! + ']';
+    let entry = 0;
+    const kinds = ['TSONLY', 'TS+ADDR', 'PRESPEC2.0', 'PRESPEC'];
+    if (flags < 4) {
+      this.out += kinds[flags]!;
+      let mark = ' ';
+      for (entry = 4; entry < length; entry += hop) {
+        if (pointer === entry) mark = ' ^ ';
+        if (at + entry + hop > end) return false;
+        this.out += mark + u32(bytes, at + entry + hop - 4) + '@' + (hop !== 8 ? '' : this.ipText.text(u32(bytes, at + entry)));
+        mark = ' ';
+      }
+    } else {
+      this.out += '[bad ts type ' + flags + ']';
+    }
+    if (pointer === entry) this.out += ' ^ ';
+    const notRecorded = bytes[at + 3]! >>> 4;
+    this.out += notRecorded ? ' [' + notRecorded + ' hops not recorded]} ' : '}';
+    return true;
+  }
+
+  /**
+   * The destination the TCP/UDP pseudo-header uses: with a source route (RFC 791 section 3.1), the route's
+   * last address rather than the next hop in the header, as tcpdump's ip_finddst.
+   */
+  private finalDestination(bytes: Uint8Array, ipAt: number, end: number): number {
+    let length = (bytes[ipAt]! & 15) * 4 - 20;
+    let at = ipAt + 20;
+    while (length > 0) {
+      if (at >= end) break;
+      const kind = bytes[at]!;
+      if (kind === 0) break;
+      let optionLength = 1;
+      if (kind !== 1) {
+        if (at + 1 >= end) break;
+        optionLength = bytes[at + 1]!;
+        if (optionLength < 2) break;
+      }
+      if (length < optionLength || at + optionLength > end) break;
+      if ((kind === 131 || kind === 137) && optionLength >= 7) return u32(bytes, at + optionLength - 4);
+      at += optionLength;
+      length -= optionLength;
+    }
+    return u32(bytes, ipAt + 16);
   }
 
   private addressesWithPorts(src: number, srcPort: number, dst: number, dstPort: number): void {
@@ -1041,7 +1101,8 @@ export class FrameFormatter {
       return;
     }
     if (this.verbose && !fragmented && at + length <= end) {
-      const sum = finish(checksumSum(bytes, at, length, pseudoHeaderSum(src, dst, 6, length)));
+      const pseudoDst = (bytes[ipAt]! & 15) === 5 ? dst : this.finalDestination(bytes, ipAt, end);
+      const sum = finish(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, 6, length)));
       const field = tcp.checksum;
       this.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
     }

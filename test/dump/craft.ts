@@ -274,6 +274,11 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 17, options: [1, 1, 1, 0], tos: 0x03 }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, options: [148, 4, 0, 0], tos: 0x02 }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, options: [7, 7, 4, 0, 0, 0, 0, 0], tos: 0x01 }, udp(1, 2, bytesOf('x')));
+  I({ protocol: 17, options: [68, 12, 9, 0x01, 10, 0, 0, 1, 0, 0, 0, 7] }, udp(1, 2, bytesOf('x')));
+  I({ protocol: 17, options: [68, 8, 5, 0x30, 0, 0, 1, 0] }, udp(1, 2, bytesOf('x')));
+  I({ protocol: 17, options: [68, 12, 13, 0x03, 10, 0, 0, 1, 0, 0, 0, 7] }, udp(1, 2, bytesOf('x')));
+  I({ protocol: 17, options: [68, 8, 5, 0x07, 0, 0, 1, 0] }, udp(1, 2, bytesOf('x')));
+  I({ protocol: 6, options: [131, 7, 4, 10, 0, 0, 9, 0], dst: IP_B }, tcp({ flags: 0x02 }, IP_A, 0x0a000009));
   I({ protocol: 17, badChecksum: true, ttl: 0 }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, fragment: 0x2000 }, udp(1, 2, new Uint8Array(24)));
   I({ protocol: 17, fragment: 0x0003 }, new Uint8Array(16));
