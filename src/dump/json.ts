@@ -17,6 +17,7 @@ import {
   TcpPacket,
   UdpPacket,
 } from '../../generated/index.js';
+import { ipv4FinalDestination } from '../wire/format.js';
 import type { BlockWriter } from './output.js';
 
 const ETHERNET_HEADER_LENGTH = 14;
@@ -176,7 +177,8 @@ export class JsonPrinter {
       return w.ascii(',"error":"ipv4: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"');
     }
     const src = ip.srcAddr;
-    const dst = ip.dstAddr;
+    // With a source route, tshark's ip.dst (and the transport checksum) use the route's final address.
+    const dst = headerLength === 20 ? ip.dstAddr : ipv4FinalDestination(bytes, at, at + headerLength, true);
     const protocol = ip.protocol as number;
     const fragOffset = ip.fragOffset;
     const moreFragments = ip.moreFrags;

@@ -764,31 +764,6 @@ export class FrameFormatter {
     return true;
   }
 
-  /**
-   * The destination the TCP/UDP pseudo-header uses: with a source route (RFC 791 section 3.1), the route's
-   * last address rather than the next hop in the header, as tcpdump's ip_finddst.
-   */
-  private finalDestination(bytes: Uint8Array, ipAt: number, end: number): number {
-    let length = (bytes[ipAt]! & 15) * 4 - 20;
-    let at = ipAt + 20;
-    while (length > 0) {
-      if (at >= end) break;
-      const kind = bytes[at]!;
-      if (kind === 0) break;
-      let optionLength = 1;
-      if (kind !== 1) {
-        if (at + 1 >= end) break;
-        optionLength = bytes[at + 1]!;
-        if (optionLength < 2) break;
-      }
-      if (length < optionLength || at + optionLength > end) break;
-      if ((kind === 131 || kind === 137) && optionLength >= 7) return u32(bytes, at + optionLength - 4);
-      at += optionLength;
-      length -= optionLength;
-    }
-    return u32(bytes, ipAt + 16);
-  }
-
   private addressesWithPorts(src: number, srcPort: number, dst: number, dstPort: number): void {
     this.out += this.ipText.text(src) + '.' + srcPort + ' > ' + this.ipText.text(dst) + '.' + dstPort + ': ';
   }
@@ -1101,7 +1076,7 @@ export class FrameFormatter {
       return;
     }
     if (this.verbose && !fragmented && at + length <= end) {
-      const pseudoDst = (bytes[ipAt]! & 15) === 5 ? dst : this.finalDestination(bytes, ipAt, end);
+      const pseudoDst = (bytes[ipAt]! & 15) === 5 ? dst : ipv4FinalDestination(bytes, ipAt, end);
       const sum = finish(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, 6, length)));
       const field = tcp.checksum;
       this.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
@@ -1312,6 +1287,35 @@ export class FrameFormatter {
     this.truncate('tcp');
     return false;
   }
+}
+
+/**
+ * The destination the TCP/UDP pseudo-header uses for the IPv4 header at `ipAt`: with a loose or strict source
+ * route (RFC 791 section 3.1), the route's last address rather than the next hop in the header (what tcpdump's
+ * ip_finddst reports). Reads nothing at or past `end`. With `onlyUnfinishedRoute`, as tshark's ip.dst: only while
+ * the route's pointer has not passed its end (a finished route has already reached its destination).
+ */
+export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: number, onlyUnfinishedRoute = false): number {
+  let length = (bytes[ipAt]! & 15) * 4 - 20;
+  let at = ipAt + 20;
+  while (length > 0) {
+    if (at >= end) break;
+    const kind = bytes[at]!;
+    if (kind === 0) break;
+    let optionLength = 1;
+    if (kind !== 1) {
+      if (at + 1 >= end) break;
+      optionLength = bytes[at + 1]!;
+      if (optionLength < 2) break;
+    }
+    if (length < optionLength || at + optionLength > end) break;
+    if ((kind === 131 || kind === 137) && optionLength >= 7 && (!onlyUnfinishedRoute || bytes[at + 2]! <= optionLength)) {
+      return u32(bytes, at + optionLength - 4);
+    }
+    at += optionLength;
+    length -= optionLength;
+  }
+  return u32(bytes, ipAt + 16);
 }
 
 /** tcpdump's TCP flag letters in its order: FIN SYN RST PSH ACK URG ECE CWR; `none` when no bit is set. */
