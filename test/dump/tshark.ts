@@ -139,8 +139,11 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
   // A layer tshark decoded that we did not print must come with our error (or be a quoted datagram).
   const quoted = ours.icmp && ours.icmp.type !== 0 && ours.icmp.type !== 8;
   const fragment = ours.ipv4 && ours.ipv4.frag !== 0;
+  // (tshark also files UDP-Lite under udp.*, which we do not decode: the IP protocol number must match.)
+  const protocols: Record<string, number> = { icmp: 1, tcp: 6, udp: 17 };
   for (const [layer, field] of [['arp', 'arp.opcode'], ['ipv4', 'ip.src'], ['icmp', 'icmp.type'], ['udp', 'udp.srcport'], ['tcp', 'tcp.srcport']] as const) {
-    if (t[field] !== undefined && ours[layer] === undefined && !ours.error && !quoted && !fragment) {
+    const otherProtocol = protocols[layer] !== undefined && ours.ipv4 !== undefined && ours.ipv4.proto !== protocols[layer];
+    if (t[field] !== undefined && ours[layer] === undefined && !ours.error && !quoted && !fragment && !otherProtocol) {
       problems.push(`tshark decoded ${layer} but we printed neither the layer nor an error`);
     }
   }
