@@ -73,13 +73,17 @@ export class ArpPacket {
 
   /** Re-points the view and returns it; allocates nothing (the DataView of bytes seen before is reused). */
   init(bytes: Uint8Array, offset = 0, length = bytes.length - offset): this {
-    if (bytes !== this.bytes) {
-      this.bytes = bytes;
-      this.dataView = dataViewOf(bytes);
-    }
+    // A decoder inlines init() for every frame; the new buffer's DataView is looked up apart, so the
+    // common case (the same buffer) spends little of the decoder's inlining budget.
+    if (bytes !== this.bytes) this.rebind(bytes);
     this.offset = offset;
     this.length = length;
     return this;
+  }
+
+  private rebind(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.dataView = dataViewOf(bytes);
   }
 
   /** A new view over the bytes if check() passes, else the check's error. */
@@ -96,13 +100,14 @@ export class ArpPacket {
    * - Truncated unless headerLength <= length: The address fields the length bytes announce must fit in the buffer (RFC 826).
    */
   check(): WireError {
+    const bytes = this.bytes;
+    const at = this.offset;
     const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + length > this.bytes.length) return WireError.Truncated;
-    if (length < 28) return WireError.Truncated;
-    const headerLength = 8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5];
-    if (headerLength > length) return WireError.Truncated;
-    return WireError.Ok;
+    if (at + length > bytes.length || length < 28) return 1 /* WireError.Truncated */;
+    const headerLength = 8 + 2 * bytes[at + 4] + 2 * bytes[at + 5];
+    if (headerLength > length) return 1 /* WireError.Truncated */;
+    return 0 /* WireError.Ok */;
   }
 
   /** Hardware address space, ar$hrd (RFC 826; IANA "Hardware Types" registry). */

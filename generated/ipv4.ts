@@ -115,13 +115,17 @@ export class Ipv4Packet {
 
   /** Re-points the view and returns it; allocates nothing (the DataView of bytes seen before is reused). */
   init(bytes: Uint8Array, offset = 0, length = bytes.length - offset): this {
-    if (bytes !== this.bytes) {
-      this.bytes = bytes;
-      this.dataView = dataViewOf(bytes);
-    }
+    // A decoder inlines init() for every frame; the new buffer's DataView is looked up apart, so the
+    // common case (the same buffer) spends little of the decoder's inlining budget.
+    if (bytes !== this.bytes) this.rebind(bytes);
     this.offset = offset;
     this.length = length;
     return this;
+  }
+
+  private rebind(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.dataView = dataViewOf(bytes);
   }
 
   /** A new view over the bytes if check() passes, else the check's error. */
@@ -142,19 +146,20 @@ export class Ipv4Packet {
    * - Truncated unless totalLen <= length: The whole datagram must be in the buffer; bytes after it (link-layer padding) are ignored.
    */
   check(): WireError {
+    const bytes = this.bytes;
+    const at = this.offset;
     const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + length > this.bytes.length) return WireError.Truncated;
-    if (length < 20) return WireError.Truncated;
-    const version = this.bytes[this.offset] >> 4;
-    const headerLen = (this.bytes[this.offset] & 0x0f) * 4;
-    const totalLen = this.dataView.getUint16(this.offset + 2);
-    if (version !== 4) return WireError.BadVersion;
-    if (headerLen < 20) return WireError.Malformed;
-    if (headerLen > length) return WireError.Truncated;
-    if (totalLen < headerLen) return WireError.Malformed;
-    if (totalLen > length) return WireError.Truncated;
-    return WireError.Ok;
+    if (at + length > bytes.length || length < 20) return 1 /* WireError.Truncated */;
+    const version = bytes[at] >> 4;
+    const headerLen = (bytes[at] & 0x0f) * 4;
+    const totalLen = this.dataView.getUint16(at + 2);
+    if (version !== 4) return 3 /* WireError.BadVersion */;
+    if (headerLen < 20) return 2 /* WireError.Malformed */;
+    if (headerLen > length) return 1 /* WireError.Truncated */;
+    if (totalLen < headerLen) return 2 /* WireError.Malformed */;
+    if (totalLen > length) return 1 /* WireError.Truncated */;
+    return 0 /* WireError.Ok */;
   }
 
   /** IP version, 4 (RFC 791 section 3.1, "Version"). */
@@ -432,41 +437,38 @@ export class Ipv4OptionIterator {
   private start(offset: number, length: number): this {
     this.position = offset;
     this.end = offset + length;
-    this.kind = Ipv4OptionKind.EndOfList;
-    this.optionLength = 0;
-    this.dataOffset = offset;
-    this.dataLength = 0;
-    this.error = WireError.Ok;
+    this.error = 0 /* WireError.Ok */;
     return this;
   }
 
   /** Moves to the next option: false at the end of the list or on a malformed option (then error is set). */
   next(): boolean {
+    // Inlined into decoders, so written to stay small: members read once into locals and one exit
+    // for malformed options.
+    const bytes = this.bytes;
     const at = this.position;
-    if (at >= this.end) return false;
-    const kind = this.bytes[at];
+    const end = this.end;
+    if (at >= end) return false;
+    const kind = bytes[at];
     this.kind = kind;
     if (kind === Ipv4OptionKind.EndOfList || kind === Ipv4OptionKind.Nop) {
       // Single-byte options; after End of Option List only padding follows, so the walk ends.
       this.optionLength = 1;
       this.dataOffset = at + 1;
       this.dataLength = 0;
-      this.position = kind === Ipv4OptionKind.EndOfList ? this.end : at + 1;
+      this.position = kind === Ipv4OptionKind.EndOfList ? end : at + 1;
       return true;
     }
-    if (at + 2 > this.end) return this.malformed();
-    const length = this.bytes[at + 1];
-    if (length < 2 || at + length > this.end) return this.malformed();
+    const length = at + 1 < end ? bytes[at + 1] : 0;
+    if (length < 2 || at + length > end) {
+      this.error = 2 /* WireError.Malformed */;
+      this.position = end;
+      return false;
+    }
     this.optionLength = length;
     this.dataOffset = at + 2;
     this.dataLength = length - 2;
     this.position = at + length;
     return true;
-  }
-
-  private malformed(): boolean {
-    this.error = WireError.Malformed;
-    this.position = this.end;
-    return false;
   }
 }

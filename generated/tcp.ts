@@ -67,13 +67,17 @@ export class TcpPacket {
 
   /** Re-points the view and returns it; allocates nothing (the DataView of bytes seen before is reused). */
   init(bytes: Uint8Array, offset = 0, length = bytes.length - offset): this {
-    if (bytes !== this.bytes) {
-      this.bytes = bytes;
-      this.dataView = dataViewOf(bytes);
-    }
+    // A decoder inlines init() for every frame; the new buffer's DataView is looked up apart, so the
+    // common case (the same buffer) spends little of the decoder's inlining budget.
+    if (bytes !== this.bytes) this.rebind(bytes);
     this.offset = offset;
     this.length = length;
     return this;
+  }
+
+  private rebind(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.dataView = dataViewOf(bytes);
   }
 
   /** A new view over the bytes if check() passes, else the check's error. */
@@ -91,14 +95,15 @@ export class TcpPacket {
    * - Truncated unless headerLen <= length: The header, options included, must fit in the buffer.
    */
   check(): WireError {
+    const bytes = this.bytes;
+    const at = this.offset;
     const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
-    if (this.offset + length > this.bytes.length) return WireError.Truncated;
-    if (length < 20) return WireError.Truncated;
-    const headerLen = (this.bytes[this.offset + 12] >> 4) * 4;
-    if (headerLen < 20) return WireError.Malformed;
-    if (headerLen > length) return WireError.Truncated;
-    return WireError.Ok;
+    if (at + length > bytes.length || length < 20) return 1 /* WireError.Truncated */;
+    const headerLen = (bytes[at + 12] >> 4) * 4;
+    if (headerLen < 20) return 2 /* WireError.Malformed */;
+    if (headerLen > length) return 1 /* WireError.Truncated */;
+    return 0 /* WireError.Ok */;
   }
 
   /** Source port (RFC 9293 section 3.1, "Source Port"). */
@@ -395,59 +400,39 @@ export class TcpOptionIterator {
   private start(offset: number, length: number): this {
     this.position = offset;
     this.end = offset + length;
-    this.kind = TcpOptionKind.EndOfList;
-    this.optionLength = 0;
-    this.dataOffset = offset;
-    this.dataLength = 0;
-    this.error = WireError.Ok;
+    this.error = 0 /* WireError.Ok */;
     return this;
   }
 
   /** Moves to the next option: false at the end of the list or on a malformed option (then error is set). */
   next(): boolean {
+    // Inlined into decoders, so written to stay small: members read once into locals and one exit
+    // for malformed options; the known kinds' lengths are checked by validOptionLength().
+    const bytes = this.bytes;
     const at = this.position;
-    if (at >= this.end) return false;
-    const kind = this.bytes[at];
+    const end = this.end;
+    if (at >= end) return false;
+    const kind = bytes[at];
     this.kind = kind;
     if (kind === TcpOptionKind.EndOfList || kind === TcpOptionKind.Nop) {
       // Single-byte options; after End of Option List only padding follows, so the walk ends.
       this.optionLength = 1;
       this.dataOffset = at + 1;
       this.dataLength = 0;
-      this.position = kind === TcpOptionKind.EndOfList ? this.end : at + 1;
+      this.position = kind === TcpOptionKind.EndOfList ? end : at + 1;
       return true;
     }
-    if (at + 2 > this.end) return this.malformed();
-    const length = this.bytes[at + 1];
-    if (length < 2 || at + length > this.end) return this.malformed();
-    switch (kind) {
-      case TcpOptionKind.Mss:
-        if (length !== 4) return this.malformed();
-        break;
-      case TcpOptionKind.WindowScale:
-        if (length !== 3) return this.malformed();
-        break;
-      case TcpOptionKind.SackPermitted:
-        if (length !== 2) return this.malformed();
-        break;
-      case TcpOptionKind.Sack:
-        if (length < 10 || (length - 2) % 8 !== 0) return this.malformed();
-        break;
-      case TcpOptionKind.Timestamps:
-        if (length !== 10) return this.malformed();
-        break;
+    const length = at + 1 < end ? bytes[at + 1] : 0;
+    if (length < 2 || at + length > end || !validOptionLength(kind, length)) {
+      this.error = 2 /* WireError.Malformed */;
+      this.position = end;
+      return false;
     }
     this.optionLength = length;
     this.dataOffset = at + 2;
     this.dataLength = length - 2;
     this.position = at + length;
     return true;
-  }
-
-  private malformed(): boolean {
-    this.error = WireError.Malformed;
-    this.position = this.end;
-    return false;
   }
 
   /**
@@ -512,4 +497,21 @@ export class TcpOptionIterator {
   get tsEcr(): number {
     return this.dataView.getUint32(this.dataOffset + 4);
   }
+}
+
+/** Whether an option of this kind may have this length (unknown kinds: any length of at least 2). */
+function validOptionLength(kind: number, length: number): boolean {
+  switch (kind) {
+    case TcpOptionKind.Mss:
+      return length === 4;
+    case TcpOptionKind.WindowScale:
+      return length === 3;
+    case TcpOptionKind.SackPermitted:
+      return length === 2;
+    case TcpOptionKind.Sack:
+      return length >= 10 && (length - 2) % 8 === 0;
+    case TcpOptionKind.Timestamps:
+      return length === 10;
+  }
+  return true;
 }

@@ -232,23 +232,28 @@ function operand(e: string, op: string, right = false): string {
   return needs ? `(${e})` : e;
 }
 
-/** A field's raw value as one expression over `self` (no statements), for derived members. */
-function rawExpr(field: FieldSpec, self: string): string {
+/**
+ * A field's raw value as one expression over `self` (no statements), for derived members. With
+ * `locals`, the buffer and the header's index come from locals `bytes` and `at` (as in check()).
+ */
+function rawExpr(field: FieldSpec, self: string, locals = false): string {
   const size = FIELD_SIZES[field.type];
   const first = field.bits ? field.bits.first : 0;
   const last = field.bits ? field.bits.last : size * 8 - 1;
   const firstByte = first >> 3;
   const n = (last >> 3) - firstByte + 1;
   const i = field.offset + firstByte;
-  const at = (k: number) => (i + k === 0 ? `${self}.offset` : `${self}.offset + ${i + k}`);
+  const base = locals ? 'at' : `${self}.offset`;
+  const bytes = locals ? 'bytes' : `${self}.bytes`;
+  const at = (k: number) => (i + k === 0 ? base : `${base} + ${i + k}`);
   const word =
     n === 1
-      ? `${self}.bytes[${at(0)}]`
+      ? `${bytes}[${at(0)}]`
       : n === 2
         ? `${self}.dataView.getUint16(${at(0)})`
         : n === 4
           ? `${self}.dataView.getUint32(${at(0)})`
-          : `(${self}.dataView.getUint16(${at(0)}) << 8) | ${self}.bytes[${at(2)}]`;
+          : `(${self}.dataView.getUint16(${at(0)}) << 8) | ${bytes}[${at(2)}]`;
   if ((first & 7) === 0 && (last & 7) === 7) return word;
   const shift = n * 8 - 1 - (last - firstByte * 8);
   const mask = 2 ** (last - first + 1) - 1;
@@ -264,46 +269,64 @@ function rawExpr(field: FieldSpec, self: string): string {
  * one expression over `self`. Derived members use these rather than calling the field getters, so
  * that V8 inlines one small function instead of a chain (each inlined call spends the caller's budget).
  */
-function valueExpr(spec: HeaderSpec, name: string, self = 'this'): string {
-  if (name === 'length') return `${self}.length`;
-  if (name === 'headerLength') return code(spec, spec.headerLength, self);
+function valueExpr(spec: HeaderSpec, name: string, self = 'this', locals = false): string {
+  if (name === 'length') return locals ? 'length' : `${self}.length`;
+  if (name === 'headerLength') return code(spec, spec.headerLength, self, locals);
   const field = spec.fields.find((f) => f.name === name || f.raw === name || f.alias === name)!;
   if (field.type === 'mac') return `${self}.${field.name}`;
-  const raw = rawExpr(field, self);
+  const raw = rawExpr(field, self, locals);
   return field.scale !== 1 && name === field.name ? `${operand(raw, '*')} * ${field.scale}` : raw;
 }
 
-function code(spec: HeaderSpec, expr: Expr, self = 'this'): string {
+function code(spec: HeaderSpec, expr: Expr, self = 'this', locals = false): string {
   const single = expr.terms.length === 1 && expr.terms[0].length === 1;
   const multiplied = expr.terms.some((t) => t.length > 1);
   return exprToCode(expr, (name) => {
-    const value = valueExpr(spec, name, self);
+    const value = valueExpr(spec, name, self, locals);
     return single ? value : operand(value, multiplied ? '*' : '+');
   });
 }
 
+/** The runtime's WireError members and their numbers, read from runtime/runtime.ts. */
+let wireErrorCodes: Map<string, number> | null = null;
+
+/** `2 /* WireError.Malformed *\/`: a check's result as its number, the way esbuild writes a same-file enum member. */
+export function errorCode(name: string): string {
+  if (!wireErrorCodes) {
+    const body = /export enum WireError \{([^}]*)\}/.exec(runtimeSource())![1];
+    wireErrorCodes = new Map([...body.matchAll(/^\s*(\w+) = (\d+),/gm)].map((m) => [m[1], Number(m[2])]));
+  }
+  const value = wireErrorCodes.get(name);
+  if (value === undefined) throw new Error(`generator: no WireError.${name} in the runtime`);
+  return `${value} /* WireError.${name} */`;
+}
+
 function viewModel(spec: HeaderSpec) {
+  // check() is inlined into every decoder, where its bytecode spends the caller's inlining budget
+  // (spec/README.md, "Shape of the generated code"): the view's members are read once into locals,
+  // and each error is returned as its number (an imported enum member is a property load).
   const checkLines = [
+    'const bytes = this.bytes;',
+    'const at = this.offset;',
     'const length = this.length;',
     '// A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.',
-    'if (this.offset + length > this.bytes.length) return WireError.Truncated;',
-    `if (length < ${spec.minLength}) return WireError.Truncated;`,
+    `if (at + length > bytes.length || length < ${spec.minLength}) return ${errorCode('Truncated')};`,
   ];
   // Each value the rules use is read once, into a local of the same name: the fields are inside
-  // minLength, so reading them is safe now, and check() stays small enough for V8 to inline.
+  // minLength, so reading them is safe now.
   const used: string[] = [];
   for (const c of spec.checks) {
     for (const name of [...exprNames(c.rule.left), ...exprNames(c.rule.right)]) {
       if (name !== 'length' && !used.includes(name)) used.push(name);
     }
   }
-  for (const name of used) checkLines.push(`const ${name} = ${valueExpr(spec, name)};`);
+  for (const name of used) checkLines.push(`const ${name} = ${valueExpr(spec, name, 'this', true)};`);
   const checkDocs = [`Truncated: the view is shorter than ${spec.minLength} bytes or runs past the end of bytes.`];
   for (const c of spec.checks) {
     const op = negateOp(c.rule.op);
     const side = (e: Expr) => exprToCode(e, (name) => name);
     const fails = `${side(c.rule.left)} ${op === '==' ? '===' : op === '!=' ? '!==' : op} ${side(c.rule.right)}`;
-    checkLines.push(`if (${fails}) return WireError.${c.error};`);
+    checkLines.push(`if (${fails}) return ${errorCode(c.error)};`);
     checkDocs.push(`${c.error} unless ${c.rule.source}: ${c.doc}`);
   }
   const checkDoc = jsdoc(
@@ -365,7 +388,7 @@ function viewModel(spec: HeaderSpec) {
     });
   }
   const doc = jsdoc(spec.doc, `Generated from ${spec.file}.`);
-  return { view: { name: spec.name, doc, checkDoc, checkLines, members }, runtime };
+  return { view: { name: spec.name, doc, checkDoc, checkLines, okCode: errorCode('Ok'), members }, runtime };
 }
 
 /** Getter body reading an option field at `offset` from `base` (an index expression). */
@@ -376,10 +399,10 @@ function optionReader(f: OptionFieldSpec, base: string): string[] {
 function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
   const kinds = o.kinds.map((k) => ({
     kind: k.kind,
-    invalid:
+    valid:
       k.length !== null
-        ? `length !== ${k.length}`
-        : `length < ${2 + k.blocks!.size} || (length - 2) % ${k.blocks!.size} !== 0`,
+        ? `length === ${k.length}`
+        : `length >= ${2 + k.blocks!.size} && (length - 2) % ${k.blocks!.size} === 0`,
   }));
   const members: Member[] = [];
   for (const k of o.kinds) {
@@ -408,6 +431,8 @@ function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
     lengthCode: `${operand(code(spec, o.end, 'packet'), '-')} - ${o.start}`,
     kinds,
     members,
+    okCode: errorCode('Ok'),
+    malformedCode: errorCode('Malformed'),
   };
 }
 

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatProblem, generate, PROJECT_NOTES, PROJECT_TOOL, type SpecInput } from '../../generator/generate.js';
+import { WireError } from '../../generated/runtime.js';
 
 function projectSpecs(): SpecInput[] {
   return readdirSync('spec')
@@ -93,6 +94,17 @@ test('the committed generated/ is exactly what the specs produce', () => {
   }
 });
 
+test('error codes written as numbers are the runtime enum values their comments name', () => {
+  let seen = 0;
+  for (const name of readdirSync('generated')) {
+    for (const m of readFileSync(`generated/${name}`, 'utf8').matchAll(/(\d+) \/\* WireError\.(\w+) \*\//g)) {
+      assert.is(Number(m[1]), WireError[m[2] as keyof typeof WireError], `${name}: ${m[0]}`);
+      seen++;
+    }
+  }
+  assert.ok(seen > 20, `only ${seen} error codes found`);
+});
+
 test('generation is deterministic', () => {
   const again = generate(projectSpecs(), { tool: PROJECT_TOOL, notes: PROJECT_NOTES, typeCheck: false });
   assert.ok(projectResult && projectResult.files.length === 8);
@@ -136,14 +148,15 @@ test('check lists its rules and tests them in order', () => {
     '   * - Truncated unless 4 * words <= length: The header fits in the view.',
     '   */',
     '  check(): WireError {',
+    '    const bytes = this.bytes;',
+    '    const at = this.offset;',
     '    const length = this.length;',
     '    // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.',
-    '    if (this.offset + length > this.bytes.length) return WireError.Truncated;',
-    '    if (length < 4) return WireError.Truncated;',
-    '    const words = this.bytes[this.offset + 2] >> 4;',
-    '    if (words < 1) return WireError.Malformed;',
-    '    if (4 * words > length) return WireError.Truncated;',
-    '    return WireError.Ok;',
+    '    if (at + length > bytes.length || length < 4) return 1 /* WireError.Truncated */;',
+    '    const words = bytes[at + 2] >> 4;',
+    '    if (words < 1) return 2 /* WireError.Malformed */;',
+    '    if (4 * words > length) return 1 /* WireError.Truncated */;',
+    '    return 0 /* WireError.Ok */;',
     '  }',
   ]);
 });
@@ -198,20 +211,20 @@ test('every comparison of a check rule becomes the test that fails it', () => {
   const checks = rules.map((r) => `  - { require: ${r}, error: Malformed, doc: Rule. }`).join('\n');
   const module = tinyModule(TINY.replace('checks:\n  - require: words >= 1\n    error: Malformed\n    doc: The header counts itself.', `checks:\n${checks}`));
   expectLines(module, [
-    '    const port = this.dataView.getUint16(this.offset);',
-    '    const bits = this.bytes[this.offset + 3];',
-    '    const words = this.bytes[this.offset + 2] >> 4;',
-    '    const headerLength = 4 * (this.bytes[this.offset + 2] >> 4);',
-    '    if (port !== 1) return WireError.Malformed;',
-    '    if (bits === 2) return WireError.Malformed;',
-    '    if (port >= 3) return WireError.Malformed;',
-    '    if (port > 4) return WireError.Malformed;',
-    '    if (port <= 5) return WireError.Malformed;',
-    '    if (port < 6) return WireError.Malformed;',
-    '    if (8 + 2 * words > length) return WireError.Malformed;',
-    '    if (headerLength > length) return WireError.Malformed;',
-    '    if (4 * words > length) return WireError.Truncated;',
-    '    return WireError.Ok;',
+    '    const port = this.dataView.getUint16(at);',
+    '    const bits = bytes[at + 3];',
+    '    const words = bytes[at + 2] >> 4;',
+    '    const headerLength = 4 * (bytes[at + 2] >> 4);',
+    '    if (port !== 1) return 2 /* WireError.Malformed */;',
+    '    if (bits === 2) return 2 /* WireError.Malformed */;',
+    '    if (port >= 3) return 2 /* WireError.Malformed */;',
+    '    if (port > 4) return 2 /* WireError.Malformed */;',
+    '    if (port <= 5) return 2 /* WireError.Malformed */;',
+    '    if (port < 6) return 2 /* WireError.Malformed */;',
+    '    if (8 + 2 * words > length) return 2 /* WireError.Malformed */;',
+    '    if (headerLength > length) return 2 /* WireError.Malformed */;',
+    '    if (4 * words > length) return 1 /* WireError.Truncated */;',
+    '    return 0 /* WireError.Ok */;',
   ]);
 });
 
