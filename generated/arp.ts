@@ -292,11 +292,11 @@ export class ArpPacket {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + 8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5];
+    return this.offset + this.headerLength;
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - (8 + 2 * this.bytes[this.offset + 4] + 2 * this.bytes[this.offset + 5]);
+    return this.length - this.headerLength;
   }
 }

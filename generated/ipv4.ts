@@ -359,12 +359,12 @@ export class Ipv4Packet {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + (this.bytes[this.offset] & 0x0f) * 4;
+    return this.offset + this.headerLength;
   }
 
   /** Number of payload bytes: up to totalLen, bytes after it are not part of the packet. */
   get payloadLength(): number {
-    return this.dataView.getUint16(this.offset + 2) - (this.bytes[this.offset] & 0x0f) * 4;
+    return this.totalLen - this.headerLength;
   }
 
   /** Index in bytes where the options start (absolute). */
@@ -374,7 +374,7 @@ export class Ipv4Packet {
 
   /** Number of bytes of options, padding included. */
   get optionsLength(): number {
-    return (this.bytes[this.offset] & 0x0f) * 4 - 20;
+    return this.headerLength - 20;
   }
 
   /** Whether the checksum field is correct. The header checksum covers the header only, options included (RFC 791 section 3.1). */

@@ -313,12 +313,12 @@ export class TcpPacket {
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
-    return this.offset + (this.bytes[this.offset + 12] >> 4) * 4;
+    return this.offset + this.headerLength;
   }
 
   /** Number of payload bytes: the rest of the view after the header. */
   get payloadLength(): number {
-    return this.length - (this.bytes[this.offset + 12] >> 4) * 4;
+    return this.length - this.headerLength;
   }
 
   /** Index in bytes where the options start (absolute). */
@@ -328,7 +328,7 @@ export class TcpPacket {
 
   /** Number of bytes of options, padding included. */
   get optionsLength(): number {
-    return (this.bytes[this.offset + 12] >> 4) * 4 - 20;
+    return this.headerLength - 20;
   }
 
   /**

@@ -118,7 +118,7 @@ export class UdpPacket {
 
   /** Number of payload bytes: up to len, bytes after it are not part of the packet. */
   get payloadLength(): number {
-    return this.dataView.getUint16(this.offset + 4) - 8;
+    return this.len - 8;
   }
 
   /**

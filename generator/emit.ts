@@ -342,15 +342,23 @@ function viewModel(spec: HeaderSpec) {
     signature: 'get headerLength(): number',
     body: [`return ${code(spec, spec.headerLength)};`],
   });
-  members.push({ doc: jsdoc('Index in bytes where the payload starts (absolute, not relative to offset).'), signature: 'get payloadOffset(): number', body: [`return this.offset + ${operand(code(spec, spec.headerLength), '+', true)};`] });
+  // The payload bounds combine two values, which read directly would make getters too large for
+  // V8 to always inline (27 bytes of bytecode, spec/README.md): a variable header length is read
+  // through the headerLength getter and a single-field payload end through its getter, each small.
+  const headerLengthTerm = fixed ? code(spec, spec.headerLength) : 'this.headerLength';
+  const payloadEnd = spec.payloadEnd;
+  const payloadEndTerm = !payloadEnd ? 'this.length' : exprNames(payloadEnd).length === 1 && payloadEnd.source.trim() === exprNames(payloadEnd)[0] ? `this.${exprNames(payloadEnd)[0]}` : operand(code(spec, payloadEnd), '-');
+  members.push({ doc: jsdoc('Index in bytes where the payload starts (absolute, not relative to offset).'), signature: 'get payloadOffset(): number', body: [`return this.offset + ${operand(headerLengthTerm, '+', true)};`] });
   members.push({
-    doc: jsdoc(spec.payloadEnd ? `Number of payload bytes: up to ${spec.payloadEnd.source}, bytes after it are not part of the packet.` : 'Number of payload bytes: the rest of the view after the header.'),
+    doc: jsdoc(payloadEnd ? `Number of payload bytes: up to ${payloadEnd.source}, bytes after it are not part of the packet.` : 'Number of payload bytes: the rest of the view after the header.'),
     signature: 'get payloadLength(): number',
-    body: [`return ${spec.payloadEnd ? operand(code(spec, spec.payloadEnd), '-') : 'this.length'} - ${operand(code(spec, spec.headerLength), '-', true)};`],
+    body: [`return ${payloadEndTerm} - ${operand(headerLengthTerm, '-', true)};`],
   });
   if (spec.options) {
     members.push({ doc: jsdoc('Index in bytes where the options start (absolute).'), signature: 'get optionsOffset(): number', body: [`return this.offset + ${spec.options.start};`] });
-    members.push({ doc: jsdoc('Number of bytes of options, padding included.'), signature: 'get optionsLength(): number', body: [`return ${operand(code(spec, spec.options.end), '-')} - ${spec.options.start};`] });
+    const optionsEnd = code(spec, spec.options.end);
+    const optionsEndTerm = optionsEnd === code(spec, spec.headerLength) ? headerLengthTerm : operand(optionsEnd, '-');
+    members.push({ doc: jsdoc('Number of bytes of options, padding included.'), signature: 'get optionsLength(): number', body: [`return ${optionsEndTerm} - ${spec.options.start};`] });
   }
   const runtime = new Set<string>(['EMPTY_BYTES', 'WireError', 'dataViewOf']);
   const cs = spec.checksum;

@@ -1,9 +1,10 @@
 // Our contender: the generated views, one re-pointed instance per layer, reading every header
 // field through its accessor, verifying every checksum and walking the TCP options with the
-// reusable iterator. Nothing here allocates per frame.
+// reusable iterator. Nothing here allocates per frame. A check() result is tested for truth
+// (WireError.Ok is 0): an imported enum member is a property load in the hot path.
 import {
   EthernetFrame, EtherType, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpOptionIterator, TcpOptionKind, TcpPacket,
-  UdpPacket, WireError,
+  UdpPacket,
 } from '../../generated/index.js';
 import { DecodedFrame, DecodeStatus } from './decoded-frame.js';
 
@@ -16,14 +17,14 @@ const options = new TcpOptionIterator();
 
 /** Decodes the frame bytes[offset, offset+length) into `out`; returns a DecodeStatus. */
 export function decodeWithViews(bytes: Uint8Array, offset: number, length: number, out: DecodedFrame): number {
-  if (ethernet.init(bytes, offset, length).check() !== WireError.Ok) return (out.status = DecodeStatus.Malformed);
+  if (ethernet.init(bytes, offset, length).check()) return (out.status = DecodeStatus.Malformed);
   out.ethDst = ethernet.dstAddr;
   out.ethSrc = ethernet.srcAddr;
   const etherType = ethernet.etherType;
   out.etherType = etherType;
   if (etherType !== EtherType.Ipv4) return (out.status = DecodeStatus.NotIpv4);
 
-  if (ipv4.init(bytes, ethernet.payloadOffset, ethernet.payloadLength).check() !== WireError.Ok) {
+  if (ipv4.init(bytes, ethernet.payloadOffset, ethernet.payloadLength).check()) {
     return (out.status = DecodeStatus.Malformed);
   }
   out.ipVersion = ipv4.version;
@@ -59,7 +60,7 @@ function decodeUdp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
   // not inline is boxed as a heap number (one allocation per packet), a double field is not.
   const src = out.ipSrc;
   const dst = out.ipDst;
-  if (udp.init(bytes, at, length).check() !== WireError.Ok) return DecodeStatus.Malformed;
+  if (udp.init(bytes, at, length).check()) return DecodeStatus.Malformed;
   out.srcPort = udp.srcPort;
   out.dstPort = udp.dstPort;
   out.udpLength = udp.len;
@@ -71,7 +72,7 @@ function decodeUdp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
 }
 
 function decodeIcmp(bytes: Uint8Array, at: number, length: number, out: DecodedFrame): number {
-  if (icmp.init(bytes, at, length).check() !== WireError.Ok) return DecodeStatus.Malformed;
+  if (icmp.init(bytes, at, length).check()) return DecodeStatus.Malformed;
   out.icmpType = icmp.msgType;
   out.icmpCode = icmp.msgCode;
   out.l4Checksum = icmp.checksum;
@@ -88,7 +89,7 @@ function decodeTcp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
   // not inline is boxed as a heap number (one allocation per packet), a double field is not.
   const src = out.ipSrc;
   const dst = out.ipDst;
-  if (tcp.init(bytes, at, length).check() !== WireError.Ok) return DecodeStatus.Malformed;
+  if (tcp.init(bytes, at, length).check()) return DecodeStatus.Malformed;
   out.srcPort = tcp.srcPort;
   out.dstPort = tcp.dstPort;
   out.tcpSeq = tcp.seqNumber;
@@ -151,7 +152,7 @@ function decodeTcp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
         break;
     }
   }
-  if (options.error !== WireError.Ok) return DecodeStatus.Malformed;
+  if (options.error) return DecodeStatus.Malformed;
   out.tcpOptionCount = count;
   return DecodeStatus.Ok;
 }
