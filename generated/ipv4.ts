@@ -420,9 +420,13 @@ export class Ipv4OptionIterator {
 
   /** Starts walking the options of a checked Ipv4Packet; returns the iterator. */
   init(packet: Ipv4Packet): this {
+    const at = packet.offset + 20;
     this.bytes = packet.bytes;
     this.dataView = packet.dataView;
-    return this.start(packet.offset + 20, (packet.bytes[packet.offset] & 0x0f) * 4 - 20);
+    this.position = at;
+    this.end = at + (packet.bytes[packet.offset] & 0x0f) * 4 - 20;
+    this.error = 0 /* WireError.Ok */;
+    return this;
   }
 
   /** Starts walking an option list at bytes[offset, offset + length); returns the iterator. */
@@ -443,8 +447,8 @@ export class Ipv4OptionIterator {
 
   /** Moves to the next option: false at the end of the list or on a malformed option (then error is set). */
   next(): boolean {
-    // Inlined into decoders, so written to stay small: members read once into locals and one exit
-    // for malformed options.
+    // Inlined into decoders, so written to stay small: members read once into locals, one exit for
+    // malformed options.
     const bytes = this.bytes;
     const at = this.position;
     const end = this.end;

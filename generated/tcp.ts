@@ -354,6 +354,13 @@ export class TcpPacket {
   }
 }
 
+/** The length a known option kind must have, indexed by kind; 0 for kinds of any length (at least 2). */
+const OPTION_LENGTHS = new Uint8Array(256);
+OPTION_LENGTHS[TcpOptionKind.Mss] = 4;
+OPTION_LENGTHS[TcpOptionKind.WindowScale] = 3;
+OPTION_LENGTHS[TcpOptionKind.SackPermitted] = 2;
+OPTION_LENGTHS[TcpOptionKind.Timestamps] = 10;
+
 /**
  * Walks the TCP options between the fixed header and Data Offset x 4 (RFC 9293 section 3.1,
  * "Options"). Known kinds must have their exact length (malformed otherwise); unknown kinds are
@@ -383,9 +390,13 @@ export class TcpOptionIterator {
 
   /** Starts walking the options of a checked TcpPacket; returns the iterator. */
   init(packet: TcpPacket): this {
+    const at = packet.offset + 20;
     this.bytes = packet.bytes;
     this.dataView = packet.dataView;
-    return this.start(packet.offset + 20, (packet.bytes[packet.offset + 12] >> 4) * 4 - 20);
+    this.position = at;
+    this.end = at + (packet.bytes[packet.offset + 12] >> 4) * 4 - 20;
+    this.error = 0 /* WireError.Ok */;
+    return this;
   }
 
   /** Starts walking an option list at bytes[offset, offset + length); returns the iterator. */
@@ -406,8 +417,8 @@ export class TcpOptionIterator {
 
   /** Moves to the next option: false at the end of the list or on a malformed option (then error is set). */
   next(): boolean {
-    // Inlined into decoders, so written to stay small: members read once into locals and one exit
-    // for malformed options; the known kinds' lengths are checked by validOptionLength().
+    // Inlined into decoders, so written to stay small: members read once into locals, one exit for
+    // malformed options and the exact lengths of known kinds looked up in a table.
     const bytes = this.bytes;
     const at = this.position;
     const end = this.end;
@@ -423,7 +434,8 @@ export class TcpOptionIterator {
       return true;
     }
     const length = at + 1 < end ? bytes[at + 1] : 0;
-    if (length < 2 || at + length > end || !validOptionLength(kind, length)) {
+    const exactLength = OPTION_LENGTHS[kind];
+    if (length < 2 || at + length > end || (exactLength !== 0 && length !== exactLength) || (kind === TcpOptionKind.Sack && (length < 10 || (length - 2) % 8 !== 0))) {
       this.error = 2 /* WireError.Malformed */;
       this.position = end;
       return false;
@@ -497,21 +509,4 @@ export class TcpOptionIterator {
   get tsEcr(): number {
     return this.dataView.getUint32(this.dataOffset + 4);
   }
-}
-
-/** Whether an option of this kind may have this length (unknown kinds: any length of at least 2). */
-function validOptionLength(kind: number, length: number): boolean {
-  switch (kind) {
-    case TcpOptionKind.Mss:
-      return length === 4;
-    case TcpOptionKind.WindowScale:
-      return length === 3;
-    case TcpOptionKind.SackPermitted:
-      return length === 2;
-    case TcpOptionKind.Sack:
-      return length >= 10 && (length - 2) % 8 === 0;
-    case TcpOptionKind.Timestamps:
-      return length === 10;
-  }
-  return true;
 }

@@ -405,13 +405,10 @@ function optionReader(f: OptionFieldSpec, base: string): string[] {
 }
 
 function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
-  const kinds = o.kinds.map((k) => ({
-    kind: k.kind,
-    valid:
-      k.length !== null
-        ? `length === ${k.length}`
-        : `length >= ${2 + k.blocks!.size} && (length - 2) % ${k.blocks!.size} === 0`,
-  }));
+  const exactKinds = o.kinds.filter((k) => k.length !== null).map((k) => ({ kind: k.kind, length: k.length }));
+  const blockKinds = o.kinds
+    .filter((k) => k.length === null)
+    .map((k) => ({ kind: k.kind, invalid: `length < ${2 + k.blocks!.size} || (length - 2) % ${k.blocks!.size} !== 0` }));
   const members: Member[] = [];
   for (const k of o.kinds) {
     for (const f of k.fields) {
@@ -437,7 +434,8 @@ function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
     noOperation: o.noOperation,
     start: o.start,
     lengthCode: `${operand(code(spec, o.end, 'packet'), '-')} - ${o.start}`,
-    kinds,
+    exactKinds,
+    blockKinds,
     members,
     okCode: errorCode('Ok'),
     malformedCode: errorCode('Malformed'),
