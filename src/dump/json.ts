@@ -8,15 +8,12 @@
 // The line is written byte by byte into the output block (numbers as digits, addresses straight from the
 // packet's bytes): no strings are made for a packet, so a million packets leave the garbage collector idle.
 
-import {
-  ArpPacket,
-  EthernetFrame,
-  Icmpv4Packet,
-  Ipv4Packet,
-  TcpOptionIterator,
-  TcpPacket,
-  UdpPacket,
-} from '../../generated/index.js';
+import { ArpPacket } from '../../generated/arp.js';
+import { EthernetFrame } from '../../generated/ethernet.js';
+import { Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Ipv4Packet } from '../../generated/ipv4.js';
+import { TcpOptionIterator, TcpPacket } from '../../generated/tcp.js';
+import { UdpPacket } from '../../generated/udp.js';
 import { ipv4FinalDestination } from '../wire/format.js';
 import type { BlockWriter } from './output.js';
 

@@ -2,16 +2,16 @@
 // `tcpdump -nn`, or as one JSON object per line with --json. Exit status 0 on success, 1 when reading
 // fails (after printing every packet before the bad one), 2 on a usage error.
 
+// Modules only some runs need (the filter, JSON, the pcap writer, the raw socket) are imported when asked for:
+// under tsx every module costs a round trip to its loader thread, which is most of the start-up time.
 import { PcapReader } from '../pcap/reader.js';
-import { PcapFileWriter } from '../pcap/writer.js';
-import { FrameFormatter } from '../wire/format.js';
-import { now } from '../time.js';
+import type { PcapFileWriter } from '../pcap/writer.js';
+import { FrameFormatter, hexAsciiDump, hexDump } from '../wire/format.js';
 import { parseArgs, UsageError, USAGE, type DumpOptions } from './args.js';
-import { buildFilter, FilterSyntaxError, type Predicate } from './filter.js';
-import { PacketState } from './packet-state.js';
+import type { Predicate } from './filter.js';
+import type { JsonPrinter } from './json.js';
+import type { PacketState } from './packet-state.js';
 import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
-import { hexAsciiDump, hexDump } from './hex.js';
-import { JsonPrinter } from './json.js';
 import { BlockWriter } from './output.js';
 
 const LINKTYPE_ETHERNET = 1;
@@ -23,14 +23,18 @@ const ETHERNET_HEADER_LENGTH = 14;
 export class PacketHandler {
   /** Packets that passed the filter and were printed. */
   printed = 0;
-  private readonly state = new PacketState();
   private readonly formatter: FrameFormatter;
   private readonly timestamps: TimestampFormatter;
-  private readonly json: JsonPrinter | null;
 
+  /**
+   * `filter` with the `state` it reads (both null without a filter expression) and `json` (null for text)
+   * come from modules main() imports only when the command line asks for them.
+   */
   constructor(
     private readonly options: DumpOptions,
     private readonly filter: Predicate | null,
+    private readonly state: PacketState | null,
+    private readonly json: JsonPrinter | null,
     private readonly out: BlockWriter,
     private readonly pcapOut: PcapFileWriter | null,
   ) {
@@ -42,7 +46,6 @@ export class PacketHandler {
       suppressDefaultPrint: options.hex > 0 || options.hexAscii > 0,
     });
     this.timestamps = new TimestampFormatter(timestampStyleForCount(options.timestampCount));
-    this.json = options.json ? new JsonPrinter() : null;
   }
 
   /** Handles one packet; returns false once -c packets have been printed. */
@@ -51,7 +54,7 @@ export class PacketHandler {
     bytes: Uint8Array, offset: number, caplen: number, len: number,
   ): boolean {
     const ethernet = linkType === LINKTYPE_ETHERNET;
-    if (this.filter !== null) {
+    if (this.filter !== null && this.state !== null) {
       // Filters speak Ethernet; on other link types only `less`/`greater` can match.
       if (!this.filter(this.state.point(bytes, offset, ethernet ? caplen : 0, len))) return true;
     }
@@ -142,6 +145,7 @@ async function readCapture(options: DumpOptions, handler: PacketHandler, out: Bl
 
 async function captureLive(options: DumpOptions, handler: PacketHandler, out: BlockWriter): Promise<number> {
   const { RawSocket } = await import('../phy/raw-socket.js');
+  const { now } = await import('../time.js');
   let socket: InstanceType<typeof RawSocket>;
   try {
     socket = new RawSocket(options.interface!);
@@ -188,23 +192,38 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
 export async function main(argv: readonly string[], dumpIo: DumpIo = processIo): Promise<number> {
   io = dumpIo;
   let options: DumpOptions;
-  let filter: Predicate | null;
+  let filter: Predicate | null = null;
+  let state: PacketState | null = null;
   try {
     options = parseArgs(argv);
     if (options.help) {
       new BlockWriter(io.stdoutFd).writeNow(USAGE);
       return 0;
     }
-    filter = buildFilter(options.filter);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof FilterSyntaxError) {
+    if (e instanceof UsageError) {
       fail(e.message);
       return 2;
     }
     throw e;
   }
+  if (options.filter.trim() !== '') {
+    const { buildFilter, FilterSyntaxError } = await import('./filter.js');
+    const { PacketState } = await import('./packet-state.js');
+    try {
+      filter = buildFilter(options.filter);
+      state = new PacketState();
+    } catch (e) {
+      if (e instanceof FilterSyntaxError) {
+        fail(e.message);
+        return 2;
+      }
+      throw e;
+    }
+  }
   let pcapOut: PcapFileWriter | null = null;
   if (options.writeFile !== null) {
+    const { PcapFileWriter } = await import('../pcap/writer.js');
     try {
       pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: 262_144, flushInterval: options.interface ? 0 : null });
     } catch (e) {
@@ -212,8 +231,9 @@ export async function main(argv: readonly string[], dumpIo: DumpIo = processIo):
       return 1;
     }
   }
+  const json = options.json ? new (await import('./json.js')).JsonPrinter() : null;
   const out = new BlockWriter(io.stdoutFd);
-  const handler = new PacketHandler(options, filter, out, pcapOut);
+  const handler = new PacketHandler(options, filter, state, json, out, pcapOut);
   let status: number;
   try {
     status = options.interface !== null ? await captureLive(options, handler, out) : await readCapture(options, handler, out);

@@ -13,7 +13,12 @@
 // Truncation follows tcpdump's two lengths: the captured bytes bound what may be read (reading past them ends
 // the line with ` [|proto]`), while the lengths printed come from the headers, as on the wire.
 
-import { EthernetFrame, ArpPacket, Ipv4Packet, Icmpv4Packet, UdpPacket, TcpPacket } from '../../generated/index.js';
+import { ArpPacket } from '../../generated/arp.js';
+import { EthernetFrame } from '../../generated/ethernet.js';
+import { Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Ipv4Packet } from '../../generated/ipv4.js';
+import { TcpPacket } from '../../generated/tcp.js';
+import { UdpPacket } from '../../generated/udp.js';
 import { checksumSum, pseudoHeaderSum } from './checksum.js';
 import { formatIpv4 } from './ipv4-address.js';
 import { formatMac } from './ethernet-address.js';
