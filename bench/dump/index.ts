@@ -1,5 +1,5 @@
 // bench dump: smoltcp-dump against tcpdump and tshark on the same generated capture, in the same run.
-// `npm run bench -- dump [--packets 1000000] [--rounds 3] [--tshark-text-packets 200000] [--tshark-json-packets 20000]`
+// `npm run bench -- dump [--packets 1000000] [--rounds 5] [--tshark-text-packets 200000] [--tshark-json-packets 20000]`
 //
 // Every decoder runs as a child process reading the file and writing to /dev/null, timed from spawn to exit
 // (Node's start-up counts), with its peak RSS (VmHWM from /proc, sampled until exit). Rounds alternate between
@@ -21,7 +21,7 @@ function option(name: string, fallback: number): number {
 }
 
 const packets = option('packets', 1_000_000);
-const rounds = option('rounds', 3);
+const rounds = option('rounds', 5);
 const tsharkTextPackets = option('tshark-text-packets', 200_000);
 const tsharkJsonPackets = option('tshark-json-packets', 20_000);
 const TSHARK_OPTIONS = [
@@ -31,19 +31,28 @@ const TSHARK_OPTIONS = [
 
 interface Run {
   seconds: number;
+  /** User + system CPU time, from the last /proc sample before exit (10 ms resolution). */
+  cpuSeconds: number;
   peakMb: number;
 }
+
+const TICKS_PER_SECOND = 100;
 
 function measure(command: string, args: string[]): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
     let peakKb = 0;
+    let cpuTicks = 0;
     let stderr = '';
     const sample = (): void => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in ticks.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpuTicks = Number(fields[11]) + Number(fields[12]);
       } catch {
         // the process has just exited
       }
@@ -55,7 +64,7 @@ function measure(command: string, args: string[]): Promise<Run> {
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.slice(0, 500)}`));
-      else resolvePromise({ seconds, peakMb: peakKb / 1024 });
+      else resolvePromise({ seconds, cpuSeconds: cpuTicks / TICKS_PER_SECOND, peakMb: peakKb / 1024 });
     });
   });
 }
@@ -103,11 +112,13 @@ try {
   for (const d of decoders) {
     const runs = results.get(d.name)!;
     const seconds = median(runs.map((r) => r.seconds));
+    const cpu = median(runs.map((r) => r.cpuSeconds));
     rate.set(d.name, d.packets / seconds);
     peak.set(d.name, Math.max(...runs.map((r) => r.peakMb)));
     console.log(
-      `${d.name.padEnd(24)} ${String(d.packets).padStart(8)} packets  ${seconds.toFixed(2).padStart(6)} s  ` +
-        `${Math.round(d.packets / seconds).toString().padStart(8)} packets/s  peak RSS ${peak.get(d.name)!.toFixed(0)} MB`,
+      `${d.name.padEnd(24)} ${String(d.packets).padStart(8)} packets  ${seconds.toFixed(2).padStart(6)} s ` +
+        `(cpu ${cpu.toFixed(2)} s)  ${Math.round(d.packets / seconds).toString().padStart(8)} packets/s  ` +
+        `peak RSS ${peak.get(d.name)!.toFixed(0)} MB`,
     );
   }
   const oursPeak = Math.max(peak.get('smoltcp-dump -r (text)')!, peak.get('smoltcp-dump --json')!);
