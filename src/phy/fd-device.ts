@@ -1,0 +1,188 @@
+// What TapInterface and RawSocket share: an Ethernet device behind one non-blocking file descriptor.
+//
+// One read per received frame into a preallocated buffer and one write(2) per transmitted frame from
+// another; koffi hands both buffers to the kernel as they are, and the tokens are reused objects, so
+// after opening, the device allocates nothing per frame. Failures after opening are values: receive()
+// returns null and the error counters and `lastErrno` say why; only a device that went away for good
+// makes waitReadable reject (ERR_PHY_DEVICE_GONE), because its descriptor would otherwise poll
+// readable-with-error forever and spin the caller's loop.
+//
+// A driver opens the descriptor and says how to read one frame (read(2), recvfrom(2)...) and which
+// read errors mean the device is gone.
+import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
+import type { FrameConsumer, RxPair, RxToken, TxToken, WaitableDevice } from './device.js';
+import type { PhyError } from './errors.js';
+import { EAGAIN } from './sys/constants.js';
+import type { Libc } from './sys/libc.js';
+import { ReadinessWaiter } from './sys/readiness.js';
+import type { Duration, Instant } from '../time.js';
+
+const ETHERNET_HEADER_LENGTH = 14;
+/** Room for one 802.1Q tag beyond the MTU, so a tagged frame from the kernel is not cut short. */
+const VLAN_TAG_LENGTH = 4;
+
+/** The options every fd-backed driver takes. */
+export interface FdDeviceOptions {
+  /** Frames per poll; null (default) for no limit. */
+  maxBurstSize?: number | null;
+  /** Which checksums the stack computes and verifies; default: all of them. */
+  checksum?: ChecksumCapabilities;
+}
+
+class FdRxToken implements RxToken {
+  constructor(private readonly device: FdDevice) {}
+  consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
+    return f(ctx, this.device.rxBuffer, 0, this.device.rxLength);
+  }
+}
+
+class FdTxToken implements TxToken {
+  constructor(private readonly device: FdDevice) {}
+  consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+    const device = this.device;
+    if (length > device.txBuffer.length || length < 0) {
+      throw new RangeError(
+        `frame of ${length} bytes does not fit the ${device.kind}'s ${device.txBuffer.length}-byte buffer`,
+      );
+    }
+    const result = f(ctx, device.txBuffer, 0, length);
+    device.send(length);
+    return result;
+  }
+}
+
+export abstract class FdDevice implements WaitableDevice {
+  /** The interface's name, e.g. "tap0" or "eth0". */
+  readonly name: string;
+  /** The interface MTU as the kernel reports it (SIOCGIFMTU), without the Ethernet header. */
+  readonly mtu: number;
+  /** Frames read and written. */
+  rxFrames = 0;
+  txFrames = 0;
+  /** Reads that failed for a reason other than "nothing to read", and writes that failed. */
+  rxErrors = 0;
+  txErrors = 0;
+  /** errno of the most recent failed read or write, 0 if none. */
+  lastErrno = 0;
+  /**
+   * Set when the device went away for good while open (deleted, or its namespace removed). From then
+   * on waitReadable rejects with it; reads and writes keep failing as values (null, counters).
+   */
+  failure: PhyError | null = null;
+
+  /** @internal */ readonly rxBuffer: Uint8Array;
+  /** @internal */ readonly txBuffer: Uint8Array;
+  /** @internal */ rxLength = 0;
+  /** @internal What the device is called in messages: "tap", "raw socket". */
+  readonly kind: string;
+
+  /** The open descriptor; -1 once closed. */
+  protected fd: number;
+  protected readonly libc: Libc;
+  private readonly caps: DeviceCapabilities;
+  private readonly rxPair: RxPair;
+  private readonly txToken: FdTxToken;
+  private readonly waiter: ReadinessWaiter;
+
+  /** Takes over `fd`, an open non-blocking descriptor of interface `name`, whose MTU is `mtu`. */
+  protected constructor(kind: string, name: string, fd: number, libc: Libc, mtu: number, options: FdDeviceOptions) {
+    this.kind = kind;
+    this.name = name;
+    this.mtu = mtu;
+    this.fd = fd;
+    this.libc = libc;
+    const frameLength = mtu + ETHERNET_HEADER_LENGTH;
+    this.caps = {
+      medium: 'ethernet',
+      maxTransmissionUnit: frameLength,
+      maxBurstSize: options.maxBurstSize ?? null,
+      checksum: options.checksum ?? ChecksumCapabilities.default(),
+    };
+    this.rxBuffer = new Uint8Array(frameLength + VLAN_TAG_LENGTH);
+    this.txBuffer = new Uint8Array(frameLength);
+    this.txToken = new FdTxToken(this);
+    this.rxPair = { rx: new FdRxToken(this), tx: this.txToken };
+    this.waiter = new ReadinessWaiter(fd);
+  }
+
+  /**
+   * Reads one frame into rxBuffer; returns its length, 0, or -1 with errno set, like read(2).
+   * Called only while the descriptor is open.
+   */
+  protected abstract readFrame(): number;
+
+  /**
+   * The error to fail with when a read failing with `errno` means the device is gone for good, else
+   * null (the failure is counted, and the next read may succeed).
+   */
+  protected abstract goneError(errno: number): PhyError | null;
+
+  capabilities(): DeviceCapabilities {
+    return this.caps;
+  }
+
+  receive(_timestamp: Instant): RxPair | null {
+    if (this.fd < 0) return null;
+    const n = this.readFrame();
+    if (n > 0) {
+      this.rxLength = n;
+      this.rxFrames++;
+      return this.rxPair;
+    }
+    if (n < 0) {
+      const errno = this.libc.errno();
+      if (errno !== EAGAIN) this.readFailed(errno);
+    }
+    return null;
+  }
+
+  transmit(_timestamp: Instant): TxToken | null {
+    return this.fd >= 0 ? this.txToken : null;
+  }
+
+  /** See WaitableDevice; rejects with `failure` (ERR_PHY_DEVICE_GONE) once the device has gone away. */
+  waitReadable(timeout: Duration | null): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return this.waiter.wait(timeout);
+  }
+
+  /** The device's file descriptor, for callers that multiplex it themselves; -1 once closed. */
+  get fileDescriptor(): number {
+    return this.fd;
+  }
+
+  /** Closes the descriptor (a transient tap disappears) and settles any pending waitReadable. */
+  close(): void {
+    if (this.fd < 0) return;
+    // The poll handle must leave libuv's epoll set before the descriptor is closed.
+    this.waiter.close();
+    this.libc.close(this.fd);
+    this.fd = -1;
+  }
+
+  /**
+   * @internal Writes txBuffer[0, length); a failure (full queue (EAGAIN), interface down) drops the
+   * frame, as a NIC would.
+   */
+  send(length: number): void {
+    const n = this.libc.write(this.fd, this.txBuffer, length);
+    if (n >= 0) {
+      this.txFrames++;
+    } else {
+      this.txErrors++;
+      this.lastErrno = this.libc.errno();
+    }
+  }
+
+  private readFailed(errno: number): void {
+    this.rxErrors++;
+    this.lastErrno = errno;
+    if (this.failure === null) {
+      const gone = this.goneError(errno);
+      if (gone !== null) {
+        this.failure = gone;
+        this.waiter.close();
+      }
+    }
+  }
+}
