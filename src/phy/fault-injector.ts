@@ -14,12 +14,7 @@ import type { DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
 import { ByteCopier } from '../pcap/byte-copier.js';
-
-// The tokens keep the caller's timestamp and hand it on. Starting the field at null (never a number)
-// keeps it an ordinary tagged field, so it stores the caller's number object as is; a field V8 had
-// specialised for doubles would need a fresh heap number every time its value is passed to a call
-// (a timestamp in microseconds does not fit a small integer).
-const NO_TIMESTAMP = null as unknown as Instant;
+import { WrapperToken } from './wrapper-token.js';
 
 export interface FaultInjectorOptions {
   /** Percent (0-100) of frames, each way, dropped at random. */
@@ -65,37 +60,19 @@ class FaultRxToken implements RxToken {
   }
 }
 
-class FaultTxToken implements TxToken {
-  inner: TxToken | null = null;
-  timestamp: Instant = NO_TIMESTAMP;
-  private ctx: unknown = null;
-  private f: FrameConsumer<unknown, unknown> | null = null;
-
+class FaultTxToken extends WrapperToken<TxToken> implements TxToken {
   constructor(
     /** @internal */ readonly injector: FaultInjector,
-  ) {}
+  ) {
+    super();
+  }
 
   consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
     const inner = this.inner!;
     const fi = this.injector;
     if (fi.dropOnTransmit(length, this.timestamp)) return f(ctx, fi.junk(length), 0, length);
-    this.ctx = ctx;
-    this.f = f as FrameConsumer<unknown, unknown>;
+    this.hold(ctx, f);
     return inner.consume(length, this, transmitThrough) as R;
-  }
-
-  /** @internal */
-  take(): FrameConsumer<unknown, unknown> {
-    const f = this.f!;
-    this.f = null;
-    return f;
-  }
-
-  /** @internal */
-  takeContext(): unknown {
-    const ctx = this.ctx;
-    this.ctx = null;
-    return ctx;
   }
 }
 

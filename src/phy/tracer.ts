@@ -4,19 +4,14 @@
 // tcpdump-style line per frame (src/wire/format.ts), prefixed like smoltcp's examples print traces:
 // `[     0.012s] <- ` for received frames and `-> ` for sent ones.
 //
-// The tokens handed out are reused wrappers that remember the caller's context and consumer in
+// The tokens handed out are reused WrapperTokens that remember the caller's context and consumer in
 // fields, so tracing adds no allocation per frame beyond what the callback itself does.
 
 import type { DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
 import { formatFrame } from '../wire/format.js';
-
-// The tokens keep the caller's timestamp and hand it on. Starting the field at null (never a number)
-// keeps it an ordinary tagged field, so it stores the caller's number object as is; a field V8 had
-// specialised for doubles would need a fresh heap number every time its value is passed to a call
-// (a timestamp in microseconds does not fit a small integer).
-const NO_TIMESTAMP = null as unknown as Instant;
+import { WrapperToken } from './wrapper-token.js';
 
 export type FrameDirection = 'rx' | 'tx';
 
@@ -29,61 +24,25 @@ export type TraceCallback = (
   length: number,
 ) => void;
 
-class TracingRxToken implements RxToken {
-  inner: RxToken | null = null;
-  timestamp: Instant = NO_TIMESTAMP;
-  private ctx: unknown = null;
-  private f: FrameConsumer<unknown, unknown> | null = null;
-
-  constructor(readonly tracer: Tracer) {}
+class TracingRxToken extends WrapperToken<RxToken> implements RxToken {
+  constructor(readonly tracer: Tracer) {
+    super();
+  }
 
   consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
-    this.ctx = ctx;
-    this.f = f as FrameConsumer<unknown, unknown>;
+    this.hold(ctx, f);
     return this.inner!.consume(this, receiveThrough) as R;
-  }
-
-  /** @internal Hands out the stored consumer and context once, so they are not retained. */
-  take(): FrameConsumer<unknown, unknown> {
-    const f = this.f!;
-    this.f = null;
-    return f;
-  }
-
-  /** @internal */
-  takeContext(): unknown {
-    const ctx = this.ctx;
-    this.ctx = null;
-    return ctx;
   }
 }
 
-class TracingTxToken implements TxToken {
-  inner: TxToken | null = null;
-  timestamp: Instant = NO_TIMESTAMP;
-  private ctx: unknown = null;
-  private f: FrameConsumer<unknown, unknown> | null = null;
-
-  constructor(readonly tracer: Tracer) {}
+class TracingTxToken extends WrapperToken<TxToken> implements TxToken {
+  constructor(readonly tracer: Tracer) {
+    super();
+  }
 
   consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
-    this.ctx = ctx;
-    this.f = f as FrameConsumer<unknown, unknown>;
+    this.hold(ctx, f);
     return this.inner!.consume(length, this, transmitThrough) as R;
-  }
-
-  /** @internal */
-  take(): FrameConsumer<unknown, unknown> {
-    const f = this.f!;
-    this.f = null;
-    return f;
-  }
-
-  /** @internal */
-  takeContext(): unknown {
-    const ctx = this.ctx;
-    this.ctx = null;
-    return ctx;
   }
 }
 
