@@ -246,6 +246,23 @@ export class PcapReader {
     return this.fail(`packet ${this.packets + 1}: ${what} at offset ${at}`);
   }
 
+  /**
+   * Makes the `length` bytes of the next record or block header (`what`) available. False when the
+   * source would block, at a clean end of input between records (the reader is then done), or after
+   * failing on a header cut short.
+   */
+  private fillHeader(length: number, what: string): boolean {
+    const f = this.fill(length);
+    if (f === 1) return true;
+    if (f === WOULD_BLOCK || this.state === State.Done) return false;
+    const avail = this.end - this.start;
+    if (avail === 0) {
+      this.state = State.Done;
+      return false;
+    }
+    return this.failAt(`truncated ${what} (${avail} of ${length} bytes)`, this.base + this.start);
+  }
+
   private readFileHeader(): boolean {
     const f = this.fill(4);
     if (f === WOULD_BLOCK) return false;
@@ -308,19 +325,7 @@ export class PcapReader {
 
   private nextPcap(): boolean {
     if (this.end - this.start < PCAP_RECORD_HEADER_LENGTH) {
-      const f = this.fill(PCAP_RECORD_HEADER_LENGTH);
-      if (f !== 1) {
-        if (f === WOULD_BLOCK || this.state === State.Done) return false;
-        const avail = this.end - this.start;
-        if (avail === 0) {
-          this.state = State.Done;
-          return false;
-        }
-        return this.failAt(
-          `truncated record header (${avail} of ${PCAP_RECORD_HEADER_LENGTH} bytes)`,
-          this.base + this.start,
-        );
-      }
+      if (!this.fillHeader(PCAP_RECORD_HEADER_LENGTH, 'record header')) return false;
     }
     let v = this.view;
     const le = this.littleEndian;
@@ -364,18 +369,7 @@ export class PcapReader {
   private nextPcapng(): boolean {
     for (;;) {
       if (this.skipRemaining > 0 && !this.skip()) return false;
-      if (this.end - this.start < 12) {
-        const f = this.fill(12);
-        if (f !== 1) {
-          if (f === WOULD_BLOCK || this.state === State.Done) return false;
-          const avail = this.end - this.start;
-          if (avail === 0) {
-            this.state = State.Done;
-            return false;
-          }
-          return this.failAt(`truncated block header (${avail} of 12 bytes)`, this.base + this.start);
-        }
-      }
+      if (this.end - this.start < 12 && !this.fillHeader(12, 'block header')) return false;
       let v = this.view;
       let at = this.start;
       const blockAt = this.base + at;
