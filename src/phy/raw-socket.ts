@@ -6,7 +6,13 @@
 // waitReadable reject. recvfrom fills a sockaddr_ll whose sll_pkttype says the frame's direction;
 // `packetType` and `lastFrameOutgoing` expose it for the frame just received.
 import { FdDevice, type FdDeviceOptions } from './fd-device.js';
-import { type PhyError, checkInterfaceName, interfaceGoneError, noSuchInterfaceError, rawSocketError } from './errors.js';
+import {
+  type PhyError,
+  checkInterfaceName,
+  interfaceGoneError,
+  noSuchInterfaceError,
+  rawSocketError,
+} from './errors.js';
 import {
   AF_PACKET,
   ENETDOWN,

@@ -3,7 +3,14 @@
 // share: buffers, tokens, counters, readiness and failure handling). A tap deleted under us (or whose
 // namespace is removed) fails reads with EBADFD: that sets `failure`, and waitReadable rejects.
 import { FdDevice, type FdDeviceOptions } from './fd-device.js';
-import { type PhyError, checkInterfaceName, noSuchTapError, tapAttachError, tapGoneError, tunOpenError } from './errors.js';
+import {
+  type PhyError,
+  checkInterfaceName,
+  noSuchTapError,
+  tapAttachError,
+  tapGoneError,
+  tunOpenError,
+} from './errors.js';
 import { EBADFD, IFF_NO_PI, IFF_TAP, IFNAMSIZ, O_CLOEXEC, O_NONBLOCK, O_RDWR, TUNSETIFF } from './sys/constants.js';
 import { ifreq, interfaceIndex, interfaceMtu, osError } from './sys/interface.js';
 import { loadLibc } from './sys/libc.js';
