@@ -37,12 +37,16 @@ class FdRxToken implements RxToken {
 }
 
 class FdTxToken implements TxToken {
-  constructor(private readonly device: FdDevice) {}
+  constructor(
+    private readonly device: FdDevice,
+    /** What the device is called in messages: "tap", "raw socket". */
+    private readonly kind: string,
+  ) {}
   consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
     const device = this.device;
     if (length > device.txBuffer.length || length < 0) {
       throw new RangeError(
-        `frame of ${length} bytes does not fit the ${device.kind}'s ${device.txBuffer.length}-byte buffer`,
+        `frame of ${length} bytes does not fit the ${this.kind}'s ${device.txBuffer.length}-byte buffer`,
       );
     }
     const result = f(ctx, device.txBuffer, 0, length);
@@ -73,8 +77,6 @@ export abstract class FdDevice implements WaitableDevice {
   /** @internal */ readonly rxBuffer: Uint8Array;
   /** @internal */ readonly txBuffer: Uint8Array;
   /** @internal */ rxLength = 0;
-  /** @internal What the device is called in messages: "tap", "raw socket". */
-  readonly kind: string;
 
   /** The open descriptor; -1 once closed. */
   protected fd: number;
@@ -84,9 +86,11 @@ export abstract class FdDevice implements WaitableDevice {
   private readonly txToken: FdTxToken;
   private readonly waiter: ReadinessWaiter;
 
-  /** Takes over `fd`, an open non-blocking descriptor of interface `name`, whose MTU is `mtu`. */
+  /**
+   * Takes over `fd`, an open non-blocking descriptor of interface `name`, whose MTU is `mtu`. `kind`
+   * names the device in messages: "tap", "raw socket".
+   */
   protected constructor(kind: string, name: string, fd: number, libc: Libc, mtu: number, options: FdDeviceOptions) {
-    this.kind = kind;
     this.name = name;
     this.mtu = mtu;
     this.fd = fd;
@@ -100,7 +104,7 @@ export abstract class FdDevice implements WaitableDevice {
     };
     this.rxBuffer = new Uint8Array(frameLength + VLAN_TAG_LENGTH);
     this.txBuffer = new Uint8Array(frameLength);
-    this.txToken = new FdTxToken(this);
+    this.txToken = new FdTxToken(this, kind);
     this.rxPair = { rx: new FdRxToken(this), tx: this.txToken };
     this.waiter = new ReadinessWaiter(fd);
   }
