@@ -512,30 +512,26 @@ export class PcapReader {
   }
 
   private enhancedPacket(at: number, length: number, blockAt: number): boolean {
-    if (length < 32) return this.failAt(`Enhanced Packet Block too short (${length} bytes, need 32)`, blockAt);
-    const v = this.view;
-    const le = this.littleEndian;
-    const id = v.getUint32(at + 8, le);
-    if (!this.checkInterface(id, blockAt)) return false;
-    const captured = v.getUint32(at + 20, le);
-    if (captured > length - 32) {
-      return this.failAt(`captured length ${captured} runs past its Enhanced Packet Block of ${length} bytes`, blockAt);
-    }
-    this.setTimestamp(id, v.getUint32(at + 12, le), v.getUint32(at + 16, le));
-    this.emit(id, captured, v.getUint32(at + 24, le), at + 28, blockAt);
-    this.start = at + length;
-    return true;
+    const id = this.view.getUint32(at + 8, this.littleEndian);
+    return this.packetBlock(at, length, blockAt, id, 'Enhanced Packet Block');
   }
 
   private obsoletePacket(at: number, length: number, blockAt: number): boolean {
-    if (length < 32) return this.failAt(`Packet Block too short (${length} bytes, need 32)`, blockAt);
+    // The obsolete Packet Block (Appendix A) lays out the EPB's fields with a 16-bit interface id
+    // followed by a 16-bit drops count.
+    const id = this.view.getUint16(at + 8, this.littleEndian);
+    return this.packetBlock(at, length, blockAt, id, 'Packet Block');
+  }
+
+  /** An EPB or obsolete Packet Block (`name`) of interface `id`: timestamp, lengths, data at 28. */
+  private packetBlock(at: number, length: number, blockAt: number, id: number, name: string): boolean {
+    if (length < 32) return this.failAt(`${name} too short (${length} bytes, need 32)`, blockAt);
+    if (!this.checkInterface(id, blockAt)) return false;
     const v = this.view;
     const le = this.littleEndian;
-    const id = v.getUint16(at + 8, le);
-    if (!this.checkInterface(id, blockAt)) return false;
     const captured = v.getUint32(at + 20, le);
     if (captured > length - 32) {
-      return this.failAt(`captured length ${captured} runs past its Packet Block of ${length} bytes`, blockAt);
+      return this.failAt(`captured length ${captured} runs past its ${name} of ${length} bytes`, blockAt);
     }
     this.setTimestamp(id, v.getUint32(at + 12, le), v.getUint32(at + 16, le));
     this.emit(id, captured, v.getUint32(at + 24, le), at + 28, blockAt);
