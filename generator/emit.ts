@@ -370,7 +370,7 @@ function viewModel(spec: HeaderSpec) {
 
     const params = pseudo ? 'src: number, dst: number' : '';
     const sum = pseudo
-      ? `checksumSumData(this.dataView, this.offset, length, (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + ${cs.protocol} + length)`
+      ? `checksumSumData(this.dataView, this.offset, length, (src >>> 16) + ((src << 16) >>> 16) + (dst >>> 16) + ((dst << 16) >>> 16) + ${cs.protocol} + length)`
       : `checksumSumData(this.dataView, this.offset, length)`;
     const pseudoDoc = pseudo ? 'src and dst are the IPv4 source and destination addresses, as u32 numbers or as int32 (`addr | 0`, which V8 passes without boxing).' : '';
     members.push({
@@ -379,7 +379,12 @@ function viewModel(spec: HeaderSpec) {
       body: [
         ...(cs.zeroMeansNone ? [`if (${field} === 0) return true;`] : []),
         `const length = ${code(spec, cs.over)};`,
-        ...(pseudo ? ['// The IPv4 pseudo-header (RFC 768; RFC 9293 section 3.1) is summed here rather than by a call that would box the addresses.'] : []),
+        ...(pseudo
+          ? [
+              '// The IPv4 pseudo-header (RFC 768; RFC 9293 section 3.1) is summed here rather than by a call that would box the addresses;',
+              "// `(x << 16) >>> 16` is x's low half (`x & 0xffff` takes a 4-byte operand in V8's bytecode, a larger function to inline).",
+            ]
+          : []),
         `const sum = ${sum};`,
         '// Correct when the sum folds to 0xffff, that is when it is a non-zero multiple of 0xffff (folding is',
         '// arithmetic modulo 0xffff, see checksumFold): no fold call to spend the inlining budget on.',
