@@ -1,0 +1,126 @@
+// Measures allocation per frame with V8's GC profiler (heap growth plus what every GC freed) for
+// Loopback, the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
+// the pcap reader, and prints the figures as JSON. Timestamps are real microsecond instants (doubles
+// beyond the small-integer range), as an interface passes them.
+// test/phy/alloc.test.ts runs this in a fresh process: in the test runner's own process, JIT feedback
+// left by other suites (other byte sources, fuzzed captures) makes the reader's call sites
+// polymorphic, which says nothing about a program that reads captures.
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import v8 from 'node:v8';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
+import { Loopback } from '../../src/phy/loopback.js';
+import { PcapWriter } from '../../src/phy/pcap-writer.js';
+import { Tracer } from '../../src/phy/tracer.js';
+import type { Device } from '../../src/phy/device.js';
+import { PcapReader } from '../../src/pcap/reader.js';
+import { PcapFileWriter } from '../../src/pcap/writer.js';
+import { frame, tempDir } from '../pcap/support.js';
+
+const tmp = tempDir('alloc');
+
+/**
+ * Bytes allocated per iteration of `body` once optimised: the least of up to eight measured rounds
+ * after warm-up, since a round can include one-off work of the JIT (on-stack replacement,
+ * recompilation). On a loaded machine V8's concurrent compiler can finish late, so the unoptimised
+ * code (which boxes doubles) may run for several rounds; measuring stops at the first clean round.
+ */
+function bytesPer(iterations: number, body: (n: number) => void): number {
+  body(iterations);
+  body(iterations);
+  let best = Infinity;
+  for (let round = 0; round < 8 && best >= 1; round++) {
+    const profiler = new v8.GCProfiler();
+    profiler.start();
+    const before = v8.getHeapStatistics().used_heap_size;
+    body(iterations);
+    const after = v8.getHeapStatistics().used_heap_size;
+    const report = profiler.stop();
+    let freed = 0;
+    for (const gc of report.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+    best = Math.min(best, (after - before + freed) / iterations);
+  }
+  return best;
+}
+
+function writeFrame(seq: number, bytes: Uint8Array, offset: number, length: number): void {
+  bytes[offset] = seq;
+  bytes[offset + length - 1] = seq;
+}
+
+function readFrame(_ctx: null, bytes: Uint8Array, offset: number, length: number): number {
+  return bytes[offset] + length;
+}
+
+const T0 = 1_764_547_200_000_000; // 2025-12-01 in microseconds: not a small integer
+
+// Like an interface's poll: one timestamp (a number the caller already holds) for a burst of frames.
+function pumpBurst(device: Device, now: number, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const tx = device.transmit(now);
+    if (tx !== null) tx.consume(1514, i & 0xff, writeFrame);
+    const pair = device.receive(now);
+    if (pair !== null) sum += pair.rx.consume(null, readFrame);
+  }
+  return sum;
+}
+
+// The caller boxes one timestamp per burst of 64 frames: 16 bytes / 64 = 0.25 bytes per frame.
+function pump(device: Device, n: number): number {
+  let sum = 0;
+  for (let burst = 0; burst < n / 64; burst++) sum += pumpBurst(device, T0 + burst * 640, 64);
+  return sum;
+}
+
+const results: Record<string, number | boolean> = {};
+
+{
+  const lo = new Loopback();
+  results.loopback = bytesPer(256_000, (n) => pump(lo, n));
+}
+
+{
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const lo = new Loopback();
+    let traced = 0;
+    const writer = new PcapWriter(lo, devNull);
+    // A counter, not a byte sum: a captured variable growing past 2^31 would be boxed by the test itself.
+    const tracer = new Tracer(writer, () => {
+      traced++;
+    });
+    const fi = new FaultInjector(tracer, { dropChance: 10, corruptChance: 10, seed: 1 });
+    const b = bytesPer(32_000, (n) => pump(fi, n));
+    results.stackExercised = traced > 0 && fi.txDropped > 0 && fi.rxCorrupted > 0;
+    results.stack = b;
+    writer.close();
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+{
+  const path = tmp.path('alloc.pcap');
+  const w = new PcapFileWriter(path);
+  const f = frame(200, 1);
+  for (let i = 0; i < 100_000; i++) w.writeFrame(T0 + i, f, 0, 60 + (i % 140));
+  w.close();
+  execFileSync('editcap', ['-F', 'pcapng', path, tmp.path('alloc.pcapng')]);
+  for (const [name, file] of [['pcap', path], ['pcapng', tmp.path('alloc.pcapng')]]) {
+    let check = 0;
+    const b = bytesPer(100_000, () => {
+      const reader = PcapReader.open(file);
+      // Int32 arithmetic only: a growing double sum in this loop would itself be boxed per record.
+      let local = 0;
+      while (reader.next()) local = (local ^ reader.record.tsNanos ^ reader.record.length ^ reader.record.tsSeconds) | 0;
+      reader.close();
+      check = local;
+    });
+    results[`${name}Read`] = check !== 0;
+    results[name] = b;
+  }
+}
+
+tmp.remove();
+console.log(JSON.stringify(results));
