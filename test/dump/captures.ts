@@ -3,6 +3,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForExit, waitForStderr } from '../helpers/child.js';
 import { Netns } from '../helpers/netns.js';
 
 let deviceCounter = 0;
@@ -51,32 +52,6 @@ export class VethPair {
     this.a.destroy();
     this.b.destroy();
   }
-}
-
-/** Waits until a child prints `marker` on stderr (tcpdump's "listening on"), or fails after `ms`. */
-export function waitForStderr(child: ChildProcess, marker: string, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${marker}": ${text}`)), ms);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes(marker)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before "${marker}": ${text}`));
-    });
-  });
-}
-
-export function waitForExit(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.on('exit', (code) => resolve(code));
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,8 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { join } from 'node:path';
 import { parseArgs, USAGE, UsageError } from '../../src/dump/args.js';
 import { privilegedSuite } from '../helpers/privileged.js';
-import { VethPair, waitForExit, waitForStderr } from './captures.js';
+import { waitForExit, waitForStderr } from '../helpers/child.js';
+import { VethPair } from './captures.js';
 import { craftedFrames, pcapBytes, writePcap } from './craft.js';
 import { BIN, comparePackets, hasTool, removeDir, runBin, runDump, tcpdump, tempDir } from './helpers.js';
 import { compareJsonPacket, tsharkPackets } from './tshark.js';

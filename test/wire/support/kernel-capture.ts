@@ -6,6 +6,7 @@
 // capture would show wrong checksums; `ethtool -K DEV tx off` makes the kernel compute them in software.
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { waitForExit, waitForStderr } from '../../helpers/child.js';
 import { Netns } from '../../helpers/netns.js';
 
 /** Tools the capture needs on PATH, for privilegedSuite. */
@@ -17,31 +18,6 @@ export const ADDR_B = '10.81.0.2';
 export const BEYOND_B = '10.82.0.9';
 
 let deviceCounter = 0;
-
-function waitForStderr(child: ChildProcess, marker: string, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${marker}": ${text}`)), ms);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes(marker)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before printing "${marker}": ${text}`));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.on('exit', () => resolve());
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
