@@ -9,18 +9,61 @@ const BLOCK_SIZE = 256 * 1024;
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** 00000 to 99999 as five ASCII digits each (500 KB), so numbers are written without making strings. */
-const PADDED_DIGITS = new Uint8Array(500_000);
-for (let i = 0; i < 100_000; i++) {
-  let rest = i;
-  for (let d = 4; d >= 0; d--) {
-    PADDED_DIGITS[i * 5 + d] = 48 + (rest % 10);
-    rest = Math.floor(rest / 10);
+/**
+ * A constant piece of ASCII text, encoded once as little-endian 32-bit words (the last one padded with
+ * zeros), so that copying it into a line takes a store per four bytes instead of one per byte.
+ */
+export class Piece {
+  readonly words: Int32Array;
+  readonly length: number;
+
+  constructor(text: string) {
+    this.length = text.length;
+    this.words = new Int32Array(Math.ceil(text.length / 4));
+    for (let i = 0; i < text.length; i++) this.words[i >> 2]! |= text.charCodeAt(i) << ((i & 3) * 8);
   }
 }
 
+/** The ASCII codes of `text` (at most four characters) as one little-endian word, first character lowest. */
+function word(text: string): number {
+  let w = 0;
+  for (let i = 0; i < text.length; i++) w |= text.charCodeAt(i) << (i * 8);
+  return w;
+}
+
+// Digit tables: each entry is a number's text as one little-endian word, written with one store. Stores
+// may run up to three bytes past the text's end; those bytes are overwritten by what follows, or lie
+// beyond `used` and are never written out (reserve() keeps room for them).
+/** 0 to 9999 without leading zeros, and the number of digits. */
+const DIGITS4 = new Int32Array(10_000);
+const DIGITS4_LENGTH = new Uint8Array(10_000);
+/** 0000 to 9999, zero-padded to four digits. */
+const PADDED4 = new Int32Array(10_000);
+for (let i = 0; i < 10_000; i++) {
+  DIGITS4[i] = word(String(i));
+  DIGITS4_LENGTH[i] = String(i).length;
+  PADDED4[i] = word(String(i).padStart(4, '0'));
+}
+/** 00 to 99, zero-padded to two digits (the top of a timestamp's microseconds). */
+const PADDED2 = new Int32Array(100);
+for (let i = 0; i < 100; i++) PADDED2[i] = word(String(i).padStart(2, '0'));
+/** An address byte as decimal digits followed by a dot (IPv4), and that text's length. */
+const OCTET_DOT = new Int32Array(256);
+const OCTET_DOT_LENGTH = new Uint8Array(256);
+/** An address byte as two hex digits followed by a colon (MAC). */
+const HEX_COLON = new Int32Array(256);
+for (let i = 0; i < 256; i++) {
+  OCTET_DOT[i] = word(i + '.');
+  OCTET_DOT_LENGTH[i] = String(i).length + 1;
+  HEX_COLON[i] = word(String.fromCharCode(HEX_DIGITS[i >>> 4]!, HEX_DIGITS[i & 15]!) + ':');
+}
+/** Room past a line's end for the stores that overrun their text. */
+const OVERRUN = 4;
+
 export class BlockWriter {
   private readonly block = new Uint8Array(BLOCK_SIZE);
+  /** The same memory for the multi-byte stores of the byte writers (unaligned, little-endian). */
+  private readonly view = new DataView(this.block.buffer);
   /**
    * The same memory as a Buffer, for its native Latin-1 encoder. `latin1Write` is the binding behind
    * `buffer.write(text, at, 'latin1')`, without the argument checks that cost about 5 % of the text output.
@@ -52,10 +95,10 @@ export class BlockWriter {
    * the caller can rewind `used` over them.
    */
   reserve(length: number): void {
-    if (this.used + length > BLOCK_SIZE) this.flush();
+    if (this.used + length + OVERRUN > BLOCK_SIZE) this.flush();
   }
 
-  /** Writes ASCII text byte by byte: cheaper than a native call for the short pieces of a JSON line. */
+  /** Writes ASCII text byte by byte: for the rare texts that are not constant (error messages). */
   ascii(text: string): void {
     const block = this.block;
     let used = this.used;
@@ -63,103 +106,116 @@ export class BlockWriter {
     this.used = used;
   }
 
-  /** Copies bytes (a constant piece of text, encoded once); a loop beats `set()` for pieces this short. */
-  bytes(piece: Uint8Array): void {
-    const block = this.block;
+  /** Copies a constant piece of text, four bytes per store. */
+  piece(piece: Piece): void {
+    const view = this.view;
+    const words = piece.words;
     const used = this.used;
-    const length = piece.length;
-    for (let i = 0; i < length; i++) block[used + i] = piece[i]!;
-    this.used = used + length;
+    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
+    this.used = used + piece.length;
   }
 
   /** A constant piece then a number: the shape of most JSON fields (`,"ttl":64`), in one call. */
-  field(key: Uint8Array, value: number): void {
-    const block = this.block;
+  field(key: Piece, value: number): void {
+    const view = this.view;
+    const words = key.words;
     const used = this.used;
-    const length = key.length;
-    for (let i = 0; i < length; i++) block[used + i] = key[i]!;
-    this.used = used + length;
-    if (value < 100000) this.small(value);
-    else this.uint(value);
-  }
-
-  /** Writes a non-negative integer (below 2^53) in decimal. */
-  uint(value: number): void {
-    if (value < 100000) {
-      this.small(value);
-      return;
+    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
+    const at = used + key.length;
+    if (value < 10_000) {
+      view.setInt32(at, DIGITS4[value]!, true);
+      this.used = at + DIGITS4_LENGTH[value]!;
+    } else {
+      this.used = at;
+      this.uint(value);
     }
-    // Five digits at a time from the table: a u32 is at most two lookups and a zero-padded tail.
-    const high = Math.floor(value / 100000);
-    const low = value - high * 100000;
-    if (high < 100000) this.small(high);
-    else this.uint(high);
-    this.padded5(low);
   }
 
-  /** 0 to 99999 without leading zeros, copied from the digit table. */
-  private small(value: number): void {
-    const block = this.block;
-    const at = value * 5;
-    const skip = value < 10 ? 4 : value < 100 ? 3 : value < 1000 ? 2 : value < 10000 ? 1 : 0;
-    let used = this.used;
-    for (let i = at + skip; i < at + 5; i++) block[used++] = PADDED_DIGITS[i]!;
-    this.used = used;
+  /** Writes a non-negative integer (below 2^53) in decimal, four digits per store. */
+  uint(value: number): void {
+    const view = this.view;
+    const used = this.used;
+    if (value < 10_000) {
+      view.setInt32(used, DIGITS4[value]!, true);
+      this.used = used + DIGITS4_LENGTH[value]!;
+    } else if (value < 100_000_000) {
+      const high = Math.floor(value / 10_000);
+      view.setInt32(used, DIGITS4[high]!, true);
+      const at = used + DIGITS4_LENGTH[high]!;
+      view.setInt32(at, PADDED4[value - high * 10_000]!, true);
+      this.used = at + 4;
+    } else {
+      // A u32 or a timestamp's seconds: the top (up to 9999 for numbers below 10^12) and two padded groups.
+      const high = Math.floor(value / 100_000_000);
+      const low = value - high * 100_000_000;
+      const middle = Math.floor(low / 10_000);
+      if (high < 10_000) {
+        view.setInt32(used, DIGITS4[high]!, true);
+        this.used = used + DIGITS4_LENGTH[high]!;
+      } else {
+        this.uint(high);
+      }
+      const at = this.used;
+      view.setInt32(at, PADDED4[middle]!, true);
+      view.setInt32(at + 4, PADDED4[low - middle * 10_000]!, true);
+      this.used = at + 8;
+    }
   }
 
   /** Writes 0-999999 as six digits (a timestamp's microseconds). */
   micros6(value: number): void {
-    const high = Math.floor(value / 100000);
-    this.block[this.used++] = 48 + high;
-    this.padded5(value - high * 100000);
+    const view = this.view;
+    const used = this.used;
+    const high = Math.floor(value / 10_000);
+    view.setInt32(used, PADDED2[high]!, true);
+    view.setInt32(used + 2, PADDED4[value - high * 10_000]!, true);
+    this.used = used + 6;
   }
 
   /** Writes 0-999999999 as nine digits (a timestamp's nanoseconds). */
   nanos9(value: number): void {
-    const high = Math.floor(value / 100000);
-    const top = Math.floor(high / 1000);
-    const middle = high - top * 1000;
-    this.block[this.used++] = 48 + top;
-    this.block[this.used++] = 48 + Math.floor(middle / 100);
-    this.block[this.used++] = 48 + (Math.floor(middle / 10) % 10);
-    this.block[this.used++] = 48 + (middle % 10);
-    this.padded5(value - high * 100000);
-  }
-
-  private padded5(value: number): void {
-    const block = this.block;
-    const at = value * 5;
+    const view = this.view;
     const used = this.used;
-    block[used] = PADDED_DIGITS[at]!;
-    block[used + 1] = PADDED_DIGITS[at + 1]!;
-    block[used + 2] = PADDED_DIGITS[at + 2]!;
-    block[used + 3] = PADDED_DIGITS[at + 3]!;
-    block[used + 4] = PADDED_DIGITS[at + 4]!;
-    this.used = used + 5;
+    const high = Math.floor(value / 100_000_000);
+    const low = value - high * 100_000_000;
+    const middle = Math.floor(low / 10_000);
+    this.block[used] = 48 + high;
+    view.setInt32(used + 1, PADDED4[middle]!, true);
+    view.setInt32(used + 5, PADDED4[low - middle * 10_000]!, true);
+    this.used = used + 9;
   }
 
   /** Writes an IPv4 address (u32 or the same bits as int32) as a dotted quad. */
   ipv4(address: number): void {
-    this.uint((address >>> 24) & 255);
-    this.block[this.used++] = 46;
-    this.uint((address >>> 16) & 255);
-    this.block[this.used++] = 46;
-    this.uint((address >>> 8) & 255);
-    this.block[this.used++] = 46;
-    this.uint(address & 255);
+    const view = this.view;
+    let used = this.used;
+    const a = (address >>> 24) & 255;
+    const b = (address >>> 16) & 255;
+    const c = (address >>> 8) & 255;
+    const d = address & 255;
+    view.setInt32(used, OCTET_DOT[a]!, true);
+    used += OCTET_DOT_LENGTH[a]!;
+    view.setInt32(used, OCTET_DOT[b]!, true);
+    used += OCTET_DOT_LENGTH[b]!;
+    view.setInt32(used, OCTET_DOT[c]!, true);
+    used += OCTET_DOT_LENGTH[c]!;
+    // The last byte's dot is written but not counted.
+    view.setInt32(used, OCTET_DOT[d]!, true);
+    this.used = used + OCTET_DOT_LENGTH[d]! - 1;
   }
 
   /** Writes six bytes as a MAC address, `02:00:00:00:00:01`. */
   mac(bytes: Uint8Array, at: number): void {
-    const block = this.block;
-    let used = this.used;
-    for (let i = 0; i < 6; i++) {
-      if (i > 0) block[used++] = 58;
-      const b = bytes[at + i]!;
-      block[used++] = HEX_DIGITS[b >>> 4]!;
-      block[used++] = HEX_DIGITS[b & 15]!;
-    }
-    this.used = used;
+    const view = this.view;
+    const used = this.used;
+    view.setInt32(used, HEX_COLON[bytes[at]!]!, true);
+    view.setInt32(used + 3, HEX_COLON[bytes[at + 1]!]!, true);
+    view.setInt32(used + 6, HEX_COLON[bytes[at + 2]!]!, true);
+    view.setInt32(used + 9, HEX_COLON[bytes[at + 3]!]!, true);
+    view.setInt32(used + 12, HEX_COLON[bytes[at + 4]!]!, true);
+    // The last byte's colon is written but not counted.
+    view.setInt32(used + 15, HEX_COLON[bytes[at + 5]!]!, true);
+    this.used = used + 17;
   }
 
   /** Writes everything pending at once, after `text`. */
