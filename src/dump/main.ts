@@ -18,6 +18,8 @@ const LINKTYPE_ETHERNET = 1;
 const LINKTYPE_RAW = 101;
 const LINKTYPE_IPV4 = 228;
 const ETHERNET_HEADER_LENGTH = 14;
+/** Longest timestamp: a -ttt/-ttttt delta of many hours, or -tttt's date and time. */
+const TIMESTAMP_ROOM = 64;
 
 /** Everything done to one packet: filter, print, write. One instance per run; it allocates per packet only text. */
 export class PacketHandler {
@@ -68,16 +70,19 @@ export class PacketHandler {
       // tcpdump refuses such records before printing a timestamp.
       this.out.write(caplen === 0 ? '[Invalid header: caplen==0]\n' : '[Invalid header: len(' + len + ') < caplen(' + caplen + ')]\n');
     } else {
-      const micros = Math.floor(nanos / 1000);
-      let line = this.timestamps.format(seconds, micros);
+      // The timestamp goes straight into the output block and the summary is written after it, rather than
+      // joined into one string that would have to be flattened again.
+      this.out.reserve(TIMESTAMP_ROOM);
+      this.timestamps.writeTo(this.out, seconds, Math.floor(nanos / 1000));
+      let line: string;
       let linkHeader = 0;
       if (ethernet) {
-        line += this.formatter.format(bytes, offset, caplen, len);
+        line = this.formatter.format(bytes, offset, caplen, len);
         linkHeader = ETHERNET_HEADER_LENGTH;
       } else if (linkType === LINKTYPE_RAW || linkType === LINKTYPE_IPV4) {
-        line += this.formatter.formatIpv4(bytes, offset, caplen, len);
+        line = this.formatter.formatIpv4(bytes, offset, caplen, len);
       } else {
-        line += 'unsupported link-type ' + linkType + ', length ' + len;
+        line = 'unsupported link-type ' + linkType + ', length ' + len;
       }
       if (this.options.hex || this.options.hexAscii) {
         // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
@@ -88,7 +93,8 @@ export class PacketHandler {
           line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip);
         }
       }
-      this.out.write(line + '\n');
+      this.out.write(line);
+      this.out.newline();
     }
     return this.options.count === 0 || this.printed < this.options.count;
   }

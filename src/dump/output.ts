@@ -98,6 +98,17 @@ export class BlockWriter {
     if (this.used + length + OVERRUN > BLOCK_SIZE) this.flush();
   }
 
+  /** Writes one byte (room reserved). */
+  byte(value: number): void {
+    this.block[this.used++] = value;
+  }
+
+  /** Ends a line: a newline, with the room check `write` makes. */
+  newline(): void {
+    if (this.used >= BLOCK_SIZE) this.flush();
+    this.block[this.used++] = 10;
+  }
+
   /** Writes ASCII text byte by byte: for the rare texts that are not constant (error messages). */
   ascii(text: string): void {
     const block = this.block;
