@@ -19,20 +19,21 @@ import { ipv4FinalDestination } from '../wire/format.js';
 import { Piece, type BlockWriter } from './output.js';
 
 const ETHERNET_HEADER_LENGTH = 14;
+// Single bytes of a line, written with one store rather than copied as pieces.
+const DOT = 46;
+const CLOSE = 125;
+const NEWLINE = 10;
 /** Longest line we write: every field at its widest, plus the longest error message. */
 const MAX_LINE = 2048;
 
 // The constant pieces of a line, encoded once: copying words is cheaper than encoding text per packet.
 const LINE_START = new Piece('{"n":');
 const TS = new Piece(',"ts":');
-const DOT = new Piece('.');
 const CAPLEN = new Piece(',"caplen":');
 const LEN = new Piece(',"len":');
-const LINE_END = new Piece('}\n');
 const ETH_SRC = new Piece(',"eth":{"src":"');
 const DST = new Piece('","dst":"');
 const TYPE = new Piece('","type":');
-const CLOSE = new Piece('}');
 const ARP_OP = new Piece(',"arp":{"op":');
 const SHA = new Piece(',"sha":"');
 const SPA = new Piece('","spa":"');
@@ -56,8 +57,6 @@ const CHECKSUM_OK_TRUE = new Piece(',"checksum_ok":true');
 const TCP_SPORT = new Piece(',"tcp":{"sport":');
 const ACK = new Piece(',"ack":');
 const HLEN = new Piece(',"hlen":');
-const FLAGS = new Piece(',"flags":"');
-const WIN = new Piece('","win":');
 const URG = new Piece(',"urg":');
 const MSS = new Piece(',"mss":');
 const WSCALE = new Piece(',"wscale":');
@@ -82,12 +81,15 @@ const COMMA_OPEN_BRACKET = new Piece(',[');
 const CHECKSUM_OK_TRUE_END = new Piece(',"checksum_ok":true}');
 const CHECKSUM_OK_FALSE_END = new Piece(',"checksum_ok":false}');
 
-/** Flag letters in the schema's order FSRPAUEC, indexed by the low 8 bits of the TCP flags. */
-const FLAG_BYTES: Piece[] = [];
+/**
+ * `"flags"` with the flag letters in the schema's order FSRPAUEC, and the key after it, indexed by the low
+ * 8 bits of the TCP flags: one copy instead of three.
+ */
+const FLAGS_WIN: Piece[] = [];
 for (let flags = 0; flags < 256; flags++) {
   let text = '';
   for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) text += 'FSRPAUEC'[bit];
-  FLAG_BYTES.push(new Piece(text));
+  FLAGS_WIN.push(new Piece(',"flags":"' + text + '","win":'));
 }
 
 export class JsonPrinter {
@@ -107,7 +109,7 @@ export class JsonPrinter {
     w.reserve(MAX_LINE);
     w.field(LINE_START, number);
     w.field(TS, seconds);
-    w.piece(DOT);
+    w.byte(DOT);
     if (precision > 6) w.nanos9(nanos);
     else w.micros6(Math.floor(nanos / 1000));
     w.field(CAPLEN, caplen);
@@ -115,7 +117,8 @@ export class JsonPrinter {
     if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
     else if (caplen < ETHERNET_HEADER_LENGTH) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
     else this.ethernetLayer(w, bytes, offset, caplen, len);
-    w.piece(LINE_END);
+    w.byte(CLOSE);
+    w.byte(NEWLINE);
   }
 
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
@@ -125,7 +128,7 @@ export class JsonPrinter {
     w.piece(DST);
     w.mac(bytes, offset);
     w.field(TYPE, etherType);
-    w.piece(CLOSE);
+    w.byte(CLOSE);
     const at = offset + ETHERNET_HEADER_LENGTH;
     const rest = caplen - ETHERNET_HEADER_LENGTH;
     if (etherType === 0x0806) this.arpLayer(w, bytes, at, rest);
@@ -224,7 +227,7 @@ export class JsonPrinter {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
     }
-    w.piece(CLOSE);
+    w.byte(CLOSE);
   }
 
   private udpLayer(
@@ -245,7 +248,7 @@ export class JsonPrinter {
     w.field(CHECKSUM, checksum);
     if (checksum === 0) w.piece(CHECKSUM_OK_TRUE);
     else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    w.piece(CLOSE);
+    w.byte(CLOSE);
   }
 
   private tcpLayer(
@@ -270,9 +273,7 @@ export class JsonPrinter {
     w.field(SEQ, tcp.seqNumber);
     w.field(ACK, tcp.ackNumber);
     w.field(HLEN, headerLength);
-    w.piece(FLAGS);
-    w.piece(FLAG_BYTES[bytes[at + 13]!]!);
-    w.field(WIN, tcp.windowLen);
+    w.field(FLAGS_WIN[bytes[at + 13]!]!, tcp.windowLen);
     w.field(URG, tcp.urgentAt);
     if (whole) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (headerLength > 20) {
@@ -324,6 +325,6 @@ export class JsonPrinter {
     if (!fragment) {
       w.field(PAYLOAD, length - headerLength);
     }
-    w.piece(CLOSE);
+    w.byte(CLOSE);
   }
 }
