@@ -23,13 +23,13 @@ const tmp = tempDir('alloc');
  * Bytes allocated per iteration of `body` once optimised: the least of up to eight measured rounds
  * after warm-up, since a round can include one-off work of the JIT (on-stack replacement,
  * recompilation). On a loaded machine V8's concurrent compiler can finish late, so the unoptimised
- * code (which boxes doubles) may run for several rounds; measuring stops at the first clean round.
+ * code (which boxes doubles) may run for several rounds; measuring stops once a round is clean.
  */
 function bytesPer(iterations: number, body: (n: number) => void): number {
   body(iterations);
   body(iterations);
   let best = Infinity;
-  for (let round = 0; round < 8 && best >= 1; round++) {
+  for (let round = 0; round < 8 && best >= 0.1; round++) {
     const profiler = new v8.GCProfiler();
     profiler.start();
     const before = v8.getHeapStatistics().used_heap_size;
