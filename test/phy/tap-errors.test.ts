@@ -2,6 +2,7 @@
 // mapping for the cases the privileged suites cannot provoke on every machine (a missing /dev/net/tun).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { thrownPhyError } from '../helpers/phy-error.js';
 import {
   PhyError,
   checkInterfaceName,
@@ -19,19 +20,10 @@ import { EACCES, EBUSY, EINVAL, EIO, ENOENT, EPERM } from '../../src/phy/sys/con
 
 const test = suite('phy/tap-errors');
 
-function thrown(f: () => unknown): PhyError {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, PhyError);
-    return e as PhyError;
-  }
-  throw new assert.Assertion({ message: 'expected a PhyError', operator: 'throws', expects: PhyError, actual: undefined });
-}
 
 test('a name longer than 15 bytes is refused before anything is opened', () => {
   for (const open of [(n: string) => new TapInterface(n), (n: string) => new RawSocket(n)]) {
-    const error = thrown(() => open('tap-name-too-long'));
+    const error = thrownPhyError(() => open('tap-name-too-long'));
     assert.is(error.code, 'ERR_PHY_BAD_INTERFACE_NAME');
     assert.is(
       error.message,
@@ -51,7 +43,7 @@ test('names Linux forbids are refused with the reason', () => {
     ['ééééééééé', 'is 18 bytes long'],
   ];
   for (const [name, reason] of cases) {
-    const error = thrown(() => checkInterfaceName(name));
+    const error = thrownPhyError(() => checkInterfaceName(name));
     assert.is(error.code, 'ERR_PHY_BAD_INTERFACE_NAME', name);
     assert.match(error.message, reason, name);
   }
@@ -60,7 +52,7 @@ test('names Linux forbids are refused with the reason', () => {
 });
 
 test('other platforms are told to use Linux or the Loopback device', () => {
-  const error = thrown(() => requireLinux('darwin'));
+  const error = thrownPhyError(() => requireLinux('darwin'));
   assert.is(error.code, 'ERR_PHY_NOT_LINUX');
   assert.is(
     error.message,
@@ -114,7 +106,7 @@ test('messages are single sentences without a stack in them', () => {
 
 if (process.platform === 'linux') {
   test('a raw socket on an interface that does not exist says how to list them', () => {
-    const error = thrown(() => new RawSocket('nosuchif0'));
+    const error = thrownPhyError(() => new RawSocket('nosuchif0'));
     assert.is(error.code, 'ERR_PHY_NO_SUCH_INTERFACE');
     assert.match(error.message, "there is no network interface named 'nosuchif0'");
   });

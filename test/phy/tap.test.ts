@@ -3,6 +3,7 @@
 // the event loop, and each setup mistake a user can make gives its PhyError.
 import { readlinkSync, statSync } from 'node:fs';
 import * as assert from 'uvu/assert';
+import { thrownPhyError } from '../helpers/phy-error.js';
 import { Netns, disableIpv6, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
 import { privilegedSuite } from '../helpers/privileged.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
@@ -282,7 +283,7 @@ if (test) {
   test('a tap that does not exist gives the commands that create it', () => {
     const ns = Netns.create('tap');
     try {
-      const error = catchPhyError(() => withNetns(ns, () => new TapInterface('nosuchtap0')));
+      const error = thrownPhyError(() => withNetns(ns, () => new TapInterface('nosuchtap0')));
       assert.is(error.code, 'ERR_PHY_NO_SUCH_INTERFACE');
       assert.match(error.message, "there is no tap named 'nosuchtap0'");
       assert.match(error.message, 'ip tuntap add name nosuchtap0 mode tap user $USER');
@@ -308,7 +309,7 @@ if (test) {
   test('an interface that is not a tap is refused', () => {
     const ns = Netns.create('tap');
     try {
-      const error = catchPhyError(() => withNetns(ns, () => new TapInterface('lo')));
+      const error = thrownPhyError(() => withNetns(ns, () => new TapInterface('lo')));
       assert.is(error.code, 'ERR_PHY_NOT_A_TAP');
       assert.match(error.message, "'lo' is an interface but not a tap");
     } finally {
@@ -322,7 +323,7 @@ if (test) {
     let first: TapInterface | null = null;
     try {
       first = withNetns(ns, () => new TapInterface(name));
-      const error = catchPhyError(() => withNetns(ns, () => new TapInterface(name)));
+      const error = thrownPhyError(() => withNetns(ns, () => new TapInterface(name)));
       assert.is(error.code, 'ERR_PHY_TAP_BUSY');
     } finally {
       first?.close();
@@ -373,12 +374,3 @@ if (test) {
   test.run();
 }
 
-function catchPhyError(f: () => unknown): PhyError {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, PhyError);
-    return e as PhyError;
-  }
-  throw new assert.Assertion({ message: 'expected a PhyError', operator: 'throws', expects: PhyError, actual: undefined });
-}
