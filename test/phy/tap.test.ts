@@ -373,4 +373,3 @@ if (test) {
 
   test.run();
 }
-
