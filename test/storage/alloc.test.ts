@@ -1,0 +1,18 @@
+// Allocation per call of the storage buffers, measured in a fresh process (test/storage/alloc-measure.ts).
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runAllocMeasure } from '../helpers/bytes-per.js';
+
+const test = suite('storage/alloc');
+let figures: Record<string, number | boolean> = {};
+
+test.before(() => {
+  figures = runAllocMeasure(fileURLToPath(new URL('./alloc-measure.ts', import.meta.url)));
+});
+
+test('RingBuffer: copying in, out and at offsets allocates 0 bytes per call', () => {
+  assert.ok((figures.ringBuffer as number) < 0.5, `${figures.ringBuffer} bytes/round`);
+});
+
+test.run();
