@@ -197,7 +197,7 @@ export function udpBytes(srcPort: number, dstPort: number, payload: Uint8Array, 
   return bytes;
 }
 
-export function tcpBytes(fields: Partial<TcpRepr>, payload = new Uint8Array(0), src = PEER_IP, dst = OUR_IP): Uint8Array {
+export function tcpBytes(fields: Partial<TcpRepr>, payload: Uint8Array = new Uint8Array(0), src = PEER_IP, dst = OUR_IP): Uint8Array {
   const tcp = new TcpRepr();
   Object.assign(tcp, fields);
   tcp.setPayload(payload, 0, payload.length);
