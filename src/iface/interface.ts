@@ -37,7 +37,7 @@ import { IPV4_HEADER_LENGTH, Ipv4Repr } from '../wire/ipv4.js';
 import { Ipv4Address, Ipv4Cidr, formatIpv4, prefixNetmask } from '../wire/ipv4-address.js';
 import { TcpControl, TcpRepr } from '../wire/tcp.js';
 import type { UdpRepr } from '../wire/udp.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 import type { IcmpSocket } from '../socket/icmp.js';
 import type { RawSocket } from '../socket/raw.js';
 import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract } from '../socket/socket.js';
@@ -62,22 +62,6 @@ const ICMP_ERROR_MAX_DATAGRAM = 576;
 const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - IPV4_HEADER_LENGTH - 8 - IPV4_HEADER_LENGTH;
 const MAX_DATAGRAM = 0xffff;
 
-// The interface's copies, each between buffers that stay the same (see Interface.copiers).
-/** A raw socket's packet into scratch. */
-const COPY_RAW = 0;
-/** scratch (a whole datagram or fragment payloads) into the waiting queue. */
-const COPY_TO_WAITING = 1;
-/** Fragment payloads from scratch into a frame. */
-const COPY_FRAGMENT = 2;
-/** A built datagram from scratch into a frame. */
-const COPY_SCRATCH_OUT = 3;
-/** A waiting packet into a frame. */
-const COPY_WAITING_OUT = 4;
-/** A socket's IP payload bytes into a frame. */
-const COPY_BYTES = 5;
-/** A socket's IP payload bytes into scratch. */
-const COPY_BYTES_TO_SCRATCH = 6;
-const COPIERS = 7;
 
 export interface InterfaceOptions {
   /** Our Ethernet address: `02:00:00:00:00:01`, a 48-bit integer or an EthernetAddress. */
@@ -235,11 +219,6 @@ export class Interface {
   private readonly arpView = new ArpPacket();
   /** A datagram built whole before it is fragmented or queued. */
   private readonly scratch = new Uint8Array(MAX_DATAGRAM);
-  /**
-   * One ByteCopier per pair of buffers that meet (see the COPY_ constants): a copier keeps a DataView of
-   * the last source and destination, so sharing one between pairs would make two DataViews per copy.
-   */
-  private readonly copiers: ByteCopier[] = Array.from({ length: COPIERS }, () => new ByteCopier());
   // Replies the interface makes itself.
   private readonly replyIp = new Ipv4Repr();
   private readonly replyIcmp = new Icmpv4Repr();
@@ -815,7 +794,7 @@ export class Interface {
   /** @internal Sends a whole IPv4 packet (a raw socket's): see RawSocket for the contract. */
   sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
-    this.copiers[COPY_RAW].copy(this.scratch, 0, bytes, offset, length);
+    copyBytes(bytes, offset, this.scratch, 0, length);
     const view = this.ipView.init(this.scratch, 0, length);
     if (view.check() !== WireError.Ok) return this.txDrop('a raw packet that is not IPv4', null);
     const ip = this.fragmentIp;
@@ -871,7 +850,7 @@ export class Interface {
     }
     if (pieces === 1) {
       const at = this.waiting.reserve(hop, total);
-      this.copiers[COPY_TO_WAITING].copy(this.waiting.storage, at, this.scratch, 0, total);
+      copyBytes(this.scratch, 0, this.waiting.storage, at, total);
     } else {
       const payloadLength = total - IPV4_HEADER_LENGTH;
       for (let start = 0; start < payloadLength; start += fragmentPayload) {
@@ -908,8 +887,7 @@ export class Interface {
     f.moreFrags = more;
     f.dontFrag = false;
     f.emit(this.ipView.init(bytes, at, IPV4_HEADER_LENGTH + size), this.caps);
-    const copier = this.copiers[bytes === this.waiting.storage ? COPY_TO_WAITING : COPY_FRAGMENT];
-    copier.copy(bytes, at + IPV4_HEADER_LENGTH, this.scratch, IPV4_HEADER_LENGTH + start, size);
+    copyBytes(this.scratch, IPV4_HEADER_LENGTH + start, bytes, at + IPV4_HEADER_LENGTH, size);
   }
 
   /**
@@ -945,7 +923,7 @@ export class Interface {
         this.writeDatagram(bytes, at, rest);
         break;
       case TxKind.Copy:
-        this.copiers[this.txBytes === this.scratch ? COPY_SCRATCH_OUT : COPY_WAITING_OUT].copy(bytes, at, this.txBytes, this.txOffset, this.txLength);
+        copyBytes(this.txBytes, this.txOffset, bytes, at, this.txLength);
         break;
       case TxKind.Fragment:
         this.writeFragment(this.txIp, bytes, at, this.txOffset, this.txLength, this.txOffset + this.txLength < this.txIp.payloadLength);
@@ -973,7 +951,7 @@ export class Interface {
         (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Bytes:
-        this.copiers[bytes === this.scratch ? COPY_BYTES_TO_SCRATCH : COPY_BYTES].copy(bytes, p, this.txBytes, this.txOffset, n);
+        copyBytes(this.txBytes, this.txOffset, bytes, p, n);
         break;
     }
   }
