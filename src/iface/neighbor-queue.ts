@@ -104,5 +104,4 @@ export class NeighborQueue {
     }
     return n;
   }
-
 }
