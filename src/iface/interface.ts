@@ -39,7 +39,7 @@ import { TcpControl, TcpRepr } from '../wire/tcp.js';
 import type { UdpRepr } from '../wire/udp.js';
 import { copyBytes } from '../wire/byte-ranges.js';
 import type { IcmpSocket } from '../socket/icmp.js';
-import type { RawSocket } from '../socket/raw.js';
+import type { RawIpSocket } from '../socket/raw-ip.js';
 import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract } from '../socket/socket.js';
 import type { SocketSet } from '../socket/socket-set.js';
 import type { UdpSocket } from '../socket/udp.js';
@@ -544,7 +544,7 @@ export class Interface {
     for (let i = 0; i < sockets.capacity; i++) {
       const socket = sockets.at(i);
       if (socket === null || socket.kind !== SocketKind.Raw) continue;
-      const raw = socket as RawSocket;
+      const raw = socket as RawIpSocket;
       if (!raw.accepts(ip)) continue;
       raw.process(this.now, ip, bytes, offset, length);
       took = true;
@@ -791,7 +791,7 @@ export class Interface {
     return this.sendDatagram(ip, Upper.Bytes, null, length);
   }
 
-  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawSocket for the contract. */
+  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawIpSocket for the contract. */
   sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
     copyBytes(bytes, offset, this.scratch, 0, length);

@@ -9,7 +9,7 @@ import { Interface, type InterfaceOptions } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { LogLevel } from '../../src/iface/logger.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type PacketEmitter, type TcpSocketContract } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
@@ -119,8 +119,8 @@ test('icmp socket: a ping and its reply', () => {
 
 test('raw socket: receives a copy while the interface still answers; a taken protocol is not unreachable', () => {
   const { iface, device, sockets } = setup();
-  const icmpRaw = new RawSocket({ protocol: IpProtocol.Icmp });
-  const other = new RawSocket({ protocol: 253 });
+  const icmpRaw = new RawIpSocket({ protocol: IpProtocol.Icmp });
+  const other = new RawIpSocket({ protocol: 253 });
   sockets.add(icmpRaw);
   sockets.add(other);
   device.inject(ipv4Frame(IpProtocol.Icmp, echoRequest(1, 1, pattern(8))), ipv4Frame(253, pattern(5)));
@@ -137,7 +137,7 @@ test('raw socket: receives a copy while the interface still answers; a taken pro
 
 test('raw socket: a packet with source 0.0.0.0 gets ours and a fresh header checksum', () => {
   const { iface, device, sockets } = setup();
-  const raw = new RawSocket({ protocol: 253 });
+  const raw = new RawIpSocket({ protocol: 253 });
   sockets.add(raw);
   const packet = ipv4Frame(253, pattern(5), { src: 0, dst: PEER_IP }).subarray(14);
   raw.send(packet, 0, packet.length);
