@@ -548,7 +548,7 @@ export class Interface {
       if (!raw.accepts(ip)) continue;
       raw.process(this.now, ip, bytes, offset, length);
       took = true;
-      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0, raw.recvQueue);
     }
     return took;
   }
@@ -567,7 +567,7 @@ export class Interface {
       const s = socket as IcmpSocket;
       if (!s.accepts(ip, icmp)) continue;
       outcome = s.process(this.now, ip, bytes, offset, length) ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
-      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0, s.recvQueue);
       break;
     }
     if (icmp.msgType === Icmpv4Message.EchoRequest && this.icmpEchoReplies && !broadcast) {
@@ -598,7 +598,7 @@ export class Interface {
       const s = socket as UdpSocket;
       if (!s.accepts(ip, udp)) continue;
       const ok = s.process(this.now, ip, udp);
-      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort);
+      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort, s.recvQueue);
       return ok ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
     }
     if (rawTook) return RxOutcome.Accepted;
@@ -904,7 +904,7 @@ export class Interface {
     tx.consume(length, this, writeFrame as FrameConsumer<Interface, void>);
     this.counters.txFrames++;
     if (this.verbose && this.currentSocket !== null && etherType === EtherType.Ipv4) {
-      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0);
+      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0, -1);
     }
     return EmitResult.Sent;
   }
@@ -1057,9 +1057,11 @@ export class Interface {
     if (this.logger !== null && level <= this.logLevel) this.logger.log(level, message);
   }
 
-  private socketEvent(kind: string, what: string, length: number, addr: number, port: number): void {
+  /** A socket read or write (verbose): size, peer and, on receive, how many packets the socket now holds. */
+  private socketEvent(kind: string, what: string, length: number, addr: number, port: number, queued: number): void {
     if (this.logLevel >= LogLevel.Trace) {
-      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`);
+      const peer = `${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`;
+      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${peer}${queued >= 0 ? `, ${queued} queued` : ''}`);
     }
   }
 }

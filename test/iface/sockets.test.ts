@@ -241,6 +241,19 @@ test('tcp: a socket implementing the contract gets the segment, and its reply an
   assert.is(iface.counters.count(RxOutcome.Accepted), 1);
 });
 
+test('nothing escapes poll(): a socket that throws while taking a packet is counted as internal', () => {
+  const { iface, device, sockets } = setup();
+  const broken = new FakeTcp();
+  broken.process = () => {
+    throw new Error('bug in a socket');
+  };
+  sockets.add(broken);
+  device.inject(tcpIn({ ack: true, seqNumber: 7, ackNumber: 1000 }), udpFrame(1, 9, pattern(4)));
+  iface.poll(T0, device, sockets);
+  assert.is(iface.counters.count(RxOutcome.Internal), 1);
+  assert.is(iface.counters.count(RxOutcome.NoSocket), 1, 'the next frame was processed');
+});
+
 test('pollAt and pollDelay: now while a socket has something to send, null when idle', () => {
   const { iface, device, sockets } = setup();
   const s = new UdpSocket();
@@ -286,7 +299,7 @@ test('logging: silent by default; trace and debug events through the logger; ver
   bad[14 + 10] ^= 1;
   device.inject(udpFrame(1, 7, pattern(4)), bad);
   iface.poll(T0, device, sockets);
-  assert.ok(lines.some((l) => l.startsWith(`${LogLevel.Trace}:socket udp: received 4 bytes from 192.168.69.2:1`)), lines.join('\n'));
+  assert.ok(lines.includes(`${LogLevel.Trace}:socket udp: received 4 bytes from 192.168.69.2:1, 1 queued`), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith(`${LogLevel.Debug}:rx: ipv4: bad checksum`)), lines.join('\n'));
   const debugOnly: string[] = [];
   const d = setup({ logger: { log: (_l, m) => debugOnly.push(m) }, logLevel: LogLevel.Debug });
