@@ -1109,9 +1109,9 @@ function parseHardwareAddr(value: string | number | EthernetAddress): number {
 
 function parseAddr(name: string, value: string | number): number {
   if (typeof value === 'number') return Ipv4Address.fromNumber(value).value;
-  const cidr = Ipv4Cidr.parse(`${value}/32`);
-  if (cidr === null) {
+  const address: unknown = Ipv4Address.parse(value);
+  if (!(address instanceof Ipv4Address)) {
     throw new IfaceError('ERR_IFACE_BAD_CONFIG', `Interface: ${name} ${JSON.stringify(value)} is not an IPv4 address; write it as four decimal octets, e.g. 192.168.69.100.`);
   }
-  return cidr.address.value;
+  return address.value;
 }
