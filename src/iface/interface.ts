@@ -137,6 +137,9 @@ function reassemblyTimedOut(iface: Interface, header: Ipv4Repr, bytes: Uint8Arra
 /** The emitter sockets get in dispatch: forwards to the interface's send path. */
 class InterfaceEmitter implements PacketEmitter {
   constructor(private readonly iface: Interface) {}
+  get ipMtu(): number {
+    return this.iface.currentIpMtu;
+  }
   emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult {
     return this.iface.sendDatagram(ip, Upper.Udp, udp, udp.bufferLength());
   }
@@ -286,6 +289,11 @@ export class Interface {
   /** Whether `addr` (u32) is one of ours. */
   hasAddress(addr: number): boolean {
     return this.addressIndex(addr | 0) >= 0;
+  }
+
+  /** @internal The IP MTU of the device being polled (of the last poll between polls). */
+  get currentIpMtu(): number {
+    return this.ipMtu;
   }
 
   /** Packets waiting for their next hop's ARP reply. */

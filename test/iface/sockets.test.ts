@@ -217,6 +217,7 @@ class FakeTcp implements TcpSocketContract {
     this.ip.protocol = IpProtocol.Tcp;
     this.ip.hopLimit = 0;
     this.ip.dontFrag = true;
+    if (emitter.ipMtu !== 1500) throw new Error(`the emitter says the IP MTU is ${emitter.ipMtu}`);
     if (emitter.emitTcp(this.ip, this.reply) === EmitResult.Busy) return false;
     this.pendingFin = false;
     return true;

@@ -41,6 +41,7 @@ interface Sent {
 }
 
 class RecordingEmitter implements PacketEmitter {
+  readonly ipMtu = 1500;
   results: EmitResult[] = [];
   sent: Sent[] = [];
   private next(): EmitResult {
