@@ -106,6 +106,17 @@ test('set: add gives handles, get is typed, remove invalidates the handle', () =
   assert.is(code(() => new SocketSet(0)), 'ERR_SOCKET_BAD_OPTIONS');
 });
 
+test('set: over storage the caller gives', () => {
+  const storage: (UdpSocket | null)[] = [null, null];
+  const set = new SocketSet(storage);
+  assert.is(set.capacity, 2);
+  const s = new UdpSocket();
+  set.add(s);
+  assert.is(storage[0], s);
+  assert.is(code(() => new SocketSet([s])), 'ERR_SOCKET_BAD_OPTIONS');
+  assert.is(code(() => new SocketSet([])), 'ERR_SOCKET_BAD_OPTIONS');
+});
+
 test('set: iterating visits every socket', () => {
   const set = new SocketSet(8);
   set.add(new UdpSocket());
