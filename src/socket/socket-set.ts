@@ -23,10 +23,10 @@ export class SocketSet {
    * A set of `capacity` slots (1 to 65536), or over `storage`, an array of slots the caller gives (as
    * smoltcp's SocketSet::new(storage)): every entry must be null, and its length is the capacity.
    */
-  constructor(capacity: number | (Socket | null)[]) {
-    const storage = typeof capacity === 'number' ? null : capacity;
+  constructor(capacityOrStorage: number | (Socket | null)[]) {
+    const storage = typeof capacityOrStorage === 'number' ? null : capacityOrStorage;
+    const capacity = storage === null ? (capacityOrStorage as number) : storage.length;
     if (storage !== null) {
-      capacity = storage.length;
       if (storage.some((s) => s !== null)) {
         throw new SocketError('ERR_SOCKET_BAD_OPTIONS', 'SocketSet: the storage given holds sockets already; pass an array of nulls (e.g. new Array(8).fill(null)).');
       }
