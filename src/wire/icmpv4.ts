@@ -4,7 +4,7 @@
 // (RFC 792). Data is an offset and a length into a buffer, never a copy.
 
 import { Icmpv4Message, Icmpv4Packet, Ipv4Packet, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
 import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 import { IPV4_HEADER_LENGTH, Ipv4Repr } from './ipv4.js';
 

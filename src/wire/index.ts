@@ -3,6 +3,7 @@
 export * from '../../generated/index.js';
 export * from './address-error.js';
 export * from './arp.js';
+export * from './checksum-capabilities.js';
 export { combineSums, foldSum, internetChecksum, updateChecksum16, updateChecksum32 } from './checksum.js';
 export * from './ethernet.js';
 export * from './ethernet-address.js';

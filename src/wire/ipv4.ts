@@ -3,7 +3,7 @@
 // and never emitted: what the stack sends has a 20-byte header (RFC 791 section 3.1).
 
 import { IpProtocol, Ipv4Packet, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
 import { requireViewInBuffer } from './byte-ranges.js';
 
 export const IPV4_HEADER_LENGTH = 20;

@@ -8,7 +8,7 @@
 // boolean for those (`ack`, `hasTimestamp`), and null is used only for small values (mss, window scale).
 
 import { TcpOptionIterator, TcpOptionKind, TcpPacket, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
 import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 
 export const TCP_HEADER_LENGTH = 20;

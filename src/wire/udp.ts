@@ -2,7 +2,7 @@
 // addresses are not part of it but are needed for the checksum's pseudo-header (RFC 768).
 
 import { UdpPacket, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
 import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
 
 export const UDP_HEADER_LENGTH = 8;

@@ -16,7 +16,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { copyBytes, sameBytes } from '../../src/wire/byte-ranges.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';

@@ -21,7 +21,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';

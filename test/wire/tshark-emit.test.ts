@@ -18,7 +18,7 @@ import {
   TcpPacket,
   UdpPacket,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { parseIpv4 } from '../../src/wire/ipv4-address.js';

@@ -21,7 +21,7 @@ import {
   ipProtocolName,
   icmpv4MessageName,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { parseMac } from '../../src/wire/ethernet-address.js';
