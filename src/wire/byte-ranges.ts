@@ -49,3 +49,14 @@ export function requireViewInBuffer(view: { bytes: Uint8Array; offset: number; l
     );
   }
 }
+
+/**
+ * The repr contract's one rule for emit (see src/wire/index.ts): the view must lie in its buffer and
+ * hold at least `needed` (the repr's bufferLength()) bytes. A shorter view is a caller bug: RangeError.
+ */
+export function requireEmitRoom(view: { bytes: Uint8Array; offset: number; length: number }, needed: number, what: string): void {
+  requireViewInBuffer(view, what);
+  if (view.length < needed) {
+    throw new RangeError(`this ${what} repr emits ${needed} bytes (its bufferLength()), but the view given to emit has ${view.length}`);
+  }
+}

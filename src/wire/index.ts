@@ -1,5 +1,25 @@
 // The wire layer in one import: the generated views (generated/), the reprs built on them, addresses,
 // checksums and the tcpdump-style formatter. src/index.ts re-exports this module.
+//
+// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Icmpv4Repr, UdpRepr and TcpRepr
+// (checked for each by test/wire/contract.test.ts):
+// - Construction: `new XRepr()` gives the defaults; `new XRepr({ ...fields })` takes a Partial of the
+//   plain fields (the type XReprFields) and leaves the rest at their defaults. A payload (or ICMP data)
+//   given without its length runs to the end of its array. Hot paths construct one repr and reuse it,
+//   with parseInto() or by assigning fields.
+// - `headerLength()`: this layer's header in bytes, options included.
+// - `bufferLength()`: headerLength() plus the payload this repr describes (no arguments). EthernetRepr's
+//   is its header alone (its payload is the next layer's); Ipv4Repr's is 20 + payloadLength, where
+//   payloadLength is the next layer's bufferLength(), set by the caller.
+// - `emit(view, ...)` needs a view of at least bufferLength() bytes that lies inside its buffer, and
+//   throws RangeError otherwise (a programmer mistake, not a wire condition). It writes the header and,
+//   when the repr carries its payload bytes (TCP and UDP payload, ICMP data, non-null), the payload; it
+//   never writes past bufferLength(), and checksums cover exactly those bytes. A longer view is fine.
+// - `parse(view, ...)` / `parseInto(view, ...)`: the repr (or WireError.Ok) or a WireError, never a
+//   throw; `equals()` compares values, and parse(emit(x)) equals x.
+// - A frame is built outside in: set Ipv4Repr.payloadLength to the transport repr's bufferLength(),
+//   allocate ethernet.headerLength() + ip.bufferLength() bytes, then emit each layer at its offset
+//   (README.md, "Using the library").
 export * from '../../generated/index.js';
 export * from './address-error.js';
 export * from './arp.js';

@@ -113,10 +113,10 @@ function parseLoop(n: number): void {
 
 const out = new Uint8Array(1514);
 const data = new Uint8Array(512).fill(0x42);
-const outEthernet = new EthernetRepr(0x0200_0000_00aa, 0xfe00_0000_00bb, EtherType.Ipv4);
+const outEthernet = new EthernetRepr({ srcAddr: 0x0200_0000_00aa, dstAddr: 0xfe00_0000_00bb, etherType: EtherType.Ipv4 });
 const outIp = new Ipv4Repr({ srcAddr: 0xc0a8_0001, dstAddr: 0xc0a8_0002, protocol: IpProtocol.Tcp });
 const outTcp = new TcpRepr({ srcPort: 443, dstPort: 50000, control: TcpControl.Psh, ack: true, windowLen: 512, hasTimestamp: true });
-const outArp = new ArpRepr(1, 0x0200_0000_00aa, 0xc0a8_0001, 0, 0xc0a8_0002);
+const outArp = new ArpRepr({ operation: 1, sourceHardwareAddr: 0x0200_0000_00aa, sourceProtocolAddr: 0xc0a8_0001, targetHardwareAddr: 0, targetProtocolAddr: 0xc0a8_0002 });
 const arpOut = new Uint8Array(28);
 
 /** What an interface does to send: reprs with large sequence numbers and addresses emitted into one buffer. */
@@ -128,7 +128,7 @@ function emitLoop(n: number): void {
     outTcp.tsEcr = (0xc000_0000 + i) >>> 0;
     outTcp.setPayload(data, 0, 64 + (i & 255));
     outIp.payloadLength = outTcp.bufferLength();
-    outEthernet.emit(frame.init(out, 0, outEthernet.bufferLength(outIp.bufferLength())));
+    outEthernet.emit(frame.init(out, 0, outEthernet.headerLength() + outIp.bufferLength()));
     outIp.emit(ip.init(out, 14, outIp.bufferLength()));
     // Addresses are passed as int32 (same bits): a u32 >= 2^31 passed to a function V8 does not inline
     // would be boxed on the way in (STYLE.md), and emit is too big to be inlined.

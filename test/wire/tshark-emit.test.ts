@@ -33,8 +33,8 @@ const A = parseIpv4('192.0.2.1');
 const B = parseIpv4('198.51.100.7');
 
 function frame(ip: Ipv4Repr, emitUpper: (bytes: Uint8Array, at: number, length: number) => void, caps = ChecksumCapabilities.default()): Uint8Array {
-  const ethernet = new EthernetRepr(0x0200_0000_0001, 0x0200_0000_0002, EtherType.Ipv4);
-  const bytes = new Uint8Array(ethernet.bufferLength(ip.bufferLength()));
+  const ethernet = new EthernetRepr({ srcAddr: 0x0200_0000_0001, dstAddr: 0x0200_0000_0002, etherType: EtherType.Ipv4 });
+  const bytes = new Uint8Array(ethernet.headerLength() + ip.bufferLength());
   ethernet.emit(new EthernetFrame(bytes));
   ip.emit(new Ipv4Packet(bytes, 14), caps);
   emitUpper(bytes, 34, ip.payloadLength);
@@ -54,8 +54,8 @@ const sackSegment = new TcpRepr({ srcPort: 443, dstPort: 51000, seqNumber: 0xfff
 const synNoTs = new TcpRepr({ srcPort: 1234, dstPort: 80, control: TcpControl.Syn, seqNumber: 1, windowLen: 65535, maxSegSize: 536, windowScale: 0, sackPermitted: true });
 const quoted = new Ipv4Repr({ srcAddr: B, dstAddr: A, protocol: IpProtocol.Udp, payloadLength: 40, ident: 99 });
 const quotedUdp = new Uint8Array([0x9c, 0x40, 0x00, 0x35, 0x00, 0x28, 0x12, 0x34]);
-const portUnreachable = Icmpv4Repr.error(Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.PortUnreachable, quoted, quotedUdp);
-const udpNoChecksum = new UdpRepr(5353, 5353).setPayload(new Uint8Array(12).fill(0x41), 0, 12);
+const portUnreachable = new Icmpv4Repr({ msgType: Icmpv4Message.DstUnreachable, msgCode: Icmpv4DstUnreachable.PortUnreachable, quotedHeader: quoted, data: quotedUdp });
+const udpNoChecksum = new UdpRepr({ srcPort: 5353, dstPort: 5353 }).setPayload(new Uint8Array(12).fill(0x41), 0, 12);
 const fragment = new Ipv4Repr({ srcAddr: A, dstAddr: B, protocol: IpProtocol.Udp, payloadLength: 16, ident: 0x4242, dontFrag: false, moreFrags: true, fragOffset: 1480, dscp: 46, ecn: 1, hopLimit: 3 });
 
 const frames = [

@@ -212,7 +212,7 @@ test('icmpv4 echo vector: view fields, repr, emit', () => {
   assert.is(repr.echoIdent, 0x1234);
   assert.is(repr.echoSeqNo, 0xabcd);
   assert.is(toHex(repr.data!, repr.dataOffset, repr.dataLength), 'aa0000ff');
-  const built = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 0x1234, 0xabcd, fromHex('aa0000ff'));
+  const built = new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 0x1234, echoSeqNo: 0xabcd, data: fromHex('aa0000ff') });
   assert.ok(built.equals(repr));
   const out = new Uint8Array(built.bufferLength()).fill(0xa5);
   built.emit(new Icmpv4Packet(out));
@@ -267,7 +267,7 @@ test('udp vectors: view fields, checksum rules, repr, emit', () => {
   packet.fillChecksum(parseIpv4(zero.pseudo_src!), parseIpv4(zero.pseudo_dst!));
   assert.is(packet.checksum, 0xffff);
   // Omitting the checksum on emit (offloaded) writes 0, which parses.
-  const repr = new UdpRepr(48896, 53).setPayload(fromHex('aa0000ff'), 0, 4);
+  const repr = new UdpRepr({ srcPort: 48896, dstPort: 53 }).setPayload(fromHex('aa0000ff'), 0, 4);
   const out = new Uint8Array(12);
   repr.emit(new UdpPacket(out), 1, 2, new ChecksumCapabilities('both', 'none'));
   assert.is(toHex(out), 'bf000035000c0000aa0000ff');
