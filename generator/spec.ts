@@ -358,8 +358,11 @@ export function readSpec(file: string, text: string, module: string): { spec: He
 
   // Names already taken in the class, with where they were declared, for duplicate detection.
   const taken = new Map<string, Position>();
+  // A field may itself be the header length (IPv4's IHL, TCP's Data Offset, in bytes): named
+  // headerLength and given as the spec's headerLength, it is the view's headerLength accessor.
+  const headerLengthIsField = headerLength !== null && headerLength.source.trim() === 'headerLength';
   const claim = (memberName: string, at: Position): void => {
-    if (VIEW_MEMBERS.includes(memberName)) {
+    if (VIEW_MEMBERS.includes(memberName) && !(memberName === 'headerLength' && headerLengthIsField)) {
       reader.problem(at, `"${memberName}" is a name every view already has; choose another name`);
       return;
     }
@@ -520,8 +523,15 @@ function claimOption(reader: SpecReader, f: OptionFieldSpec, taken: Map<string, 
   const before = taken.get(key);
   if (before) reader.problem(f.pos, `duplicate name "${f.name}": already declared at line ${before.line}`);
   else taken.set(key, f.pos);
-  const reserved = ['bytes', 'dataView', 'kind', 'optionLength', 'dataOffset', 'dataLength', 'error', 'init', 'initRaw', 'start', 'next', 'malformed', 'position', 'end'];
+  const reserved = ['bytes', 'dataView', 'kind', 'optionLength', 'valueOffset', 'valueLength', 'error', 'init', 'initRaw', 'start', 'next', 'malformed', 'position', 'end'];
   if (reserved.includes(f.name)) reader.problem(f.pos, `"${f.name}" is a name every option iterator already has; choose another name`);
+  if (f.type === 'u32') {
+    // The int32 reader every u32 option field gets.
+    const readerKey = `option ${f.name}I32`;
+    const clash = taken.get(readerKey);
+    if (clash) reader.problem(f.pos, `"${f.name}" needs the name "${f.name}I32" for its int32 reader, already declared at line ${clash.line}`);
+    else taken.set(readerKey, f.pos);
+  }
 }
 
 function readField(
@@ -552,6 +562,7 @@ function readField(
   claim(name, pos);
   if (raw) claim(raw, reader.pos(reader.node(map, 'raw')));
   if (alias) claim(alias, reader.pos(reader.node(map, 'alias')));
+  if ((type === 'u32' || type === 'ipv4') && (bits === null || (bits.first === 0 && bits.last === 31))) claim(`${name}I32`, pos);
   if (type === 'mac') {
     claim(`copy${upperFirst(name)}To`, pos);
     claim(`set${upperFirst(name)}From`, pos);
@@ -576,8 +587,8 @@ function readField(
     reader.problem(reader.node(map, 'offset'), `${what} ends at byte ${offset + FIELD_SIZES[type]}, beyond the header's minLength ${minLength}; raise minLength or move the field`);
     ok = false;
   }
-  if ((scale !== null || raw !== null) && (scale === null || scale === undefined || scale < 1 || raw === null)) {
-    reader.problem(map, `${what} must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither`);
+  if ((scale !== null || raw !== null) && (scale === null || scale === undefined || scale < 1)) {
+    reader.problem(map, `${what} has "raw" without "scale"; add "scale" (a positive integer, the bytes one unit of the field counts) or drop "raw"`);
     ok = false;
   }
   if (enumName && (type === 'mac' || type === 'ipv4')) {

@@ -28,7 +28,7 @@ export function decodeWithViews(bytes: Uint8Array, offset: number, length: numbe
     return (out.status = DecodeStatus.Malformed);
   }
   out.ipVersion = ipv4.version;
-  out.ipHeaderLength = ipv4.headerLen;
+  out.ipHeaderLength = ipv4.headerLength;
   out.ipDscp = ipv4.dscp;
   out.ipEcn = ipv4.ecn;
   out.ipTotalLength = ipv4.totalLen;
@@ -94,7 +94,7 @@ function decodeTcp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
   out.dstPort = tcp.dstPort;
   out.tcpSeq = tcp.seqNumber;
   out.tcpAck = tcp.ackNumber;
-  out.tcpHeaderLength = tcp.headerLen;
+  out.tcpHeaderLength = tcp.headerLength;
   out.tcpFlags = tcp.flags;
   out.tcpWindow = tcp.windowLen;
   out.l4Checksum = tcp.checksum;

@@ -164,7 +164,7 @@ export class JsonPrinter {
     const ip = this.ipv4.init(bytes, at, captured);
     const version = ip.version;
     if (version !== 4) return w.ascii(',"error":"ipv4: version ' + version + ' is not 4"');
-    const headerLength = ip.headerLen;
+    const headerLength = ip.headerLength;
     if (headerLength < 20) return w.ascii(',"error":"ipv4: header length ' + headerLength + ' shorter than 20"');
     const totalLength = ip.totalLen;
     if (totalLength < headerLength) {
@@ -258,7 +258,7 @@ export class JsonPrinter {
     if (length < 20) return w.ascii(',"error":"tcp: segment of ' + length + ' bytes is shorter than its 20-byte header"');
     if (captured < 20) return w.ascii(',"error":"tcp: truncated: ' + captured + ' of 20 header bytes captured"');
     const tcp = this.tcp.init(bytes, at, captured);
-    const headerLength = tcp.headerLen;
+    const headerLength = tcp.headerLength;
     if (headerLength < 20) return w.ascii(',"error":"tcp: header length ' + headerLength + ' shorter than 20"');
     if (headerLength > length) {
       return w.ascii(',"error":"tcp: header length ' + headerLength + ' exceeds the segment length ' + length + '"');

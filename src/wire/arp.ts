@@ -65,8 +65,8 @@ export class ArpRepr {
     packet.copyTargetHardwareAddrTo(MAC_SCRATCH, 6);
     this.sourceHardwareAddr = macHigh16(MAC_SCRATCH, 0) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 0) >>> 0);
     this.targetHardwareAddr = macHigh16(MAC_SCRATCH, 6) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 6) >>> 0);
-    this.sourceProtocolAddr = packet.sourceProtocolAddr;
-    this.targetProtocolAddr = packet.targetProtocolAddr;
+    this.sourceProtocolAddr = packet.sourceProtocolAddrI32 >>> 0; // int32 across the call: never boxed
+    this.targetProtocolAddr = packet.targetProtocolAddrI32 >>> 0;
     return WireError.Ok;
   }
 

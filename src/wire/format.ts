@@ -594,7 +594,7 @@ export class FrameFormatter {
       return;
     }
     const ip = this.ipv4.init(bytes, at, captureEnd - at);
-    const headerLength = ip.headerLen;
+    const headerLength = ip.headerLength;
     if (headerLength < 20) {
       this.out += 'bad-hlen ' + headerLength;
       return;
@@ -1021,7 +1021,7 @@ export class FrameFormatter {
       this.truncate('tcp', false);
       return;
     }
-    let headerLength = tcp.headerLen;
+    let headerLength = tcp.headerLength;
     if (headerLength < 20) {
       this.out += ' tcp ' + ((length - headerLength) >>> 0) + ' [bad hdr length ' + headerLength + ' - too short, < 20]';
       return;

@@ -118,7 +118,7 @@ export class Icmpv4Repr {
         // header itself, then require the 8 bytes RFC 792 promises (more are allowed, RFC 1812 4.3.2.3).
         if (bodyLength < IPV4_HEADER_LENGTH) return WireError.Malformed;
         quotedView.init(packet.bytes, bodyOffset, bodyLength);
-        const headerLen = quotedView.headerLen;
+        const headerLen = quotedView.headerLength;
         if (quotedView.version !== 4 || headerLen < IPV4_HEADER_LENGTH || quotedView.totalLen < headerLen) {
           return WireError.Malformed;
         }

@@ -78,12 +78,12 @@ export class Ipv4Repr {
    * Total Length must be at least the header length.
    */
   readHeader(packet: Ipv4Packet): void {
-    // Known gap: the generated u32 getters box an address >= 2^31 when V8 does not inline them into a
-    // large caller (STYLE.md); see test/wire/allocation.test.ts.
-    this.srcAddr = packet.srcAddr;
-    this.dstAddr = packet.dstAddr;
+    // Addresses are read as int32 (same bits) and made u32 here: a getter returning a u32 >= 2^31 that V8
+    // does not inline would box it (STYLE.md); an int32 crosses the call unboxed.
+    this.srcAddr = packet.srcAddrI32 >>> 0;
+    this.dstAddr = packet.dstAddrI32 >>> 0;
     this.protocol = packet.protocol;
-    this.payloadLength = packet.totalLen - packet.headerLen;
+    this.payloadLength = packet.totalLen - packet.headerLength;
     this.hopLimit = packet.hopLimit;
     this.dscp = packet.dscp;
     this.ecn = packet.ecn;
@@ -129,7 +129,7 @@ export class Ipv4Repr {
     this.requireTotalLength();
     requireEmitRoom(packet, IPV4_HEADER_LENGTH, 'IPv4');
     packet.version = 4;
-    packet.headerLen = IPV4_HEADER_LENGTH;
+    packet.headerLength = IPV4_HEADER_LENGTH;
     packet.dscp = this.dscp;
     packet.ecn = this.ecn;
     packet.totalLen = IPV4_HEADER_LENGTH + this.payloadLength;

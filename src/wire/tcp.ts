@@ -185,11 +185,11 @@ export class TcpRepr {
     this.srcPort = srcPort;
     this.dstPort = dstPort;
     this.control = control;
-    // Known gap: the generated u32 getters box a value >= 2^31 when V8 does not inline them into a large
-    // caller (STYLE.md); see test/wire/allocation.test.ts. Int32 readers from the generator would close it.
-    this.seqNumber = packet.seqNumber;
+    // u32s are read as int32 (same bits) and made u32 here: a getter returning a u32 >= 2^31 that V8 does
+    // not inline would box it (STYLE.md); an int32 crosses the call unboxed.
+    this.seqNumber = packet.seqNumberI32 >>> 0;
     this.ack = packet.ack;
-    this.ackNumber = this.ack ? packet.ackNumber : 0;
+    this.ackNumber = this.ack ? packet.ackNumberI32 >>> 0 : 0;
     this.windowLen = packet.windowLen;
     this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
     return WireError.Ok;
@@ -222,16 +222,16 @@ export class TcpRepr {
           // A fourth block fits only without timestamps and is rare; like smoltcp, keep the first three.
           const count = Math.min(it.sackBlockCount, TCP_MAX_SACK_BLOCKS);
           for (let i = 0; i < count; i++) {
-            this.sackLeft[i] = it.sackLeft(i);
-            this.sackRight[i] = it.sackRight(i);
+            this.sackLeft[i] = it.sackLeftI32(i) >>> 0;
+            this.sackRight[i] = it.sackRightI32(i) >>> 0;
           }
           this.sackBlockCount = count;
           break;
         }
         case TcpOptionKind.Timestamps:
           this.hasTimestamp = true;
-          this.tsVal = it.tsVal;
-          this.tsEcr = it.tsEcr;
+          this.tsVal = it.tsValI32 >>> 0;
+          this.tsEcr = it.tsEcrI32 >>> 0;
           break;
         default:
           // End of list, no-operation and kinds the stack does not use (RFC 9293 section 3.2: "must
@@ -289,7 +289,7 @@ export class TcpRepr {
     // u32 values cross into setters as int32 (`| 0`, same bits): V8 passes those unboxed (STYLE.md).
     packet.seqNumber = this.seqNumber | 0;
     packet.ackNumber = this.ack ? this.ackNumber | 0 : 0;
-    packet.headerLen = headerLength;
+    packet.headerLength = headerLength;
     packet.reserved = 0; // "must be zero" (RFC 9293 section 3.1)
     packet.flags = 0;
     switch (this.control) {

@@ -60,8 +60,8 @@ const EXPECTED: Record<string, string> = {
     'test/generator/fixtures/bad-overlap.yaml:10:5: field "second" overlaps field "first" at byte 1; give each bit to one field (use flags for single bits inside a field)',
   'bad-reserved-name.yaml':
     'test/generator/fixtures/bad-reserved-name.yaml:10:5: "length" is a name every view already has; choose another name',
-  'bad-scale-without-raw.yaml':
-    'test/generator/fixtures/bad-scale-without-raw.yaml:10:5: field "second" must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither',
+  'bad-raw-without-scale.yaml':
+    'test/generator/fixtures/bad-raw-without-scale.yaml:10:5: field "second" has "raw" without "scale"; add "scale" (a positive integer, the bytes one unit of the field counts) or drop "raw"',
   'bad-unbounded-length.yaml':
     'test/generator/fixtures/bad-unbounded-length.yaml:4:15: headerLength "4 * words" may exceed the view; add a check { require: 4 * words <= length, error: Truncated }',
   'bad-unknown-enum.yaml':

@@ -89,7 +89,7 @@ test('ipv4: options are skipped on parse; emit writes a 20-byte header', () => {
   assert.is(repr.payloadLength, 4);
   const out = new Uint8Array(repr.bufferLength());
   repr.emit(new Ipv4Packet(out));
-  assert.is(new Ipv4Packet(out).headerLen, 20);
+  assert.is(new Ipv4Packet(out).headerLength, 20);
   assert.is(new Ipv4Packet(out).totalLen, 24);
 });
 

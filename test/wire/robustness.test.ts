@@ -70,8 +70,8 @@ function tcpOptions(it: TcpOptionIterator, base: number): unknown[] {
   const out: unknown[] = [];
   while (it.next()) {
     // Only the fields every option has; the typed readers are valid for their own kind only.
-    const o: Record<string, unknown> = { kind: it.kind, optionLength: it.optionLength, dataOffset: it.dataOffset - base, dataLength: it.dataLength };
-    o.dataHex = toHex(it.bytes, it.dataOffset, it.dataLength);
+    const o: Record<string, unknown> = { kind: it.kind, optionLength: it.optionLength, dataOffset: it.valueOffset - base, dataLength: it.valueLength };
+    o.dataHex = toHex(it.bytes, it.valueOffset, it.valueLength);
     if (it.kind === TcpOptionKind.Mss) o.mss = it.mss;
     if (it.kind === TcpOptionKind.WindowScale) o.ws = it.windowScale;
     if (it.kind === TcpOptionKind.Timestamps) o.ts = [it.tsVal, it.tsEcr];
@@ -89,7 +89,7 @@ function tcpOptions(it: TcpOptionIterator, base: number): unknown[] {
 function ipv4Options(packet: Ipv4Packet, base: number): unknown[] {
   const it = new Ipv4OptionIterator().init(packet);
   const out: unknown[] = [];
-  while (it.next()) out.push({ ...summarize(it, base), dataHex: toHex(it.bytes, it.dataOffset, it.dataLength) });
+  while (it.next()) out.push({ ...summarize(it, base), dataHex: toHex(it.bytes, it.valueOffset, it.valueLength) });
   out.push({ error: it.error });
   return out;
 }

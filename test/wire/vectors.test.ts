@@ -124,7 +124,7 @@ test('ipv4 vectors: view fields, repr fields and emit', () => {
       if (name in header) assert.is(actual, header[name], `${v.test}: ${name}`);
     };
     expectField('version', packet.version);
-    expectField('header_len', packet.headerLen);
+    expectField('header_len', packet.headerLength);
     expectField('dscp', packet.dscp);
     expectField('ecn', packet.ecn);
     expectField('total_len', packet.totalLen);
@@ -291,7 +291,7 @@ test('tcp test_deconstruct: view fields; the repr refuses FIN+RST', () => {
   assert.is(packet.dstPort, f(v, 'dst_port'));
   assert.is(packet.seqNumber, f(v, 'seq_number'));
   assert.is(packet.ackNumber, f(v, 'ack_number'));
-  assert.is(packet.headerLen, f(v, 'header_len'));
+  assert.is(packet.headerLength, f(v, 'header_len'));
   const flagOf = (name: string): boolean => (packet as unknown as Record<string, boolean>)[name.toLowerCase()]!;
   for (const flag of f(v, 'flags') as string[]) assert.ok(flagOf(flag), `${flag} set`);
   for (const flag of f(v, 'flags_not_set') as string[]) assert.not.ok(flagOf(flag), `${flag} clear`);
@@ -299,7 +299,7 @@ test('tcp test_deconstruct: view fields; the repr refuses FIN+RST', () => {
   assert.is(packet.urgentAt, f(v, 'urgent_at'));
   assert.is(packet.checksum, f(v, 'checksum'));
   assert.is(packet.verifyChecksum(src, dst), f(v, 'checksum_valid'));
-  assert.is(toHex(bytes, 20, packet.headerLen - 20), f(v, 'options_hex'));
+  assert.is(toHex(bytes, 20, packet.headerLength - 20), f(v, 'options_hex'));
   assert.is(toHex(bytes, packet.payloadOffset, packet.payloadLength), f(v, 'payload_hex'));
   // "Flag combination FIN+RST is deliberately nonsensical": a repr must not accept it.
   assert.is(TcpRepr.parse(packet, src, dst), WireError.Malformed);
@@ -311,7 +311,7 @@ test('tcp error vectors are refused', () => {
   const expected: Record<string, WireError> = { test_truncated: WireError.Truncated, test_impossible_len: WireError.Malformed };
   for (const v of list) {
     const packet = new TcpPacket(fromHex(v.hex));
-    assert.is(packet.headerLen, f(v, 'header_len'), v.test);
+    assert.is(packet.headerLength, f(v, 'header_len'), v.test);
     assert.is(packet.check(), expected[v.test], v.test);
     assert.is(TcpRepr.parse(packet, 0, 0), expected[v.test], v.test);
   }
@@ -393,7 +393,7 @@ test('tcp option vectors: each parses to the listed option and consumes all its 
         break;
       case 'Unknown':
         assert.is(it.kind, f(v, 'kind'));
-        assert.is(toHex(it.bytes, it.dataOffset, it.dataLength), f(v, 'data_hex'));
+        assert.is(toHex(it.bytes, it.valueOffset, it.valueLength), f(v, 'data_hex'));
         break;
       default:
         throw new Error(`unexpected option ${String(f(v, 'option'))}`);
@@ -445,7 +445,7 @@ test('tcp test_tcp_options_summary: port 0 refused; the options read as listed',
   const bytes = fromHex(v.hex);
   const packet = new TcpPacket(bytes);
   assert.is(packet.check(), WireError.Ok);
-  assert.is(packet.headerLen, f(v, 'header_len'));
+  assert.is(packet.headerLength, f(v, 'header_len'));
   assert.is(toHex(bytes, 20, 12), f(v, 'options_hex'));
   assert.is(TcpRepr.parse(packet, 0, 0, ChecksumCapabilities.ignored()), WireError.Malformed);
   bytes[1] = 1; // source port 1

@@ -50,7 +50,7 @@ export function decodeFrame(
     const ipv4 = Ipv4Repr.parse(packet, caps);
     if (typeof ipv4 === 'number') return { layer: 'ipv4', error: ipv4 };
     out.ipv4 = ipv4;
-    out.ipv4HeaderLength = packet.headerLen;
+    out.ipv4HeaderLength = packet.headerLength;
     const at = packet.payloadOffset;
     const len = packet.payloadLength;
     if (ipv4.moreFrags || ipv4.fragOffset !== 0) return out; // a fragment: the upper layer is not whole
