@@ -278,14 +278,14 @@ export function parseFilter(text: string): FilterNode {
     }
     if (q.proto === 'ether') {
       if (q.type !== 'host') throw new FilterSyntaxError(after.position, `'ether ${q.type}' is not supported; use 'ether host' with a MAC address`);
-      const address = value.type === 'word' ? parseMac(value.text) : -1;
-      if (address < 0) throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
+      const address = value.type === 'word' ? parseMac(value.text) : null;
+      if (typeof address !== 'number') throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
       return { kind: 'etherHost', dir: q.dir, address };
     }
     const proto = q.proto;
     if (q.type === 'host') {
-      const address = value.type === 'word' ? parseIpv4(value.text) : -1;
-      if (address < 0) {
+      const address = value.type === 'word' ? parseIpv4(value.text) : null;
+      if (typeof address !== 'number') {
         throw new FilterSyntaxError(value.position, `expected an IPv4 address like 10.0.0.1 after '${afterText}', found ${describe(value)}`);
       }
       return { kind: 'host', proto, dir: q.dir, address };
@@ -297,8 +297,9 @@ export function parseFilter(text: string): FilterNode {
     let { network, mask } = net;
     if (net.prefix && isWord(peek(), 'mask')) {
       const maskToken = (next(), next());
-      mask = maskToken.type === 'word' ? parseIpv4(maskToken.text) : -1;
-      if (mask < 0) throw new FilterSyntaxError(maskToken.position, `expected a netmask like 255.255.0.0 after 'mask', found ${describe(maskToken)}`);
+      const parsed = maskToken.type === 'word' ? parseIpv4(maskToken.text) : null;
+      if (typeof parsed !== 'number') throw new FilterSyntaxError(maskToken.position, `expected a netmask like 255.255.0.0 after 'mask', found ${describe(maskToken)}`);
+      mask = parsed;
     }
     if (((network & ~mask) >>> 0) !== 0) {
       throw new FilterSyntaxError(value.position, `network ${value.text} has host bits set beyond its mask`);

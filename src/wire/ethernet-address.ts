@@ -35,11 +35,20 @@ function hexDigit(code: number): number {
   return -1;
 }
 
+const MAC_HINT = 'expected six two-digit hexadecimal octets separated by ":", e.g. 02:00:00:00:00:01';
+
 /**
- * Parses `02:00:00:00:00:01` (or with `-` separators, either case) into a 48-bit integer; -1 when the
- * text is not an Ethernet address.
+ * Parses `02:00:00:00:00:01` (or with `-` separators, either case) into a 48-bit integer, or an
+ * AddressParseError when the text is not an Ethernet address (a value the compiler will not let through
+ * as a number).
  */
-export function parseMac(text: string): number {
+export function parseMac(text: string): number | AddressParseError {
+  const value = parseMacValue(text);
+  return value < 0 ? new AddressParseError('Ethernet', text, MAC_HINT) : value;
+}
+
+/** The 48-bit address, or -1 (internal: parseMac returns an AddressParseError). */
+function parseMacValue(text: string): number {
   if (text.length !== 17) return -1;
   const separator = text.charCodeAt(2);
   if (separator !== 58 && separator !== 45) return -1;
@@ -103,25 +112,23 @@ export class EthernetAddress {
     return new EthernetAddress(readMac(bytes, at));
   }
 
-  /** Parses `02:00:00:00:00:01` (also `-` separated, either case); null when the text is not an address. */
-  static parse(text: string): EthernetAddress | null {
+  /**
+   * Parses `02:00:00:00:00:01` (also `-` separated, either case); an AddressParseError (a value, not
+   * thrown) when the text is not an address.
+   */
+  static parse(text: string): EthernetAddress | AddressParseError {
     const value = parseMac(text);
-    return value < 0 ? null : new EthernetAddress(value);
+    return value instanceof AddressParseError ? value : new EthernetAddress(value);
   }
 
-  /** Like parse, but throws an AddressParseError that says what was expected (for configuration input). */
+  /** Like parse, but throws the AddressParseError, which says what was expected (for configuration input). */
   static from(text: string): EthernetAddress {
     const address = EthernetAddress.parse(text);
-    if (address === null) {
-      throw new AddressParseError(
-        'Ethernet',
-        text,
-        'expected six two-digit hexadecimal octets separated by ":", e.g. 02:00:00:00:00:01',
-      );
-    }
+    if (address instanceof AddressParseError) throw address;
     return address;
   }
 
+  /** The address as a 48-bit integer. */
   toNumber(): number {
     return this.value;
   }

@@ -29,7 +29,7 @@ import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
 import { fromHex, loadWireVectors, toHex } from './support/hex.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { readPcap } from './support/pcap.js';
 
 const test = suite('wire/robustness');
@@ -214,8 +214,8 @@ for (const v of loadWireVectors()) {
     name: `${v.layer} ${v.test} ${v.hex.slice(0, 16)}`,
     layer: v.layer,
     bytes: fromHex(v.hex),
-    src: v.pseudo_src ? parseIpv4(v.pseudo_src) : 0,
-    dst: v.pseudo_dst ? parseIpv4(v.pseudo_dst) : 0,
+    src: v.pseudo_src ? Ipv4Address.from(v.pseudo_src).value : 0,
+    dst: v.pseudo_dst ? Ipv4Address.from(v.pseudo_dst).value : 0,
   });
 }
 const kernel = readPcap(new URL('./fixtures/linux-kernel.pcap', import.meta.url).pathname);

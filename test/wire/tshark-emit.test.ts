@@ -21,7 +21,7 @@ import {
 import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
@@ -29,8 +29,8 @@ import { pcapBytes } from './support/pcap.js';
 import { field, tsharkFields } from './support/tshark.js';
 
 const test = suite('wire/tshark-emit');
-const A = parseIpv4('192.0.2.1');
-const B = parseIpv4('198.51.100.7');
+const A = Ipv4Address.from('192.0.2.1').value;
+const B = Ipv4Address.from('198.51.100.7').value;
 
 function frame(ip: Ipv4Repr, emitUpper: (bytes: Uint8Array, at: number, length: number) => void, caps = ChecksumCapabilities.default()): Uint8Array {
   const ethernet = new EthernetRepr({ srcAddr: 0x0200_0000_0001, dstAddr: 0x0200_0000_0002, etherType: EtherType.Ipv4 });

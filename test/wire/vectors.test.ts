@@ -24,9 +24,9 @@ import {
 import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
-import { parseMac } from '../../src/wire/ethernet-address.js';
+import { EthernetAddress } from '../../src/wire/ethernet-address.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
@@ -70,8 +70,8 @@ test('ethernet vectors: view fields and repr (IPv6 payload not decoded: out of s
     const bytes = fromHex(v.hex);
     const frame = new EthernetFrame(bytes);
     assert.is(frame.check(), WireError.Ok, v.test);
-    assert.is(frame.dstAddr, parseMac(f(v, 'destination') as string));
-    assert.is(frame.srcAddr, parseMac(f(v, 'source') as string));
+    assert.is(frame.dstAddr, EthernetAddress.from(f(v, 'destination') as string).value);
+    assert.is(frame.srcAddr, EthernetAddress.from(f(v, 'source') as string).value);
     assert.is(frame.etherType, f(v, 'ethertype'));
     assert.ok(sameName(etherTypeName(frame.etherType), f(v, 'ethertype_name')), v.test);
     assert.is(toHex(bytes, frame.payloadOffset, frame.payloadLength), f(v, 'payload_hex'));
@@ -102,10 +102,10 @@ test('arp vector: view fields, repr, emit', () => {
   assert.ok(sameName(arpOperationName(packet.operation), f(v!, 'operation_name')));
   const repr = expectRepr(ArpRepr.parse(packet), 'arp');
   assert.is(repr.operation, f(v!, 'operation'));
-  assert.is(repr.sourceHardwareAddr, parseMac(f(v!, 'source_hardware_addr') as string));
-  assert.is(repr.sourceProtocolAddr, parseIpv4(f(v!, 'source_protocol_addr') as string));
-  assert.is(repr.targetHardwareAddr, parseMac(f(v!, 'target_hardware_addr') as string));
-  assert.is(repr.targetProtocolAddr, parseIpv4(f(v!, 'target_protocol_addr') as string));
+  assert.is(repr.sourceHardwareAddr, EthernetAddress.from(f(v!, 'source_hardware_addr') as string).value);
+  assert.is(repr.sourceProtocolAddr, Ipv4Address.from(f(v!, 'source_protocol_addr') as string).value);
+  assert.is(repr.targetHardwareAddr, EthernetAddress.from(f(v!, 'target_hardware_addr') as string).value);
+  assert.is(repr.targetProtocolAddr, Ipv4Address.from(f(v!, 'target_protocol_addr') as string).value);
   const out = new Uint8Array(repr.bufferLength()).fill(0xa5);
   repr.emit(new ArpPacket(out));
   assert.is(toHex(out), v!.hex);
@@ -138,13 +138,13 @@ test('ipv4 vectors: view fields, repr fields and emit', () => {
     expectField('checksum_valid', packet.verifyChecksum());
     expectField('payload_len', packet.payloadLength);
     expectField('payload_hex', toHex(bytes, packet.payloadOffset, packet.payloadLength));
-    assert.is(packet.srcAddr, parseIpv4(header.src_addr as string));
-    assert.is(packet.dstAddr, parseIpv4(header.dst_addr as string));
+    assert.is(packet.srcAddr, Ipv4Address.from(header.src_addr as string).value);
+    assert.is(packet.dstAddr, Ipv4Address.from(header.dst_addr as string).value);
     assert.ok(sameName(ipProtocolName(packet.protocol), header.next_header_name), v.test);
 
     const repr = expectRepr(Ipv4Repr.parse(packet), v.test);
-    assert.is(repr.srcAddr, parseIpv4(header.src_addr as string));
-    assert.is(repr.dstAddr, parseIpv4(header.dst_addr as string));
+    assert.is(repr.srcAddr, Ipv4Address.from(header.src_addr as string).value);
+    assert.is(repr.dstAddr, Ipv4Address.from(header.dst_addr as string).value);
     assert.is(repr.protocol, IpProtocol.Icmp);
     assert.is(repr.hopLimit, header.hop_limit);
     assert.is(repr.payloadLength, packet.payloadLength);
@@ -238,8 +238,8 @@ test('udp vectors: view fields, checksum rules, repr, emit', () => {
   assert.is(list.length, 4);
   for (const v of list) {
     const bytes = fromHex(v.hex);
-    const src = parseIpv4(v.pseudo_src!);
-    const dst = parseIpv4(v.pseudo_dst!);
+    const src = Ipv4Address.from(v.pseudo_src!).value;
+    const dst = Ipv4Address.from(v.pseudo_dst!).value;
     const packet = new UdpPacket(bytes);
     assert.is(packet.check(), WireError.Ok, v.test);
     assert.is(packet.srcPort, f(v, 'src_port'));
@@ -264,7 +264,7 @@ test('udp vectors: view fields, checksum rules, repr, emit', () => {
   const bytes = fromHex(zero.hex);
   const packet = new UdpPacket(bytes);
   packet.checksum = 0x1234;
-  packet.fillChecksum(parseIpv4(zero.pseudo_src!), parseIpv4(zero.pseudo_dst!));
+  packet.fillChecksum(Ipv4Address.from(zero.pseudo_src!).value, Ipv4Address.from(zero.pseudo_dst!).value);
   assert.is(packet.checksum, 0xffff);
   // Omitting the checksum on emit (offloaded) writes 0, which parses.
   const repr = new UdpRepr({ srcPort: 48896, dstPort: 53 }).setPayload(fromHex('aa0000ff'), 0, 4);
@@ -283,8 +283,8 @@ test('udp error vector is refused', () => {
 test('tcp test_deconstruct: view fields; the repr refuses FIN+RST', () => {
   const v = vectors.find((x) => x.layer === 'tcp' && x.test === 'test_deconstruct')!;
   const bytes = fromHex(v.hex);
-  const src = parseIpv4(v.pseudo_src!);
-  const dst = parseIpv4(v.pseudo_dst!);
+  const src = Ipv4Address.from(v.pseudo_src!).value;
+  const dst = Ipv4Address.from(v.pseudo_dst!).value;
   const packet = new TcpPacket(bytes);
   assert.is(packet.check(), WireError.Ok);
   assert.is(packet.srcPort, f(v, 'src_port'));
@@ -320,8 +320,8 @@ test('tcp error vectors are refused', () => {
 test('tcp test_parse: repr fields, and emit reproduces the bytes', () => {
   const v = vectors.find((x) => x.layer === 'tcp' && x.test === 'test_parse')!;
   const bytes = fromHex(v.hex);
-  const src = parseIpv4(v.pseudo_src!);
-  const dst = parseIpv4(v.pseudo_dst!);
+  const src = Ipv4Address.from(v.pseudo_src!).value;
+  const dst = Ipv4Address.from(v.pseudo_dst!).value;
   const repr = expectRepr(TcpRepr.parse(new TcpPacket(bytes), src, dst, caps), 'tcp parse');
   assert.is(repr.srcPort, f(v, 'src_port'));
   assert.is(repr.dstPort, f(v, 'dst_port'));
