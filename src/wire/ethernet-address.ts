@@ -1,6 +1,18 @@
 // Ethernet (IEEE 802 MAC-48) addresses. In the hot path an address is a plain 48-bit integer (exact in a
 // double), which is what the generated views read and write; EthernetAddress wraps one for code at the
 // API edges (configuration, printing, tests) that wants a value with methods.
+//
+// Decision (how hot paths hold a MAC, settled before the neighbour cache keys on it): one number, not a
+// pair of integers. A 48-bit number compares with ===, prints with formatMac, keys a Map exactly and is
+// what a user reads in EthernetRepr; a hi16/lo32 pair would need two fields, two compares and a
+// composite key everywhere. Its cost is the one STYLE.md describes for u32s >= 2^31: a double crossing
+// a call V8 does not inline is boxed. So the reprs never pass one across such a call: parse copies the
+// six bytes out (copyXxxTo) and assembles the number from a 16-bit and a 32-bit integer, emit splits it
+// the same way (mac-bits.ts); a number stored in an object field or a Float64Array is updated in
+// place, without an allocation. Measured: test/wire/allocation.test.ts parses and emits Ethernet and
+// ARP with addresses >= 2^47 (fe:00:..) at 0 bytes per frame. A neighbour cache keys on the IPv4 address
+// and stores the MAC as this number (in a field or a Float64Array column); code that must hand a MAC to
+// a large non-inlined function passes macHigh16/macLow32-style halves instead.
 
 import { AddressParseError } from './address-error.js';
 
