@@ -151,6 +151,7 @@ export class EthernetAddress {
     return out;
   }
 
+  /** Same address. */
   equals(other: EthernetAddress): boolean {
     return this.value === other.value;
   }
@@ -160,6 +161,7 @@ export class EthernetAddress {
     return Math.floor(this.value / TWO_POW_40);
   }
 
+  /** ff:ff:ff:ff:ff:ff */
   isBroadcast(): boolean {
     return this.value === 0xffff_ffff_ffff;
   }
@@ -179,6 +181,7 @@ export class EthernetAddress {
     return (this.firstOctet & 2) !== 0;
   }
 
+  /** `02:00:00:00:00:01`, lower case (formatMac). */
   toString(): string {
     return formatMac(this.value);
   }

@@ -66,7 +66,9 @@ function parseIpv4Range(text: string, start: number, end: number): number {
 
 /** An IPv4 address as a value: parse, print, compare and classify (RFC 1122 §3.2.1.3, RFC 5735). */
 export class Ipv4Address {
+  /** 0.0.0.0 */
   static readonly UNSPECIFIED = new Ipv4Address(0);
+  /** 255.255.255.255, the limited broadcast address (RFC 919). */
   static readonly BROADCAST = new Ipv4Address(0xffff_ffff);
 
   /** The address as a u32, first octet most significant. */
@@ -84,6 +86,7 @@ export class Ipv4Address {
     return new Ipv4Address(value >>> 0);
   }
 
+  /** The address a.b.c.d; throws RangeError for an octet outside 0-255 (a programmer mistake). */
   static fromOctets(a: number, b: number, c: number, d: number): Ipv4Address {
     for (const octet of [a, b, c, d]) {
       if (!Number.isInteger(octet) || octet < 0 || octet > 255) {
@@ -128,11 +131,13 @@ export class Ipv4Address {
     return out;
   }
 
+  /** The four octets, first (most significant) first. */
   octets(): [number, number, number, number] {
     const v = this.value;
     return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
   }
 
+  /** Same address. */
   equals(other: Ipv4Address): boolean {
     return this.value === other.value;
   }
@@ -167,6 +172,7 @@ export class Ipv4Address {
     return !(this.isUnspecified() || this.isBroadcast() || this.isMulticast());
   }
 
+  /** The dotted quad, e.g. `10.0.0.1` (formatIpv4). */
   toString(): string {
     return formatIpv4(this.value);
   }
@@ -197,9 +203,12 @@ export function prefixNetmask(prefixLength: number): number {
  * subnet. Host bits are kept (`network()` clears them), as with smoltcp's Ipv4Cidr.
  */
 export class Ipv4Cidr {
+  /** The address, host bits included. */
   readonly address: Ipv4Address;
+  /** Bits of the network part, 0 to 32. */
   readonly prefixLength: number;
 
+  /** The block `address/prefixLength`; throws RangeError for a prefix length outside 0-32 (a programmer mistake). */
   constructor(address: Ipv4Address, prefixLength: number) {
     if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32) {
       throw new RangeError(`${prefixLength} is not an IPv4 prefix length (expected an integer 0 to 32)`);
@@ -272,10 +281,12 @@ export class Ipv4Cidr {
     return this.prefixLength <= other.prefixLength && this.contains(other.address);
   }
 
+  /** Same address and prefix length. */
   equals(other: Ipv4Cidr): boolean {
     return this.prefixLength === other.prefixLength && this.address.equals(other.address);
   }
 
+  /** `192.168.1.10/24` */
   toString(): string {
     return `${formatIpv4(this.address.value)}/${this.prefixLength}`;
   }

@@ -26,10 +26,15 @@ const EMPTY = new Uint8Array(0);
 
 /** The control flags a segment may carry, mutually exclusive as far as the stack is concerned (smoltcp's Control). */
 export enum TcpControl {
+  /** No SYN, FIN, RST or PSH. */
   None = 0,
+  /** PSH: deliver the data to the application now (RFC 9293 section 3.9.1.2). */
   Psh = 1,
+  /** SYN: synchronize sequence numbers, the first segment of each direction. */
   Syn = 2,
+  /** FIN: no more data from the sender. */
   Fin = 3,
+  /** RST: reset the connection. */
   Rst = 4,
 }
 
