@@ -118,15 +118,15 @@ export class Icmpv4Repr {
         // header itself, then require the 8 bytes RFC 792 promises (more are allowed, RFC 1812 4.3.2.3).
         if (bodyLength < IPV4_HEADER_LENGTH) return WireError.Malformed;
         quotedView.init(packet.bytes, bodyOffset, bodyLength);
-        const headerLen = quotedView.headerLength;
-        if (quotedView.version !== 4 || headerLen < IPV4_HEADER_LENGTH || quotedView.totalLen < headerLen) {
+        const quotedLength = quotedView.headerLength;
+        if (quotedView.version !== 4 || quotedLength < IPV4_HEADER_LENGTH || quotedView.totalLen < quotedLength) {
           return WireError.Malformed;
         }
-        if (bodyLength - headerLen < ICMPV4_QUOTED_DATA_MIN) return WireError.Malformed;
+        if (bodyLength - quotedLength < ICMPV4_QUOTED_DATA_MIN) return WireError.Malformed;
         this.quotedHeader.readHeader(quotedView);
         this.echoIdent = 0;
         this.echoSeqNo = 0;
-        this.setData(packet.bytes, bodyOffset + headerLen, bodyLength - headerLen);
+        this.setData(packet.bytes, bodyOffset + quotedLength, bodyLength - quotedLength);
         break;
       }
       default:
