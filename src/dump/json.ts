@@ -15,7 +15,7 @@ import { Icmpv4Packet } from '../../generated/icmpv4.js';
 import { Ipv4Packet } from '../../generated/ipv4.js';
 import { TcpOptionIterator, TcpPacket } from '../../generated/tcp.js';
 import { UdpPacket } from '../../generated/udp.js';
-import { ipv4FinalDestination } from '../wire/format.js';
+import { ipv4FinalDestination } from '../format/index.js';
 import { Piece, type BlockWriter } from './output.js';
 
 const ETHERNET_HEADER_LENGTH = 14;

@@ -6,7 +6,7 @@
 // under tsx every module costs a round trip to its loader thread, which is most of the start-up time.
 import { PcapReader } from '../pcap/reader.js';
 import type { PcapFileWriter } from '../pcap/writer.js';
-import { FrameFormatter, hexAsciiDump, hexDump } from '../wire/format.js';
+import { FrameFormatter, hexAsciiDump, hexDump } from '../format/index.js';
 import { parseArgs, UsageError, USAGE, type DumpOptions } from './args.js';
 import type { Predicate } from './filter.js';
 import type { JsonPrinter } from './json.js';
