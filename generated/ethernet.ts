@@ -229,3 +229,17 @@ export class EthernetFrame {
     return this.length - 14;
   }
 }
+
+/**
+ * Byte offsets of the EthernetFrame fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/ethernet.yaml: read a field as `bytes[at + EthernetField.DstAddr]`, never at a hand-written offset.
+ */
+export const EthernetField = {
+  /** Destination MAC address (IEEE 802.3 clause 3.2.3). */
+  DstAddr: 0,
+  /** Source MAC address (IEEE 802.3 clause 3.2.3). */
+  SrcAddr: 6,
+  /** EtherType of the payload (IEEE 802.3 clause 3.2.6; values from the IANA EtherType registry). */
+  EtherType: 12,
+} as const;

@@ -324,3 +324,21 @@ export class Icmpv4Packet {
     this.checksum = checksumFold(checksumSumData(this.dataView, this.offset, length));
   }
 }
+
+/**
+ * Byte offsets of the Icmpv4Packet fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/icmpv4.yaml: read a field as `bytes[at + Icmpv4Field.MsgType]`, never at a hand-written offset.
+ */
+export const Icmpv4Field = {
+  /** Message type (RFC 792; IANA "ICMP Type Numbers" registry). */
+  MsgType: 0,
+  /** Message code, meaning depends on the type (RFC 792); see Icmpv4DstUnreachable, Icmpv4TimeExceeded, Icmpv4Redirect and Icmpv4ParamProblem. */
+  MsgCode: 1,
+  /** Internet checksum of the whole ICMP message (RFC 792, "Checksum"; RFC 1071). */
+  Checksum: 2,
+  /** Identifier matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
+  EchoIdent: 4,
+  /** Sequence number matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
+  EchoSeqNo: 6,
+} as const;
