@@ -28,6 +28,8 @@ export enum IpProtocol {
   Ipv6NoNxt = 59,
   /** Destination Options for IPv6 (RFC 8200). */
   Ipv6Opts = 60,
+  /** Stream Control Transmission Protocol (RFC 9260). */
+  Sctp = 132,
 }
 
 /** The name of the IpProtocol value, or undefined for a value the spec does not name. */
@@ -43,6 +45,7 @@ export function ipProtocolName(value: number): string | undefined {
     case IpProtocol.Icmpv6: return 'ICMPv6';
     case IpProtocol.Ipv6NoNxt: return 'IPv6-NoNxt';
     case IpProtocol.Ipv6Opts: return 'IPv6-Opts';
+    case IpProtocol.Sctp: return 'SCTP';
   }
   return undefined;
 }

@@ -9,16 +9,16 @@
 // pre-encoded words, numbers and address bytes from digit tables): no strings are made for a packet, so a
 // million packets leave the garbage collector idle.
 
-import { ArpPacket } from '../../generated/arp.js';
-import { EthernetFrame } from '../../generated/ethernet.js';
-import { Icmpv4Packet } from '../../generated/icmpv4.js';
-import { Ipv4Packet } from '../../generated/ipv4.js';
-import { TcpOptionIterator, TcpPacket } from '../../generated/tcp.js';
+import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
+import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
+import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField, TcpOptionIterator, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpPacket } from '../../generated/udp.js';
 import { ipv4FinalDestination } from '../format/index.js';
+import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 
-const ETHERNET_HEADER_LENGTH = 14;
 // Single bytes of a line, written with one store rather than copied as pieces.
 const DOT = 46;
 const CLOSE = 125;
@@ -124,15 +124,15 @@ export class JsonPrinter {
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
-    w.mac(bytes, offset + 6);
+    w.mac(bytes, offset + EthernetField.SrcAddr);
     w.piece(DST);
-    w.mac(bytes, offset);
+    w.mac(bytes, offset + EthernetField.DstAddr);
     w.field(TYPE, etherType);
     w.byte(CLOSE);
     const at = offset + ETHERNET_HEADER_LENGTH;
     const rest = caplen - ETHERNET_HEADER_LENGTH;
-    if (etherType === 0x0806) this.arpLayer(w, bytes, at, rest);
-    else if (etherType === 0x0800) this.ipv4Layer(w, bytes, at, rest, len - ETHERNET_HEADER_LENGTH);
+    if (etherType === EtherType.Arp) this.arpLayer(w, bytes, at, rest);
+    else if (etherType === EtherType.Ipv4) this.ipv4Layer(w, bytes, at, rest, len - ETHERNET_HEADER_LENGTH);
   }
 
   private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
@@ -140,7 +140,7 @@ export class JsonPrinter {
     const arp = this.arp.init(bytes, at, captured);
     const hardware = arp.hardwareType as number;
     const protocol = arp.protocolType as number;
-    if (hardware !== 1 || protocol !== 0x0800 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
+    if (hardware !== ArpHardware.Ethernet || protocol !== EtherType.Ipv4 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
       return w.ascii(
         ',"error":"arp: hardware type ' + hardware + ' / protocol type ' + protocol + ' with address lengths ' +
           arp.hardwareLen + '/' + arp.protocolLen + ' is not Ethernet/IPv4 (1/2048, 6/4)"',
@@ -149,11 +149,11 @@ export class JsonPrinter {
     if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
     w.field(ARP_OP, arp.operation as number);
     w.piece(SHA);
-    w.mac(bytes, at + 8);
+    w.mac(bytes, at + ArpField.SourceHardwareAddr);
     w.piece(SPA);
     w.ipv4(arp.sourceProtocolAddr);
     w.piece(THA);
-    w.mac(bytes, at + 18);
+    w.mac(bytes, at + ArpField.TargetHardwareAddr);
     w.piece(TPA);
     w.ipv4(arp.targetProtocolAddr);
     w.piece(QUOTE_CLOSE);
@@ -184,7 +184,7 @@ export class JsonPrinter {
     w.piece(DST);
     w.ipv4(dst);
     w.field(IHL, headerLength);
-    w.field(TOS, bytes[at + 1]!);
+    w.field(TOS, bytes[at + Ipv4Field.Dscp]!); // the whole byte: DSCP and ECN
     w.field(LEN, totalLength);
     w.field(ID, ip.ident);
     w.piece(DF_MF_FRAG[(ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0)]!);
@@ -203,11 +203,11 @@ export class JsonPrinter {
     const payloadCaptured = Math.min(captured, totalLength) - headerLength;
     const whole = payloadCaptured >= payloadLength && !moreFragments;
     switch (protocol) {
-      case 1:
+      case IpProtocol.Icmp:
         return this.icmpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole);
-      case 17:
+      case IpProtocol.Udp:
         return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
-      case 6:
+      case IpProtocol.Tcp:
         return this.tcpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       default:
         return;
@@ -223,7 +223,7 @@ export class JsonPrinter {
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
     if (whole) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (type === 0 || type === 8) {
+    if (type === Icmpv4Message.EchoReply || type === Icmpv4Message.EchoRequest) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
     }
@@ -273,7 +273,8 @@ export class JsonPrinter {
     w.field(SEQ, tcp.seqNumber);
     w.field(ACK, tcp.ackNumber);
     w.field(HLEN, headerLength);
-    w.field(FLAGS_WIN[bytes[at + 13]!]!, tcp.windowLen);
+    // The flags' second byte holds CWR to FIN, the flags tshark reports.
+    w.field(FLAGS_WIN[bytes[at + TcpField.Flags + 1]!]!, tcp.windowLen);
     w.field(URG, tcp.urgentAt);
     if (whole) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (headerLength > 20) {
@@ -281,19 +282,19 @@ export class JsonPrinter {
       let sackBlocks = 0;
       while (it.next()) {
         switch (it.kind as number) {
-          case 2:
+          case TcpOptionKind.Mss:
             w.field(MSS, it.mss);
             break;
-          case 3:
+          case TcpOptionKind.WindowScale:
             w.field(WSCALE, it.windowScale);
             break;
-          case 4:
+          case TcpOptionKind.SackPermitted:
             w.piece(SACK_PERM_TRUE);
             break;
-          case 5:
+          case TcpOptionKind.Sack:
             sackBlocks += it.sackBlockCount;
             break;
-          case 8:
+          case TcpOptionKind.Timestamps:
             w.field(TSVAL, it.tsVal);
             w.field(TSECR, it.tsEcr);
             break;

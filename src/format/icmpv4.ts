@@ -2,6 +2,8 @@
 // of an error and RFC 4884 extensions.
 
 import { Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField } from '../../generated/tcp.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { hexDump } from './hex-dump.js';
 import { ipv4Packet } from './ipv4.js';
@@ -9,6 +11,8 @@ import { checksumShouldBe, hex, hex4, pad2, u16, u32, type LineBuilder } from '.
 import { ICMP_TYPE_TEXT, UNREACHABLE_TEXT } from './names.js';
 
 const icmpView = new Icmpv4Packet();
+/** The IPv4 header an error message quotes. */
+const quotedView = new Ipv4Packet();
 
 // ICMPv4 (RFC 792), following tcpdump's print-icmp.c.
 export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
@@ -20,7 +24,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   const type = icmp.msgType as number;
   const code = icmp.msgCode;
   let text: string;
-  // The quoted datagram of an error message starts 8 bytes in; its destination sits 16 bytes further.
+  // The quoted datagram of an error message starts 8 bytes in (RFC 792).
   const quoted = at + 8;
   switch (type) {
     case 0:
@@ -31,27 +35,28 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     case 3: {
       if (code === 2) {
         if (at + 28 > end) return icmpTruncated(f, true);
-        text = f.ipText.text(u32(bytes, quoted + 16)) + ' protocol ' + bytes[quoted + 9]! + ' unreachable';
+        text = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr)) + ' protocol ' + bytes[quoted + Ipv4Field.Protocol]! + ' unreachable';
       } else if (code === 3) {
         if (at + 18 > end) return icmpTruncated(f, false);
-        const quotedHeader = (bytes[quoted]! & 15) * 4;
+        const quotedHeader = quotedView.init(bytes, quoted, end - quoted).headerLen;
         if (at + 8 + quotedHeader + 4 > end) return icmpTruncated(f, true);
-        const port = u16(bytes, quoted + quotedHeader + 2);
-        const quotedProtocol = bytes[quoted + 9]!;
+        // TCP's and UDP's destination port, at the same place in both.
+        const port = u16(bytes, quoted + quotedHeader + TcpField.DstPort);
+        const quotedProtocol = bytes[quoted + Ipv4Field.Protocol]!;
         if (at + 28 > end) return icmpTruncated(f, true);
-        const target = f.ipText.text(u32(bytes, quoted + 16));
-        if (quotedProtocol === 6) text = target + ' tcp port ' + port + ' unreachable';
-        else if (quotedProtocol === 17) text = target + ' udp port ' + port + ' unreachable';
+        const target = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr));
+        if (quotedProtocol === IpProtocol.Tcp) text = target + ' tcp port ' + port + ' unreachable';
+        else if (quotedProtocol === IpProtocol.Udp) text = target + ' udp port ' + port + ' unreachable';
         else text = target + ' protocol ' + quotedProtocol + ' port ' + port + ' unreachable';
       } else if (code === 4) {
         if (at + 8 > end) return icmpTruncated(f, true);
         const mtu = u16(bytes, at + 6);
         if (at + 28 > end) return icmpTruncated(f, true);
-        const target = f.ipText.text(u32(bytes, quoted + 16));
+        const target = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr));
         text = target + ' unreachable - need to frag' + (mtu ? ' (mtu ' + mtu + ')' : '');
       } else {
         if (at + 28 > end) return icmpTruncated(f, true);
-        const target = f.ipText.text(u32(bytes, quoted + 16));
+        const target = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr));
         const template = code < UNREACHABLE_TEXT.length ? UNREACHABLE_TEXT[code]! : '';
         text = template ? template.replace('%', target) : target + ' unreachable - #' + code;
       }
@@ -59,7 +64,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     }
     case 5: {
       if (at + 28 > end) return icmpTruncated(f, true);
-      const target = f.ipText.text(u32(bytes, quoted + 16));
+      const target = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr));
       const gateway = f.ipText.text(u32(bytes, at + 4));
       if (code === 0) text = 'redirect ' + target + ' to net ' + gateway;
       else if (code === 1) text = 'redirect ' + target + ' to host ' + gateway;
@@ -134,7 +139,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   if (f.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
     f.out += '\n\t';
     if (quoted + 4 > end) return icmpTruncated(f, true);
-    const quotedLength = u16(bytes, quoted + 2);
+    const quotedLength = u16(bytes, quoted + Ipv4Field.TotalLen);
     const quotedEnd = Math.min(quoted + quotedLength, end);
     ipv4Packet(f, bytes, quoted, quotedEnd, quotedLength, !f.link, true);
     if (f.truncated) return;

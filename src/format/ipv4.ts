@@ -2,7 +2,7 @@
 // of their own, then the payload's printer. A new transport (or IPv6's extension headers, for an IPv6
 // printer beside this one) is one more case in the switch on the protocol.
 
-import { Ipv4OptionKind, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { Ipv4Field, Ipv4OptionKind, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { icmpMessage } from './icmpv4.js';
 import { checksumShouldBe, hex, u16, u32, type LineBuilder } from './line.js';
@@ -17,6 +17,8 @@ const OPTIONS_CUT = 1;
 const OPTIONS_READ_PAST_CAPTURE = 2;
 
 const ipv4View = new Ipv4Packet();
+/** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
+const routeView = new Ipv4Packet();
 
 // IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
 export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean, quoted = false): void {
@@ -26,7 +28,8 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.truncate(quoted ? 'icmp' : 'ip');
     return;
   }
-  const version = bytes[at]! >>> 4;
+  const ip = ipv4View.init(bytes, at, captureEnd - at);
+  const version = ip.version;
   if (version !== 4) {
     f.out += version === 6 ? 'IP6, wrong link-layer encapsulation' : 'IP' + version;
     f.out += ' (invalid)';
@@ -41,7 +44,6 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.out += 'truncated-ip ' + length;
     return;
   }
-  const ip = ipv4View.init(bytes, at, captureEnd - at);
   const headerLength = ip.headerLen;
   if (headerLength < 20) {
     f.out += 'bad-hlen ' + headerLength;
@@ -59,12 +61,13 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
   if (end > captureEnd) end = captureEnd;
   const payloadLength = totalLength - headerLength;
   const protocol = ip.protocol as number;
-  const fragmentField = u16(bytes, at + 6);
-  const fragmentOffset = fragmentField & 0x1fff;
+  // Flags: reserved, DF, MF (RFC 791 section 3.1); fragmentOffset in 8-byte units.
+  const ipFlags = ip.flags;
+  const fragmentOffset = ip.fragOffsetRaw;
   const src = ip.srcAddr;
   const dst = ip.dstAddr;
   if (f.verbose) {
-    const tos = bytes[at + 1]!;
+    const tos = bytes[at + Ipv4Field.Dscp]!; // the whole byte, DSCP and ECN
     f.out += '(tos 0x' + hex(tos);
     const ecn = tos & 3;
     if (ecn === 1) f.out += ',ECT(1)';
@@ -73,12 +76,12 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     const ttl = ip.hopLimit;
     if (ttl >= 1) f.out += ', ttl ' + ttl;
     let flags = '';
-    if (fragmentField & 0x2000) flags = '+';
-    if (fragmentField & 0x4000) flags += (flags ? ', ' : '') + 'DF';
-    if (fragmentField & 0x8000) flags += (flags ? ', ' : '') + 'rsvd';
+    if (ipFlags & 1) flags = '+';
+    if (ipFlags & 2) flags += (flags ? ', ' : '') + 'DF';
+    if (ipFlags & 4) flags += (flags ? ', ' : '') + 'rsvd';
     f.out +=
       ', id ' + ip.ident + ', offset ' + fragmentOffset * 8 + ', flags [' + (flags || 'none') + '], proto ' +
-      (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + u16(bytes, at + 2);
+      (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + totalLength;
     let optionsTruncated = OPTIONS_OK;
     if (headerLength > 20) {
       f.out += ', options (';
@@ -119,7 +122,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.truncate('ip');
     return;
   }
-  const fragmented = (fragmentField & 0x3fff) !== 0;
+  const fragmented = (ipFlags & 1) !== 0 || fragmentOffset !== 0;
   switch (protocol) {
     case IpProtocol.Tcp:
       tcpSegment(f, bytes, payload, end, payloadLength, at, fragmented);
@@ -236,8 +239,9 @@ export function addressesWithPorts(f: LineBuilder, src: number, srcPort: number,
  * the route's pointer has not passed its end (a finished route has already reached its destination).
  */
 export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: number, onlyUnfinishedRoute = false): number {
-  let length = (bytes[ipAt]! & 15) * 4 - 20;
-  let at = ipAt + 20;
+  const ip = routeView.init(bytes, ipAt, end - ipAt);
+  let length = ip.optionsLength;
+  let at = ip.optionsOffset;
   while (length > 0) {
     if (at >= end) break;
     const kind = bytes[at]!;
@@ -255,5 +259,5 @@ export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: numbe
     at += optionLength;
     length -= optionLength;
   }
-  return u32(bytes, ipAt + 16);
+  return ip.dstAddr;
 }

@@ -1,8 +1,8 @@
 // TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for: flags, sequence numbers
 // (absolute, or relative to each conversation's first), window, every option, with -v the checksum.
 
-import { IpProtocol } from '../../generated/ipv4.js';
-import { TcpPacket } from '../../generated/tcp.js';
+import { Ipv4Field, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField, TcpPacket } from '../../generated/tcp.js';
 import { checksumFold, checksumSum, pseudoHeaderSum } from '../wire/checksum.js';
 import { HEX_BYTE } from './hex-dump.js';
 import { addressesWithPorts, ipv4FinalDestination } from './ipv4.js';
@@ -22,8 +22,8 @@ const tcpView = new TcpPacket();
 
 /** A TCP segment at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
 export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
-  const src = u32(bytes, ipAt + 12);
-  const dst = u32(bytes, ipAt + 16);
+  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
+  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
   if (end - at < 4) {
     f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ':';
     f.truncate('tcp', false);
@@ -51,7 +51,8 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     if (headerLength > length) f.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
     return;
   }
-  const flags = bytes[at + 13]!;
+  // The flags' second byte: CWR ECE URG ACK PSH RST SYN FIN, the flags tcpdump prints.
+  const flags = bytes[at + TcpField.Flags + 1]!;
   f.out += TCP_FLAGS_TEXT[flags]!;
   let reversed = false;
   let baseSeq = 0;
@@ -104,7 +105,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     return;
   }
   if (f.verbose && !fragmented && at + length <= end) {
-    const pseudoDst = (bytes[ipAt]! & 15) === 5 ? dst : ipv4FinalDestination(bytes, ipAt, end);
+    const pseudoDst = ipv4FinalDestination(bytes, ipAt, end);
     const sum = checksumFold(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, IpProtocol.Tcp, length)));
     const field = tcp.checksum;
     f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');

@@ -1,5 +1,6 @@
 // UDP (RFC 768), following tcpdump's print-udp.c for ports it has no dissector for.
 
+import { Ipv4Field } from '../../generated/ipv4.js';
 import { UdpPacket } from '../../generated/udp.js';
 import { addressesWithPorts } from './ipv4.js';
 import { u32, type LineBuilder } from './line.js';
@@ -8,8 +9,8 @@ const udpView = new UdpPacket();
 
 /** A UDP datagram at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
 export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
-  const src = u32(bytes, ipAt + 12);
-  const dst = u32(bytes, ipAt + 16);
+  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
+  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
   if (end - at < 4) {
     f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
     f.truncate('udp', false);

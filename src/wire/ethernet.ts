@@ -1,12 +1,14 @@
 // The Ethernet II header as a value (smoltcp's EthernetRepr): addresses as 48-bit integers and the
 // EtherType of the payload. IEEE 802.3 clause 3.2; the frame check sequence is the device's business.
 
-import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
+import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
+import { WireError } from '../../generated/runtime.js';
 import { requireViewInBuffer } from './byte-ranges.js';
 import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './mac-bits.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
+/** Bytes of an Ethernet II header: two addresses and the EtherType (the spec's headerLength). */
 export const ETHERNET_HEADER_LENGTH = 14;
 
 export class EthernetRepr {
