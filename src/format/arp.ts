@@ -1,6 +1,6 @@
 // ARP (RFC 826), following tcpdump's print-arp.c.
 
-import { ArpPacket } from '../../generated/arp.js';
+import { ArpField, ArpPacket } from '../../generated/arp.js';
 import { EtherType } from '../../generated/ethernet.js';
 import { HEX_BYTE } from './hex-dump.js';
 import { hex4, u32, type LineBuilder } from './line.js';
@@ -23,7 +23,7 @@ export function arpPacket(f: LineBuilder, bytes: Uint8Array, at: number, end: nu
   const protocol = arp.protocolType as number;
   const operation = arp.operation as number;
   // The five address fields at the lengths the header announces.
-  const sha = at + 8;
+  const sha = at + ArpField.SourceHardwareAddr;
   const spa = sha + hardwareLength;
   const tha = spa + protocolLength;
   const tpa = tha + hardwareLength;
