@@ -11,6 +11,7 @@ import { ETHERTYPE_NAMES } from './names.js';
 
 const ethernetView = new EthernetFrame();
 
+/** Appends the frame `bytes[offset, offset + caplen)`, `wireLength` bytes on the wire, to the line. */
 export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
   if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
     f.truncate('ether', false);

@@ -20,7 +20,10 @@ const ipv4View = new Ipv4Packet();
 /** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
 const routeView = new Ipv4Packet();
 
-// IPv4 (RFC 791), following tcpdump's print-ip.c. `length` is what the link layer says is left on the wire.
+/**
+ * Appends the IPv4 packet at bytes[at] (captured up to captureEnd) to the line; `length` is what the link layer
+ * says is left on the wire. `printIp` starts with `IP ` (not under -e); `quoted` for the header an ICMP error quotes.
+ */
 export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean, quoted = false): void {
   if (captureEnd - at < 1) {
     // tcpdump reads the version before it counts itself the IP printer: inside an ICMP error it is
