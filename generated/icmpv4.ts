@@ -30,6 +30,10 @@ export enum Icmpv4Message {
   Timestamp = 13,
   /** Timestamp Reply (RFC 792). */
   TimestampReply = 14,
+  /** Address Mask Request (RFC 950). */
+  AddressMaskRequest = 17,
+  /** Address Mask Reply (RFC 950). */
+  AddressMaskReply = 18,
 }
 
 /** The name of the Icmpv4Message value, or undefined for a value the spec does not name. */
@@ -46,6 +50,8 @@ export function icmpv4MessageName(value: number): string | undefined {
     case Icmpv4Message.ParamProblem: return 'parameter problem';
     case Icmpv4Message.Timestamp: return 'time stamp request';
     case Icmpv4Message.TimestampReply: return 'time stamp reply';
+    case Icmpv4Message.AddressMaskRequest: return 'address mask request';
+    case Icmpv4Message.AddressMaskReply: return 'address mask reply';
   }
   return undefined;
 }

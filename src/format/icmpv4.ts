@@ -1,7 +1,7 @@
 // ICMPv4 (RFC 792), following tcpdump's print-icmp.c: the message, with -v its checksum, the quoted datagram
 // of an error and RFC 4884 extensions.
 
-import { Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Redirect, Icmpv4TimeExceeded } from '../../generated/icmpv4.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
 import { TcpField } from '../../generated/tcp.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
@@ -27,16 +27,16 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   // The quoted datagram of an error message starts 8 bytes in (RFC 792).
   const quoted = at + 8;
   switch (type) {
-    case 0:
-    case 8:
+    case Icmpv4Message.EchoReply:
+    case Icmpv4Message.EchoRequest:
       if (at + 8 > end) return icmpTruncated(f, true);
-      text = 'echo ' + (type === 8 ? 'request' : 'reply') + ', id ' + icmp.echoIdent + ', seq ' + icmp.echoSeqNo;
+      text = 'echo ' + (type === Icmpv4Message.EchoRequest ? 'request' : 'reply') + ', id ' + icmp.echoIdent + ', seq ' + icmp.echoSeqNo;
       break;
-    case 3: {
-      if (code === 2) {
+    case Icmpv4Message.DstUnreachable: {
+      if (code === Icmpv4DstUnreachable.ProtoUnreachable) {
         if (at + 28 > end) return icmpTruncated(f, true);
         text = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr)) + ' protocol ' + bytes[quoted + Ipv4Field.Protocol]! + ' unreachable';
-      } else if (code === 3) {
+      } else if (code === Icmpv4DstUnreachable.PortUnreachable) {
         if (at + 18 > end) return icmpTruncated(f, false);
         const quotedHeader = quotedView.init(bytes, quoted, end - quoted).headerLen;
         if (at + 8 + quotedHeader + 4 > end) return icmpTruncated(f, true);
@@ -48,7 +48,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
         if (quotedProtocol === IpProtocol.Tcp) text = target + ' tcp port ' + port + ' unreachable';
         else if (quotedProtocol === IpProtocol.Udp) text = target + ' udp port ' + port + ' unreachable';
         else text = target + ' protocol ' + quotedProtocol + ' port ' + port + ' unreachable';
-      } else if (code === 4) {
+      } else if (code === Icmpv4DstUnreachable.FragRequired) {
         if (at + 8 > end) return icmpTruncated(f, true);
         const mtu = u16(bytes, at + 6);
         if (at + 28 > end) return icmpTruncated(f, true);
@@ -62,29 +62,29 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
       }
       break;
     }
-    case 5: {
+    case Icmpv4Message.Redirect: {
       if (at + 28 > end) return icmpTruncated(f, true);
       const target = f.ipText.text(u32(bytes, quoted + Ipv4Field.DstAddr));
       const gateway = f.ipText.text(u32(bytes, at + 4));
-      if (code === 0) text = 'redirect ' + target + ' to net ' + gateway;
-      else if (code === 1) text = 'redirect ' + target + ' to host ' + gateway;
-      else if (code === 2) text = 'redirect-tos ' + target + ' to net ' + gateway;
-      else if (code === 3) text = 'redirect-tos ' + target + ' to host ' + gateway;
+      if (code === Icmpv4Redirect.Net) text = 'redirect ' + target + ' to net ' + gateway;
+      else if (code === Icmpv4Redirect.Host) text = 'redirect ' + target + ' to host ' + gateway;
+      else if (code === Icmpv4Redirect.NetToS) text = 'redirect-tos ' + target + ' to net ' + gateway;
+      else if (code === Icmpv4Redirect.HostToS) text = 'redirect-tos ' + target + ' to host ' + gateway;
       else text = 'redirect-#' + code + ' ' + target + ' to ' + gateway;
       break;
     }
-    case 11:
+    case Icmpv4Message.TimeExceeded:
       if (at + 28 > end) return icmpTruncated(f, false);
-      text = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : 'time exceeded-#' + code;
+      text = code === Icmpv4TimeExceeded.TtlExpired ? 'time exceeded in-transit' : code === Icmpv4TimeExceeded.FragExpired ? 'ip reassembly time exceeded' : 'time exceeded-#' + code;
       break;
-    case 12:
+    case Icmpv4Message.ParamProblem:
       if (code !== 0) text = 'parameter problem - code ' + code;
       else {
         if (at + 5 > end) return icmpTruncated(f, true);
         text = 'parameter problem - octet ' + bytes[at + 4]!;
       }
       break;
-    case 9: {
+    case Icmpv4Message.RouterAdvert: {
       // Router advertisement (RFC 1256 section 3): address count, entry size in words, lifetime, entries.
       if (at + 8 > end) return icmpTruncated(f, false);
       const lifetime = u16(bytes, at + 6);
@@ -108,15 +108,15 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
       }
       break;
     }
-    case 18:
+    case Icmpv4Message.AddressMaskReply:
       if (at + 12 > end) return icmpTruncated(f, true);
       text = 'address mask is 0x' + u32(bytes, at + 8).toString(16).padStart(8, '0');
       break;
-    case 13:
+    case Icmpv4Message.Timestamp:
       if (at + 8 > end) return icmpTruncated(f, true);
       text = 'time stamp query id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6);
       break;
-    case 14:
+    case Icmpv4Message.TimestampReply:
       if (at + 20 > end) return icmpTruncated(f, false);
       text =
         'time stamp reply id ' + u16(bytes, at + 4) + ' seq ' + u16(bytes, at + 6) + ': org ' + icmpTime(u32(bytes, at + 8)) +
@@ -136,7 +136,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     }
   }
   // RFC 792 error messages quote the offending datagram's header: -v prints it on its own line.
-  if (f.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
+  if (f.verbose && (type === Icmpv4Message.DstUnreachable || type === Icmpv4Message.SourceQuench || type === Icmpv4Message.Redirect || type === Icmpv4Message.TimeExceeded || type === Icmpv4Message.ParamProblem)) {
     f.out += '\n\t';
     if (quoted + 4 > end) return icmpTruncated(f, true);
     const quotedLength = u16(bytes, quoted + Ipv4Field.TotalLen);
@@ -145,7 +145,7 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     if (f.truncated) return;
   }
   // RFC 4884 multi-part extensions follow 128 bytes of quoted datagram in these error messages.
-  if (f.verbose && length > 136 && (type === 3 || type === 11 || type === 12)) {
+  if (f.verbose && length > 136 && (type === Icmpv4Message.DstUnreachable || type === Icmpv4Message.TimeExceeded || type === Icmpv4Message.ParamProblem)) {
     if (at + 141 > end) return icmpTruncated(f, false);
     if (bytes[at + 5] === 0 && at + length <= end && checksumFold(checksumSum(bytes, at + 136, length - 136, 0)) !== 0) return;
     const version = bytes[at + 136]! >>> 4;

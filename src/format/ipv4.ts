@@ -158,8 +158,8 @@ function ipv4Options(f: LineBuilder, bytes: Uint8Array, at: number, length: numb
     if (at >= end) return OPTIONS_READ_PAST_CAPTURE;
     const kind = bytes[at]!;
     f.out += IP_OPTION_NAMES.get(kind) ?? 'unknown ' + kind;
-    if (kind === 0 || kind === 1) {
-      if (kind === 0) return OPTIONS_OK;
+    if (kind === Ipv4OptionKind.EndOfList || kind === Ipv4OptionKind.Nop) {
+      if (kind === Ipv4OptionKind.EndOfList) return OPTIONS_OK;
       at++;
       length--;
       continue;
@@ -171,7 +171,7 @@ function ipv4Options(f: LineBuilder, bytes: Uint8Array, at: number, length: numb
       return OPTIONS_OK;
     }
     if (at + optionLength > end) return OPTIONS_CUT;
-    if (kind === 7 || kind === 131 || kind === 137) {
+    if (kind === Ipv4OptionKind.RecordRoute || kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) {
       // Record Route and the source routes (RFC 791): the addresses, a comma after those already used.
       if (optionLength < 3) f.out += ' [bad length ' + optionLength + ']';
       else {
@@ -184,9 +184,9 @@ function ipv4Options(f: LineBuilder, bytes: Uint8Array, at: number, length: numb
           if (pointer > i) f.out += ',';
         }
       }
-    } else if (kind === 68) {
+    } else if (kind === Ipv4OptionKind.Timestamp) {
       if (!ipv4Timestamps(f, bytes, at, optionLength, end)) return OPTIONS_CUT;
-    } else if (kind === 148) {
+    } else if (kind === Ipv4OptionKind.RouterAlert) {
       // Router Alert (RFC 2113): tcpdump prints a non-zero value.
       if (optionLength < 4) f.out += ' [bad length ' + optionLength + ']';
       else if (u16(bytes, at + 2) !== 0) f.out += ' value ' + u16(bytes, at + 2);
@@ -248,9 +248,9 @@ export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: numbe
   while (length > 0) {
     if (at >= end) break;
     const kind = bytes[at]!;
-    if (kind === 0) break;
+    if (kind === Ipv4OptionKind.EndOfList) break;
     let optionLength = 1;
-    if (kind !== 1) {
+    if (kind !== Ipv4OptionKind.Nop) {
       if (at + 1 >= end) break;
       optionLength = bytes[at + 1]!;
       if (optionLength < 2) break;
