@@ -28,6 +28,8 @@ export enum IpProtocol {
   Ipv6NoNxt = 59,
   /** Destination Options for IPv6 (RFC 8200). */
   Ipv6Opts = 60,
+  /** Stream Control Transmission Protocol (RFC 9260). */
+  Sctp = 132,
 }
 
 /** The name of the IpProtocol value, or undefined for a value the spec does not name. */
@@ -43,6 +45,7 @@ export function ipProtocolName(value: number): string | undefined {
     case IpProtocol.Icmpv6: return 'ICMPv6';
     case IpProtocol.Ipv6NoNxt: return 'IPv6-NoNxt';
     case IpProtocol.Ipv6Opts: return 'IPv6-Opts';
+    case IpProtocol.Sctp: return 'SCTP';
   }
   return undefined;
 }
@@ -394,6 +397,40 @@ export class Ipv4Packet {
     this.checksum = checksumFold(checksumSumData(this.dataView, this.offset, length));
   }
 }
+
+/**
+ * Byte offsets of the Ipv4Packet fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/ipv4.yaml: read a field as `bytes[at + Ipv4Field.Version]`, never at a hand-written offset.
+ */
+export const Ipv4Field = {
+  /** IP version, 4 (RFC 791 section 3.1, "Version"). */
+  Version: 0,
+  /** Length of the header in bytes, options included (RFC 791 section 3.1, "IHL", which counts 32-bit words). */
+  HeaderLength: 0,
+  /** Differentiated Services Code Point (RFC 2474 section 3), formerly the Type of Service. */
+  Dscp: 1,
+  /** Explicit Congestion Notification codepoint (RFC 3168 section 5). */
+  Ecn: 1,
+  /** Length of the datagram in bytes, header and data (RFC 791 section 3.1, "Total Length"). */
+  TotalLen: 2,
+  /** Identification, shared by the fragments of one datagram (RFC 791 section 3.1, RFC 6864). */
+  Ident: 4,
+  /** The three control flags as one number, reserved bit first (RFC 791 section 3.1, "Flags"). */
+  Flags: 6,
+  /** Position of this fragment in the datagram (RFC 791 section 3.1, "Fragment Offset"); fragOffset is in bytes, fragOffsetRaw in 8-byte units. */
+  FragOffset: 6,
+  /** Time to Live, decremented by each router (RFC 791 section 3.1, "Time to Live"). */
+  HopLimit: 8,
+  /** Protocol of the payload (RFC 791 section 3.1, "Protocol"; IANA "Protocol Numbers" registry). */
+  Protocol: 9,
+  /** Internet checksum of the header (RFC 791 section 3.1, "Header Checksum"; RFC 1071). */
+  Checksum: 10,
+  /** Source address (RFC 791 section 3.1, "Source Address"). */
+  SrcAddr: 12,
+  /** Destination address (RFC 791 section 3.1, "Destination Address"). */
+  DstAddr: 16,
+} as const;
 
 /**
  * Walks the IPv4 options between the fixed header and IHL x 4 (RFC 791 section 3.1, "Options").

@@ -359,6 +359,34 @@ export class TcpPacket {
   }
 }
 
+/**
+ * Byte offsets of the TcpPacket fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/tcp.yaml: read a field as `bytes[at + TcpField.SrcPort]`, never at a hand-written offset.
+ */
+export const TcpField = {
+  /** Source port (RFC 9293 section 3.1, "Source Port"). */
+  SrcPort: 0,
+  /** Destination port (RFC 9293 section 3.1, "Destination Port"). */
+  DstPort: 2,
+  /** Sequence number of the first data byte, or the initial sequence number when SYN is set (RFC 9293 section 3.1). */
+  SeqNumber: 4,
+  /** Next sequence number the sender expects; valid when ACK is set (RFC 9293 section 3.1, "Acknowledgment Number"). */
+  AckNumber: 8,
+  /** Length of the header in bytes, options included (RFC 9293 section 3.1, "Data Offset", which counts 32-bit words). */
+  HeaderLength: 12,
+  /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
+  Reserved: 12,
+  /** The nine control bits as one number, NS in bit 8 and FIN in bit 0 (RFC 9293 section 3.1, RFC 3168, RFC 3540). */
+  Flags: 12,
+  /** Receive window in bytes, before window scaling (RFC 9293 section 3.1, "Window"; RFC 7323). */
+  WindowLen: 14,
+  /** Internet checksum over the IPv4 pseudo-header, header and data (RFC 9293 section 3.1, "Checksum"). */
+  Checksum: 16,
+  /** Urgent pointer, an offset from the sequence number; valid when URG is set (RFC 9293 section 3.1). */
+  UrgentAt: 18,
+} as const;
+
 /** The length a known option kind must have, indexed by kind; 0 for kinds of any length (at least 2). */
 const OPTION_LENGTHS = new Uint8Array(256);
 OPTION_LENGTHS[TcpOptionKind.Mss] = 4;

@@ -8,6 +8,7 @@ import type { ts as TS } from 'ts-morph';
 import { exprNames, exprToCode, negateOp, type Expr } from './expr.js';
 import {
   FIELD_SIZES,
+  fieldOffsetsName,
   lowerFirst,
   upperFirst,
   type EnumSpec,
@@ -493,6 +494,22 @@ function enumModel(e: EnumSpec) {
   };
 }
 
+/**
+ * The `<Name>Field` object of a spec: each field's byte offset from the start of the header, for code that
+ * reads bytes without a view (a packet filter, a printer reading a header quoted inside another). The spec
+ * stays the one place where offsets are written; a field of some bits is at the offset of its first byte.
+ */
+function fieldOffsetsModel(spec: HeaderSpec) {
+  return {
+    name: fieldOffsetsName(spec.name),
+    doc: jsdoc(
+      `Byte offsets of the ${spec.name} fields from the start of the header, for code that reads the bytes without a view.`,
+      `Generated from ${spec.file}: read a field as \`bytes[at + ${fieldOffsetsName(spec.name)}.${upperFirst(spec.fields[0]!.name)}]\`, never at a hand-written offset.`,
+    ),
+    fields: spec.fields.map((f) => ({ name: upperFirst(f.name), offset: f.offset, doc: jsdoc(f.doc) })),
+  };
+}
+
 /** Renders one spec's module (not yet formatted). */
 export function renderModule(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, tool: Tool): string {
   const { view, runtime } = viewModel(spec);
@@ -518,6 +535,7 @@ export function renderModule(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, 
     imports,
     enums: spec.enums.map(enumModel),
     view,
+    offsets: fieldOffsetsModel(spec),
     iterator: spec.options ? iteratorModel(spec, spec.options) : null,
   });
 }

@@ -759,6 +759,15 @@ export function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * The name of a spec's field-offset object: the view's name without a trailing Packet, Frame or Header, then
+ * Field (Ipv4Packet: Ipv4Field, EthernetFrame: EthernetField).
+ */
+export function fieldOffsetsName(viewName: string): string {
+  const base = viewName.replace(/(Packet|Frame|Header)$/, '');
+  return `${base === '' ? viewName : base}Field`;
+}
+
 export function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -778,6 +787,7 @@ export function resolveSpecs(specs: HeaderSpec[]): Problem[] {
   };
   for (const spec of specs) {
     global(spec.name, spec.pos);
+    global(fieldOffsetsName(spec.name), spec.pos);
     if (spec.options) global(spec.options.iterator, spec.options.pos);
     for (const e of spec.enums) {
       global(e.name, e.pos);

@@ -13,7 +13,7 @@
 import type { DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 import { WrapperToken } from './wrapper-token.js';
 
 export interface FaultInjectorOptions {
@@ -87,7 +87,7 @@ function transmitThrough(token: FaultTxToken, bytes: Uint8Array, offset: number,
 
 function copyIn(fi: FaultInjector, bytes: Uint8Array, offset: number, length: number): number {
   if (length > fi.rxBuffer.length) return -1;
-  fi.copier.copy(fi.rxBuffer, 0, bytes, offset, length);
+  copyBytes(bytes, offset, fi.rxBuffer, 0, length);
   return length;
 }
 
@@ -117,8 +117,6 @@ export class FaultInjector implements Device {
   rxBuffer: Uint8Array;
   /** @internal */
   rxLength = 0;
-  /** @internal */
-  readonly copier = new ByteCopier();
   private junkBuffer: Uint8Array;
   private rng: number;
   private refilledAt = -Infinity;

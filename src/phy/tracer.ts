@@ -1,8 +1,9 @@
 // Middleware that shows every frame passing through a device to a callback, with its direction and
 // timestamp, after smoltcp's Tracer. Received frames are shown before the layer above sees them,
-// transmitted frames after the layer above has written them. The default callback prints one
-// tcpdump-style line per frame (src/wire/format.ts), prefixed like smoltcp's examples print traces:
-// `[     0.012s] <- ` for received frames and `-> ` for sent ones.
+// transmitted frames after the layer above has written them. printingTraceCallback(format) prints one
+// line per frame in the text a formatter gives (formatFrame from smoltcp-ts/format, tcpdump's -nn line, is
+// what the examples pass), prefixed like smoltcp's examples print traces: `[     0.012s] <- ` for received
+// frames and `-> ` for sent ones. phy itself knows no frame format.
 //
 // The tokens handed out are reused WrapperTokens that remember the caller's context and consumer in
 // fields, so tracing adds no allocation per frame beyond what the callback itself does.
@@ -10,7 +11,6 @@
 import type { DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
-import { formatFrame } from '../wire/format.js';
 import { WrapperToken } from './wrapper-token.js';
 
 export type FrameDirection = 'rx' | 'tx';
@@ -62,10 +62,19 @@ function transmitThrough(token: TracingTxToken, bytes: Uint8Array, offset: numbe
 }
 
 /**
- * The default trace: one line per frame on stdout, `[  seconds.millis s] <- summary`, with the time
- * relative to the first frame traced.
+ * Turns the frame `bytes[offset, offset + length)` into one line of text for a trace: `formatFrame` from
+ * smoltcp-ts/format gives tcpdump's -nn line.
  */
-export function printingTraceCallback(write: (line: string) => void = (line) => console.log(line)): TraceCallback {
+export type FrameFormat = (bytes: Uint8Array, offset: number, length: number) => string;
+
+/**
+ * A trace that prints one line per frame, `[  seconds.millis s] <- text` with the text `format` gives and the
+ * time relative to the first frame traced; on stdout unless `write` says otherwise.
+ */
+export function printingTraceCallback(
+  format: FrameFormat,
+  write: (line: string) => void = (line) => console.log(line),
+): TraceCallback {
   let first = -1;
   return (direction, timestamp, bytes, offset, length) => {
     if (first < 0) first = timestamp;
@@ -74,7 +83,7 @@ export function printingTraceCallback(write: (line: string) => void = (line) => 
     const millis = Math.floor((elapsed % 1_000_000) / 1000);
     const arrow = direction === 'rx' ? '<-' : '->';
     write(
-      `[${String(secs).padStart(6)}.${String(millis).padStart(3, '0')}s] ${arrow} ${formatFrame(bytes, offset, length)}`,
+      `[${String(secs).padStart(6)}.${String(millis).padStart(3, '0')}s] ${arrow} ${format(bytes, offset, length)}`,
     );
   };
 }
@@ -87,8 +96,8 @@ export class Tracer implements Device {
 
   constructor(
     readonly inner: Device,
-    /** @internal Called for every frame; see TraceCallback. */
-    readonly callback: TraceCallback = printingTraceCallback(),
+    /** Called for every frame; see TraceCallback, and printingTraceCallback for a printed trace. */
+    readonly callback: TraceCallback,
   ) {
     this.rxToken = new TracingRxToken(this);
     this.pairTxToken = new TracingTxToken(this);

@@ -1,7 +1,8 @@
 // The Ethernet II header as a value (smoltcp's EthernetRepr): addresses as 48-bit integers and the
 // EtherType of the payload. IEEE 802.3 clause 3.2; the frame check sequence is the device's business.
 
-import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
+import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
+import { WireError } from '../../generated/runtime.js';
 import { requireEmitRoom } from './byte-ranges.js';
 import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './mac-bits.js';
 import { assignFields } from './repr-fields.js';

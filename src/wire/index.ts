@@ -1,5 +1,5 @@
 // The wire layer in one import: the generated views (generated/), the reprs built on them, addresses,
-// checksums and the tcpdump-style formatter. src/index.ts re-exports this module.
+// checksums. src/index.ts re-exports this module; the tcpdump-style printer is src/format.
 //
 // The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Icmpv4Repr, UdpRepr and TcpRepr
 // (checked for each by test/wire/contract.test.ts):
@@ -27,7 +27,6 @@ export * from './checksum-capabilities.js';
 export { combineSums, foldSum, internetChecksum, updateChecksum16, updateChecksum32 } from './checksum.js';
 export * from './ethernet.js';
 export * from './ethernet-address.js';
-export * from './format.js';
 export * from './icmpv4.js';
 export * from './ipv4.js';
 export * from './ipv4-address.js';

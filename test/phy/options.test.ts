@@ -14,6 +14,7 @@ import {
 } from '../../src/phy/options.js';
 import { PcapWriter } from '../../src/phy/pcap-writer.js';
 import { Tracer } from '../../src/phy/tracer.js';
+import { formatFrame } from '../../src/format/index.js';
 import { tcpdumpFrames, tempDir } from '../pcap/support.js';
 
 const test = suite('phy/options');
@@ -106,7 +107,7 @@ test('without --pcap and with tracing off, only the fault injector wraps the dev
   assert.is(stack.tracer, null);
   assert.is(stack.pcapWriter, null);
   assert.is(stack.faultInjector.inner, lo);
-  const traced = buildMiddleware(lo, parseMiddlewareOptions(['--pcap', tmp.path('both.pcap')]).options);
+  const traced = buildMiddleware(lo, parseMiddlewareOptions(['--pcap', tmp.path('both.pcap')]).options, { format: formatFrame });
   assert.instance(traced.tracer, Tracer);
   assert.is(traced.pcapWriter!.mode, 'both');
   traced.close();
