@@ -1,6 +1,8 @@
 // The package's entries (package.json "exports"), checked on the sources: each entry has a module and
 // declarations, a name means one thing across all entries (a name exported by two entries is the same
 // binding), the root re-exports the portable layers and not the Linux drivers, and internals stay out.
+// Type-only names are covered by the compiler: src/index.ts re-exports every portable entry with
+// `export *`, which fails to compile (TS2308) when two of them export one name.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
