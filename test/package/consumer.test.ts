@@ -5,7 +5,7 @@
 // smoltcp-gen asks for its toolchain by name, and once it is installed its output runs in both projects.
 // Installing needs the npm registry (koffi, and the generator's toolchain); npm's cache makes it quick.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,13 @@ test('smoltcp-dump runs from the install with plain Node', () => {
   const r = run('npx', ['--no-install', 'smoltcp-dump', '-tt', '-c', '1', '-r', capture], cjs);
   assert.is(r.stderr, '');
   assert.match(r.stdout, /^\d+\.\d{6} ARP, Request who-has 10\.81\.0\.2 tell 10\.81\.0\.1, length 28\n$/);
+});
+
+test('the tarball ships compiled JavaScript for current sources only', () => {
+  const installed = join(cjs, 'node_modules/smoltcp-ts');
+  const compiled = (readdirSync(join(installed, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+  assert.ok(compiled.includes(join('src', 'index.js')) && compiled.includes(join('generator', 'main.js')));
+  for (const file of compiled) assert.ok(existsSync(join(ROOT, file.replace(/\.js$/, '.ts'))), `dist/${file} has no source`);
 });
 
 const CONSUMER_TS = `
