@@ -1,19 +1,9 @@
-// smoltcp-ts: the library's public face. Each layer adds its exports here as it lands.
+// smoltcp-ts: the library's public face, everything portable in one import. Each layer also has an
+// entry of its own (smoltcp-ts/time, /wire, /phy, /pcap, /format) and re-exports the same bindings,
+// so a name means one thing wherever it is imported from. The Linux drivers are not here: they load
+// a native addon and live in smoltcp-ts/phy/linux. Each layer adds its entry here as it lands.
 export * from './time.js';
-// The wire layer: generated views, reprs, addresses, checksums.
 export * from './wire/index.js';
-// Frames as tcpdump -nn prints them.
-export * from './format/index.js';
-// Devices, drivers (Loopback, TapInterface, RawSocket) and middleware (FaultInjector, PcapWriter, Tracer).
 export * from './phy/index.js';
-// Capture files: pcap and pcapng reading, classic pcap writing.
-export {
-  PcapFileWriter,
-  PcapReader,
-  PcapRecord,
-  forEachRecord,
-  type PcapFileWriterOptions,
-  type PcapFormat,
-  type PcapReaderOptions,
-  type PcapSink,
-} from './pcap/index.js';
+export * from './pcap/index.js';
+export * from './format/index.js';

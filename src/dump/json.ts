@@ -15,7 +15,7 @@ import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
 import { TcpField, TcpOptionIterator, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpPacket } from '../../generated/udp.js';
-import { ipv4FinalDestination } from '../format/index.js';
+import { ipv4FinalDestination } from '../format/ipv4.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 

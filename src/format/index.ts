@@ -3,7 +3,5 @@
 // not load the printers. Each protocol's printer is a file of its own (ethernet.ts, arp.ts, ipv4.ts,
 // icmpv4.ts, udp.ts, tcp.ts) over the shared line builder (line.ts); names.ts holds tcpdump's name tables.
 export { FrameFormatter, formatFrame, formatFrameWith } from './frame-formatter.js';
-export { HEX_BYTE, hexAsciiDump, hexDump } from './hex-dump.js';
-export { ipv4FinalDestination } from './ipv4.js';
+export { hexAsciiDump, hexDump } from './hex-dump.js';
 export type { FormatOptions } from './line.js';
-export { Ipv4TextCache, MacTextCache } from './text-cache.js';

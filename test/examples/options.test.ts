@@ -11,13 +11,13 @@ import {
   OptionError,
   buildMiddleware,
   parseMiddlewareOptions,
-} from '../../src/phy/options.js';
+} from '../../examples/utils/options.js';
 import { PcapWriter } from '../../src/phy/pcap-writer.js';
 import { Tracer } from '../../src/phy/tracer.js';
 import { formatFrame } from '../../src/format/index.js';
 import { tcpdumpFrames, tempDir } from '../pcap/support.js';
 
-const test = suite('phy/options');
+const test = suite('examples/utils/options');
 const tmp = tempDir('options');
 test.after(() => tmp.remove());
 
@@ -143,7 +143,7 @@ test('a capture file that cannot be created is an OptionError', () => {
 });
 
 function runExample(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const module = new URL('../../src/phy/options.ts', import.meta.url).pathname;
+  const module = new URL('../../examples/utils/options.ts', import.meta.url).pathname;
   const script = `
     import { parseMiddlewareOptionsOrExit } from ${JSON.stringify(module)};
     const { options, rest } = parseMiddlewareOptionsOrExit(process.argv.slice(1), 'usage: example [options] IFACE');
@@ -171,10 +171,10 @@ test('an example exits 2 with one sentence for a bad option, 0 with the help tex
 
 test('a capture keeps its last frames when the example is stopped with Ctrl-C', async () => {
   const path = tmp.path('sigint.pcap');
-  const module = (name: string) => JSON.stringify(new URL(`../../src/phy/${name}.ts`, import.meta.url).pathname);
+  const module = (path: string) => JSON.stringify(new URL(`../../${path}.ts`, import.meta.url).pathname);
   const script = `
-    import { buildMiddleware, parseMiddlewareOptions } from ${module('options')};
-    import { Loopback } from ${module('loopback')};
+    import { buildMiddleware, parseMiddlewareOptions } from ${module('examples/utils/options')};
+    import { Loopback } from ${module('src/phy/loopback')};
     const stack = buildMiddleware(new Loopback(), parseMiddlewareOptions(process.argv.slice(1)).options, { trace: false });
     for (let i = 0; i < 3; i++) stack.device.transmit(1_000_000 + i)!.consume(60, null, () => undefined);
     console.log('ready');

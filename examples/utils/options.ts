@@ -1,14 +1,14 @@
-// The command-line options every example shares (smoltcp's examples/utils.rs): fault injection and a
+// The command-line options every example shares, as smoltcp's examples/utils.rs: fault injection and a
 // pcap capture, and the middleware stack they build around a device. As in smoltcp the stack is
 // FaultInjector(Tracer(PcapWriter(device))): the capture and the trace sit below the injector, so
 // they show the frames as the wire saw them, including received frames the injector then drops.
 
-import type { Device, WaitableDevice } from './device.js';
-import type { Duration } from '../time.js';
-import { FaultInjector } from './fault-injector.js';
-import { Loopback } from './loopback.js';
-import { PcapWriter } from './pcap-writer.js';
-import { Tracer, printingTraceCallback, type FrameFormat, type TraceCallback } from './tracer.js';
+import type { Device, WaitableDevice } from '../../src/phy/device.js';
+import type { Duration } from '../../src/time.js';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
+import { Loopback } from '../../src/phy/loopback.js';
+import { PcapWriter } from '../../src/phy/pcap-writer.js';
+import { Tracer, printingTraceCallback, type FrameFormat, type TraceCallback } from '../../src/phy/tracer.js';
 
 export interface MiddlewareOptions {
   dropChance: number;
