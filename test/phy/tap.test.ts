@@ -5,14 +5,14 @@ import { readlinkSync, statSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { thrownPhyError } from '../helpers/phy-error.js';
 import { Netns, disableIpv6, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { PhyError } from '../../src/phy/errors.js';
 import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
 import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
 import { millis, seconds } from '../../src/time.js';
 
-const test = privilegedSuite('phy/tap', ['tcpdump', 'ping', 'setpriv']);
+const test = suiteNeeding('phy/tap', ['root', 'tcpdump', 'ping', 'setpriv']);
 
 let serial = 0;
 /** A tap name unique to this process and test (at most 15 bytes). */
