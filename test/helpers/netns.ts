@@ -166,18 +166,33 @@ function parsePcap(data: Buffer): Uint8Array[] {
 
 /**
  * Runs an ES module snippet in a fresh Node process inside `ns`, under `setpriv <setprivArgs>` (e.g.
- * `--reuid=65534` or `--bounding-set=-net_raw`) to see what a less privileged user meets. The snippet
- * has `TapInterface` and `RawSocket` in scope and may use top-level await.
+ * `--bounding-set=-net_raw`) to see what a less privileged user meets. The snippet has `TapInterface` and
+ * `RawSocket` in scope and may use top-level await.
+ *
+ * With `asUser`, the child loads its modules as root and only then becomes that user (setgroups, setgid,
+ * setuid, which drops every capability) before running the snippet: a user such as nobody could not read a
+ * checkout inside a 0700 directory (`mktemp -d`, many home directories), so it must not be the one to load it.
  */
 export function runModuleInNetns(
   ns: Netns,
   setprivArgs: string[],
   body: string,
+  asUser?: { uid: number; gid: number },
 ): { status: number | null; stdout: string; stderr: string } {
   const root = new URL('../../', import.meta.url).pathname;
+  const becomeUser =
+    asUser === undefined
+      ? ''
+      : `
+    const { loadLibc } = await import(${JSON.stringify(root + 'src/phy/sys/libc.ts')});
+    loadLibc();
+    process.setgroups([]);
+    process.setgid(${asUser.gid});
+    process.setuid(${asUser.uid});`;
   const script = `
     const { TapInterface } = await import(${JSON.stringify(root + 'src/phy/tap-interface.ts')});
     const { RawSocket } = await import(${JSON.stringify(root + 'src/phy/raw-socket.ts')});
+    ${becomeUser}
     ${body}`;
   const node = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
   const result = spawnSync('ip', ['netns', 'exec', ns.name, 'setpriv', ...setprivArgs, '--', ...node], {

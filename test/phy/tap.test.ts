@@ -357,11 +357,15 @@ if (test) {
     const name = tapName();
     try {
       ns.run('ip', ['tuntap', 'add', 'name', name, 'mode', 'tap']);
-      const child = runModuleInNetns(ns, ['--reuid=65534', '--regid=65534', '--clear-groups'], `
+      const nobody = { uid: 65534, gid: 65534 };
+      const child = runModuleInNetns(ns, [], `
+        console.log(process.getuid(), process.geteuid(), process.getgid(), process.getgroups().join(','));
         try { new TapInterface(${JSON.stringify(name)}).close(); console.log('opened'); }
-        catch (e) { console.log(e.code); console.log(e.message); }`);
+        catch (e) { console.log(e.code); console.log(e.message); }`, nobody);
       assert.is(child.status, 0, child.stderr);
-      const [code, message] = child.stdout.trim().split('\n');
+      const [ids, code, message] = child.stdout.trim().split('\n');
+      // Node's getgroups() lists the effective group too: nobody's group is the only one.
+      assert.is(ids, '65534 65534 65534 65534', 'the snippet ran as nobody, in no other group');
       // Whether nobody may open /dev/net/tun depends on its mode (0666 on most systems, 0600 on some).
       const worldUsable = (statSync('/dev/net/tun').mode & 0o006) === 0o006;
       assert.is(code, worldUsable ? 'opened' : 'ERR_PHY_TUN_PERMISSION', message);
