@@ -11,8 +11,9 @@ import v8 from 'node:v8';
  * replacement, recompilation, code objects), and on a loaded machine V8's concurrent compiler can finish late,
  * so the unoptimised code (which boxes doubles) may run for several rounds: measuring stops once a round is
  * clean (under 0.1 byte per iteration), and a real allocation shows in every round as at least 16 bytes.
+ * Each round's figure is appended to `trace`, if given, for the message of a failing test.
  */
-export function bytesPer(iterations: number, body: (n: number) => void, rounds = 8): number {
+export function bytesPer(iterations: number, body: (n: number) => void, rounds = 8, trace?: number[]): number {
   body(iterations);
   body(iterations);
   let best = Infinity;
@@ -25,15 +26,17 @@ export function bytesPer(iterations: number, body: (n: number) => void, rounds =
     const report = profiler.stop();
     let freed = 0;
     for (const gc of report.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
-    best = Math.min(best, (after - before + freed) / iterations);
+    const figure = (after - before + freed) / iterations;
+    trace?.push(Math.round(figure * 100) / 100);
+    best = Math.min(best, figure);
   }
   return best;
 }
 
 /** Runs a measuring script (which prints its figures as one JSON object) in a fresh Node without coverage. */
-export function measureInFreshProcess(script: URL): Record<string, number | boolean> {
+export function measureInFreshProcess(script: URL): Record<string, number | boolean | string> {
   const env = { ...process.env };
   delete env.NODE_V8_COVERAGE;
   const out = execFileSync(process.execPath, ['--import', 'tsx', script.pathname], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
-  return JSON.parse(out) as Record<string, number | boolean>;
+  return JSON.parse(out) as Record<string, number | boolean | string>;
 }

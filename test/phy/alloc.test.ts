@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { measureInFreshProcess } from '../helpers/alloc.js';
 
 const test = suite('phy/alloc');
-let figures: Record<string, number | boolean> = {};
+let figures: Record<string, number | boolean | string> = {};
 
 test.before(() => {
   figures = measureInFreshProcess(new URL('./alloc-measure.ts', import.meta.url));
