@@ -7,6 +7,7 @@ import { closeSync, constants, openSync, writeFileSync, writeSync } from 'node:f
 import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { waitUntil } from '../helpers/child.js';
 import { needs } from '../helpers/needs.js';
 import { PcapFileWriter } from '../../src/pcap/writer.js';
 import { PcapReader, forEachRecord } from '../../src/pcap/reader.js';
@@ -349,17 +350,27 @@ test('a non-blocking descriptor (a FIFO opened O_NONBLOCK) is read without block
   const bytes = classicPcap(records);
   const reader = new PcapReader(readFd);
   const seen: string[] = [];
-  const done = forEachRecord(reader, (r) => seen.push(toHex(r.bytes, r.offset, r.length)));
-  let ticks = 0;
+  // forEachRecord's loop, counting the reader's waits for data: the writer sends its next chunk only once
+  // the reader has taken the last one and waits again, so every chunk arrives while the reader waits.
+  let waits = 0;
+  const done = (async () => {
+    for (;;) {
+      while (reader.next()) seen.push(toHex(reader.record.bytes, reader.record.offset, reader.record.length));
+      if (!reader.needsData) return;
+      waits++;
+      await reader.ready();
+    }
+  })();
+  let chunks = 0;
   for (let i = 0; i < bytes.length; i += 500) {
+    const before = waits;
     writeSync(writeFd, bytes, i, Math.min(500, bytes.length - i));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    ticks++;
+    await waitUntil(() => waits > before, `the reader to take chunk ${++chunks} and wait for more`);
   }
   closeSync(writeFd);
   await done;
   reader.close();
-  assert.ok(ticks > 3, 'the event loop kept running while the reader waited');
+  assert.ok(chunks > 3 && waits > chunks, `the reader waited ${waits} times for ${chunks} chunks, with the event loop running`);
   assert.is(reader.error, null);
   assert.equal(seen, frames.map((f) => toHex(f)));
 });
