@@ -5,8 +5,11 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { suite, type Test } from 'uvu';
 
-/** `root`: Linux, uid 0, a usable /dev/net/tun and iproute2's `ip`. Anything else names a program on PATH. */
-export type Need = 'root' | (string & {});
+/**
+ * `linux`: Linux (eventfd, packet sockets). `root`: Linux, uid 0, a usable /dev/net/tun and iproute2's `ip`.
+ * Anything else names a program on PATH.
+ */
+export type Need = 'linux' | 'root' | (string & {});
 
 /** The Debian/Ubuntu package that provides each program the tests run (what .ci/run installs). */
 const PACKAGE: Record<string, string> = {
@@ -48,11 +51,12 @@ function installHint(program: string): string {
 export function unmetNeed(needs: readonly Need[]): string | null {
   const programs: string[] = [];
   for (const need of needs) {
-    if (need !== 'root') {
+    if (need !== 'root' && need !== 'linux') {
       programs.push(need);
       continue;
     }
     if (process.platform !== 'linux') return 'needs Linux';
+    if (need === 'linux') continue;
     if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'needs root (run as root or under sudo)';
     try {
       accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
