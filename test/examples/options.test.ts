@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { needs } from '../helpers/needs.js';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
 import { Loopback } from '../../src/phy/loopback.js';
 import {
@@ -78,6 +79,7 @@ test('mistakes say which option and what was expected', () => {
 });
 
 test('the stack is FaultInjector(Tracer(PcapWriter(device))), configured from the options', () => {
+  if (!needs('phy/options vs tcpdump', ['tcpdump'])) return;
   const lo = new Loopback();
   const path = tmp.path('stack.pcap');
   const { options } = parseMiddlewareOptions(['--pcap', path, '--seed', '5', '--size-limit', '1000']);
@@ -170,6 +172,7 @@ test('an example exits 2 with one sentence for a bad option, 0 with the help tex
 });
 
 test('a capture keeps its last frames when the example is stopped with Ctrl-C', async () => {
+  if (!needs('phy/options vs tcpdump', ['tcpdump'])) return;
   const path = tmp.path('sigint.pcap');
   const module = (path: string) => JSON.stringify(new URL(`../../${path}.ts`, import.meta.url).pathname);
   const script = `

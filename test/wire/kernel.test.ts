@@ -18,7 +18,7 @@ import {
 import { formatMac, EthernetAddress } from '../../src/wire/ethernet-address.js';
 import { formatIpv4, Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { TcpControl } from '../../src/wire/tcp.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { decodeFrame, emitFrame, isDecoded, type DecodedFrame } from './support/frames.js';
 import { toHex } from './support/hex.js';
 import { ADDR_A, ADDR_B, BEYOND_B, CAPTURE_TOOLS, captureKernelTraffic } from './support/kernel-capture.js';
@@ -37,7 +37,7 @@ const FIELDS = [
   'tcp.options.timestamp.tsecr', 'tcp.len', 'tcp.checksum.status',
 ];
 
-const test = privilegedSuite('wire/kernel', CAPTURE_TOOLS);
+const test = suiteNeeding('wire/kernel', ['root', ...CAPTURE_TOOLS]);
 
 if (test) {
   const state = { dir: '', records: [] as PcapRecord[], tshark: [] as TsharkFrame[], decoded: [] as DecodedFrame[] };
