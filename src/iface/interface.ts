@@ -27,7 +27,7 @@ import {
   WireError,
   wireErrorMessage,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../phy/capabilities.js';
+import { ChecksumCapabilities } from '../wire/checksum-capabilities.js';
 import type { Device, FrameConsumer } from '../phy/device.js';
 import { ArpRepr } from '../wire/arp.js';
 import { ETHERNET_HEADER_LENGTH, EthernetRepr } from '../wire/ethernet.js';

@@ -10,7 +10,7 @@ import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { Icmpv4Packet, Icmpv4Message } from '../../generated/index.js';
-import { bytesPer } from '../helpers/bytes-per.js';
+import { bytesPer } from '../helpers/alloc.js';
 
 const pair = new LinkedPair({ capacity: 64 });
 const a = pair.a;

@@ -1,16 +1,15 @@
 // Allocation per packet through two interfaces (test/iface/alloc-measure.ts, in a fresh process): UDP
 // datagrams of 64 and 1472 bytes and ICMP echo round trips allocate nothing per packet. What remains is
 // the caller's timestamp, boxed once per poll (16 bytes over a burst of 32 packets: 0.5 bytes a packet).
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runAllocMeasure } from '../helpers/bytes-per.js';
+import { measureInFreshProcess } from '../helpers/alloc.js';
 
 const test = suite('iface/alloc');
-let figures: Record<string, number | boolean> = {};
+let figures: Record<string, number | boolean | string> = {};
 
 test.before(() => {
-  figures = runAllocMeasure(fileURLToPath(new URL('./alloc-measure.ts', import.meta.url)));
+  figures = measureInFreshProcess(new URL('./alloc-measure.ts', import.meta.url));
 });
 
 test('the packets were delivered', () => {

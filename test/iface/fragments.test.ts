@@ -1,7 +1,6 @@
 // IPv4 reassembly (in order, out of order, duplicated, overlapping, timed out with and without the first
 // fragment) and fragmentation of outgoing datagrams larger than the MTU (a 4000-byte UDP datagram that
 // tshark reassembles).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { seconds } from '../../src/time.js';
 import { field, tsharkFields } from '../wire/support/tshark.js';
 import { pcapBytes } from '../wire/support/pcap.js';
+import { needs } from '../helpers/needs.js';
 import { OUR_MAC, PEER_IP, PEER_MAC, TestDevice, fragments, ipv4Frame, pattern, udpBytes } from './support.js';
 
 const test = suite('iface/fragments');
@@ -176,12 +176,7 @@ test('a 4000-byte UDP datagram leaves as fragments of at most the MTU, which tsh
   assert.is(sink.recv(out, 0, out.length), 4000);
   assert.equal(out.subarray(0, 4000), payload);
 
-  const tshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0;
-  if (!tshark) {
-    if (process.env.CI === 'true') throw new Error('tshark is missing: .ci/run installs it (apt-get install tshark)');
-    console.log('  skipped the tshark check: tshark is not installed');
-    return;
-  }
+  if (!needs('the tshark check of the fragments', ['tshark'])) return;
   const dir = mkdtempSync(join(tmpdir(), 'smoltcp-iface-frag-'));
   try {
     const file = join(dir, 'fragments.pcap');

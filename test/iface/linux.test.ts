@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { Netns, disableIpv6, withNetns } from '../helpers/netns.js';
 import { waitForExit, waitForStderr } from '../helpers/child.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { Interface } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
@@ -18,7 +18,7 @@ import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 
-const test = privilegedSuite('iface/linux', ['ping', 'arping', 'socat']);
+const test = suiteNeeding('iface/linux', ['root', 'ping', 'arping', 'socat']);
 
 const OUR_IP = '192.168.69.1';
 const KERNEL_IP = '192.168.69.100';

@@ -11,7 +11,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../../generated/index.js';
-import { ChecksumCapabilities } from '../../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../../src/wire/checksum-capabilities.js';
 import { FrameDecoder } from '../../../src/iface/frame-decoder.js';
 import { ArpRepr } from '../../../src/wire/arp.js';
 import { EthernetRepr } from '../../../src/wire/ethernet.js';
