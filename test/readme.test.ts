@@ -16,10 +16,10 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MARKER = '<!-- example: syn-frame -->';
 
 /** The example's code: the first ```ts block after the marker. */
-function readmeExample(): string {
+function readmeExample(marker = MARKER): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const at = readme.indexOf(MARKER);
-  assert.ok(at >= 0, `README.md has no ${MARKER} line before the example`);
+  const at = readme.indexOf(marker);
+  assert.ok(at >= 0, `README.md has no ${marker} line before the example`);
   const open = readme.indexOf('```ts\n', at);
   const close = readme.indexOf('\n```', open + 6);
   assert.ok(open >= 0 && close > open, 'the example after the marker is not a ```ts block');
@@ -63,6 +63,20 @@ test('the README example builds a SYN frame, parses and prints it, and writes a 
     } else {
       assert.is(tcpdump.stdout.trim(), lines[1]);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the README interface example echoes a UDP datagram between two interfaces', () => {
+  const code = readmeExample('<!-- example: udp-echo -->');
+  const dir = mkdtempSync(join(tmpdir(), 'smoltcp-readme-'));
+  try {
+    writeFileSync(join(dir, 'example.ts'), pointAtSources(code));
+    const env = { ...process.env, NODE_V8_COVERAGE: '' };
+    const run = spawnSync(process.execPath, ['--import', TSX, 'example.ts'], { cwd: dir, encoding: 'utf8', env });
+    assert.is(run.status, 0, `the README example failed:\n${run.stderr}`);
+    assert.equal(run.stdout.trim().split('\n'), ['hello 7', '1 0']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
