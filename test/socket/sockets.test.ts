@@ -233,6 +233,28 @@ test('udp: dispatch hands datagrams to the emitter in order; Busy keeps, Dropped
   assert.is(s.txPackets, 2, 'the dropped one is not counted as sent');
 });
 
+test('udp: zero-copy receive', () => {
+  const s = new UdpSocket();
+  s.bind(53);
+  const ip = new Ipv4Repr();
+  ip.srcAddr = B;
+  const udp = new UdpRepr();
+  udp.srcPort = 99;
+  udp.dstPort = 53;
+  udp.setPayload(Uint8Array.of(4, 5, 6), 0, 3);
+  const from = new IpEndpoint();
+  assert.is(s.peekSlot(from), -1);
+  assert.is(s.recvLength(), -1);
+  s.process(0, ip, udp);
+  const at = s.peekSlot(from);
+  assert.equal(Array.from(s.recvStorage.subarray(at, at + s.recvLength())), [4, 5, 6]);
+  assert.is(from.addr, B);
+  assert.is(from.port, 99);
+  s.release();
+  assert.not.ok(s.canRecv());
+  s.release();
+});
+
 test('udp: zero-copy send', () => {
   const s = new UdpSocket();
   s.bind(1000);
