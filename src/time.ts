@@ -7,7 +7,9 @@ export type Instant = number;
 /** Microseconds. */
 export type Duration = number;
 
+/** Microseconds in a millisecond (1 000). */
 export const MICROS_PER_MILLI = 1_000;
+/** Microseconds in a second (1 000 000). */
 export const MICROS_PER_SECOND = 1_000_000;
 
 /** The wall clock now, for callers at the edge (examples, CLIs) that need one. */
@@ -15,10 +17,12 @@ export function now(): Instant {
   return Math.round((performance.timeOrigin + performance.now()) * MICROS_PER_MILLI);
 }
 
+/** A Duration of `ms` milliseconds, as microseconds: `millis(200)` is 200 000. */
 export function millis(ms: number): Duration {
   return ms * MICROS_PER_MILLI;
 }
 
+/** A Duration of `s` seconds, as microseconds: `seconds(1)` is 1 000 000. */
 export function seconds(s: number): Duration {
   return s * MICROS_PER_SECOND;
 }

@@ -25,6 +25,10 @@ import { LineBuilder, type FormatOptions } from './line.js';
 export class FrameFormatter {
   private readonly line: LineBuilder;
 
+  /**
+   * A formatter with tcpdump's options (`verbose` -v, `link` -e, `quiet` -q, ...). With none, a frame's line is
+   * what `tcpdump -nn -S` prints: sequence numbers stay absolute unless `relativeSequence` is set.
+   */
   constructor(options: FormatOptions = {}) {
     this.line = new LineBuilder(options);
   }

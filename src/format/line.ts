@@ -9,6 +9,7 @@ import { hexAsciiDump } from './hex-dump.js';
 import type { TcpConversation } from './tcp.js';
 import { Ipv4TextCache, MacTextCache } from './text-cache.js';
 
+/** How frames are printed, as tcpdump's command-line flags say; every option is off by default. */
 export interface FormatOptions {
   /** tcpdump -v: IPv4 header details, TCP/ICMP checksum verdicts, the IP header quoted in ICMP errors. */
   verbose?: boolean;

@@ -32,12 +32,19 @@ export const PCAPNG_OPTION_END = 0;
 
 /** LINKTYPE_* values (https://www.tcpdump.org/linktypes.html) that this project meets. */
 export enum LinkType {
+  /** LINKTYPE_NULL: BSD loopback, a 4-byte address family in the capturing host's byte order, then the packet. */
   Null = 0,
+  /** LINKTYPE_ETHERNET: Ethernet frames (Ethernet II or IEEE 802.3), the link type of this stack's devices. */
   Ethernet = 1,
+  /** LINKTYPE_RAW: a raw IPv4 or IPv6 packet, the version in its first nibble. */
   Raw = 101,
+  /** LINKTYPE_LINUX_SLL: Linux "cooked" capture v1, a 16-byte pseudo-header (`tcpdump -i any`). */
   LinuxSll = 113,
+  /** LINKTYPE_IPV4: a raw IPv4 packet. */
   Ipv4 = 228,
+  /** LINKTYPE_IPV6: a raw IPv6 packet. */
   Ipv6 = 229,
+  /** LINKTYPE_LINUX_SLL2: Linux "cooked" capture v2, a 20-byte pseudo-header with the interface index. */
   LinuxSll2 = 276,
 }
 

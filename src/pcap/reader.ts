@@ -42,11 +42,14 @@ export class PcapRecord {
   originalLength = 0;
   /** The packet is `bytes[offset, offset + length)`. */
   bytes: Uint8Array;
+  /** Index in `bytes` of the packet's first byte. */
   offset = 0;
+  /** Bytes of the packet in `bytes`: its captured length. */
   length = 0;
   /** Offset of the record (header included) in the input. */
   fileOffset = 0;
 
+  /** An empty record over `bytes`. A PcapReader makes its own; there is rarely a reason to call this. */
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
@@ -57,8 +60,10 @@ export class PcapRecord {
   }
 }
 
+/** Classic libpcap (pcap-savefile(5)) or pcapng (draft-ietf-opsawg-pcapng). */
 export type PcapFormat = 'pcap' | 'pcapng';
 
+/** Options of a PcapReader. */
 export interface PcapReaderOptions {
   /** Initial buffer size in bytes; it grows only for a single block larger than this. */
   bufferSize?: number;
@@ -91,6 +96,10 @@ function hex32(v: number): string {
   return '0x' + (v >>> 0).toString(16).padStart(8, '0');
 }
 
+/**
+ * Reads the packets of a classic pcap or pcapng capture one at a time with `next()`, in bounded memory and
+ * without allocating per packet. A damaged or truncated capture ends reading with `error` set; it does not throw.
+ */
 export class PcapReader {
   /** The current packet after `next()` returned true. */
   readonly record: PcapRecord;
@@ -130,6 +139,10 @@ export class PcapReader {
   /** Bytes of an oversized unknown block still to drop. */
   private skipRemaining = 0;
 
+  /**
+   * A reader over `source`: a ByteSource, or an open file descriptor (which close() leaves open unless it
+   * is non-blocking and had to be read as a stream). PcapReader.open and fromStream are the usual ways in.
+   */
   constructor(source: ByteSource | number, options: PcapReaderOptions = {}) {
     this.source = typeof source === 'number' ? new FdSource(source, false) : source;
     this.buf = new Uint8Array(Math.max(options.bufferSize ?? 512 * 1024, 64));
@@ -176,6 +189,10 @@ export class PcapReader {
     return this.source.ready();
   }
 
+  /**
+   * Stops reading (`next()` returns false from then on) and releases the source: a file opened by
+   * `open()` is closed, a stream source is destroyed.
+   */
   close(): void {
     this.state = State.Done;
     this.source.close();

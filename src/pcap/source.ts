@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 /** What `ByteSource.read` returns when no bytes are available yet but the input has not ended. */
 export const WOULD_BLOCK = -1;
 
+/** Where a PcapReader pulls its bytes from: FdSource, StreamSource, or your own. */
 export interface ByteSource {
   /**
    * Copies up to `length` bytes into `buffer` at `offset`. Returns the count, 0 at the end of the
@@ -17,6 +18,7 @@ export interface ByteSource {
   read(buffer: Uint8Array, offset: number, length: number): number;
   /** Resolves when `read` may return something other than WOULD_BLOCK. */
   ready(): Promise<void>;
+  /** Releases the input; PcapReader.close calls it. */
   close(): void;
 }
 
@@ -29,11 +31,14 @@ export class FdSource implements ByteSource {
   private closed = false;
   private stream: StreamSource | null = null;
 
+  /** Reads descriptor `fd`; `ownsFd` says whether close() closes it. */
   constructor(
+    /** The descriptor read from. */
     readonly fd: number,
     private readonly ownsFd: boolean,
   ) {}
 
+  /** See ByteSource.read. Blocks on a blocking descriptor; returns WOULD_BLOCK only after EAGAIN. */
   read(buffer: Uint8Array, offset: number, length: number): number {
     if (this.stream !== null) return this.stream.read(buffer, offset, length);
     try {
@@ -47,10 +52,15 @@ export class FdSource implements ByteSource {
     }
   }
 
+  /** Resolves at once for a blocking descriptor; else when the stream it was handed to has bytes or ended. */
   ready(): Promise<void> {
     return this.stream !== null ? this.stream.ready() : Promise.resolve();
   }
 
+  /**
+   * Closes the descriptor if this source owns it, or if it was handed to a stream (standard input
+   * excepted, which stays open). Calling it again does nothing.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -73,6 +83,7 @@ export class StreamSource implements ByteSource {
   private failure: Error | null = null;
   private waiter: (() => void) | null = null;
 
+  /** Reads `stream` in paused mode with `stream.read()`; nothing else should consume it. */
   constructor(private readonly stream: Readable) {
     const wake = (): void => {
       const w = this.waiter;
@@ -94,6 +105,7 @@ export class StreamSource implements ByteSource {
     });
   }
 
+  /** See ByteSource.read; throws the error the stream emitted, if any. */
   read(buffer: Uint8Array, offset: number, length: number): number {
     if (this.failure !== null) throw this.failure;
     let copied = 0;
@@ -115,6 +127,7 @@ export class StreamSource implements ByteSource {
     return this.ended || this.stream.readableEnded ? 0 : WOULD_BLOCK;
   }
 
+  /** Resolves when the stream has bytes, has ended, or has failed. */
   ready(): Promise<void> {
     if (this.failure !== null || this.ended || this.stream.readableEnded || this.stream.readableLength > 0) {
       return Promise.resolve();
@@ -124,6 +137,7 @@ export class StreamSource implements ByteSource {
     });
   }
 
+  /** Destroys the stream (a socket's descriptor is closed with it). */
   close(): void {
     this.stream.destroy();
   }

@@ -18,6 +18,7 @@ import { copyBytes } from '../wire/byte-ranges.js';
 /** Where a pcap file goes: a path (created or truncated), an open file descriptor, or a Node stream. */
 export type PcapSink = string | number | Writable;
 
+/** Options of a PcapFileWriter. */
 export interface PcapFileWriterOptions {
   /** LINKTYPE_* of every record; Ethernet unless said otherwise. */
   linkType?: number;
@@ -32,8 +33,15 @@ export interface PcapFileWriterOptions {
   flushInterval?: number | null;
 }
 
+/**
+ * Writes a classic libpcap file (pcap-savefile(5): little-endian, microsecond timestamps) from the frames
+ * it is given. Records are batched in one buffer, so writing a frame allocates nothing; write errors are
+ * kept in `error`, never thrown.
+ */
 export class PcapFileWriter {
+  /** LINKTYPE_* in the file header (https://www.tcpdump.org/linktypes.html); 1, Ethernet, by default. */
   readonly linkType: number;
+  /** Longest captured length in bytes, written in the file header (default 65 535); longer frames are cut. */
   readonly snapLength: number;
   /** Records written so far. */
   packets = 0;
@@ -42,6 +50,7 @@ export class PcapFileWriter {
    * error, or after close(), frames are counted in `dropped` instead of written.
    */
   error: Error | null = null;
+  /** Frames not written because of an earlier `error` or because the writer was closed. */
   dropped = 0;
   private buffer: Uint8Array;
   private view: DataView;
@@ -53,6 +62,10 @@ export class PcapFileWriter {
   private lastFlushAt = -1;
   private closed = false;
 
+  /**
+   * Starts a capture on `sink`: a path is created or truncated (throws if it cannot be opened), an fd or
+   * a stream is used as it is. The 24-byte file header goes out with the first flush.
+   */
   constructor(sink: PcapSink, options: PcapFileWriterOptions = {}) {
     this.linkType = options.linkType ?? LinkType.Ethernet;
     this.snapLength = options.snapLength ?? 65_535;

@@ -10,11 +10,14 @@ export { ChecksumCapabilities, checksumRx, checksumTx, type Checksum } from '../
 /** Link-layer framing of a device. Only Ethernet for now; IP (tun) may follow. */
 export type Medium = 'ethernet';
 
+/** What a device can do, as Device.capabilities() reports it: framing, frame size, burst size, checksums. */
 export interface DeviceCapabilities {
+  /** The link-layer framing of the device's frames; 'ethernet' for every device so far. */
   medium: Medium;
   /** Largest frame the device sends or receives, link-layer header included (1514 for Ethernet). */
   maxTransmissionUnit: number;
   /** How many frames the interface may send or receive in one poll; null for no limit. */
   maxBurstSize: number | null;
+  /** Which checksums the stack computes on transmit and verifies on receipt for this device. */
   checksum: ChecksumCapabilities;
 }

@@ -101,10 +101,12 @@ export abstract class DeviceWrapper implements Device {
     this.pair = { rx: this.rxToken, tx: this.pairTxToken };
   }
 
+  /** The capabilities of the device below, unchanged. */
   capabilities(): DeviceCapabilities {
     return this.inner.capabilities();
   }
 
+  /** A frame from the device below with a reply token; null when it has none or this middleware drops it. */
   receive(timestamp: Instant): RxPair | null {
     const pair = this.inner.receive(timestamp);
     if (pair === null) return null;
@@ -117,6 +119,7 @@ export abstract class DeviceWrapper implements Device {
     return this.pair;
   }
 
+  /** A token to send one frame through to the device below; null when that device cannot take one now. */
   transmit(timestamp: Instant): TxToken | null {
     const inner = this.inner.transmit(timestamp);
     if (inner === null) return null;

@@ -12,11 +12,13 @@ import type { Duration, Instant } from '../time.js';
  */
 export type FrameConsumer<C, R> = (ctx: C, bytes: Uint8Array, offset: number, length: number) => R;
 
+/** One received frame, handed out by Device.receive(); `consume` shows it to a callback. */
 export interface RxToken {
   /** Hands the received frame to `f` and releases it. Call at most once per token. */
   consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R;
 }
 
+/** Room for one frame to send, handed out by Device.transmit(); `consume` lets a callback write it. */
 export interface TxToken {
   /**
    * Hands `f` a writable region of exactly `length` bytes, then transmits what `f` wrote.
@@ -27,11 +29,18 @@ export interface TxToken {
 
 /** A received frame together with a token to send an immediate reply (e.g. an ARP reply). */
 export interface RxPair {
+  /** The received frame. */
   readonly rx: RxToken;
+  /** A token to send one frame while handling the received one, e.g. its reply. */
   readonly tx: TxToken;
 }
 
+/**
+ * A network device as the stack sees it (smoltcp's Device): it hands out tokens for a received frame
+ * and for room to send one, and never blocks.
+ */
 export interface Device {
+  /** What the device can do: framing, largest frame, burst size, and which checksums the stack handles. */
   capabilities(): DeviceCapabilities;
   /** A received frame and a reply token, or null when nothing is waiting. Never blocks. */
   receive(timestamp: Instant): RxPair | null;
@@ -45,5 +54,6 @@ export interface Device {
  * without blocking Node's event loop, without busy polling and without libuv's threadpool.
  */
 export interface WaitableDevice extends Device {
+  /** Resolves when a frame can be received or after `timeout` microseconds (null: no timeout). */
   waitReadable(timeout: Duration | null): Promise<void>;
 }

@@ -5,6 +5,7 @@
 // waitReadable reject, with ERR_PHY_DEVICE_GONE, so a poll loop stops instead of spinning.
 import { EACCES, EBUSY, EINVAL, ENOENT, EPERM } from './sys/constants.js';
 
+/** What went wrong opening or using an OS-backed device; the doc of each value says when it is used. */
 export type PhyErrorCode =
   /** Not running on Linux. */
   | 'ERR_PHY_NOT_LINUX'
@@ -29,10 +30,17 @@ export type PhyErrorCode =
   /** Any other OS failure; the message carries the call and strerror. */
   | 'ERR_PHY_OS';
 
+/**
+ * Why a Linux driver could not be opened (or, from waitReadable, why it stopped working): `code` says
+ * what happened, `message` is one sentence that also says the fix, fit to print without a stack trace.
+ */
 export class PhyError extends Error {
+  /** Always 'PhyError'. */
   override readonly name = 'PhyError';
 
+  /** An error with `code` and `message`; the drivers make these, with the errno of the failed call. */
   constructor(
+    /** What happened, to branch on (`err.code === 'ERR_PHY_TUN_PERMISSION'`). */
     readonly code: PhyErrorCode,
     message: string,
     /** The OS errno behind the error, when there is one. */

@@ -15,6 +15,7 @@ import { DeviceWrapper } from './device-wrapper.js';
 import type { Instant } from '../time.js';
 import { copyBytes } from '../wire/byte-ranges.js';
 
+/** How a FaultInjector misbehaves; every fault is off (0) by default. */
 export interface FaultInjectorOptions {
   /** Percent (0-100) of frames, each way, dropped at random. */
   dropChance?: number;
@@ -67,26 +68,46 @@ function copyIn(fi: FaultInjector, bytes: Uint8Array, offset: number, length: nu
   return length;
 }
 
+/**
+ * Middleware that makes the device it wraps misbehave on purpose (smoltcp's FaultInjector): random
+ * drops and corruption, a size limit and rate limits, each way, reproducible from `seed`. The settings
+ * may be changed between polls; the counters say what happened to each frame.
+ */
 export class FaultInjector extends DeviceWrapper {
+  /** Percent (0-100) of frames, each way, dropped at random. */
   dropChance: number;
+  /** Percent (0-100) of frames, each way, in which one random octet is changed. */
   corruptChance: number;
+  /** Frames longer than this many bytes are dropped; 0 for no limit. */
   sizeLimit: number;
+  /** Frames sent per shaping interval; 0 for no limit. */
   txRateLimit: number;
+  /** Frames received per shaping interval; 0 for no limit. */
   rxRateLimit: number;
   /** Milliseconds. */
   shapingInterval: number;
+  /** The PRNG seed in use, as a uint32: pass it as the `seed` option to repeat a run. */
   readonly seed: number;
 
-  // What happened, per direction: frames passed on, and why others were dropped or changed.
+  /** Received frames passed up to the layer above (corrupted ones included). */
   rxFrames = 0;
+  /** Received frames dropped at random (dropChance). */
   rxDropped = 0;
+  /** Received frames dropped for being longer than sizeLimit or than the inner device's MTU. */
   rxTooLarge = 0;
+  /** Received frames dropped because rxRateLimit frames had already come in this shaping interval. */
   rxRateLimited = 0;
+  /** Received frames passed up with one octet changed (corruptChance). */
   rxCorrupted = 0;
+  /** Frames passed on to the device below (corrupted ones included). */
   txFrames = 0;
+  /** Frames to send dropped at random (dropChance). */
   txDropped = 0;
+  /** Frames to send dropped for being longer than sizeLimit. */
   txTooLarge = 0;
+  /** Frames to send dropped because txRateLimit frames had already gone out this shaping interval. */
   txRateLimited = 0;
+  /** Frames passed on to the device below with one octet changed (corruptChance). */
   txCorrupted = 0;
 
   /** @internal The received frame, copied out of the inner device. */
@@ -100,6 +121,10 @@ export class FaultInjector extends DeviceWrapper {
   private rxBucket = 0;
   private readonly bufferToken: FaultRxToken;
 
+  /**
+   * Wraps `inner`. Throws a RangeError for a chance outside 0-100, a limit that is not a whole number
+   * >= 0, a negative or infinite shapingInterval, or a seed that is not an integer.
+   */
   constructor(inner: Device, options: FaultInjectorOptions = {}) {
     super(inner);
     this.dropChance = checkPercent('dropChance', options.dropChance ?? 0);

@@ -55,16 +55,22 @@ class FdTxToken implements TxToken {
   }
 }
 
+/**
+ * An Ethernet device behind one non-blocking Linux file descriptor: what TapInterface and RawSocket
+ * share (buffers, tokens, counters, readiness, failure handling). Open one of those; this is not made directly.
+ */
 export abstract class FdDevice implements WaitableDevice {
   /** The interface's name, e.g. "tap0" or "eth0". */
   readonly name: string;
   /** The interface MTU as the kernel reports it (SIOCGIFMTU), without the Ethernet header. */
   readonly mtu: number;
-  /** Frames read and written. */
+  /** Frames read. */
   rxFrames = 0;
+  /** Frames written. */
   txFrames = 0;
-  /** Reads that failed for a reason other than "nothing to read", and writes that failed. */
+  /** Reads that failed for a reason other than "nothing to read" (EAGAIN); `lastErrno` says why. */
   rxErrors = 0;
+  /** Writes that failed, dropping the frame as a NIC would (full queue, interface down); see `lastErrno`. */
   txErrors = 0;
   /** errno of the most recent failed read or write, 0 if none. */
   lastErrno = 0;
@@ -121,10 +127,15 @@ export abstract class FdDevice implements WaitableDevice {
    */
   protected abstract goneError(errno: number): PhyError | null;
 
+  /** Ethernet frames of up to `mtu` + 14 bytes, with the burst size and checksums given when opening. */
   capabilities(): DeviceCapabilities {
     return this.caps;
   }
 
+  /**
+   * Reads one frame; null when none is waiting, once closed, or when the read failed (counted in
+   * rxErrors, with `lastErrno`). Never throws.
+   */
   receive(_timestamp: Instant): RxPair | null {
     if (this.fd < 0) return null;
     const n = this.readFrame();
@@ -140,6 +151,7 @@ export abstract class FdDevice implements WaitableDevice {
     return null;
   }
 
+  /** A token that writes one frame, or null once closed; a failed write is counted in txErrors. */
   transmit(_timestamp: Instant): TxToken | null {
     return this.fd >= 0 ? this.txToken : null;
   }

@@ -8,6 +8,7 @@ import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.j
 import type { Instant } from '../time.js';
 import { PacketBuffer } from '../storage/packet-buffer.js';
 
+/** Options of a Loopback. */
 export interface LoopbackOptions {
   /** Largest frame in bytes (slot size). Default 1514: an Ethernet frame without FCS. */
   maxTransmissionUnit?: number;
@@ -15,6 +16,7 @@ export interface LoopbackOptions {
   capacity?: number;
   /** Default: compute and verify every checksum, so corruption injected above is noticed. */
   checksum?: ChecksumCapabilities;
+  /** How many frames the interface may send or receive in one poll; null (default) for no limit. */
   maxBurstSize?: number | null;
 }
 
@@ -34,8 +36,14 @@ class LoopbackTxToken implements TxToken {
   }
 }
 
+/**
+ * An in-memory device whose sent frames come back on receive, oldest first (smoltcp's Loopback), with
+ * room for `capacity` frames allocated once: a frame costs no allocation.
+ */
 export class Loopback implements Device {
+  /** Largest frame in bytes. */
   readonly maxTransmissionUnit: number;
+  /** How many frames may wait to be received. */
   readonly capacity: number;
   /** Frames sent while every slot was full (a reply from inside a receive); they were discarded. */
   overflows = 0;
@@ -54,6 +62,7 @@ export class Loopback implements Device {
   private readonly txToken: LoopbackTxToken;
   private readonly pair: RxPair;
 
+  /** Allocates the ring; throws a RangeError if maxTransmissionUnit or capacity is not a positive integer. */
   constructor(options: LoopbackOptions = {}) {
     const mtu = options.maxTransmissionUnit ?? 1514;
     const capacity = options.capacity ?? 64;
@@ -74,6 +83,7 @@ export class Loopback implements Device {
     this.pair = { rx: this.rxToken, tx: this.txToken };
   }
 
+  /** Ethernet frames of up to maxTransmissionUnit bytes, with the burst size and checksums of the options. */
   capabilities(): DeviceCapabilities {
     return this.caps;
   }
@@ -83,12 +93,14 @@ export class Loopback implements Device {
     return this.frames.length;
   }
 
+  /** The oldest frame sent and not yet received, or null when there is none. */
   receive(_timestamp: Instant): RxPair | null {
     if (this.frames.isEmpty()) return null;
     this.rxArmed = true;
     return this.pair;
   }
 
+  /** A token that queues one frame, or null when `capacity` frames are already waiting. */
   transmit(_timestamp: Instant): TxToken | null {
     if (this.frames.isFull()) return null;
     return this.txToken;

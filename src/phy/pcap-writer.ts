@@ -12,15 +12,24 @@ import type { Instant } from '../time.js';
 /** Which frames to record. A loopback sees each frame twice, so its captures use 'tx'. */
 export type PcapMode = 'both' | 'rx' | 'tx';
 
+/** Options of a PcapWriter. */
 export interface PcapWriterOptions {
+  /** Which frames to record: received ('rx'), sent ('tx') or 'both' (the default). */
   mode?: PcapMode;
   /** See PcapFileWriterOptions.flushInterval (microseconds of frame time; default 1 s). */
   flushInterval?: number | null;
+  /** Longest captured length in bytes (default 65 535); longer frames are cut. */
   snapLength?: number;
 }
 
+/**
+ * Middleware that records the frames passing through a device in a classic pcap file (Ethernet link
+ * type, microsecond timestamps), after smoltcp's PcapWriter; recording a frame allocates nothing.
+ */
 export class PcapWriter extends Tracer {
+  /** Where the records go; its `packets`, `dropped` and `error` say how writing went. */
   readonly file: PcapFileWriter;
+  /** Which frames are recorded. */
   readonly mode: PcapMode;
 
   /** `sink`: a file path (created or truncated), an open fd, a Writable, or a PcapFileWriter to share. */

@@ -39,6 +39,7 @@ export {
 /** Offset of sll_pkttype in struct sockaddr_ll. */
 const SLL_PKTTYPE = 10;
 
+/** Options of a RawSocket, beyond those every fd-backed device takes. */
 export interface RawSocketOptions extends FdDeviceOptions {
   /**
    * Do not receive frames this host sends on the interface (PACKET_IGNORE_OUTGOING, Linux 4.20+).
@@ -48,6 +49,10 @@ export interface RawSocketOptions extends FdDeviceOptions {
   ignoreOutgoing?: boolean;
 }
 
+/**
+ * A Linux AF_PACKET raw socket bound to one interface, as a Device: it receives every frame the
+ * interface sends or receives, as tcpdump sees them, and sends raw Ethernet frames out of it.
+ */
 export class RawSocket extends FdDevice {
   /** The interface's index (if_nametoindex). */
   readonly ifindex: number;

@@ -15,6 +15,7 @@ import { EBADFD, IFF_NO_PI, IFF_TAP, IFNAMSIZ, O_CLOEXEC, O_NONBLOCK, O_RDWR, TU
 import { ifreq, interfaceIndex, interfaceMtu, osError } from './sys/interface.js';
 import { loadLibc } from './sys/libc.js';
 
+/** Options of a TapInterface, beyond those every fd-backed device takes. */
 export interface TapInterfaceOptions extends FdDeviceOptions {
   /**
    * When no interface of that name exists: false (default) throws ERR_PHY_NO_SUCH_INTERFACE with the
@@ -24,6 +25,10 @@ export interface TapInterfaceOptions extends FdDeviceOptions {
   create?: boolean;
 }
 
+/**
+ * A Linux tap device as a Device: frames the kernel sends into the tap are received here, and frames
+ * sent here reach the kernel as if they had come in on a wire.
+ */
 export class TapInterface extends FdDevice {
   /**
    * Attaches to the tap `name` (TUNSETIFF with IFF_TAP | IFF_NO_PI), non-blocking. Throws a PhyError

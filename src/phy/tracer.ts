@@ -12,6 +12,7 @@ import type { Device } from './device.js';
 import { DeviceWrapper } from './device-wrapper.js';
 import type { Instant } from '../time.js';
 
+/** 'rx' for a frame received from the device, 'tx' for one sent to it. */
 export type FrameDirection = 'rx' | 'tx';
 
 /** Sees one frame, `bytes[offset, offset + length)`, valid only during the call. */
@@ -50,7 +51,12 @@ export function printingTraceCallback(
   };
 }
 
+/**
+ * Middleware that shows every frame passing through a device to a callback (smoltcp's Tracer):
+ * received frames before the layer above sees them, sent frames once the layer above has written them.
+ */
 export class Tracer extends DeviceWrapper {
+  /** Wraps `inner`, calling `callback` for every frame. */
   constructor(
     inner: Device,
     /** Called for every frame; see TraceCallback, and printingTraceCallback for a printed trace. */
