@@ -44,6 +44,7 @@ const RX_NAMES = [
   'internal',
 ] as const;
 
+/** An interface's counters (`iface.counters`): read them at any time; snapshot() names them all. */
 export class InterfaceCounters {
   /** Frames received. */
   rxFrames = 0;

@@ -63,6 +63,7 @@ const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - IPV4_HEADER_LENGTH - 8 - 
 const MAX_DATAGRAM = 0xffff;
 
 
+/** What an interface is: its addresses and routes, and the sizes of everything it keeps. */
 export interface InterfaceOptions {
   /** Our Ethernet address: `02:00:00:00:00:01`, a 48-bit integer or an EthernetAddress. */
   hardwareAddr: string | number | EthernetAddress;
@@ -112,62 +113,28 @@ const enum Upper {
   Bytes,
 }
 
-function receiveFrame(iface: Interface, bytes: Uint8Array, offset: number, length: number): void {
-  iface.receiveFrame(bytes, offset, length);
-}
-
-function writeFrame(iface: Interface, bytes: Uint8Array, offset: number, length: number): void {
-  iface.writeFrame(bytes, offset, length);
-}
-
-function retryNeighbor(iface: Interface, addr: number): void {
-  iface.sendArpRequest(addr);
-}
-
-function giveUpNeighbor(iface: Interface, addr: number): void {
-  iface.dropWaiting(addr);
-}
-
-function reassemblyTimedOut(iface: Interface, header: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): void {
-  // Only about a datagram that was sent to one of our addresses: never about a broadcast (RFC 1122 3.2.2).
-  const broadcast = !iface.hasAddress(header.dstAddr | 0);
-  iface.sendIcmpError(Icmpv4Message.TimeExceeded, Icmpv4TimeExceeded.FragExpired, header, bytes, offset, length, broadcast);
-}
-
-/** The emitter sockets get in dispatch: forwards to the interface's send path. */
-class InterfaceEmitter implements PacketEmitter {
-  constructor(private readonly iface: Interface) {}
-  get ipMtu(): number {
-    return this.iface.currentIpMtu;
-  }
-  emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult {
-    return this.iface.sendDatagram(ip, Upper.Udp, udp, udp.bufferLength());
-  }
-  emitIcmp(ip: Ipv4Repr, icmp: Icmpv4Repr): EmitResult {
-    return this.iface.sendDatagram(ip, Upper.Icmp, icmp, icmp.bufferLength());
-  }
-  emitTcp(ip: Ipv4Repr, tcp: TcpRepr): EmitResult {
-    return this.iface.sendDatagram(ip, Upper.Tcp, tcp, tcp.bufferLength());
-  }
-  emitIpPayload(ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): EmitResult {
-    return this.iface.sendBytes(ip, bytes, offset, length);
-  }
-  emitIpPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
-    return this.iface.sendPacket(bytes, offset, length);
-  }
-}
-
+/**
+ * An IPv4 host on one Ethernet device (smoltcp's Interface): `poll(now, device, sockets)` moves frames
+ * between the device and the sockets; `pollAt`/`pollDelay` say when to call it again.
+ */
 export class Interface {
   /** Our Ethernet address, a 48-bit integer. */
   readonly hardwareAddr: number;
   /** Everything counted: rx outcomes, tx events. */
   readonly counters = new InterfaceCounters();
+  /** The ARP cache: IPv4 addresses of neighbours to their Ethernet addresses (fill it by hand to pre-seed it). */
   readonly neighbors: NeighborCache;
+  /** Routes beyond our subnets, the default gateway among them; add and remove at any time. */
   readonly routes: RouteTable;
+  /** TTL of what the interface and the sockets send (a socket may set its own). */
   readonly hopLimit: number;
+  /** Whether echo requests are answered; may be switched at any time. */
   icmpEchoReplies: boolean;
+  /** Where log events go (null: nowhere). */
   logger: Logger | null;
+  /** Events at or below this level reach the logger. */
   logLevel: LogLevel;
+  /** Also log every socket read and write (at trace level). */
   verbose: boolean;
 
   // Our addresses, their netmasks and subnet broadcasts, as int32s (the convention inside the interface
@@ -199,7 +166,7 @@ export class Interface {
   // Receive side.
   private readonly decoder = new FrameDecoder();
   private readonly fixView = new Ipv4Packet();
-  private readonly emitter: InterfaceEmitter;
+  private readonly emitter: PacketEmitter;
 
   // Transmit side: what writeFrame() writes, set just before a token is consumed.
   private txKind = TxKind.Datagram;
@@ -227,6 +194,10 @@ export class Interface {
   private readonly replyIcmp = new Icmpv4Repr();
   private readonly replyTcp = new TcpRepr();
 
+  /**
+   * An interface with everything allocated now: neighbour cache, waiting queue, reassembly buffers, a 64 KiB
+   * scratch datagram. Throws IfaceError (or AddressParseError for an address that does not parse).
+   */
   constructor(options: InterfaceOptions) {
     this.hardwareAddr = parseHardwareAddr(options.hardwareAddr);
     const cidrs = (options.addresses ?? []).map((a) => (typeof a === 'string' ? Ipv4Cidr.from(a) : a));
@@ -278,7 +249,19 @@ export class Interface {
     this.logger = options.logger ?? null;
     this.logLevel = options.logLevel ?? (this.logger !== null ? LogLevel.Trace : LogLevel.Off);
     this.verbose = options.verbose ?? false;
-    this.emitter = new InterfaceEmitter(this);
+    // The emitter sockets get in dispatch: arrow functions made once, here, so that the send path stays
+    // private to the class.
+    const self = this;
+    this.emitter = {
+      get ipMtu(): number {
+        return self.ipMtu;
+      },
+      emitUdp: (ip: Ipv4Repr, udp: UdpRepr) => self.sendDatagram(ip, Upper.Udp, udp, udp.bufferLength()),
+      emitIcmp: (ip: Ipv4Repr, icmp: Icmpv4Repr) => self.sendDatagram(ip, Upper.Icmp, icmp, icmp.bufferLength()),
+      emitTcp: (ip: Ipv4Repr, tcp: TcpRepr) => self.sendDatagram(ip, Upper.Tcp, tcp, tcp.bufferLength()),
+      emitIpPayload: (ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number) => self.sendBytes(ip, bytes, offset, length),
+      emitIpPacket: (bytes: Uint8Array, offset: number, length: number) => self.sendPacket(bytes, offset, length),
+    };
   }
 
   /** Our IPv4 addresses (u32s). */
@@ -289,11 +272,6 @@ export class Interface {
   /** Whether `addr` (u32) is one of ours. */
   hasAddress(addr: number): boolean {
     return this.addressIndex(addr | 0) >= 0;
-  }
-
-  /** @internal The IP MTU of the device being polled (of the last poll between polls). */
-  get currentIpMtu(): number {
-    return this.ipMtu;
   }
 
   /** Packets waiting for their next hop's ARP reply. */
@@ -315,7 +293,7 @@ export class Interface {
       for (let n = 0; burst === null || n < burst; n++) {
         const pair = device.receive(now);
         if (pair === null) break;
-        pair.rx.consume(this, receiveFrame as FrameConsumer<Interface, void>);
+        pair.rx.consume(this, Interface.onFrame as FrameConsumer<Interface, void>);
         changed = true;
       }
       if (this.dispatchSockets()) changed = true;
@@ -364,11 +342,11 @@ export class Interface {
   }
 
   private runTimers(): boolean {
-    const expired = this.reassembler.expire(this.now, this, reassemblyTimedOut);
+    const expired = this.reassembler.expire(this.now, this, Interface.onReassemblyTimeout);
     this.counters.reassemblyTimeouts += expired;
     const arps = this.counters.arpRequests;
     const unresolved = this.counters.txUnresolved;
-    this.neighbors.poll(this.now, this, retryNeighbor, giveUpNeighbor);
+    this.neighbors.poll(this.now, this, Interface.onNeighborRetry, Interface.onNeighborGiveUp);
     return expired > 0 || arps !== this.counters.arpRequests || unresolved !== this.counters.txUnresolved;
   }
 
@@ -395,8 +373,32 @@ export class Interface {
 
   // ---- Receive ----------------------------------------------------------------------------------
 
-  /** @internal The device's receive callback: one frame, counted in exactly one RxOutcome. */
-  receiveFrame(bytes: Uint8Array, offset: number, length: number): void {
+  // The callbacks handed to devices and timers: static, so one function serves every frame (no closure
+  // per call), and inside the class, so they reach its private methods.
+  private static onFrame(iface: Interface, bytes: Uint8Array, offset: number, length: number): void {
+    iface.receiveFrame(bytes, offset, length);
+  }
+
+  private static onWrite(iface: Interface, bytes: Uint8Array, offset: number, length: number): void {
+    iface.writeFrame(bytes, offset, length);
+  }
+
+  private static onNeighborRetry(iface: Interface, addr: number): void {
+    iface.sendArpRequest(addr);
+  }
+
+  private static onNeighborGiveUp(iface: Interface, addr: number): void {
+    iface.dropWaiting(addr);
+  }
+
+  private static onReassemblyTimeout(iface: Interface, header: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): void {
+    // Only about a datagram that was sent to one of our addresses: never about a broadcast (RFC 1122 3.2.2).
+    const broadcast = iface.addressIndex(header.dstAddr | 0) < 0;
+    iface.sendIcmpError(Icmpv4Message.TimeExceeded, Icmpv4TimeExceeded.FragExpired, header, bytes, offset, length, broadcast);
+  }
+
+  /** The device's receive callback: one frame, counted in exactly one RxOutcome. */
+  private receiveFrame(bytes: Uint8Array, offset: number, length: number): void {
     this.counters.rxFrames++;
     let outcome: RxOutcome;
     try {
@@ -677,10 +679,10 @@ export class Interface {
   }
 
   /**
-   * @internal Sends an ICMP error about the datagram `ip` whose payload is `bytes[offset, offset + length)`,
+   * Sends an ICMP error about the datagram `ip` whose payload is `bytes[offset, offset + length)`,
    * unless RFC 1122 section 3.2.2 forbids one or the rate limit says no.
    */
-  sendIcmpError(msgType: Icmpv4Message, msgCode: number, ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number, broadcast: boolean): void {
+  private sendIcmpError(msgType: Icmpv4Message, msgCode: number, ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number, broadcast: boolean): void {
     // RFC 1122 3.2.2: never about an ICMP error, a datagram to a broadcast or multicast address or sent
     // as link-layer broadcast, a fragment other than the first, or one whose source is not a unicast host.
     if (broadcast || isMulticast(ip.dstAddr | 0) || ip.fragOffset !== 0) return;
@@ -761,8 +763,8 @@ export class Interface {
     return true;
   }
 
-  /** @internal Sends an IPv4 datagram whose upper layer is `upper` (a repr of kind `kind`) of `payloadLength` bytes. */
-  sendDatagram(ip: Ipv4Repr, kind: Upper, upper: UdpRepr | Icmpv4Repr | TcpRepr | null, payloadLength: number): EmitResult {
+  /** Sends an IPv4 datagram whose upper layer is `upper` (a repr of kind `kind`) of `payloadLength` bytes. */
+  private sendDatagram(ip: Ipv4Repr, kind: Upper, upper: UdpRepr | Icmpv4Repr | TcpRepr | null, payloadLength: number): EmitResult {
     ip.payloadLength = payloadLength;
     if (IPV4_HEADER_LENGTH + payloadLength > MAX_DATAGRAM) return this.txDrop('too large for IPv4', ip);
     if (!this.route(ip)) {
@@ -791,16 +793,16 @@ export class Interface {
     return this.sendBuilt(ip, total);
   }
 
-  /** @internal Sends an IPv4 datagram whose payload is `bytes[offset, offset + length)` verbatim. */
-  sendBytes(ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): EmitResult {
+  /** Sends an IPv4 datagram whose payload is `bytes[offset, offset + length)` verbatim. */
+  private sendBytes(ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): EmitResult {
     this.txBytes = bytes;
     this.txOffset = offset;
     this.txLength = length;
     return this.sendDatagram(ip, Upper.Bytes, null, length);
   }
 
-  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawIpSocket for the contract. */
-  sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
+  /** Sends a whole IPv4 packet (a raw socket's): see RawIpSocket for the contract. */
+  private sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
     copyBytes(bytes, offset, this.scratch, 0, length);
     const view = this.ipView.init(this.scratch, 0, length);
@@ -909,7 +911,7 @@ export class Interface {
       return EmitResult.Busy;
     }
     this.txEtherType = etherType;
-    tx.consume(length, this, writeFrame as FrameConsumer<Interface, void>);
+    tx.consume(length, this, Interface.onWrite as FrameConsumer<Interface, void>);
     this.counters.txFrames++;
     if (this.verbose && this.currentSocket !== null && etherType === EtherType.Ipv4) {
       this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0, -1);
@@ -917,8 +919,8 @@ export class Interface {
     return EmitResult.Sent;
   }
 
-  /** @internal The device's transmit callback: writes the frame described by the tx fields. */
-  writeFrame(bytes: Uint8Array, offset: number, length: number): void {
+  /** The device's transmit callback: writes the frame described by the tx fields. */
+  private writeFrame(bytes: Uint8Array, offset: number, length: number): void {
     const eth = this.txEthernet;
     eth.srcAddr = this.hardwareAddr;
     eth.dstAddr = this.txDstMac;
@@ -976,8 +978,8 @@ export class Interface {
     this.transmitFrame(EtherType.Arp, ETHERNET_HEADER_LENGTH + arp.bufferLength());
   }
 
-  /** @internal Asks who has `addr` (the rate limit is the caller's: NeighborCache.mayRequest/poll). */
-  sendArpRequest(addr: number): void {
+  /** Asks who has `addr` (the rate limit is the caller's: NeighborCache.mayRequest/poll). */
+  private sendArpRequest(addr: number): void {
     let index = this.subnetIndex(addr);
     if (index < 0) index = 0;
     if (this.addrs.length === 0) return;
@@ -986,8 +988,8 @@ export class Interface {
     this.sendArp(ArpOperation.Request, BROADCAST_MAC, this.addrs[index] >>> 0, 0, addr >>> 0);
   }
 
-  /** @internal The neighbour did not answer: drop what waited for it. */
-  dropWaiting(addr: number): void {
+  /** The neighbour did not answer: drop what waited for it. */
+  private dropWaiting(addr: number): void {
     const n = this.waiting.drop(addr);
     this.counters.txUnresolved += n;
     if (this.logLevel >= LogLevel.Debug) this.log(LogLevel.Debug, `arp: ${formatIpv4(addr)} did not answer; ${n} waiting packet(s) dropped`);

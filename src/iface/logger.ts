@@ -3,13 +3,19 @@
 // interface builds a message only when its level is enabled, so a silent interface (the default)
 // formats nothing. A `verbose` switch adds an event per socket read and write (smoltcp's `verbose`).
 
+/** How much an interface logs: nothing, exceptional events, or everything. */
 export enum LogLevel {
+  /** Nothing. */
   Off = 0,
+  /** Exceptional events: malformed packets, drops, neighbours that do not answer. */
   Debug = 1,
+  /** Normal events too: ARP learned, packets sent and received, socket buffer levels (verbose). */
   Trace = 2,
 }
 
+/** Where an interface's log events go. */
 export interface Logger {
+  /** One event; `message` is built only when the level is enabled. */
   log(level: LogLevel, message: string): void;
 }
 

@@ -21,7 +21,9 @@ export const NEIGHBOR_REQUEST_INTERVAL: Duration = 1 * MICROS_PER_SECOND;
 /** What lookup() returns for an address not (or no longer) in the cache. */
 export const NO_HARDWARE_ADDR = -1;
 
+/** The ARP cache of an interface (`iface.neighbors`), with the addresses being resolved beside it. */
 export class NeighborCache {
+  /** Entries it holds at most. */
   readonly capacity: number;
   /** Unanswered requests after which an address is given up. */
   readonly maxRequests: number;
@@ -39,6 +41,7 @@ export class NeighborCache {
   /** 0 for a free pending slot. */
   private readonly pendingActive: Uint8Array;
 
+  /** A cache of `capacity` entries, `pendingCapacity` addresses in resolution, `maxRequests` tries each. */
   constructor(capacity: number, pendingCapacity = capacity, maxRequests = 3) {
     this.capacity = capacity;
     this.maxRequests = maxRequests;

@@ -9,7 +9,9 @@ import { IfaceError } from './errors.js';
 /** What lookup() returns when no route matches. */
 export const NO_ROUTE = -1;
 
+/** Routes beyond an interface's own subnets (`iface.routes`). */
 export class RouteTable {
+  /** Routes it holds at most. */
   readonly capacity: number;
   // int32s (see NeighborCache): methods take u32s or int32s.
   private readonly networks: Int32Array;
@@ -18,6 +20,7 @@ export class RouteTable {
   private readonly gateways: Int32Array;
   private count = 0;
 
+  /** An empty table of `capacity` routes. */
   constructor(capacity: number) {
     this.capacity = capacity;
     this.networks = new Int32Array(capacity);
@@ -26,6 +29,7 @@ export class RouteTable {
     this.gateways = new Int32Array(capacity);
   }
 
+  /** Routes in the table. */
   get size(): number {
     return this.count;
   }

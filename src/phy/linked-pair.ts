@@ -9,6 +9,7 @@ import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.j
 import { PacketBuffer } from '../storage/packet-buffer.js';
 import type { Instant } from '../time.js';
 
+/** The shape of a LinkedPair: frame size, queue length, checksums, burst size. */
 export interface LinkedPairOptions {
   /** Largest frame in bytes, link header included. Default 1514 (an Ethernet MTU of 1500). */
   maxTransmissionUnit?: number;
@@ -19,23 +20,8 @@ export interface LinkedPairOptions {
    * is noticed; `ChecksumCapabilities.ignored()` makes the link behave like an offloading NIC.
    */
   checksum?: ChecksumCapabilities;
+  /** Frames an interface may receive in one poll; null (default) for no limit. */
   maxBurstSize?: number | null;
-}
-
-class LinkedRxToken implements RxToken {
-  constructor(private readonly device: LinkedDevice) {}
-
-  consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
-    return this.device.consumeHead(ctx, f);
-  }
-}
-
-class LinkedTxToken implements TxToken {
-  constructor(private readonly device: LinkedDevice) {}
-
-  consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
-    return this.device.sendToPeer(length, ctx, f);
-  }
 }
 
 /** One end of a LinkedPair. */
@@ -49,17 +35,26 @@ export class LinkedDevice implements Device {
   private readonly scratch: Uint8Array;
   private rxArmed = false;
   private readonly pair: RxPair;
-  private readonly txToken: LinkedTxToken;
+  private readonly txToken: TxToken;
 
-  /** @internal Made by LinkedPair. */
+  /**
+   * One end, with room for `capacity` frames of up to `mtu` bytes arriving; LinkedPair makes two and
+   * joins them (link), which is the usual way to get one.
+   */
   constructor(mtu: number, capacity: number, caps: DeviceCapabilities) {
     this.caps = caps;
     // capacity + 2 frames of room: with at most one padding run before the end of storage, a frame of
     // the MTU always fits while fewer than `capacity` frames wait (as Loopback).
     this.queue = new PacketBuffer({ packets: capacity, payload: mtu * (capacity + 2) });
     this.scratch = new Uint8Array(mtu);
-    this.txToken = new LinkedTxToken(this);
-    this.pair = { rx: new LinkedRxToken(this), tx: this.txToken };
+    // The tokens, made once: arrow functions inside the class, so their bodies stay private.
+    this.txToken = {
+      consume: <C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R => this.sendToPeer(length, ctx, f),
+    };
+    const rx: RxToken = {
+      consume: <C, R>(ctx: C, f: FrameConsumer<C, R>): R => this.consumeHead(ctx, f),
+    };
+    this.pair = { rx, tx: this.txToken };
   }
 
   /** The other end. */
@@ -67,11 +62,12 @@ export class LinkedDevice implements Device {
     return this.peerDevice!;
   }
 
-  /** @internal */
+  /** Makes `peer` the end this one transmits to (LinkedPair joins its two ends both ways). */
   link(peer: LinkedDevice): void {
     this.peerDevice = peer;
   }
 
+  /** Ethernet, the MTU and checksum capabilities the pair was made with. */
   capabilities(): DeviceCapabilities {
     return this.caps;
   }
@@ -81,18 +77,20 @@ export class LinkedDevice implements Device {
     return this.queue.length;
   }
 
+  /** The oldest frame the other end sent, with a token for a reply, or null when none waits. */
   receive(_timestamp: Instant): RxPair | null {
     if (this.queue.isEmpty()) return null;
     this.rxArmed = true;
     return this.pair;
   }
 
+  /** A token to send one frame to the other end, or null when its queue is full. */
   transmit(_timestamp: Instant): TxToken | null {
     return this.peerDevice!.queue.isFull() ? null : this.txToken;
   }
 
-  /** @internal The receive token's body: show the oldest frame to `f`, then release it. */
-  consumeHead<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
+  /** The receive token's body: show the oldest frame to `f`, then release it. */
+  private consumeHead<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
     if (!this.rxArmed) throw new Error('LinkedDevice: an RxToken was consumed twice or without receive()');
     this.rxArmed = false;
     const q = this.queue;
@@ -103,8 +101,8 @@ export class LinkedDevice implements Device {
     }
   }
 
-  /** @internal The transmit token's body: let `f` write the frame into the peer's queue. */
-  sendToPeer<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+  /** The transmit token's body: let `f` write the frame into the peer's queue. */
+  private sendToPeer<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
     const mtu = this.caps.maxTransmissionUnit;
     if (!(length >= 0 && length <= mtu)) {
       throw new RangeError(`LinkedDevice: frame of ${length} bytes does not fit the MTU of ${mtu}`);
@@ -122,9 +120,12 @@ export class LinkedDevice implements Device {
 
 /** Two devices joined like a veth: `a` transmits to `b` and `b` to `a`. */
 export class LinkedPair {
+  /** One end: what it transmits, `b` receives. */
   readonly a: LinkedDevice;
+  /** The other end: what it transmits, `a` receives. */
   readonly b: LinkedDevice;
 
+  /** Two ends joined both ways, each with its queue allocated here. */
   constructor(options: LinkedPairOptions = {}) {
     const mtu = options.maxTransmissionUnit ?? 1514;
     const capacity = options.capacity ?? 64;

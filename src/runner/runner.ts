@@ -9,6 +9,7 @@ import type { Device, WaitableDevice } from '../phy/device.js';
 import type { SocketSet } from '../socket/socket-set.js';
 import { MICROS_PER_MILLI, now as wallClock, type Duration, type Instant } from '../time.js';
 
+/** What a Runner does between polls, and which clock it reads. */
 export interface RunnerOptions {
   /**
    * The application's turn, after every poll: read from and write to the sockets. What it queues is
@@ -23,6 +24,7 @@ function isWaitable(device: Device): device is WaitableDevice {
   return typeof (device as Partial<WaitableDevice>).waitReadable === 'function';
 }
 
+/** Polls an interface whenever there is something to do, from Node's event loop, until stopped. */
 export class Runner {
   /** Polls done. */
   polls = 0;
@@ -34,9 +36,13 @@ export class Runner {
   private woken = false;
   private running = false;
 
+  /** A runner for `iface` on `device` with `sockets`; run() starts it. */
   constructor(
+    /** The interface it polls. */
     readonly iface: Interface,
+    /** The device it polls the interface with; a WaitableDevice (a tap) lets it sleep until a frame comes. */
     readonly device: Device,
+    /** The sockets it polls the interface with. */
     readonly sockets: SocketSet,
     options: RunnerOptions = {},
   ) {

@@ -6,10 +6,13 @@ import { SocketError } from './errors.js';
 
 /** One direction's buffer: how many packets, and the payload bytes (a size, or storage to use). */
 export interface PacketBufferSize {
+  /** How many packets may wait. */
   packets: number;
+  /** Their bytes in all: a size, or storage to use as given. */
   payload: Uint8Array | number;
 }
 
+/** The two buffers of a UDP, ICMP or raw socket. */
 export interface DatagramSocketBuffers {
   /** Received packets waiting for recv(). Default: 16 packets, 16 KiB. */
   rx?: PacketBufferSize;

@@ -2,6 +2,7 @@
 // sentence that also says what to do, as phy's PhyError. Received packets never throw: what a socket
 // cannot take is dropped and counted.
 
+/** What went wrong, to branch on (`err.code === '...'`). */
 export type SocketErrorCode =
   /** bind() with port 0 or an identifier out of range. */
   | 'ERR_SOCKET_BAD_PORT'
@@ -26,10 +27,17 @@ export type SocketErrorCode =
   /** SocketSet.add() when every slot is taken. */
   | 'ERR_SOCKET_SET_FULL';
 
+/**
+ * A socket or the socket set misused: `code` says what happened, `message` is one sentence that also says what to do, fit to print
+ * without a stack trace.
+ */
 export class SocketError extends Error {
+  /** Always 'SocketError'. */
   override readonly name = 'SocketError';
 
+  /** An error with `code` and `message` (the library makes these). */
   constructor(
+    /** What happened, to branch on. */
     readonly code: SocketErrorCode,
     message: string,
   ) {

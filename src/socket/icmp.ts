@@ -16,6 +16,7 @@ import { EmitResult, SocketKind, SocketMeta, type IpEndpoint, type PacketEmitter
 /** The largest ICMP message in an IPv4 datagram: 65535 minus the IPv4 header. */
 export const ICMP_MAX_MESSAGE = 65535 - 20;
 
+/** An ICMP socket's buffers and TTL. */
 export interface IcmpSocketOptions extends DatagramSocketBuffers {
   /** TTL of the messages sent; default: the interface's. */
   hopLimit?: number;
@@ -30,12 +31,17 @@ const enum Binding {
 // Metadata words per message: the remote address (int32 bits).
 const WORDS = 1;
 
+/** An ICMP socket: echo messages of one identifier, or the errors about one UDP port. */
 export class IcmpSocket implements Socket {
+  /** Which kind of socket this is, for the interface. */
   readonly kind = SocketKind.Icmp;
+  /** The interface's bookkeeping for this socket (see SocketMeta). */
   readonly meta = new SocketMeta();
   /** Messages dropped because the receive buffer was full. */
   rxDropped = 0;
+  /** Packets queued for recv() since construction. */
   rxPackets = 0;
+  /** Packets handed to the interface (sent or waiting for ARP) since construction. */
   txPackets = 0;
   private binding = Binding.None;
   private bound = 0;
@@ -44,6 +50,7 @@ export class IcmpSocket implements Socket {
   private readonly tx: PacketBuffer;
   private readonly ipRepr = new Ipv4Repr();
 
+  /** An unbound socket with its buffers (default 16 messages, 16 KiB each way) allocated now. */
   constructor(options: IcmpSocketOptions = {}) {
     this.rx = makePacketBuffer('IcmpSocket rx', options.rx, WORDS);
     this.tx = makePacketBuffer('IcmpSocket tx', options.tx, WORDS);
@@ -78,6 +85,7 @@ export class IcmpSocket implements Socket {
     this.bound = value;
   }
 
+  /** Unbinds and drops every queued message. */
   close(): void {
     this.binding = Binding.None;
     this.bound = 0;
@@ -85,22 +93,27 @@ export class IcmpSocket implements Socket {
     this.tx.clear();
   }
 
+  /** Whether the socket is bound. */
   isOpen(): boolean {
     return this.binding !== Binding.None;
   }
 
+  /** Whether a message (of `length` bytes, or any size when omitted) can be queued now. */
   canSend(length = 0): boolean {
     return this.tx.canEnqueue(length);
   }
 
+  /** Whether something waits to be received. */
   canRecv(): boolean {
     return !this.rx.isEmpty();
   }
 
+  /** Messages waiting to be sent. */
   get sendQueue(): number {
     return this.tx.length;
   }
 
+  /** Messages waiting to be received. */
   get recvQueue(): number {
     return this.rx.length;
   }
@@ -144,6 +157,7 @@ export class IcmpSocket implements Socket {
     return size;
   }
 
+  /** Like recv without taking the message. */
   peek(dst: Uint8Array, offset: number, length: number, from?: IpEndpoint): number {
     if (this.rx.isEmpty()) return -1;
     if (from !== undefined) {
@@ -184,6 +198,7 @@ export class IcmpSocket implements Socket {
     return true;
   }
 
+  /** Hands the queued packets to the interface's emitter, oldest first, until it says Busy (Socket contract). */
   dispatch(_now: Instant, emitter: PacketEmitter): boolean {
     const tx = this.tx;
     let any = false;
@@ -203,6 +218,7 @@ export class IcmpSocket implements Socket {
     return any;
   }
 
+  /** `now` while packets wait to be sent, else null: the socket has no timers (Socket contract). */
   pollAt(now: Instant): Instant | null {
     return this.tx.isEmpty() ? null : now;
   }

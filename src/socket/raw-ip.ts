@@ -21,24 +21,31 @@ import { makePacketBuffer, type DatagramSocketBuffers } from './buffers.js';
 import { SocketError } from './errors.js';
 import { EmitResult, SocketKind, SocketMeta, type PacketEmitter, type Socket } from './socket.js';
 
+/** A raw IP socket's protocol and buffers. */
 export interface RawIpSocketOptions extends DatagramSocketBuffers {
   /** The IP protocol number (0 to 255) this socket sends and receives, e.g. IpProtocol.Icmp. */
   protocol: IpProtocol | number;
 }
 
+/** A raw IP socket: whole IPv4 packets of one protocol, in (a copy) and out (see the contract above). */
 export class RawIpSocket implements Socket {
+  /** Which kind of socket this is, for the interface. */
   readonly kind = SocketKind.Raw;
+  /** The interface's bookkeeping for this socket (see SocketMeta). */
   readonly meta = new SocketMeta();
   /** The IP protocol number. */
   readonly protocol: number;
   /** Packets dropped because the receive buffer was full. */
   rxDropped = 0;
+  /** Packets queued for recv() since construction. */
   rxPackets = 0;
+  /** Packets handed to the interface (sent or waiting for ARP) since construction. */
   txPackets = 0;
   private readonly rx: PacketBuffer;
   private readonly tx: PacketBuffer;
   private readonly view = new Ipv4Packet();
 
+  /** A socket for `options.protocol` with its buffers (default 16 packets, 16 KiB each way) allocated now. */
   constructor(options: RawIpSocketOptions) {
     const protocol = options?.protocol;
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255) {
@@ -49,18 +56,22 @@ export class RawIpSocket implements Socket {
     this.tx = makePacketBuffer('RawIpSocket tx', options.tx, 0);
   }
 
+  /** Whether a packet (of `length` bytes, or any size when omitted) can be queued now. */
   canSend(length = 0): boolean {
     return this.tx.canEnqueue(length);
   }
 
+  /** Whether something waits to be received. */
   canRecv(): boolean {
     return !this.rx.isEmpty();
   }
 
+  /** Packets waiting to be sent. */
   get sendQueue(): number {
     return this.tx.length;
   }
 
+  /** Packets waiting to be received. */
   get recvQueue(): number {
     return this.rx.length;
   }
@@ -87,10 +98,12 @@ export class RawIpSocket implements Socket {
     return size;
   }
 
+  /** Like recv without taking the packet. */
   peek(dst: Uint8Array, offset: number, length: number): number {
     return this.rx.peekInto(dst, offset, length);
   }
 
+  /** Whether a packet with header `ip` is of this socket's protocol. */
   accepts(ip: Ipv4Repr): boolean {
     return ip.protocol === this.protocol;
   }
@@ -105,6 +118,7 @@ export class RawIpSocket implements Socket {
     return true;
   }
 
+  /** Hands the queued packets to the interface's emitter, oldest first, until it says Busy (Socket contract). */
   dispatch(_now: Instant, emitter: PacketEmitter): boolean {
     const tx = this.tx;
     let any = false;
@@ -118,6 +132,7 @@ export class RawIpSocket implements Socket {
     return any;
   }
 
+  /** `now` while packets wait to be sent, else null: the socket has no timers (Socket contract). */
   pollAt(now: Instant): Instant | null {
     return this.tx.isEmpty() ? null : now;
   }

@@ -12,6 +12,7 @@ export type SocketHandle = number;
 const SLOT_BITS = 16;
 const MAX_SLOTS = 1 << SLOT_BITS;
 
+/** The sockets an interface serves, in a fixed number of slots. */
 export class SocketSet {
   /** Number of slots. */
   readonly capacity: number;

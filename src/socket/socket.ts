@@ -16,9 +16,13 @@ import type { Instant } from '../time.js';
 
 /** Which kind of socket an object is: the interface dispatches on it. */
 export enum SocketKind {
+  /** UdpSocket. */
   Udp = 1,
+  /** IcmpSocket. */
   Icmp = 2,
+  /** RawIpSocket. */
   Raw = 3,
+  /** A TCP socket or listener (TcpSocketContract). */
   Tcp = 4,
 }
 
@@ -26,13 +30,16 @@ export enum SocketKind {
 export class IpEndpoint {
   /** u32; 0 means "any" (unspecified) where a local endpoint is meant. */
   addr = 0;
+  /** 0 to 65535; 0 where no port applies (ICMP). */
   port = 0;
 
+  /** An endpoint of `addr` (u32 or int32) and `port`. */
   constructor(addr = 0, port = 0) {
     this.addr = addr >>> 0;
     this.port = port;
   }
 
+  /** Sets both fields; returns this. */
   set(addr: number, port: number): this {
     this.addr = addr >>> 0;
     this.port = port;
@@ -68,8 +75,11 @@ export enum EmitResult {
 export interface PacketEmitter {
   /** The largest IPv4 packet one frame of the device carries (its MTU less the link header): TCP's MSS is this less 40. */
   readonly ipMtu: number;
+  /** A UDP datagram: `udp`'s ports and payload; the checksum is the interface's. */
   emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult;
+  /** An ICMP message from its repr; the checksum is the interface's. */
   emitIcmp(ip: Ipv4Repr, icmp: Icmpv4Repr): EmitResult;
+  /** A TCP segment from its repr (options, payload); the checksum is the interface's. */
   emitTcp(ip: Ipv4Repr, tcp: TcpRepr): EmitResult;
   /** `bytes[offset, offset + length)` as the IP payload, verbatim (e.g. an ICMP socket's message). */
   emitIpPayload(ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): EmitResult;
@@ -94,7 +104,9 @@ export class SocketMeta {
 
 /** What the socket set and the interface need of every socket. */
 export interface Socket {
+  /** Which kind it is: the interface hands it packets of that kind. */
   readonly kind: SocketKind;
+  /** A SocketMeta of its own, which only the interface touches. */
   readonly meta: SocketMeta;
   /**
    * Hands the packets the socket wants to send to `emitter`, as many as it takes (stop at Busy).
@@ -121,7 +133,10 @@ export interface Socket {
  * Timers and queued data go out through `dispatch` (with `emitter.emitTcp`), scheduled by `pollAt`.
  */
 export interface TcpSocketContract extends Socket {
+  /** Always SocketKind.Tcp. */
   readonly kind: SocketKind.Tcp;
+  /** Whether the segment `tcp` in the datagram `ip` is this socket's (its connection, or a SYN it listens for). */
   accepts(ip: Ipv4Repr, tcp: TcpRepr): boolean;
+  /** Takes the segment (after accepts); a segment to send back at once, or null. */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null;
 }

@@ -15,6 +15,7 @@ import { EmitResult, SocketKind, SocketMeta, type IpEndpoint, type PacketEmitter
 /** The most payload an IPv4 UDP datagram carries: 65535 minus the IPv4 and UDP headers. */
 export const UDP_MAX_DATAGRAM_PAYLOAD = 65535 - 20 - 8;
 
+/** A UDP socket's buffers and TTL. */
 export interface UdpSocketOptions extends DatagramSocketBuffers {
   /** TTL of the datagrams sent; default: the interface's. */
   hopLimit?: number;
@@ -25,14 +26,19 @@ const ADDR = 0;
 const PORT = 1;
 const WORDS = 2;
 
+/** A UDP socket: bind to a port, send datagrams to any endpoint, receive them with their sender. */
 export class UdpSocket implements Socket {
+  /** Which kind of socket this is, for the interface. */
   readonly kind = SocketKind.Udp;
+  /** The interface's bookkeeping for this socket (see SocketMeta). */
   readonly meta = new SocketMeta();
   /** Datagrams dropped because the receive buffer was full (or could not hold them at all). */
   rxDropped = 0;
   /** Datagrams queued for recv(). */
+  /** Packets queued for recv() since construction. */
   rxPackets = 0;
   /** Datagrams handed to the interface. */
+  /** Packets handed to the interface (sent or waiting for ARP) since construction. */
   txPackets = 0;
   private localAddr = 0;
   private localPort = 0;
@@ -42,6 +48,7 @@ export class UdpSocket implements Socket {
   private readonly ipRepr = new Ipv4Repr();
   private readonly udpRepr = new UdpRepr();
 
+  /** An unbound socket with its buffers (default 16 datagrams, 16 KiB each way) allocated now. */
   constructor(options: UdpSocketOptions = {}) {
     this.rx = makePacketBuffer('UdpSocket rx', options.rx, WORDS);
     this.tx = makePacketBuffer('UdpSocket tx', options.tx, WORDS);
@@ -75,6 +82,7 @@ export class UdpSocket implements Socket {
     this.tx.clear();
   }
 
+  /** Whether the socket is bound. */
   isOpen(): boolean {
     return this.localPort !== 0;
   }
@@ -94,6 +102,7 @@ export class UdpSocket implements Socket {
     return this.tx.canEnqueue(length);
   }
 
+  /** Whether something waits to be received. */
   canRecv(): boolean {
     return !this.rx.isEmpty();
   }
@@ -226,6 +235,7 @@ export class UdpSocket implements Socket {
     return true;
   }
 
+  /** Hands the queued packets to the interface's emitter, oldest first, until it says Busy (Socket contract). */
   dispatch(_now: Instant, emitter: PacketEmitter): boolean {
     const tx = this.tx;
     let any = false;
@@ -250,6 +260,7 @@ export class UdpSocket implements Socket {
     return any;
   }
 
+  /** `now` while packets wait to be sent, else null: the socket has no timers (Socket contract). */
   pollAt(now: Instant): Instant | null {
     return this.tx.isEmpty() ? null : now;
   }

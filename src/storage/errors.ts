@@ -2,6 +2,7 @@
 // mistake, reported as a StorageError whose `.code` says what and whose message is one sentence that
 // also says the fix. Running out of room is not misuse: the copying calls return how much they moved.
 
+/** What went wrong, to branch on (`err.code === '...'`). */
 export type StorageErrorCode =
   /** A capacity that is not a non-negative integer. */
   | 'ERR_STORAGE_BAD_CAPACITY'
@@ -12,10 +13,17 @@ export type StorageErrorCode =
   /** A packet larger than the packet buffer's payload capacity, or a metadata slot asked of an empty ring. */
   | 'ERR_STORAGE_PACKET';
 
+/**
+ * A buffer misused: `code` says what happened, `message` is one sentence that also says what to do, fit to print
+ * without a stack trace.
+ */
 export class StorageError extends Error {
+  /** Always 'StorageError'. */
   override readonly name = 'StorageError';
 
+  /** An error with `code` and `message` (the library makes these). */
   constructor(
+    /** What happened, to branch on. */
     readonly code: StorageErrorCode,
     message: string,
   ) {

@@ -11,6 +11,7 @@ import { copyBytes } from '../wire/byte-ranges.js';
 import { RingBuffer } from './ring-buffer.js';
 import { StorageError, checkCapacity } from './errors.js';
 
+/** A PacketBuffer's capacities. */
 export interface PacketBufferOptions {
   /** How many packets may be queued at once (the metadata ring's capacity; one more slot is kept for padding). */
   packets: number;
@@ -20,6 +21,7 @@ export interface PacketBufferOptions {
   metadataWords?: number;
 }
 
+/** A queue of packets, each contiguous in a payload ring, with a few int32 words of metadata each. */
 export class PacketBuffer {
   /** How many packets may be queued at once. */
   readonly packetCapacity: number;
@@ -43,6 +45,7 @@ export class PacketBuffer {
   /** Packets queued, padding excluded. */
   private packets = 0;
 
+  /** An empty buffer; throws StorageError for capacities that are not sizes. */
   constructor(options: PacketBufferOptions) {
     checkCapacity('PacketBuffer packets', options.packets);
     const words = options.metadataWords ?? 0;
@@ -65,6 +68,7 @@ export class PacketBuffer {
     return this.payload.capacity;
   }
 
+  /** No packet is queued. */
   isEmpty(): boolean {
     return this.packets === 0;
   }

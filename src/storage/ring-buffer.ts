@@ -18,6 +18,7 @@
 import { copyBytes } from '../wire/byte-ranges.js';
 import { StorageError, checkCapacity } from './errors.js';
 
+/** A byte ring of fixed capacity: copying, zero-copy and random-access calls, none of which allocates. */
 export class RingBuffer {
   /** The bytes, owned by the buffer from construction on; zero-copy callers write and read here. */
   readonly storage: Uint8Array;
@@ -46,10 +47,12 @@ export class RingBuffer {
     return this.capacity - this.queued;
   }
 
+  /** No byte is queued. */
   isEmpty(): boolean {
     return this.queued === 0;
   }
 
+  /** No byte is free. */
   isFull(): boolean {
     return this.queued === this.capacity;
   }
