@@ -1,11 +1,12 @@
 // An in-memory device whose transmitted frames come back on receive, like smoltcp's Loopback, but
-// bounded: a ring of `capacity` slots of `maxTransmissionUnit` bytes each, allocated once. Sending
-// writes straight into the next free slot and receiving hands out a view of the oldest one, so a frame
+// bounded: a PacketBuffer (src/storage) of `capacity` frames, allocated once. Sending writes straight
+// into the frame reserved in the packet buffer and receiving hands out its bytes in place, so a frame
 // costs no allocation and no copy beyond what the caller writes.
 
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
 import type { Instant } from '../time.js';
+import { PacketBuffer } from '../storage/packet-buffer.js';
 
 export interface LoopbackOptions {
   /** Largest frame in bytes (slot size). Default 1514: an Ethernet frame without FCS. */
@@ -39,11 +40,14 @@ export class Loopback implements Device {
   /** Frames sent while every slot was full (a reply from inside a receive); they were discarded. */
   overflows = 0;
   private readonly caps: DeviceCapabilities;
-  /** All slots, back to back: slot i is slab[i * mtu, (i + 1) * mtu). The last slot is scratch. */
-  private readonly slab: Uint8Array;
-  private readonly lengths: Int32Array;
-  private head = 0;
-  private count = 0;
+  /**
+   * The queued frames. Its payload storage holds capacity + 2 frames of the MTU: with at most one
+   * padding run (less than an MTU) before the end of storage, a frame of the MTU always fits while
+   * fewer than `capacity` frames are queued.
+   */
+  private readonly frames: PacketBuffer;
+  /** Where a frame sent while every slot is full is written, then lost. */
+  private readonly scratch: Uint8Array;
   /** Whether the frame at `head` was handed out by receive() and not yet consumed. */
   private rxArmed = false;
   private readonly rxToken: LoopbackRxToken;
@@ -63,8 +67,8 @@ export class Loopback implements Device {
       maxBurstSize: options.maxBurstSize ?? null,
       checksum: options.checksum ?? ChecksumCapabilities.default(),
     };
-    this.slab = new Uint8Array(mtu * (capacity + 1));
-    this.lengths = new Int32Array(capacity);
+    this.frames = new PacketBuffer({ packets: capacity, payload: mtu * (capacity + 2) });
+    this.scratch = new Uint8Array(mtu);
     this.rxToken = new LoopbackRxToken(this);
     this.txToken = new LoopbackTxToken(this);
     this.pair = { rx: this.rxToken, tx: this.txToken };
@@ -76,17 +80,17 @@ export class Loopback implements Device {
 
   /** Frames waiting to be received. */
   get queued(): number {
-    return this.count;
+    return this.frames.length;
   }
 
   receive(_timestamp: Instant): RxPair | null {
-    if (this.count === 0) return null;
+    if (this.frames.isEmpty()) return null;
     this.rxArmed = true;
     return this.pair;
   }
 
   transmit(_timestamp: Instant): TxToken | null {
-    if (this.count === this.capacity) return null;
+    if (this.frames.isFull()) return null;
     return this.txToken;
   }
 
@@ -94,12 +98,14 @@ export class Loopback implements Device {
   consumeHead<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
     if (!this.rxArmed) throw new Error('Loopback: an RxToken was consumed twice or without receive()');
     this.rxArmed = false;
-    const slot = this.head;
+    const frames = this.frames;
+    const length = frames.headLength();
+    const offset = frames.headOffset();
+    // Released after f returns, so a reply sent from inside f cannot take these bytes.
     try {
-      return f(ctx, this.slab, slot * this.maxTransmissionUnit, this.lengths[slot]);
+      return f(ctx, frames.payload.storage, offset, length);
     } finally {
-      this.head = slot + 1 === this.capacity ? 0 : slot + 1;
-      this.count--;
+      frames.dequeue();
     }
   }
 
@@ -109,17 +115,14 @@ export class Loopback implements Device {
     if (!(length >= 0 && length <= mtu)) {
       throw new RangeError(`Loopback: frame of ${length} bytes does not fit the MTU of ${mtu}`);
     }
-    if (this.count === this.capacity) {
+    // Reserve before calling f, so a frame sent from inside f takes the next one.
+    const offset = this.frames.enqueue(length);
+    if (offset < 0) {
       // Only reachable through the reply token of a receive while the ring is full: the frame is
-      // written to the scratch slot and lost, as a full transmit queue would lose it.
+      // written to scratch and lost, as a full transmit queue would lose it.
       this.overflows++;
-      return f(ctx, this.slab, this.capacity * mtu, length);
+      return f(ctx, this.scratch, 0, length);
     }
-    let slot = this.head + this.count;
-    if (slot >= this.capacity) slot -= this.capacity;
-    // Reserve before calling f, so a frame sent from inside f takes the next slot.
-    this.lengths[slot] = length;
-    this.count++;
-    return f(ctx, this.slab, slot * mtu, length);
+    return f(ctx, this.frames.payload.storage, offset, length);
   }
 }

@@ -1,0 +1,22 @@
+// Allocation per call of the storage buffers, measured in a fresh process (test/storage/alloc-measure.ts).
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runAllocMeasure } from '../helpers/bytes-per.js';
+
+const test = suite('storage/alloc');
+let figures: Record<string, number | boolean> = {};
+
+test.before(() => {
+  figures = runAllocMeasure(fileURLToPath(new URL('./alloc-measure.ts', import.meta.url)));
+});
+
+test('RingBuffer: copying in, out and at offsets allocates 0 bytes per call', () => {
+  assert.ok((figures.ringBuffer as number) < 0.5, `${figures.ringBuffer} bytes/round`);
+});
+
+test('PacketBuffer: copying and zero-copy enqueue, dequeue with metadata allocate 0 bytes per packet', () => {
+  assert.ok((figures.packetBuffer as number) < 0.5, `${figures.packetBuffer} bytes/round`);
+});
+
+test.run();
