@@ -2,10 +2,11 @@
 // extensions of RFC 7323 (window scaling, timestamps, PAWS), RFC 2018/6675 (SACK, both ways), RFC 5961
 // (challenge ACKs), RFC 6298 (RTO), RFC 5681/6582 (congestion control, fast retransmit, NewReno recovery).
 //
-// The socket never touches a device or the interface. The interface drives it through four calls:
+// The socket never touches a device or the interface. The interface drives it through four calls
+// (TcpSocketContract in ../socket.ts):
 //   accepts(ip, tcp)        is this segment for this socket?
 //   process(now, ip, tcp)   take a segment; may return a reply segment the socket owns (RST, ACK)
-//   dispatch(now, emitter)  emit at most one segment through the interface's emitter; true if it did
+//   dispatch(now, emitter)  emit what is due through the interface's emitter, until it says Busy
 //   pollAt(now)             when to call dispatch next: now, a later instant, or null
 // Everything it needs (buffers, assembler slots, reprs for replies) is given or made at construction,
 // so processing and sending a segment allocate nothing.
@@ -23,6 +24,7 @@ import type { CongestionControl } from './congestion/controller.js';
 import { NoCongestionControl } from './congestion/controller.js';
 import { Cubic } from './congestion/cubic.js';
 import { NewReno } from './congestion/newreno.js';
+import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type TcpSocketContract } from '../socket.js';
 import { TcpError } from './errors.js';
 import { DEFAULT_RTO_CONFIG, RttEstimator, type RtoConfig } from './rtt.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.js';
@@ -52,26 +54,26 @@ export function tcpStateName(state: TcpState): string {
   return STATE_NAMES[state]!;
 }
 
-/** An IPv4 address (u32, 0 for unspecified) and a port. Any object with these two fields will do. */
-export interface IpEndpoint {
-  addr: number;
-  port: number;
-}
-
-/** What the interface gives dispatch: the path's IP MTU, source-address selection and the way out. */
+/**
+ * What dispatch needs of the interface's PacketEmitter: emitTcp, and optionally the IP MTU of the path
+ * (when absent, the socket's `ipMtu` option is used; the MSS we announce is the MTU minus 40).
+ * An `ip.srcAddr` of 0 lets the interface pick the source address.
+ */
 export interface TcpEmitter {
-  /** The IP MTU towards the peer (1500 on Ethernet): the MSS we announce is this minus 40. */
-  readonly ipMtu: number;
-  /** The source address the interface would use to reach `dst` (u32), or 0 if it has none. */
-  selectSourceAddress(dst: number): number;
-  /** Emits the segment now; false if it cannot (no neighbour yet, device full): the socket will try again. */
-  emitTcp(ip: Ipv4Repr, tcp: TcpRepr): boolean;
+  readonly ipMtu?: number;
+  emitTcp(ip: Ipv4Repr, tcp: TcpRepr): EmitResult;
 }
 
 /** A logging hook (the interface passes its own); messages are built only when one is set. */
 export interface TcpLogger {
   trace(message: string): void;
   debug(message: string): void;
+}
+
+/** An address (u32, 0 for unspecified) and a port: an IpEndpoint or any object with the two fields. */
+export interface EndpointLike {
+  readonly addr: number;
+  readonly port: number;
 }
 
 /** recv() and peek() return this when the peer has closed and every byte has been read. */
@@ -112,6 +114,8 @@ export interface TcpSocketOptions {
   challengeAckLimit?: number;
   /** Retransmissions of SYN or SYN-ACK before giving up (default 6, as Linux's tcp_syn_retries). */
   synRetries?: number;
+  /** IP MTU towards peers when the emitter does not tell (default 1500). */
+  ipMtu?: number;
   /** u32 random numbers for the initial sequence number and timestamp offset; default crypto.getRandomValues. */
   random?: () => number;
   logger?: TcpLogger | null;
@@ -131,7 +135,10 @@ function cryptoRandom(): number {
   return randomWord[0]!;
 }
 
-export class TcpSocket {
+export class TcpSocket implements TcpSocketContract {
+  readonly kind = SocketKind.Tcp as const;
+  /** The interface's bookkeeping (see SocketMeta); the socket never touches it. */
+  readonly meta = new SocketMeta();
   readonly rxBuffer: RingBuffer;
   readonly txBuffer: RingBuffer;
   logger: TcpLogger | null;
@@ -238,6 +245,7 @@ export class TcpSocket {
   private offerSack: boolean;
   private challengeAckLimit: number;
   private synRetries: number;
+  private ipMtu: number;
   private readonly random: () => number;
 
   // Reprs the socket owns: the reply process() returns, the segment dispatch() emits.
@@ -268,6 +276,7 @@ export class TcpSocket {
     this.challengeAckLimit = options.challengeAckLimit ?? 10;
     this.synRetries = options.synRetries ?? 6;
     this.random = options.random ?? cryptoRandom;
+    this.ipMtu = options.ipMtu ?? 1500;
     this.logger = options.logger ?? null;
     this.rtt = new RttEstimator({ ...DEFAULT_RTO_CONFIG, ...options.rto });
     this.congestion = new NewReno();
@@ -351,12 +360,22 @@ export class TcpSocket {
     return this.stateValue;
   }
 
-  localEndpoint(): IpEndpoint | null {
-    return this.localPortValue === 0 ? null : { addr: this.localAddr, port: this.localPortValue };
+  /** The local endpoint (into `out` when given, to allocate nothing), or null when the socket has none. */
+  localEndpoint(out?: IpEndpoint): IpEndpoint | null {
+    if (this.localPortValue === 0) return null;
+    const ep = out ?? new IpEndpoint();
+    ep.addr = this.localAddr;
+    ep.port = this.localPortValue;
+    return ep;
   }
 
-  remoteEndpoint(): IpEndpoint | null {
-    return this.remotePortValue === 0 ? null : { addr: this.remoteAddr, port: this.remotePortValue };
+  /** The remote endpoint (into `out` when given), or null when not connected. */
+  remoteEndpoint(out?: IpEndpoint): IpEndpoint | null {
+    if (this.remotePortValue === 0) return null;
+    const ep = out ?? new IpEndpoint();
+    ep.addr = this.remoteAddr;
+    ep.port = this.remotePortValue;
+    return ep;
   }
 
   get localPort(): number {
@@ -427,7 +446,7 @@ export class TcpSocket {
   // User calls (RFC 9293 section 3.10.1 to 3.10.6)
 
   /** Passive OPEN (section 3.10.1): wait for a SYN on `endpoint` (addr 0 for any local address). */
-  listen(endpoint: IpEndpoint | number): void {
+  listen(endpoint: EndpointLike | number): void {
     const ep = typeof endpoint === 'number' ? { addr: 0, port: endpoint } : endpoint;
     if (ep.port === 0) throw new TcpError('Unaddressable', 'cannot listen on port 0: pass the port to accept connections on');
     if (this.isOpen()) {
@@ -446,8 +465,11 @@ export class TcpSocket {
    * Active OPEN (section 3.10.1): a SYN to `remote` from `local` (addr 0: the interface picks the
    * source address when the SYN goes out; the port must be given). The SYN leaves on the next dispatch.
    */
-  connect(remote: IpEndpoint, local: IpEndpoint | number): void {
+  connect(remote: EndpointLike, local: EndpointLike | number): void {
     const loc = typeof local === 'number' ? { addr: 0, port: local } : local;
+    if (remote.addr >>> 0 === 0xffffffff || remote.addr >>> 24 >= 224) {
+      throw new TcpError('Unaddressable', 'connect() needs a unicast remote address: TCP cannot connect to a broadcast or multicast address');
+    }
     if (this.isOpen()) {
       throw new TcpError('InvalidState', `connect() needs a closed socket, this one is ${tcpStateName(this.stateValue)}: close or abort it first, or use another socket`);
     }
@@ -598,10 +620,11 @@ export class TcpSocket {
       case TcpState.Listen:
         return tcp.dstPort === this.listenPort && (this.listenAddr === 0 || ip.dstAddr >>> 0 === this.listenAddr);
       default:
+        // A connect() from an unspecified address learns it from the SYN-ACK (processSynSent).
         return (
           tcp.dstPort === this.localPortValue &&
           tcp.srcPort === this.remotePortValue &&
-          ip.dstAddr >>> 0 === this.localAddr &&
+          (ip.dstAddr >>> 0 === this.localAddr || this.localAddr === 0) &&
           ip.srcAddr >>> 0 === this.remoteAddr
         );
     }
@@ -620,7 +643,7 @@ export class TcpSocket {
       case TcpState.Listen:
         return this.processListen(now, ip, seg);
       case TcpState.SynSent:
-        return this.processSynSent(now, seg);
+        return this.processSynSent(now, ip, seg);
       default:
         return this.processSynchronized(now, seg);
     }
@@ -654,7 +677,7 @@ export class TcpSocket {
   }
 
   /** 3.10.7.3, SYN-SENT. */
-  private processSynSent(now: Instant, seg: TcpRepr): TcpRepr | null {
+  private processSynSent(now: Instant, ip: Ipv4Repr, seg: TcpRepr): TcpRepr | null {
     // "First, check the ACK bit: if SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST
     // bit is set, if so drop the segment and return)."
     if (seg.ack && (seqLe(seg.ackNumber, this.iss) || seqGt(seg.ackNumber, this.sndMax))) {
@@ -672,6 +695,7 @@ export class TcpSocket {
     }
     // "Fourth, check the SYN bit"; "if neither of the SYN or RST bits is set, drop the segment".
     if (seg.control !== TcpControl.Syn) return null;
+    if (this.localAddr === 0) this.localAddr = ip.dstAddr >>> 0;
     this.acceptSynOptions(seg);
     this.irs = seg.seqNumber;
     this.rcvNxt = seqAdd(seg.seqNumber, 1);
@@ -1085,27 +1109,38 @@ export class TcpSocket {
   // Sending
 
   /**
-   * Emits at most one segment (the interface calls it again while it returns true): a SYN, data, a
-   * FIN, an ACK, a probe or an RST, as the state and the timers say. Timers that expired take effect here.
+   * Emits what is due (SYN, data, FIN, ACK, probe or RST, as the state and the timers say) until there
+   * is nothing more or the emitter says Busy; whether anything went out. Expired timers act here.
    */
   dispatch(now: Instant, emitter: TcpEmitter): boolean {
+    let any = false;
+    // Bounded: each round sends a segment, which moves SND.NXT or clears what made it due.
+    for (let i = 0; i < 4096; i++) {
+      const result = this.dispatchOne(now, emitter);
+      if (result === DISPATCH_NONE) break;
+      any = true;
+      if (result === DISPATCH_BUSY) break;
+    }
+    return any;
+  }
+
+  private dispatchOne(now: Instant, emitter: TcpEmitter): number {
     if (this.pendingRst) return this.dispatchRst(emitter);
-    if (this.stateValue === TcpState.Closed || this.stateValue === TcpState.Listen) return false;
+    if (this.stateValue === TcpState.Closed || this.stateValue === TcpState.Listen) return DISPATCH_NONE;
     this.runTimers(now);
     if (this.pendingRst) return this.dispatchRst(emitter);
-    if (!this.isActive() && this.stateValue !== TcpState.TimeWait) return false;
-    if (this.localAddr === 0) {
-      this.localAddr = emitter.selectSourceAddress(this.remoteAddr) >>> 0;
-      if (this.localAddr === 0) return false;
-    }
-    const mtuMss = emitter.ipMtu - IPV4_TCP_HEADERS;
+    if (!this.isActive() && this.stateValue !== TcpState.TimeWait) return DISPATCH_NONE;
+    const mtu = emitter.ipMtu ?? this.ipMtu;
+    const mtuMss = mtu - IPV4_TCP_HEADERS;
     if (this.stateValue === TcpState.SynSent || this.stateValue === TcpState.SynReceived) this.localMss = mtuMss;
     const kind = this.prepareSegment(now, mtuMss);
-    if (kind === SEND_NOTHING) return false;
+    if (kind === SEND_NOTHING) return DISPATCH_NONE;
     this.fillIp(this.outIp, this.outTcp);
-    if (!emitter.emitTcp(this.outIp, this.outTcp)) return false;
+    const result = emitter.emitTcp(this.outIp, this.outTcp);
+    if (result === EmitResult.Busy) return DISPATCH_BUSY;
+    // Sent, or dropped for good by the interface (counted there): either way the segment is done.
     this.commitSegment(now, kind);
-    return true;
+    return DISPATCH_SENT;
   }
 
   /**
@@ -1350,7 +1385,7 @@ export class TcpSocket {
     if (this.rtoDeadline === NONE) this.rtoDeadline = now + this.rtt.rto;
   }
 
-  private dispatchRst(emitter: TcpEmitter): boolean {
+  private dispatchRst(emitter: TcpEmitter): number {
     const out = this.outTcp;
     out.srcPort = this.localPortValue;
     out.dstPort = this.remotePortValue;
@@ -1365,13 +1400,10 @@ export class TcpSocket {
     out.sackBlockCount = 0;
     out.hasTimestamp = false;
     out.setPayload(null, 0, 0);
-    if (this.localAddr === 0) {
-      this.localAddr = emitter.selectSourceAddress(this.remoteAddr) >>> 0;
-    }
     this.fillIp(this.outIp, out);
-    if (!emitter.emitTcp(this.outIp, out)) return false;
+    if (emitter.emitTcp(this.outIp, out) === EmitResult.Busy) return DISPATCH_BUSY;
     this.pendingRst = false;
-    return true;
+    return DISPATCH_SENT;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1850,6 +1882,11 @@ export class TcpSocket {
     if (this.logger !== null) this.logger.trace(`tcp ${this.localPortValue}->${this.remotePortValue}: ${message}${value}`);
   }
 }
+
+// What dispatchOne did.
+const DISPATCH_NONE = 0;
+const DISPATCH_SENT = 1;
+const DISPATCH_BUSY = 2;
 
 // What prepareSegment found to send.
 const SEND_NOTHING = 0;
