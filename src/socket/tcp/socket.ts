@@ -903,6 +903,8 @@ export class TcpSocket implements TcpSocketContract {
     if (fin && takesData) {
       const finSeq = seqAdd(seq, payloadLength);
       if (finSeq === this.rcvNxt && !this.finReceived) {
+        // The FIN takes a sequence number but no buffer space: the window's right edge moves with it.
+        if (!seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = seqAdd(this.rcvAdvRight, 1);
         this.rcvNxt = seqAdd(this.rcvNxt, 1);
         this.finReceived = true;
         this.ackNow = true;
@@ -1311,10 +1313,12 @@ export class TcpSocket implements TcpSocketContract {
       // goes if it takes everything queued and nothing is unacknowledged (or Nagle is off), or if it is at
       // least half the largest window the peer offered. Retransmissions are never held back.
       if (length > 0 && length < maxPayload && !seqLt(seq, this.sndMax)) {
+        // With nothing in flight a window-limited partial segment goes too: no ACK would come to open
+        // the window further (the override of section 3.8.6.2.1, without waiting for a timer).
         const idle = this.sndMax === this.sndUna;
         const allQueued = length === available;
         const halfWindow = this.maxSndWnd > 0 && length >= this.maxSndWnd >>> 1;
-        if (!((allQueued || halfWindow) && (idle || !this.nagle || (allQueued && this.finQueued)))) length = 0;
+        if (!(idle || ((allQueued || halfWindow) && (!this.nagle || (allQueued && this.finQueued))))) length = 0;
       }
     }
     // A segment's payload is contiguous in the ring: one that wraps is cut at the end of the storage.
