@@ -1119,9 +1119,8 @@ export class TcpSocket implements TcpSocketContract {
     // Bounded: each round sends a segment, which moves SND.NXT or clears what made it due.
     for (let i = 0; i < 4096; i++) {
       const result = this.dispatchOne(now, emitter);
-      if (result === DISPATCH_NONE) break;
+      if (result !== DISPATCH_SENT) break;
       any = true;
-      if (result === DISPATCH_BUSY) break;
     }
     return any;
   }

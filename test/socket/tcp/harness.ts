@@ -233,7 +233,9 @@ export function established(options: SocketOptions = {}, synFields: Partial<Seg>
   const s = synReceived(options, synFields);
   const sent = recv(s, 0);
   assert.is(sent.length, 1, 'one SYN-ACK');
-  assert.is(send(s, 0, peer({ seq: REMOTE_SEQ + 1, ack: LOCAL_SEQ + 1, window: peerWindow, ...(synFields.ts ? { ts: [synFields.ts[0] + 1, sent[0]!.ts![0]] } : {}) })), null);
+  const seq = (synFields.seq ?? REMOTE_SEQ) + 1;
+  const ts: [number, number] | undefined = synFields.ts ? [synFields.ts[0] + 1, sent[0]!.ts![0]] : undefined;
+  assert.is(send(s, 0, peer({ seq, ack: sent[0]!.seq + 1, window: peerWindow, ...(ts ? { ts } : {}) })), null);
   expectState(s, TcpState.Established);
   return s;
 }
