@@ -1039,14 +1039,15 @@ export class TcpSocket implements TcpSocketContract {
     this.congestion.onCongestion(now, flight);
     this.inRecovery = true;
     this.recoveryPoint = this.sndMax;
-    this.rexmitOnce = true;
     this.rttStart = NONE; // Karn: the timed segment may be the one resent
     if (this.sackOk && !this.scoreboard.isEmpty()) {
-      // Fill the holes from SND.UNA upward, skipping what is SACKed (RFC 6675 NextSeg rule 1).
+      // RFC 6675 section 5: fill the holes from SND.UNA upward, skipping what is SACKed (NextSeg rule 1),
+      // as the pipe allows (lost segments do not count in it).
       this.sndNxt = this.sndUna;
       this.inflation = 0;
     } else {
-      // NewReno: cwnd = ssthresh + 3 * SMSS (RFC 6582 step 2).
+      // NewReno: resend the first segment now, cwnd = ssthresh + 3 * SMSS (RFC 6582 section 3.2 step 2).
+      this.rexmitOnce = true;
       this.inflation = 3 * mss;
     }
     this.log2('fast retransmit at ', this.sndUna);
@@ -1291,8 +1292,9 @@ export class TcpSocket implements TcpSocketContract {
     if (this.rexmitOnce && this.sndUna !== this.sndMax) {
       seq = this.sndUna;
       forced = true;
-    } else if (this.inRecovery && this.sackOk) {
-      seq = this.nextHole(seq);
+    } else if (this.sackOk && !this.scoreboard.isEmpty()) {
+      // Skip what the peer holds (RFC 6675 NextSeg); in recovery, past the highest SACK go to new data.
+      seq = this.nextHole(seq, this.inRecovery);
     }
     const dataEnd = seqAdd(this.txStart, this.txBuffer.length);
     let available = seqDiff(dataEnd, seq);
@@ -1304,7 +1306,7 @@ export class TcpSocket implements TcpSocketContract {
       if (length > windowRoom) length = windowRoom > 0 ? windowRoom : 0;
       const cwndRoom = this.congestion.cwnd + this.inflation - this.pipe();
       if (length > cwndRoom) length = cwndRoom > 0 ? cwndRoom : 0;
-      if (this.inRecovery && this.sackOk) {
+      if (this.sackOk && !this.scoreboard.isEmpty()) {
         const holeEnd = this.holeEnd(seq);
         if (length > holeEnd) length = holeEnd;
       }
@@ -1372,11 +1374,6 @@ export class TcpSocket implements TcpSocketContract {
       this.rexmitOnce = false;
     } else {
       this.sndNxt = end;
-      if (this.inRecovery && this.sackOk) {
-        // Past the highest SACKed byte the holes are filled: continue with new data (RFC 6675 NextSeg rule 2).
-        const highSacked = seqAdd(this.sndUna, this.scoreboard.highestEnd());
-        if (!seqLt(this.sndNxt, highSacked) && seqLt(this.sndNxt, this.sndMax)) this.sndNxt = this.sndMax;
-      }
     }
     if (seqGt(end, this.sndMax)) this.sndMax = end;
     // Karn's rule: time only segments sent for the first time; a retransmission voids the measurement.
@@ -1628,14 +1625,14 @@ export class TcpSocket implements TcpSocketContract {
   }
 
   /** In SACK recovery: the first unSACKed sequence number at or after `seq`. */
-  private nextHole(seq: number): number {
+  private nextHole(seq: number, toNewData: boolean): number {
     let offset = seqDiff(seq, this.sndUna);
     if (offset < 0) offset = 0;
     const asm = this.scoreboard;
     for (let i = 0; i < asm.contigCount; i++) {
       if (asm.contigStart(i) <= offset && offset < asm.contigEnd(i)) offset = asm.contigEnd(i);
     }
-    if (offset >= asm.highestEnd() && seqLt(seqAdd(this.sndUna, offset), this.sndMax)) return this.sndMax;
+    if (toNewData && offset >= asm.highestEnd() && seqLt(seqAdd(this.sndUna, offset), this.sndMax)) return this.sndMax;
     return seqAdd(this.sndUna, offset);
   }
 
