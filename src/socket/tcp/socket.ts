@@ -758,7 +758,10 @@ export class TcpSocket implements TcpSocketContract {
     // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made to
     // accept valid ACKs, URGs, and RSTs": a zero-window probe at RCV.NXT still carries an ACK.
     let zeroWindowProbe = false;
-    if (!acceptable && rcvWnd === 0 && segLen > 0 && seq === this.rcvNxt && !isRst) {
+    if (!acceptable && rcvWnd === 0 && seq === this.rcvNxt && fin && payloadLength === 0) {
+      // A bare FIN needs no buffer space: taken at a zero window (as Linux does).
+      acceptable = true;
+    } else if (!acceptable && rcvWnd === 0 && segLen > 0 && seq === this.rcvNxt && !isRst) {
       zeroWindowProbe = true;
       payloadLength = 0;
       fin = false;
