@@ -148,28 +148,32 @@ export function ipFromPeer(src = REMOTE_ADDR, dst = LOCAL_ADDR): Ipv4Repr {
 }
 
 /** Feeds a segment from the peer at `t` ms; returns the immediate reply, if any. Fails if the socket does not accept it. */
-export function send(socket: TcpSocket, t: number, s: Seg, ip = ipFromPeer()): Seg | null {
+/** What the harness drives: a TcpSocket or a TcpListener. */
+export type Driven = Pick<TcpSocket, 'accepts' | 'process' | 'dispatch' | 'pollAt'>;
+
+export function send(socket: Driven, t: number, s: Seg, ip = ipFromPeer()): Seg | null {
   const repr = toRepr(s);
-  assert.ok(socket.accepts(ip, repr), `the socket (${tcpStateName(socket.state)}) should accept ${JSON.stringify(s)}`);
+  const state = socket instanceof TcpSocket ? tcpStateName(socket.state) : 'listener';
+  assert.ok(socket.accepts(ip, repr), `the socket (${state}) should accept ${JSON.stringify(s)}`);
   ip.payloadLength = repr.bufferLength();
   const reply = socket.process(ms(t), ip, repr);
   return reply === null ? null : fromRepr(reply);
 }
 
 /** Everything the socket emits at `t` ms (dispatch called until it has nothing more). */
-export function recv(socket: TcpSocket, t: number, emitter = new TestEmitter()): Seg[] {
+export function recv(socket: Driven, t: number, emitter = new TestEmitter()): Seg[] {
   const before = emitter.sent.length;
   socket.dispatch(ms(t), emitter);
   return emitter.sent.slice(before).map((e) => e.tcp);
 }
 
 /** Asserts the socket emits exactly these segments at `t` ms. */
-export function expectSent(socket: TcpSocket, t: number, expected: Seg[]): void {
+export function expectSent(socket: Driven, t: number, expected: Seg[]): void {
   assert.equal(recv(socket, t), expected);
 }
 
 /** Asserts the socket emits nothing at `t` ms. */
-export function expectNothing(socket: TcpSocket, t: number): void {
+export function expectNothing(socket: Driven, t: number): void {
   assert.equal(recv(socket, t), []);
 }
 
