@@ -175,6 +175,8 @@ export class TcpSocket implements TcpSocketContract {
   private rcvAdvRight = 0;
   /** The peer's FIN has been received (no more data will come). */
   private finReceived = false;
+  /** The connection ended by an RST or a timeout, not by the FIN exchange. */
+  private resetReceived = false;
   /** ACK number of the last segment sent (RFC 7323's Last.ACK.sent). */
   private lastAckSent = 0;
 
@@ -1162,7 +1164,7 @@ export class TcpSocket implements TcpSocketContract {
       at = earliest(at, this.rtoDeadline);
       at = earliest(at, this.ackDeadline);
       at = earliest(at, this.persistDeadline);
-      if (this.sndWnd === 0 && this.persistDeadline === NONE && this.hasUnsentData()) at = now;
+      if (this.persistDeadline === NONE && this.persistWanted()) at = now;
       if (this.keepAlive !== null && this.isSynchronized()) at = earliest(at, this.keepAliveAt());
       if (this.timeout !== null && this.waitingSince !== NONE) at = earliest(at, this.waitingSince + this.timeout);
     }
@@ -1185,6 +1187,7 @@ export class TcpSocket implements TcpSocketContract {
     if (this.timeout !== null && this.waitingSince !== NONE && now >= this.waitingSince + this.timeout) {
       this.log('user timeout: aborting');
       this.abort();
+      this.resetReceived = true;
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
@@ -1193,7 +1196,7 @@ export class TcpSocket implements TcpSocketContract {
       this.ackDeadline = NONE;
     }
     // Zero-window probes (RFC 9293 section 3.8.6.1) with backoff.
-    if (this.sndWnd === 0 && this.hasUnsentData() && this.sndMax === this.sndUna && this.isSynchronized()) {
+    if (this.persistWanted()) {
       if (this.persistDeadline === NONE) {
         this.persistDeadline = now + this.probeInterval();
       } else if (now >= this.persistDeadline) {
@@ -1305,8 +1308,11 @@ export class TcpSocket implements TcpSocketContract {
     let length = available < maxPayload ? available : maxPayload;
     if (!forced) {
       // The send window (RFC 9293 section 3.8.6) and the congestion window (RFC 5681).
+      // The first unacknowledged segment is resent even into a zero window: "the sending TCP must
+      // regularly retransmit to the receiving TCP even when the window is zero" (section 3.8.6.1).
       const windowRoom = seqDiff(seqAdd(this.sndUna, this.sndWnd), seq);
-      if (length > windowRoom) length = windowRoom > 0 ? windowRoom : 0;
+      const resendingHead = seq === this.sndUna && seqLt(seq, this.sndMax);
+      if (length > windowRoom && !resendingHead) length = windowRoom > 0 ? windowRoom : 0;
       const cwndRoom = this.congestion.cwnd + this.inflation - this.pipe();
       if (length > cwndRoom) length = cwndRoom > 0 ? cwndRoom : 0;
       if (this.sackOk && !this.scoreboard.isEmpty()) {
@@ -1649,6 +1655,11 @@ export class TcpSocket implements TcpSocketContract {
     return 0x7fffffff;
   }
 
+  /** The persist timer runs while a zero window holds back data and nothing is in flight to draw an ACK. */
+  private persistWanted(): boolean {
+    return this.sndWnd === 0 && this.hasUnsentData() && this.sndMax === this.sndUna && this.isSynchronized();
+  }
+
   private hasUnsentData(): boolean {
     return seqLt(this.sndNxt, seqAdd(this.txStart, this.txBuffer.length));
   }
@@ -1782,6 +1793,7 @@ export class TcpSocket implements TcpSocketContract {
 
   /** An RST from the peer: queues flushed, CLOSED. */
   private resetByPeer(): void {
+    this.resetReceived = true;
     this.closeNow();
     this.rxBuffer.clear();
     this.txBuffer.clear();
@@ -1814,6 +1826,7 @@ export class TcpSocket implements TcpSocketContract {
     this.finQueued = false;
     this.irs = this.rcvNxt = this.rcvAdvRight = this.lastAckSent = 0;
     this.finReceived = false;
+    this.resetReceived = false;
     this.remoteMss = DEFAULT_MSS;
     this.localMss = DEFAULT_MSS;
     this.sndShift = this.rcvShift = 0;
@@ -1862,8 +1875,13 @@ export class TcpSocket implements TcpSocketContract {
   private peekOrRecv(dst: Uint8Array, offset: number, length: number): number {
     if (this.rxBuffer.isEmpty()) {
       if (this.finReceived) return TCP_RECV_FINISHED;
-      if (!this.mayRecv() && this.stateValue !== TcpState.SynSent && this.stateValue !== TcpState.SynReceived) {
-        throw new TcpError('InvalidState', `cannot receive in ${tcpStateName(this.stateValue)}: the connection was reset or never opened; check state before reading`);
+      if (this.stateValue === TcpState.Closed) {
+        throw new TcpError(
+          'InvalidState',
+          this.resetReceived
+            ? 'the connection was reset (by the peer or a timeout): nothing more will arrive; close this socket or reuse it'
+            : 'cannot receive on a closed socket: connect() or listen() first, and check state before reading',
+        );
       }
       return 0;
     }

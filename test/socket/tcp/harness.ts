@@ -164,6 +164,11 @@ export function send(socket: Driven, t: number, s: Seg, ip = ipFromPeer()): Seg 
 export function recv(socket: Driven, t: number, emitter = new TestEmitter()): Seg[] {
   const before = emitter.sent.length;
   socket.dispatch(ms(t), emitter);
+  if (!emitter.refuse) {
+    // Once dispatch has sent everything due, pollAt must not ask for it again now (no busy loop).
+    const at = socket.pollAt(ms(t));
+    assert.ok(at === null || at > ms(t), `pollAt(${t} ms) is ${at === null ? null : at / 1000} ms right after a dispatch that sent everything due`);
+  }
   return emitter.sent.slice(before).map((e) => e.tcp);
 }
 
