@@ -65,18 +65,20 @@ export class RttEstimator {
     this.backoffCount = 0;
     if (this.config.mode === 'original') return;
     if (rtt < 0) rtt = 0;
+    // Whole microseconds, so the values stay small integers (no heap numbers per sample).
+    rtt = Math.round(rtt);
     if (!this.hasSample) {
       this.srtt = rtt;
-      this.rttvar = rtt / 2;
+      this.rttvar = rtt >> 1;
       this.hasSample = true;
     } else {
       // beta = 1/4, alpha = 1/8 (section 2.3), RTTVAR updated first with the old SRTT.
       const delta = this.srtt > rtt ? this.srtt - rtt : rtt - this.srtt;
-      this.rttvar = 0.75 * this.rttvar + 0.25 * delta;
-      this.srtt = 0.875 * this.srtt + 0.125 * rtt;
+      this.rttvar = Math.round(0.75 * this.rttvar + 0.25 * delta);
+      this.srtt = Math.round(0.875 * this.srtt + 0.125 * rtt);
     }
     const variance = 4 * this.rttvar > CLOCK_GRANULARITY ? 4 * this.rttvar : CLOCK_GRANULARITY;
-    let rto = Math.round(this.srtt + variance);
+    let rto = this.srtt + variance;
     if (rto < this.config.min) rto = this.config.min;
     if (rto > this.config.max) rto = this.config.max;
     this.baseRto = rto;
