@@ -100,11 +100,11 @@ for (let i = 0; i < 100; i++) step();
 const results: Record<string, number | boolean> = {};
 results.established = a.state === 4 && b.state === 4;
 let segmentsInRound = 0;
-const perStep = bytesPer(2000, (n) => {
+const perStep = bytesPer(400, (n) => {
   const before = segments;
   for (let i = 0; i < n; i++) step();
   segmentsInRound = segments - before;
 });
-results.bytesPerSegment = (perStep * 2000) / Math.max(1, segmentsInRound);
+results.bytesPerSegment = (perStep * 400) / Math.max(1, segmentsInRound);
 results.segmentsPerRound = segmentsInRound;
 process.stdout.write(JSON.stringify(results));
