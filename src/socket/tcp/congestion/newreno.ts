@@ -25,7 +25,7 @@ export class NewReno implements CongestionControl {
     this.mss = mss;
   }
 
-  onAck(_now: Instant, acked: number): void {
+  onAck(_now: Instant, acked: number, _rtt?: number): void {
     if (this.cwnd < this.ssthresh) {
       // Slow start (equation 2): at most one SMSS per ACK.
       this.cwnd += acked < this.mss ? acked : this.mss;
