@@ -1165,7 +1165,8 @@ export class TcpSocket implements TcpSocketContract {
       at = earliest(at, this.ackDeadline);
       at = earliest(at, this.persistDeadline);
       if (this.persistDeadline === NONE && this.persistWanted()) at = now;
-      if (this.keepAlive !== null && this.isSynchronized()) at = earliest(at, this.keepAliveAt());
+      // Keep-alives only when nothing is in flight: otherwise the retransmission timer probes the peer.
+      if (this.keepAlive !== null && this.isSynchronized() && this.sndMax === this.sndUna) at = earliest(at, this.keepAliveAt());
       if (this.timeout !== null && this.waitingSince !== NONE) at = earliest(at, this.waitingSince + this.timeout);
     }
     if (at === NONE) return null;
