@@ -84,9 +84,9 @@ export interface TcpSocketOptions {
   rxBuffer: RingBuffer;
   /** Send buffer. */
   txBuffer: RingBuffer;
-  /** Out-of-order ranges held for reassembly (default 4); a segment needing more is dropped. */
+  /** Out-of-order ranges held for reassembly (default 16); a segment needing more is dropped. */
   reassemblyRanges?: number;
-  /** Ranges of the SACK scoreboard (default 8). */
+  /** Ranges of the SACK scoreboard (default 16). */
   sackScoreboardRanges?: number;
   /** Nagle's algorithm (RFC 1122 section 4.2.3.4), on by default. */
   nagle?: boolean;
@@ -262,8 +262,8 @@ export class TcpSocket implements TcpSocketContract {
     }
     this.rxBuffer = options.rxBuffer;
     this.txBuffer = options.txBuffer;
-    this.reassembly = new Assembler(options.reassemblyRanges ?? 4);
-    this.scoreboard = new Assembler(options.sackScoreboardRanges ?? 8);
+    this.reassembly = new Assembler(options.reassemblyRanges ?? 16);
+    this.scoreboard = new Assembler(options.sackScoreboardRanges ?? 16);
     this.nagle = options.nagle ?? true;
     this.ackDelay = 0;
     this.setAckDelay(options.ackDelay === undefined ? 10_000 : options.ackDelay);
@@ -1079,14 +1079,22 @@ export class TcpSocket implements TcpSocketContract {
     const payload = seg.payload;
     if (payload === null) return;
     const inOrder = offset === 0 && this.reassembly.isEmpty();
-    if (!this.reassembly.add(offset, payloadLength)) {
+    let ready: number;
+    if (this.reassembly.add(offset, payloadLength)) {
+      this.rxBuffer.writeUnallocated(offset, payload, payloadOffset, payloadLength);
+      if (offset > 0) this.rememberSackArrival(seq);
+      ready = this.reassembly.removeFront();
+    } else if (offset === 0) {
+      // Every slot holds a range past a hole, and this segment fills the start of the first hole
+      // without reaching the range after it: it goes straight into the buffer, the ranges move down.
+      this.rxBuffer.writeUnallocated(0, payload, payloadOffset, payloadLength);
+      this.reassembly.advance(payloadLength);
+      ready = payloadLength;
+    } else {
       // Too many holes for the assembler: drop the segment; the peer sends it again.
       this.ackNow = true;
       return;
     }
-    this.rxBuffer.writeUnallocated(offset, payload, payloadOffset, payloadLength);
-    if (offset > 0) this.rememberSackArrival(seq);
-    const ready = this.reassembly.removeFront();
     if (ready > 0) {
       this.rxBuffer.enqueueUnallocated(ready);
       this.rcvNxt = seqAdd(this.rcvNxt, ready);

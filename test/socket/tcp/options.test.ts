@@ -179,6 +179,18 @@ test('SACK: blocks across the wrap of the sequence space', () => {
   expectSent(s, 0, [seg({ seq: L, ack: 0xfffffff1, window: 64, sack: [[0xfffffffe, 2]] })]);
 });
 
+test('reassembly full: the segment at RCV.NXT is still taken, and the held ranges stay', () => {
+  const s = established({ sack: true, reassemblyRanges: 2 }, { sackPermitted: true });
+  send(s, 0, peer({ seq: R + 10, ack: L, window: 64, payload: 'k' }));
+  send(s, 0, peer({ seq: R + 20, ack: L, window: 64, payload: 'u' }));
+  recv(s, 0);
+  send(s, 1, peer({ seq: R, ack: L, window: 64, payload: 'abc' }));
+  expectSent(s, 1, [seg({ seq: L, ack: R + 3, window: 61, sack: [[R + 20, R + 21], [R + 10, R + 11]] })]);
+  send(s, 2, peer({ seq: R + 3, ack: L, window: 64, payload: 'defghij' }));
+  expectSent(s, 2, [seg({ seq: L, ack: R + 11, window: 53, sack: [[R + 20, R + 21]] })]);
+  assert.is(readAll(s), 'abcdefghijk');
+});
+
 test('SACK: more holes than the assembler holds: the segment is dropped and acknowledged', () => {
   const s = established({ sack: true, reassemblyRanges: 2 }, { sackPermitted: true });
   send(s, 0, peer({ seq: R + 10, ack: L, window: 64, payload: 'a' }));
