@@ -1037,8 +1037,14 @@ export class TcpSocket implements TcpSocketContract {
       if (!this.sackOk) this.inflation += mss;
       return;
     }
-    const sackLoss = this.sackOk && newlySacked && this.scoreboard.totalLength() > 2 * mss;
-    if (this.dupAcks < 3 && !sackLoss) return;
+    // The duplicate threshold is 3, or fewer with few segments in flight and no new data to send,
+    // which could not draw three duplicates (RFC 5827 early retransmit: ER_thresh = oseg - 1).
+    const flightBytes = seqDiff(this.sndMax, this.sndUna);
+    const segments = Math.ceil(flightBytes / mss);
+    let threshold = 3;
+    if (segments >= 2 && segments < 4 && !this.newDataSendable()) threshold = segments - 1;
+    const sackLoss = this.sackOk && newlySacked && this.scoreboard.totalLength() > (threshold - 1) * mss;
+    if (this.dupAcks < threshold && !sackLoss) return;
     // Enter fast recovery: RFC 6582 step 2 / RFC 6675 section 5 step 4.
     const flight = seqDiff(this.sndMax, this.sndUna);
     this.congestion.onCongestion(now, flight);
@@ -1322,7 +1328,9 @@ export class TcpSocket implements TcpSocketContract {
       const windowRoom = seqDiff(seqAdd(this.sndUna, this.sndWnd), seq);
       const resendingHead = seq === this.sndUna && seqLt(seq, this.sndMax);
       if (length > windowRoom && !resendingHead) length = windowRoom > 0 ? windowRoom : 0;
-      const cwndRoom = this.congestion.cwnd + this.inflation - this.pipe();
+      // Limited transmit (RFC 3042): the first two duplicate ACKs each let one new segment out.
+      const limited = !this.inRecovery && this.dupAcks > 0 && this.dupAcks < 3 && !seqLt(seq, this.sndMax) ? this.dupAcks * this.sendMssFor(mtuMss) : 0;
+      const cwndRoom = this.congestion.cwnd + this.inflation + limited - this.pipe();
       if (length > cwndRoom) length = cwndRoom > 0 ? cwndRoom : 0;
       if (this.sackOk && !this.scoreboard.isEmpty()) {
         const holeEnd = this.holeEnd(seq);
@@ -1662,6 +1670,11 @@ export class TcpSocket implements TcpSocketContract {
       if (asm.contigStart(i) > offset) return asm.contigStart(i) - offset;
     }
     return 0x7fffffff;
+  }
+
+  /** Whether unsent data could go now as far as the peer's window goes (for early retransmit). */
+  private newDataSendable(): boolean {
+    return this.hasUnsentData() && seqLt(this.sndMax, seqAdd(this.sndUna, this.sndWnd));
   }
 
   /** The persist timer runs while a zero window holds back data and nothing is in flight to draw an ACK. */

@@ -264,8 +264,40 @@ test('fast retransmit: a duplicate ACK counter resets on new data acknowledged',
   send(s, 12, peer({ seq: R, ack: L + 100, window: 4096 }));
   const dup1 = peer({ seq: R, ack: L + 100, window: 4096 });
   send(s, 13, dup1);
-  send(s, 14, dup1);
-  expectNothing(s, 14);
+  // The two earlier duplicates do not count: one is not enough, even for early retransmit below.
+  expectNothing(s, 13);
+});
+
+test('early retransmit (RFC 5827): with three segments in flight and nothing new to send, two duplicates suffice', () => {
+  const s = bulk();
+  s.send(bytes(A + B + C));
+  recv(s, 0);
+  const dup = peer({ seq: R, ack: L, window: 4096 });
+  send(s, 10, dup);
+  expectNothing(s, 10);
+  send(s, 11, dup);
+  expectSent(s, 11, [data(L, A)]);
+});
+
+test('early retransmit: two segments in flight, one duplicate suffices', () => {
+  const s = bulk();
+  s.send(bytes(A + B));
+  recv(s, 0);
+  send(s, 10, peer({ seq: R, ack: L, window: 4096 }));
+  expectSent(s, 10, [data(L, A)]);
+});
+
+test('limited transmit (RFC 3042): each of the first two duplicates lets one new segment out', () => {
+  const s = bulk();
+  s.send(bytes(A + B + C + D + 'e'.repeat(100) + 'f'.repeat(100) + 'g'.repeat(100)));
+  assert.is(recv(s, 0).length, 4);
+  const dup = peer({ seq: R, ack: L, window: 4096 });
+  send(s, 10, dup);
+  assert.equal(recv(s, 10).map((x) => x.seq - L), [400]);
+  send(s, 11, dup);
+  assert.equal(recv(s, 11).map((x) => x.seq - L), [500]);
+  send(s, 12, dup);
+  assert.equal(recv(s, 12).map((x) => x.seq - L), [0]);
 });
 
 test('fast retransmit: duplicate ACKs with nothing outstanding are not counted', () => {
