@@ -22,7 +22,7 @@ import {
 import { ArpRepr } from '../src/wire/arp.js';
 import { EthernetRepr } from '../src/wire/ethernet.js';
 import { formatMac } from '../src/wire/ethernet-address.js';
-import { formatFrame } from '../src/wire/format.js';
+import { formatFrame } from '../src/format/index.js';
 import { Icmpv4Repr } from '../src/wire/icmpv4.js';
 import { formatIpv4 } from '../src/wire/ipv4-address.js';
 import { Ipv4Repr } from '../src/wire/ipv4.js';
@@ -144,9 +144,9 @@ function describe(d: Decoded): string[] {
 /** The ARP reply a host owning the requested address sends (RFC 826, "Packet Reception"). */
 function arpReply(request: Decoded, ourMac: number): Uint8Array {
   const ask = request.arp!;
-  const reply = new ArpRepr(ArpOperation.Reply, ourMac, ask.targetProtocolAddr, ask.sourceHardwareAddr, ask.sourceProtocolAddr);
-  const ethernet = new EthernetRepr(ourMac, ask.sourceHardwareAddr, EtherType.Arp);
-  const bytes = new Uint8Array(ethernet.bufferLength(reply.bufferLength()));
+  const reply = new ArpRepr({ operation: ArpOperation.Reply, sourceHardwareAddr: ourMac, sourceProtocolAddr: ask.targetProtocolAddr, targetHardwareAddr: ask.sourceHardwareAddr, targetProtocolAddr: ask.sourceProtocolAddr });
+  const ethernet = new EthernetRepr({ srcAddr: ourMac, dstAddr: ask.sourceHardwareAddr, etherType: EtherType.Arp });
+  const bytes = new Uint8Array(ethernet.headerLength() + reply.bufferLength());
   ethernet.emit(new EthernetFrame(bytes));
   reply.emit(new ArpPacket(bytes, ethernet.headerLength()));
   return bytes;
@@ -155,15 +155,15 @@ function arpReply(request: Decoded, ourMac: number): Uint8Array {
 /** The echo reply to an echo request: same ident, sequence and data (RFC 792), straight into a new frame. */
 function echoReply(request: Decoded): Uint8Array {
   const ask = request.icmpv4!;
-  const icmp = Icmpv4Repr.echo(Icmpv4Message.EchoReply, ask.echoIdent, ask.echoSeqNo, ask.data!, ask.dataOffset, ask.dataLength);
+  const icmp = new Icmpv4Repr({ msgType: Icmpv4Message.EchoReply, echoIdent: ask.echoIdent, echoSeqNo: ask.echoSeqNo, data: ask.data!, dataOffset: ask.dataOffset, dataLength: ask.dataLength });
   const ipv4 = new Ipv4Repr({
     srcAddr: request.ipv4!.dstAddr,
     dstAddr: request.ipv4!.srcAddr,
     protocol: IpProtocol.Icmp,
     payloadLength: icmp.bufferLength(),
   });
-  const ethernet = new EthernetRepr(request.ethernet.dstAddr, request.ethernet.srcAddr, EtherType.Ipv4);
-  const bytes = new Uint8Array(ethernet.bufferLength(ipv4.bufferLength()));
+  const ethernet = new EthernetRepr({ srcAddr: request.ethernet.dstAddr, dstAddr: request.ethernet.srcAddr, etherType: EtherType.Ipv4 });
+  const bytes = new Uint8Array(ethernet.headerLength() + ipv4.bufferLength());
   ethernet.emit(new EthernetFrame(bytes));
   ipv4.emit(new Ipv4Packet(bytes, 14));
   icmp.emit(new Icmpv4Packet(bytes, 34, icmp.bufferLength()));

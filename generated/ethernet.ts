@@ -12,6 +12,8 @@ export enum EtherType {
   Ipv4 = 0x0800,
   /** Address Resolution Protocol (RFC 826). */
   Arp = 0x0806,
+  /** Reverse Address Resolution Protocol (RFC 903). */
+  Rarp = 0x8035,
   /** IEEE 802.1Q VLAN-tagged frame. */
   Vlan = 0x8100,
   /** Internet Protocol version 6 (RFC 2464). */
@@ -23,6 +25,7 @@ export function etherTypeName(value: number): string | undefined {
   switch (value) {
     case EtherType.Ipv4: return 'IPv4';
     case EtherType.Arp: return 'ARP';
+    case EtherType.Rarp: return 'RARP';
     case EtherType.Vlan: return '802.1Q';
     case EtherType.Ipv6: return 'IPv6';
   }
@@ -229,3 +232,17 @@ export class EthernetFrame {
     return this.length - 14;
   }
 }
+
+/**
+ * Byte offsets of the EthernetFrame fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/ethernet.yaml: read a field as `bytes[at + EthernetField.DstAddr]`, never at a hand-written offset.
+ */
+export const EthernetField = {
+  /** Destination MAC address (IEEE 802.3 clause 3.2.3). */
+  DstAddr: 0,
+  /** Source MAC address (IEEE 802.3 clause 3.2.3). */
+  SrcAddr: 6,
+  /** EtherType of the payload (IEEE 802.3 clause 3.2.6; values from the IANA EtherType registry). */
+  EtherType: 12,
+} as const;

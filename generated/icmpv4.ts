@@ -30,6 +30,10 @@ export enum Icmpv4Message {
   Timestamp = 13,
   /** Timestamp Reply (RFC 792). */
   TimestampReply = 14,
+  /** Address Mask Request (RFC 950). */
+  AddressMaskRequest = 17,
+  /** Address Mask Reply (RFC 950). */
+  AddressMaskReply = 18,
 }
 
 /** The name of the Icmpv4Message value, or undefined for a value the spec does not name. */
@@ -46,6 +50,8 @@ export function icmpv4MessageName(value: number): string | undefined {
     case Icmpv4Message.ParamProblem: return 'parameter problem';
     case Icmpv4Message.Timestamp: return 'time stamp request';
     case Icmpv4Message.TimestampReply: return 'time stamp reply';
+    case Icmpv4Message.AddressMaskRequest: return 'address mask request';
+    case Icmpv4Message.AddressMaskReply: return 'address mask reply';
   }
   return undefined;
 }
@@ -324,3 +330,21 @@ export class Icmpv4Packet {
     this.checksum = checksumFold(checksumSumData(this.dataView, this.offset, length));
   }
 }
+
+/**
+ * Byte offsets of the Icmpv4Packet fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/icmpv4.yaml: read a field as `bytes[at + Icmpv4Field.MsgType]`, never at a hand-written offset.
+ */
+export const Icmpv4Field = {
+  /** Message type (RFC 792; IANA "ICMP Type Numbers" registry). */
+  MsgType: 0,
+  /** Message code, meaning depends on the type (RFC 792); see Icmpv4DstUnreachable, Icmpv4TimeExceeded, Icmpv4Redirect and Icmpv4ParamProblem. */
+  MsgCode: 1,
+  /** Internet checksum of the whole ICMP message (RFC 792, "Checksum"; RFC 1071). */
+  Checksum: 2,
+  /** Identifier matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
+  EchoIdent: 4,
+  /** Sequence number matching echo replies to requests; valid for echo messages only (RFC 792, "Echo or Echo Reply Message"). */
+  EchoSeqNo: 6,
+} as const;

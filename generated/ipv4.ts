@@ -28,6 +28,8 @@ export enum IpProtocol {
   Ipv6NoNxt = 59,
   /** Destination Options for IPv6 (RFC 8200). */
   Ipv6Opts = 60,
+  /** Stream Control Transmission Protocol (RFC 9260). */
+  Sctp = 132,
 }
 
 /** The name of the IpProtocol value, or undefined for a value the spec does not name. */
@@ -43,6 +45,7 @@ export function ipProtocolName(value: number): string | undefined {
     case IpProtocol.Icmpv6: return 'ICMPv6';
     case IpProtocol.Ipv6NoNxt: return 'IPv6-NoNxt';
     case IpProtocol.Ipv6Opts: return 'IPv6-Opts';
+    case IpProtocol.Sctp: return 'SCTP';
   }
   return undefined;
 }
@@ -140,9 +143,9 @@ export class Ipv4Packet {
    *
    * - Truncated: the view is shorter than 20 bytes or runs past the end of bytes.
    * - BadVersion unless version == 4: This view reads version 4 headers only (RFC 791 section 3.1, "Version").
-   * - Malformed unless headerLen >= 20: IHL counts 32-bit words and is at least 5 (RFC 791 section 3.1, "IHL").
-   * - Truncated unless headerLen <= length: The header, options included, must fit in the buffer.
-   * - Malformed unless totalLen >= headerLen: Total Length counts the header too (RFC 791 section 3.1, "Total Length").
+   * - Malformed unless headerLength >= 20: IHL counts 32-bit words and is at least 5 (RFC 791 section 3.1, "IHL").
+   * - Truncated unless headerLength <= length: The header, options included, must fit in the buffer.
+   * - Malformed unless totalLen >= headerLength: Total Length counts the header too (RFC 791 section 3.1, "Total Length").
    * - Truncated unless totalLen <= length: The whole datagram must be in the buffer; bytes after it (link-layer padding) are ignored.
    */
   check(): WireError {
@@ -152,12 +155,12 @@ export class Ipv4Packet {
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (at + length > bytes.length || length < 20) return 1 /* WireError.Truncated */;
     const version = bytes[at] >> 4;
-    const headerLen = (bytes[at] & 0x0f) * 4;
+    const headerLength = (bytes[at] & 0x0f) * 4;
     const totalLen = this.dataView.getUint16(at + 2);
     if (version !== 4) return 3 /* WireError.BadVersion */;
-    if (headerLen < 20) return 2 /* WireError.Malformed */;
-    if (headerLen > length) return 1 /* WireError.Truncated */;
-    if (totalLen < headerLen) return 2 /* WireError.Malformed */;
+    if (headerLength < 20) return 2 /* WireError.Malformed */;
+    if (headerLength > length) return 1 /* WireError.Truncated */;
+    if (totalLen < headerLength) return 2 /* WireError.Malformed */;
     if (totalLen > length) return 1 /* WireError.Truncated */;
     return 0 /* WireError.Ok */;
   }
@@ -173,30 +176,18 @@ export class Ipv4Packet {
   }
 
   /**
-   * Internet Header Length (RFC 791 section 3.1, "IHL"); headerLen is in bytes, ihl in 32-bit words.
+   * Length of the header in bytes, options included (RFC 791 section 3.1, "IHL", which counts 32-bit words).
    *
-   * In bytes: the raw field (ihl) times 4.
+   * In bytes (the field counts units of 4); set a multiple of 4.
    */
-  get headerLen(): number {
+  get headerLength(): number {
     return (this.bytes[this.offset] & 0x0f) * 4;
   }
 
-  set headerLen(value: number) {
-    this.ihl = value / 4;
-  }
-
-  /**
-   * Internet Header Length (RFC 791 section 3.1, "IHL"); headerLen is in bytes, ihl in 32-bit words.
-   *
-   * The raw field, in units of 4 bytes.
-   */
-  get ihl(): number {
-    return this.bytes[this.offset] & 0x0f;
-  }
-
-  set ihl(value: number) {
+  set headerLength(value: number) {
+    const units = value / 4;
     const at = this.offset;
-    this.bytes[at] = (this.bytes[at] & 0xf0) | (value & 0x0f);
+    this.bytes[at] = (this.bytes[at] & 0xf0) | (units & 0x0f);
   }
 
   /** Differentiated Services Code Point (RFC 2474 section 3), formerly the Type of Service. */
@@ -343,6 +334,15 @@ export class Ipv4Packet {
     this.dataView.setUint32(this.offset + 12, value);
   }
 
+  /**
+   * Source address (RFC 791 section 3.1, "Source Address").
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  get srcAddrI32(): number {
+    return this.dataView.getInt32(this.offset + 12);
+  }
+
   /** Destination address (RFC 791 section 3.1, "Destination Address"). */
   get dstAddr(): number {
     return this.dataView.getUint32(this.offset + 16);
@@ -352,9 +352,13 @@ export class Ipv4Packet {
     this.dataView.setUint32(this.offset + 16, value);
   }
 
-  /** Length of the header in bytes: headerLen. */
-  get headerLength(): number {
-    return (this.bytes[this.offset] & 0x0f) * 4;
+  /**
+   * Destination address (RFC 791 section 3.1, "Destination Address").
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  get dstAddrI32(): number {
+    return this.dataView.getInt32(this.offset + 16);
   }
 
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
@@ -395,6 +399,40 @@ export class Ipv4Packet {
 }
 
 /**
+ * Byte offsets of the Ipv4Packet fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/ipv4.yaml: read a field as `bytes[at + Ipv4Field.Version]`, never at a hand-written offset.
+ */
+export const Ipv4Field = {
+  /** IP version, 4 (RFC 791 section 3.1, "Version"). */
+  Version: 0,
+  /** Length of the header in bytes, options included (RFC 791 section 3.1, "IHL", which counts 32-bit words). */
+  HeaderLength: 0,
+  /** Differentiated Services Code Point (RFC 2474 section 3), formerly the Type of Service. */
+  Dscp: 1,
+  /** Explicit Congestion Notification codepoint (RFC 3168 section 5). */
+  Ecn: 1,
+  /** Length of the datagram in bytes, header and data (RFC 791 section 3.1, "Total Length"). */
+  TotalLen: 2,
+  /** Identification, shared by the fragments of one datagram (RFC 791 section 3.1, RFC 6864). */
+  Ident: 4,
+  /** The three control flags as one number, reserved bit first (RFC 791 section 3.1, "Flags"). */
+  Flags: 6,
+  /** Position of this fragment in the datagram (RFC 791 section 3.1, "Fragment Offset"); fragOffset is in bytes, fragOffsetRaw in 8-byte units. */
+  FragOffset: 6,
+  /** Time to Live, decremented by each router (RFC 791 section 3.1, "Time to Live"). */
+  HopLimit: 8,
+  /** Protocol of the payload (RFC 791 section 3.1, "Protocol"; IANA "Protocol Numbers" registry). */
+  Protocol: 9,
+  /** Internet checksum of the header (RFC 791 section 3.1, "Header Checksum"; RFC 1071). */
+  Checksum: 10,
+  /** Source address (RFC 791 section 3.1, "Source Address"). */
+  SrcAddr: 12,
+  /** Destination address (RFC 791 section 3.1, "Destination Address"). */
+  DstAddr: 16,
+} as const;
+
+/**
  * Walks the IPv4 options between the fixed header and IHL x 4 (RFC 791 section 3.1, "Options").
  * Every option other than End of Option List and No Operation is kind, length, data; options are
  * exposed raw.
@@ -414,10 +452,10 @@ export class Ipv4OptionIterator {
   kind: Ipv4OptionKind = Ipv4OptionKind.EndOfList;
   /** Length of the current option in bytes, kind and length bytes included. */
   optionLength = 0;
-  /** Index in bytes of the current option's data. */
-  dataOffset = 0;
-  /** Number of data bytes of the current option. */
-  dataLength = 0;
+  /** Index in bytes (absolute, into bytes) of the current option's value, after its kind and length bytes. */
+  valueOffset = 0;
+  /** Number of value bytes of the current option (its length minus the kind and length bytes). */
+  valueLength = 0;
   /** WireError.Malformed once next() met a malformed option, else WireError.Ok. */
   error: WireError = WireError.Ok;
 
@@ -461,8 +499,8 @@ export class Ipv4OptionIterator {
     if (kind === Ipv4OptionKind.EndOfList || kind === Ipv4OptionKind.Nop) {
       // Single-byte options; after End of Option List only padding follows, so the walk ends.
       this.optionLength = 1;
-      this.dataOffset = at + 1;
-      this.dataLength = 0;
+      this.valueOffset = at + 1;
+      this.valueLength = 0;
       this.position = kind === Ipv4OptionKind.EndOfList ? end : at + 1;
       return true;
     }
@@ -473,8 +511,8 @@ export class Ipv4OptionIterator {
       return false;
     }
     this.optionLength = length;
-    this.dataOffset = at + 2;
-    this.dataLength = length - 2;
+    this.valueOffset = at + 2;
+    this.valueLength = length - 2;
     this.position = at + length;
     return true;
   }

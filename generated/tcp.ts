@@ -91,8 +91,8 @@ export class TcpPacket {
    * Checks that the bytes can hold this header, so that no accessor reads out of bounds afterwards. Returns WireError.Ok or, for the first rule that fails:
    *
    * - Truncated: the view is shorter than 20 bytes or runs past the end of bytes.
-   * - Malformed unless headerLen >= 20: Data Offset counts 32-bit words and is at least 5 (RFC 9293 section 3.1, "Data Offset").
-   * - Truncated unless headerLen <= length: The header, options included, must fit in the buffer.
+   * - Malformed unless headerLength >= 20: Data Offset counts 32-bit words and is at least 5 (RFC 9293 section 3.1, "Data Offset").
+   * - Truncated unless headerLength <= length: The header, options included, must fit in the buffer.
    */
   check(): WireError {
     const bytes = this.bytes;
@@ -100,9 +100,9 @@ export class TcpPacket {
     const length = this.length;
     // A view that claims bytes the buffer does not have is a caller bug; refuse it rather than read past the end.
     if (at + length > bytes.length || length < 20) return 1 /* WireError.Truncated */;
-    const headerLen = (bytes[at + 12] >> 4) * 4;
-    if (headerLen < 20) return 2 /* WireError.Malformed */;
-    if (headerLen > length) return 1 /* WireError.Truncated */;
+    const headerLength = (bytes[at + 12] >> 4) * 4;
+    if (headerLength < 20) return 2 /* WireError.Malformed */;
+    if (headerLength > length) return 1 /* WireError.Truncated */;
     return 0 /* WireError.Ok */;
   }
 
@@ -133,6 +133,15 @@ export class TcpPacket {
     this.dataView.setUint32(this.offset + 4, value);
   }
 
+  /**
+   * Sequence number of the first data byte, or the initial sequence number when SYN is set (RFC 9293 section 3.1).
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  get seqNumberI32(): number {
+    return this.dataView.getInt32(this.offset + 4);
+  }
+
   /** Next sequence number the sender expects; valid when ACK is set (RFC 9293 section 3.1, "Acknowledgment Number"). */
   get ackNumber(): number {
     return this.dataView.getUint32(this.offset + 8);
@@ -143,30 +152,27 @@ export class TcpPacket {
   }
 
   /**
-   * Data Offset (RFC 9293 section 3.1); headerLen is in bytes, dataOffset in 32-bit words.
+   * Next sequence number the sender expects; valid when ACK is set (RFC 9293 section 3.1, "Acknowledgment Number").
    *
-   * In bytes: the raw field (dataOffset) times 4.
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
    */
-  get headerLen(): number {
-    return (this.bytes[this.offset + 12] >> 4) * 4;
-  }
-
-  set headerLen(value: number) {
-    this.dataOffset = value / 4;
+  get ackNumberI32(): number {
+    return this.dataView.getInt32(this.offset + 8);
   }
 
   /**
-   * Data Offset (RFC 9293 section 3.1); headerLen is in bytes, dataOffset in 32-bit words.
+   * Length of the header in bytes, options included (RFC 9293 section 3.1, "Data Offset", which counts 32-bit words).
    *
-   * The raw field, in units of 4 bytes.
+   * In bytes (the field counts units of 4); set a multiple of 4.
    */
-  get dataOffset(): number {
-    return this.bytes[this.offset + 12] >> 4;
+  get headerLength(): number {
+    return (this.bytes[this.offset + 12] >> 4) * 4;
   }
 
-  set dataOffset(value: number) {
+  set headerLength(value: number) {
+    const units = value / 4;
     const at = this.offset + 12;
-    this.bytes[at] = (this.bytes[at] & 0x0f) | ((value & 0x0f) << 4);
+    this.bytes[at] = (this.bytes[at] & 0x0f) | ((units & 0x0f) << 4);
   }
 
   /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
@@ -306,11 +312,6 @@ export class TcpPacket {
     this.dataView.setUint16(this.offset + 18, value);
   }
 
-  /** Length of the header in bytes: headerLen. */
-  get headerLength(): number {
-    return (this.bytes[this.offset + 12] >> 4) * 4;
-  }
-
   /** Index in bytes where the payload starts (absolute, not relative to offset). */
   get payloadOffset(): number {
     return this.offset + this.headerLength;
@@ -358,6 +359,34 @@ export class TcpPacket {
   }
 }
 
+/**
+ * Byte offsets of the TcpPacket fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/tcp.yaml: read a field as `bytes[at + TcpField.SrcPort]`, never at a hand-written offset.
+ */
+export const TcpField = {
+  /** Source port (RFC 9293 section 3.1, "Source Port"). */
+  SrcPort: 0,
+  /** Destination port (RFC 9293 section 3.1, "Destination Port"). */
+  DstPort: 2,
+  /** Sequence number of the first data byte, or the initial sequence number when SYN is set (RFC 9293 section 3.1). */
+  SeqNumber: 4,
+  /** Next sequence number the sender expects; valid when ACK is set (RFC 9293 section 3.1, "Acknowledgment Number"). */
+  AckNumber: 8,
+  /** Length of the header in bytes, options included (RFC 9293 section 3.1, "Data Offset", which counts 32-bit words). */
+  HeaderLength: 12,
+  /** Reserved control bits, sent as zero and ignored on receipt (RFC 9293 section 3.1, "Rsrvd"). */
+  Reserved: 12,
+  /** The nine control bits as one number, NS in bit 8 and FIN in bit 0 (RFC 9293 section 3.1, RFC 3168, RFC 3540). */
+  Flags: 12,
+  /** Receive window in bytes, before window scaling (RFC 9293 section 3.1, "Window"; RFC 7323). */
+  WindowLen: 14,
+  /** Internet checksum over the IPv4 pseudo-header, header and data (RFC 9293 section 3.1, "Checksum"). */
+  Checksum: 16,
+  /** Urgent pointer, an offset from the sequence number; valid when URG is set (RFC 9293 section 3.1). */
+  UrgentAt: 18,
+} as const;
+
 /** The length a known option kind must have, indexed by kind; 0 for kinds of any length (at least 2). */
 const OPTION_LENGTHS = new Uint8Array(256);
 OPTION_LENGTHS[TcpOptionKind.Mss] = 4;
@@ -385,10 +414,10 @@ export class TcpOptionIterator {
   kind: TcpOptionKind = TcpOptionKind.EndOfList;
   /** Length of the current option in bytes, kind and length bytes included. */
   optionLength = 0;
-  /** Index in bytes of the current option's data. */
-  dataOffset = 0;
-  /** Number of data bytes of the current option. */
-  dataLength = 0;
+  /** Index in bytes (absolute, into bytes) of the current option's value, after its kind and length bytes. */
+  valueOffset = 0;
+  /** Number of value bytes of the current option (its length minus the kind and length bytes). */
+  valueLength = 0;
   /** WireError.Malformed once next() met a malformed option, else WireError.Ok. */
   error: WireError = WireError.Ok;
 
@@ -432,8 +461,8 @@ export class TcpOptionIterator {
     if (kind === TcpOptionKind.EndOfList || kind === TcpOptionKind.Nop) {
       // Single-byte options; after End of Option List only padding follows, so the walk ends.
       this.optionLength = 1;
-      this.dataOffset = at + 1;
-      this.dataLength = 0;
+      this.valueOffset = at + 1;
+      this.valueLength = 0;
       this.position = kind === TcpOptionKind.EndOfList ? end : at + 1;
       return true;
     }
@@ -445,8 +474,8 @@ export class TcpOptionIterator {
       return false;
     }
     this.optionLength = length;
-    this.dataOffset = at + 2;
-    this.dataLength = length - 2;
+    this.valueOffset = at + 2;
+    this.valueLength = length - 2;
     this.position = at + length;
     return true;
   }
@@ -457,7 +486,7 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Mss.
    */
   get mss(): number {
-    return this.dataView.getUint16(this.dataOffset);
+    return this.dataView.getUint16(this.valueOffset);
   }
 
   /**
@@ -466,7 +495,7 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.WindowScale.
    */
   get windowScale(): number {
-    return this.bytes[this.dataOffset];
+    return this.bytes[this.valueOffset];
   }
 
   /**
@@ -475,7 +504,7 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Sack.
    */
   get sackBlockCount(): number {
-    return Math.floor(this.dataLength / 8);
+    return Math.floor(this.valueLength / 8);
   }
 
   /**
@@ -484,7 +513,18 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
    */
   sackLeft(i: number): number {
-    return this.dataView.getUint32(this.dataOffset + 8 * i);
+    return this.dataView.getUint32(this.valueOffset + 8 * i);
+  }
+
+  /**
+   * Left edge of SACK block i, the first sequence number of the block (RFC 2018 section 3).
+   *
+   * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  sackLeftI32(i: number): number {
+    return this.dataView.getInt32(this.valueOffset + 8 * i);
   }
 
   /**
@@ -493,7 +533,18 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
    */
   sackRight(i: number): number {
-    return this.dataView.getUint32(this.dataOffset + 8 * i + 4);
+    return this.dataView.getUint32(this.valueOffset + 8 * i + 4);
+  }
+
+  /**
+   * Right edge of SACK block i, the sequence number after the block (RFC 2018 section 3).
+   *
+   * Valid when kind is TcpOptionKind.Sack and i < sackBlockCount.
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  sackRightI32(i: number): number {
+    return this.dataView.getInt32(this.valueOffset + 8 * i + 4);
   }
 
   /**
@@ -502,7 +553,18 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Timestamps.
    */
   get tsVal(): number {
-    return this.dataView.getUint32(this.dataOffset);
+    return this.dataView.getUint32(this.valueOffset);
+  }
+
+  /**
+   * Timestamp value of the sender (RFC 7323 section 3.2).
+   *
+   * Valid when kind is TcpOptionKind.Timestamps.
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  get tsValI32(): number {
+    return this.dataView.getInt32(this.valueOffset);
   }
 
   /**
@@ -511,6 +573,17 @@ export class TcpOptionIterator {
    * Valid when kind is TcpOptionKind.Timestamps.
    */
   get tsEcr(): number {
-    return this.dataView.getUint32(this.dataOffset + 4);
+    return this.dataView.getUint32(this.valueOffset + 4);
+  }
+
+  /**
+   * Timestamp echo reply, valid when ACK is set (RFC 7323 section 3.2).
+   *
+   * Valid when kind is TcpOptionKind.Timestamps.
+   *
+   * The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.
+   */
+  get tsEcrI32(): number {
+    return this.dataView.getInt32(this.valueOffset + 4);
   }
 }

@@ -153,3 +153,19 @@ export class UdpPacket {
     this.checksum = checksum === 0 ? 0xffff : checksum;
   }
 }
+
+/**
+ * Byte offsets of the UdpPacket fields from the start of the header, for code that reads the bytes without a view.
+ *
+ * Generated from spec/udp.yaml: read a field as `bytes[at + UdpField.SrcPort]`, never at a hand-written offset.
+ */
+export const UdpField = {
+  /** Source port, or 0 when no reply is expected (RFC 768, "Source Port"). */
+  SrcPort: 0,
+  /** Destination port (RFC 768, "Destination Port"). */
+  DstPort: 2,
+  /** Length of the datagram in bytes, header and data (RFC 768, "Length"). */
+  Len: 4,
+  /** Internet checksum over the IPv4 pseudo-header, header and data; 0 means none was computed (RFC 768, "Checksum"). */
+  Checksum: 6,
+} as const;

@@ -8,6 +8,7 @@ import type { ts as TS } from 'ts-morph';
 import { exprNames, exprToCode, negateOp, type Expr } from './expr.js';
 import {
   FIELD_SIZES,
+  fieldOffsetsName,
   lowerFirst,
   upperFirst,
   type EnumSpec,
@@ -143,6 +144,10 @@ function accessor(doc: string, name: string, type: string, get: string[], set: s
   ];
 }
 
+/** The JSDoc paragraph of every int32 reader of a u32 field. */
+const I32_DOC =
+  'The same 32 bits as an int32 (getInt32), which V8 keeps unboxed even where it does not inline the getter: for hot paths (STYLE.md, "Performance habits in V8"). `>>> 0` gives the u32 where the value is consumed.';
+
 function fieldMembers(field: FieldSpec): Member[] {
   const doc = jsdoc(field.doc);
   const members: Member[] = [];
@@ -183,10 +188,21 @@ function fieldMembers(field: FieldSpec): Member[] {
       ]),
       ...accessor(jsdoc(field.doc, `The raw field, in units of ${field.scale} bytes.`), field.raw, 'number', raw.get, raw.set),
     );
+  } else if (field.scale !== 1) {
+    // Scaled, with no raw accessor: the field is read and written in bytes only.
+    members.push(
+      ...accessor(jsdoc(field.doc, `In bytes (the field counts units of ${field.scale}); set a multiple of ${field.scale}.`), field.name, 'number', [`return ${operand(rawExpr(field, 'this'), '*')} * ${field.scale};`], [
+        `const units = value / ${field.scale};`,
+        ...raw.set.map((line) => line.replace(/\bvalue\b/g, 'units')),
+      ]),
+    );
   } else {
     const value = rawExpr(field, 'this');
     const get = field.enumName ? [`return ${lowestPrecedence(value) === Infinity ? value : `(${value})`} as ${field.enumName};`] : raw.get;
     members.push(...accessor(doc, field.name, type, get, raw.set));
+  }
+  if ((field.type === 'u32' || field.type === 'ipv4') && !field.bits) {
+    members.push({ doc: jsdoc(field.doc, I32_DOC), signature: `get ${field.name}I32(): number`, body: [`return this.dataView.getInt32(${index(field.offset)});`] });
   }
   if (field.alias) {
     members.push(...accessor(jsdoc(field.doc, `Same as ${field.name}.`), field.alias, type, [`return this.${field.name};`], [`this.${field.name} = value;`]));
@@ -271,8 +287,9 @@ function rawExpr(field: FieldSpec, self: string, locals = false): string {
  */
 function valueExpr(spec: HeaderSpec, name: string, self = 'this', locals = false): string {
   if (name === 'length') return locals ? 'length' : `${self}.length`;
-  if (name === 'headerLength') return code(spec, spec.headerLength, self, locals);
-  const field = spec.fields.find((f) => f.name === name || f.raw === name || f.alias === name)!;
+  const found = spec.fields.find((f) => f.name === name || f.raw === name || f.alias === name);
+  if (!found && name === 'headerLength') return code(spec, spec.headerLength, self, locals);
+  const field = found!;
   if (field.type === 'mac') return `${self}.${field.name}`;
   const raw = rawExpr(field, self, locals);
   return field.scale !== 1 && name === field.name ? `${operand(raw, '*')} * ${field.scale}` : raw;
@@ -337,11 +354,14 @@ function viewModel(spec: HeaderSpec) {
   const members: Member[] = [];
   for (const field of spec.fields) members.push(...fieldMembers(field));
   const fixed = spec.headerLength.terms.every((t) => t.every((f) => f.kind === 'int'));
-  members.push({
-    doc: jsdoc(fixed ? 'Length of the header in bytes (fixed).' : `Length of the header in bytes: ${spec.headerLength.source}.`),
-    signature: 'get headerLength(): number',
-    body: [`return ${code(spec, spec.headerLength)};`],
-  });
+  // A field named headerLength is the header length itself (in bytes): its accessor is the one.
+  if (!spec.fields.some((f) => f.name === 'headerLength')) {
+    members.push({
+      doc: jsdoc(fixed ? 'Length of the header in bytes (fixed).' : `Length of the header in bytes: ${spec.headerLength.source}.`),
+      signature: 'get headerLength(): number',
+      body: [`return ${code(spec, spec.headerLength)};`],
+    });
+  }
   // The payload bounds combine two values, which read directly would make getters too large for
   // V8 to always inline (27 bytes of bytecode, spec/README.md): a variable header length is read
   // through the headerLength getter and a single-field payload end through its getter, each small.
@@ -412,6 +432,11 @@ function optionReader(f: OptionFieldSpec, base: string): string[] {
   return [`return ${read(FIELD_SIZES[f.type], f.offset ? `${base} + ${f.offset}` : base)};`];
 }
 
+/** Getter body reading a u32 option field as an int32. */
+function optionReaderI32(f: OptionFieldSpec, base: string): string[] {
+  return [`return this.dataView.getInt32(${f.offset ? `${base} + ${f.offset}` : base});`];
+}
+
 function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
   const exactKinds = o.kinds.filter((k) => k.length !== null).map((k) => ({ kind: k.kind, length: k.length }));
   const blockKinds = o.kinds
@@ -420,17 +445,27 @@ function iteratorModel(spec: HeaderSpec, o: OptionsSpec) {
   const members: Member[] = [];
   for (const k of o.kinds) {
     for (const f of k.fields) {
-      members.push({ doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${f.name}(): number`, body: optionReader(f, 'this.dataOffset') });
+      members.push({ doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${f.name}(): number`, body: optionReader(f, 'this.valueOffset') });
+      if (f.type === 'u32') {
+        members.push({ doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`, I32_DOC), signature: `get ${f.name}I32(): number`, body: optionReaderI32(f, 'this.valueOffset') });
+      }
     }
     if (k.blocks) {
       const blocks = k.blocks;
-      members.push({ doc: jsdoc(blocks.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${blocks.count}(): number`, body: [`return Math.floor(this.dataLength / ${blocks.size});`] });
+      members.push({ doc: jsdoc(blocks.doc, `Valid when kind is ${o.kindEnum}.${k.kind}.`), signature: `get ${blocks.count}(): number`, body: [`return Math.floor(this.valueLength / ${blocks.size});`] });
       for (const f of blocks.fields) {
         members.push({
           doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind} and i < ${blocks.count}.`),
           signature: `${f.name}(i: number): number`,
-          body: optionReader(f, `this.dataOffset + ${blocks.size} * i`),
+          body: optionReader(f, `this.valueOffset + ${blocks.size} * i`),
         });
+        if (f.type === 'u32') {
+          members.push({
+            doc: jsdoc(f.doc, `Valid when kind is ${o.kindEnum}.${k.kind} and i < ${blocks.count}.`, I32_DOC),
+            signature: `${f.name}I32(i: number): number`,
+            body: optionReaderI32(f, `this.valueOffset + ${blocks.size} * i`),
+          });
+        }
       }
     }
   }
@@ -459,6 +494,22 @@ function enumModel(e: EnumSpec) {
   };
 }
 
+/**
+ * The `<Name>Field` object of a spec: each field's byte offset from the start of the header, for code that
+ * reads bytes without a view (a packet filter, a printer reading a header quoted inside another). The spec
+ * stays the one place where offsets are written; a field of some bits is at the offset of its first byte.
+ */
+function fieldOffsetsModel(spec: HeaderSpec) {
+  return {
+    name: fieldOffsetsName(spec.name),
+    doc: jsdoc(
+      `Byte offsets of the ${spec.name} fields from the start of the header, for code that reads the bytes without a view.`,
+      `Generated from ${spec.file}: read a field as \`bytes[at + ${fieldOffsetsName(spec.name)}.${upperFirst(spec.fields[0]!.name)}]\`, never at a hand-written offset.`,
+    ),
+    fields: spec.fields.map((f) => ({ name: upperFirst(f.name), offset: f.offset, doc: jsdoc(f.doc) })),
+  };
+}
+
 /** Renders one spec's module (not yet formatted). */
 export function renderModule(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, tool: Tool): string {
   const { view, runtime } = viewModel(spec);
@@ -484,6 +535,7 @@ export function renderModule(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, 
     imports,
     enums: spec.enums.map(enumModel),
     view,
+    offsets: fieldOffsetsModel(spec),
     iterator: spec.options ? iteratorModel(spec, spec.options) : null,
   });
 }

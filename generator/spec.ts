@@ -1,6 +1,6 @@
 // Reads a spec file (YAML) into a checked model, reporting every problem with its file, line and
 // column. Nothing here knows TypeScript: emit.ts turns the model into code.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { exprNames, parseComparison, parseExpr, type Comparison, type Expr } from './expr.js';
 
 export type FieldType = 'u8' | 'u16' | 'u32' | 'mac' | 'ipv4';
@@ -186,11 +186,14 @@ class SpecReader {
 
   parse(): YAMLMap | null {
     const doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    for (const error of doc.errors) {
-      const at = this.lines.linePos(error.pos[0]);
-      this.problems.push({ file: this.file, line: at.line, col: at.col, message: `YAML syntax error: ${firstLine(error.message)}` });
+    if (doc.errors.length > 0) {
+      // One mistake, one message: the parser's later errors follow from its first (a tab used as
+      // indentation also breaks the mapping it is in).
+      const { offset, message } = syntaxProblem(this.text, doc, doc.errors[0]!);
+      const at = this.lines.linePos(offset);
+      this.problems.push({ file: this.file, line: at.line, col: at.col, message: `YAML syntax error: ${message}` });
+      return null;
     }
-    if (doc.errors.length > 0) return null;
     if (!isMap(doc.contents)) {
       this.problem(doc.contents, 'a spec must be a mapping with at least the keys name, doc, minLength, headerLength and fields');
       return null;
@@ -203,7 +206,9 @@ class SpecReader {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
       if (!allowed.includes(key)) {
-        this.problem(pair.key as Node, `unknown key "${key}" in ${what}; expected one of ${allowed.join(', ')}`);
+        const near = closest(key, allowed);
+        const hint = near === null ? `expected one of ${allowed.join(', ')}` : `did you mean "${near}"?`;
+        this.problem(pair.key as Node, `unknown key "${key}" in ${what}; ${hint}`);
       }
     }
   }
@@ -298,7 +303,66 @@ class SpecReader {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0].trim();
+  return s.split('\n')[0]!.trim();
+}
+
+/**
+ * Where a YAML syntax error is, and what it is. The parser notices an unclosed "[", "{" or quote only
+ * where the text stops making sense, often the end of the file: point at the opening character instead.
+ */
+function syntaxProblem(text: string, doc: Document, error: YAMLError): { offset: number; message: string } {
+  let opener: { start: number; message: string } | null = null;
+  visit(doc, {
+    Node(_key, node) {
+      const range = node.range;
+      if (!range || range[0] >= error.pos[0] || range[1] < error.pos[0]) return;
+      if (opener !== null && opener.start > range[0]) return;
+      const source = text.slice(range[0], range[1]).trimEnd();
+      if (isCollection(node) && node.flow) {
+        const [open, close, kind] = isSeq(node) ? ['[', ']', 'list'] : ['{', '}', 'mapping'];
+        if (source.startsWith(open) && !source.endsWith(close)) {
+          opener = { start: range[0], message: `"${open}" opened here is not closed; end the ${kind} with "${close}"` };
+        }
+      } else if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) {
+        const quote = node.type === 'QUOTE_DOUBLE' ? '"' : "'";
+        if (source.length < 2 || !source.endsWith(quote)) {
+          opener = { start: range[0], message: `the string opened here with ${quote} is not closed; end it with ${quote}` };
+        }
+      }
+    },
+  });
+  const found = opener as { start: number; message: string } | null;
+  return found === null ? { offset: error.pos[0], message: firstLine(error.message) } : { offset: found.start, message: found.message };
+}
+
+/** Edit distance (insertions, deletions, substitutions and swaps of neighbours each count 1). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) d.push([i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The candidate `word` is most likely a misspelling of (at most 2 edits, and fewer than half its letters), or null. */
+function closest(word: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.min(2, Math.ceil(word.length / 2) - 1);
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= bestDistance && (best === null || distance < bestDistance)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }
 
 function describe(node: Node): string {
@@ -358,8 +422,11 @@ export function readSpec(file: string, text: string, module: string): { spec: He
 
   // Names already taken in the class, with where they were declared, for duplicate detection.
   const taken = new Map<string, Position>();
+  // A field may itself be the header length (IPv4's IHL, TCP's Data Offset, in bytes): named
+  // headerLength and given as the spec's headerLength, it is the view's headerLength accessor.
+  const headerLengthIsField = headerLength !== null && headerLength.source.trim() === 'headerLength';
   const claim = (memberName: string, at: Position): void => {
-    if (VIEW_MEMBERS.includes(memberName)) {
+    if (VIEW_MEMBERS.includes(memberName) && !(memberName === 'headerLength' && headerLengthIsField)) {
       reader.problem(at, `"${memberName}" is a name every view already has; choose another name`);
       return;
     }
@@ -369,9 +436,18 @@ export function readSpec(file: string, text: string, module: string): { spec: He
   };
 
   const fields: FieldSpec[] = [];
+  // Names of fields already reported as wrong: a rule or checksum that uses one is not wrong as well.
+  const rejected = new Set<string>();
   for (const map of reader.seq(root, 'fields', 'the spec', true)) {
     const field = readField(reader, map, minLength, claim);
-    if (field) fields.push(field);
+    if (field) {
+      fields.push(field);
+      continue;
+    }
+    for (const key of ['name', 'raw', 'alias']) {
+      const node = reader.node(map, key);
+      if (isScalar(node) && typeof node.value === 'string') rejected.add(node.value);
+    }
   }
   // Overlaps: compare every pair of fields bit by bit.
   const owners = new Map<number, { field: FieldSpec; mask: number }[]>();
@@ -434,24 +510,45 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     if (f.raw) valueNames.add(f.raw);
     if (f.alias) valueNames.add(f.alias);
   }
+  const known = (n: string, allowHeaderLength: boolean): boolean => valueNames.has(n) || (allowHeaderLength && n === 'headerLength');
   const checkNames = (expr: Expr | null, at: Node | Position | undefined, allowHeaderLength: boolean, display = expr?.source): void => {
     if (!expr) return;
     for (const n of exprNames(expr)) {
-      if (valueNames.has(n) || (allowHeaderLength && n === 'headerLength')) continue;
+      if (known(n, allowHeaderLength) || rejected.has(n)) continue;
       const place = namePosition(reader, at, n);
       const fieldFlag = fields.some((f) => f.flags.some((fl) => fl.name === n));
-      const hint = fieldFlag ? `"${n}" is a flag, not a number` : `use a field name, length${allowHeaderLength ? ' or headerLength' : ''}`;
+      const near = closest(n, allowHeaderLength ? [...valueNames, 'headerLength'] : valueNames);
+      const hint = fieldFlag
+        ? `"${n}" is a flag, not a number`
+        : near !== null
+          ? `did you mean "${near}"?`
+          : `use a field name, length${allowHeaderLength ? ' or headerLength' : ''}`;
       reader.problem(place, `unknown name "${n}" in "${display}"; ${hint}`);
     }
   };
+  // An expression with an unknown name is reported as such; whether a rule bounds it cannot be judged.
+  const allKnown = (expr: Expr, allowHeaderLength: boolean): boolean => exprNames(expr).every((n) => known(n, allowHeaderLength));
   checkNames(headerLength, reader.node(root, 'headerLength'), false);
   // A checked view promises that its header and payload lie inside it: a length that depends on
   // the bytes needs a rule bounding it by the view's length.
+  // The side a check bounds by the view's length (`x <= length`, `length > x`), if it has that shape.
+  const boundedSide = (c: CheckSpec): Expr | null => {
+    const { left, op, right } = c.rule;
+    if ((op === '<=' || op === '<') && right.source === 'length') return left;
+    if ((op === '>=' || op === '>') && left.source === 'length') return right;
+    return null;
+  };
+  // A bounding check with an unknown name is the one mistake there: no advice to add a check it may be.
+  const misspelledBound = checks.some((c) => {
+    const side = boundedSide(c);
+    return side !== null && !allKnown(side, true);
+  });
   const bounded = (expr: Expr, alias: string | null): boolean =>
+    !allKnown(expr, true) ||
+    misspelledBound ||
     checks.some((c) => {
-      const { left, op, right } = c.rule;
-      const is = (e: Expr) => sameExpr(e, expr) || (alias !== null && e.source === alias);
-      return ((op === '<=' || op === '<') && is(left) && right.source === 'length') || ((op === '>=' || op === '>') && left.source === 'length' && is(right));
+      const side = boundedSide(c);
+      return side !== null && (sameExpr(side, expr) || (alias !== null && side.source === alias));
     });
   const fixedHeader = headerLength !== null && headerLength.terms.every((t) => t.every((f) => f.kind === 'int'));
   const fixedValue = fixedHeader ? headerLength!.terms.reduce((sum, t) => sum + t.reduce((p, f) => p * (f.kind === 'int' ? f.value : 1), 1), 0) : 0;
@@ -469,7 +566,9 @@ export function readSpec(file: string, text: string, module: string): { spec: He
   if (checksum) {
     checkNames(checksum.over, checksum.pos, true);
     const target = fields.find((f) => f.name === checksum!.field);
-    if (!target) reader.problem(checksum.fieldPos, `checksum field "${checksum.field}" is not a field of ${name}`);
+    if (!target && rejected.has(checksum.field)) {
+      // reported where the field is
+    } else if (!target) reader.problem(checksum.fieldPos, `checksum field "${checksum.field}" is not a field of ${name}`);
     else if (target.type !== 'u16' || target.bits) reader.problem(checksum.fieldPos, `checksum field "${checksum.field}" must be a whole u16 field`);
   }
   if (options) {
@@ -520,8 +619,15 @@ function claimOption(reader: SpecReader, f: OptionFieldSpec, taken: Map<string, 
   const before = taken.get(key);
   if (before) reader.problem(f.pos, `duplicate name "${f.name}": already declared at line ${before.line}`);
   else taken.set(key, f.pos);
-  const reserved = ['bytes', 'dataView', 'kind', 'optionLength', 'dataOffset', 'dataLength', 'error', 'init', 'initRaw', 'start', 'next', 'malformed', 'position', 'end'];
+  const reserved = ['bytes', 'dataView', 'kind', 'optionLength', 'valueOffset', 'valueLength', 'error', 'init', 'initRaw', 'start', 'next', 'malformed', 'position', 'end'];
   if (reserved.includes(f.name)) reader.problem(f.pos, `"${f.name}" is a name every option iterator already has; choose another name`);
+  if (f.type === 'u32') {
+    // The int32 reader every u32 option field gets.
+    const readerKey = `option ${f.name}I32`;
+    const clash = taken.get(readerKey);
+    if (clash) reader.problem(f.pos, `"${f.name}" needs the name "${f.name}I32" for its int32 reader, already declared at line ${clash.line}`);
+    else taken.set(readerKey, f.pos);
+  }
 }
 
 function readField(
@@ -552,6 +658,7 @@ function readField(
   claim(name, pos);
   if (raw) claim(raw, reader.pos(reader.node(map, 'raw')));
   if (alias) claim(alias, reader.pos(reader.node(map, 'alias')));
+  if ((type === 'u32' || type === 'ipv4') && (bits === null || (bits.first === 0 && bits.last === 31))) claim(`${name}I32`, pos);
   if (type === 'mac') {
     claim(`copy${upperFirst(name)}To`, pos);
     claim(`set${upperFirst(name)}From`, pos);
@@ -576,8 +683,8 @@ function readField(
     reader.problem(reader.node(map, 'offset'), `${what} ends at byte ${offset + FIELD_SIZES[type]}, beyond the header's minLength ${minLength}; raise minLength or move the field`);
     ok = false;
   }
-  if ((scale !== null || raw !== null) && (scale === null || scale === undefined || scale < 1 || raw === null)) {
-    reader.problem(map, `${what} must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither`);
+  if ((scale !== null || raw !== null) && (scale === null || scale === undefined || scale < 1)) {
+    reader.problem(map, `${what} has "raw" without "scale"; add "scale" (a positive integer, the bytes one unit of the field counts) or drop "raw"`);
     ok = false;
   }
   if (enumName && (type === 'mac' || type === 'ipv4')) {
@@ -748,6 +855,15 @@ export function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * The name of a spec's field-offset object: the view's name without a trailing Packet, Frame or Header, then
+ * Field (Ipv4Packet: Ipv4Field, EthernetFrame: EthernetField).
+ */
+export function fieldOffsetsName(viewName: string): string {
+  const base = viewName.replace(/(Packet|Frame|Header)$/, '');
+  return `${base === '' ? viewName : base}Field`;
+}
+
 export function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -767,6 +883,7 @@ export function resolveSpecs(specs: HeaderSpec[]): Problem[] {
   };
   for (const spec of specs) {
     global(spec.name, spec.pos);
+    global(fieldOffsetsName(spec.name), spec.pos);
     if (spec.options) global(spec.options.iterator, spec.options.pos);
     for (const e of spec.enums) {
       global(e.name, e.pos);

@@ -1,17 +1,13 @@
-// smoltcp-ts: the library's public face. Each layer adds its exports here as it lands.
+// smoltcp-ts: the library's public face, everything portable in one import. Each layer also has an
+// entry of its own (smoltcp-ts/time, /wire, /phy, /pcap, /format, /storage, /socket, /iface) and
+// re-exports the same bindings, so a name means one thing wherever it is imported from. Not here: the
+// Linux drivers, which load a native addon (smoltcp-ts/phy/linux), and the Runner, which drives an
+// interface from Node's event loop (smoltcp-ts/runner). Each layer adds its entry here as it lands.
 export * from './time.js';
-// The wire layer: generated views, reprs, addresses, checksums, tcpdump-style formatting.
 export * from './wire/index.js';
-// Devices, drivers (Loopback, TapInterface, RawSocket) and middleware (FaultInjector, PcapWriter, Tracer).
 export * from './phy/index.js';
-// Capture files: pcap and pcapng reading, classic pcap writing.
-export {
-  PcapFileWriter,
-  PcapReader,
-  PcapRecord,
-  forEachRecord,
-  type PcapFileWriterOptions,
-  type PcapFormat,
-  type PcapReaderOptions,
-  type PcapSink,
-} from './pcap/index.js';
+export * from './pcap/index.js';
+export * from './format/index.js';
+export * from './storage/index.js';
+export * from './socket/index.js';
+export * from './iface/index.js';

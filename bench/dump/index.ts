@@ -1,5 +1,6 @@
 // bench dump: smoltcp-dump against tcpdump and tshark on the same generated capture, in the same run.
-// `npm run bench -- dump [--packets 1000000] [--rounds 5] [--tshark-text-packets 200000] [--tshark-json-packets 20000]`
+// `npm run bench -- dump [--packets 1000000] [--rounds 5] [--tshark-text-packets 200000] [--tshark-json-packets 20000]
+//   [--startup-rounds 21]`
 //
 // Every decoder runs as a child process reading the file and writing to /dev/null, timed from spawn to exit
 // (Node's start-up counts), with its peak RSS (VmHWM from /proc, sampled until exit). Rounds alternate between
@@ -24,6 +25,7 @@ const packets = option('packets', 1_000_000);
 const rounds = option('rounds', 5);
 const tsharkTextPackets = option('tshark-text-packets', 200_000);
 const tsharkJsonPackets = option('tshark-json-packets', 20_000);
+const startupRounds = option('startup-rounds', 21);
 const TSHARK_OPTIONS = [
   '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
   '-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.defragment:FALSE',
@@ -133,6 +135,22 @@ try {
   console.log(
     `bench dump: text_vs_tcpdump=${(text / tcpdump).toFixed(2)} json_vs_tcpdump=${(json / tcpdump).toFixed(2)} ` +
       `json_vs_tshark=${(json / tsharkJsonRate).toFixed(0)} rss_mb=${Math.round(oursPeak)}`,
+  );
+
+  // Start-up: smoltcp-dump on a one-packet capture against `node -e 0`, alternating, medians.
+  const one = join(dir, 'one.pcap');
+  writePrefix(bytes, one, 1);
+  const nodeRuns: number[] = [];
+  const dumpRuns: number[] = [];
+  for (let round = 0; round < startupRounds; round++) {
+    nodeRuns.push((await measure(process.execPath, ['-e', '0'])).seconds);
+    dumpRuns.push((await measure(BIN, ['-r', one])).seconds);
+  }
+  const nodeMs = median(nodeRuns) * 1000;
+  const dumpMs = median(dumpRuns) * 1000;
+  console.log(
+    `bench dump start-up: smoltcp-dump -r one.pcap ${dumpMs.toFixed(0)} ms, node -e 0 ${nodeMs.toFixed(0)} ms ` +
+      `(medians of ${startupRounds}): startup_vs_node=${(dumpMs / nodeMs).toFixed(2)}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

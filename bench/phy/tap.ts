@@ -17,7 +17,7 @@ import v8 from 'node:v8';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
 import { Netns, disableIpv6, withNetns } from '../../test/helpers/netns.js';
-import { privilegedSkipReason } from '../../test/helpers/privileged.js';
+import { unmetNeed } from '../../test/helpers/needs.js';
 
 export interface TapBenchOptions {
   /** Seconds per measured round. */
@@ -59,7 +59,7 @@ const PEER_MAC = '02:00:00:00:00:02';
 
 /** Why the tap benchmark cannot run here (not root, no tun, no cc...), or null. */
 export function tapBenchSkipReason(): string | null {
-  return privilegedSkipReason(['cc']);
+  return unmetNeed(['root', 'cc']);
 }
 
 interface Allocation {

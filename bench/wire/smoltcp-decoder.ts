@@ -1,7 +1,9 @@
 // Our contender: the generated views, one re-pointed instance per layer, reading every header
 // field through its accessor, verifying every checksum and walking the TCP options with the
 // reusable iterator. Nothing here allocates per frame. A check() result is tested for truth
-// (WireError.Ok is 0): an imported enum member is a property load in the hot path.
+// (WireError.Ok is 0): an imported enum member is a property load in the hot path. u32 fields are read
+// through the int32 readers (`seqNumberI32 >>> 0`), as hot-path code should (STYLE.md): a u32 >= 2^31
+// returned by a getter V8 happened not to inline would be boxed, an int32 never is.
 import {
   EthernetFrame, EtherType, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpOptionIterator, TcpOptionKind, TcpPacket,
   UdpPacket,
@@ -28,7 +30,7 @@ export function decodeWithViews(bytes: Uint8Array, offset: number, length: numbe
     return (out.status = DecodeStatus.Malformed);
   }
   out.ipVersion = ipv4.version;
-  out.ipHeaderLength = ipv4.headerLen;
+  out.ipHeaderLength = ipv4.headerLength;
   out.ipDscp = ipv4.dscp;
   out.ipEcn = ipv4.ecn;
   out.ipTotalLength = ipv4.totalLen;
@@ -40,8 +42,8 @@ export function decodeWithViews(bytes: Uint8Array, offset: number, length: numbe
   const protocol = ipv4.protocol;
   out.ipProtocol = protocol;
   out.ipChecksum = ipv4.checksum;
-  const src = ipv4.srcAddr;
-  const dst = ipv4.dstAddr;
+  const src = ipv4.srcAddrI32 >>> 0;
+  const dst = ipv4.dstAddrI32 >>> 0;
   out.ipSrc = src;
   out.ipDst = dst;
   out.ipOptionsLength = ipv4.optionsLength;
@@ -92,9 +94,9 @@ function decodeTcp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
   if (tcp.init(bytes, at, length).check()) return DecodeStatus.Malformed;
   out.srcPort = tcp.srcPort;
   out.dstPort = tcp.dstPort;
-  out.tcpSeq = tcp.seqNumber;
-  out.tcpAck = tcp.ackNumber;
-  out.tcpHeaderLength = tcp.headerLen;
+  out.tcpSeq = tcp.seqNumberI32 >>> 0;
+  out.tcpAck = tcp.ackNumberI32 >>> 0;
+  out.tcpHeaderLength = tcp.headerLength;
   out.tcpFlags = tcp.flags;
   out.tcpWindow = tcp.windowLen;
   out.l4Checksum = tcp.checksum;
@@ -131,8 +133,8 @@ function decodeTcp(bytes: Uint8Array, at: number, length: number, out: DecodedFr
         break;
       case TcpOptionKind.Timestamps:
         out.tcpTimestamps = 1;
-        out.tcpTsVal = options.tsVal;
-        out.tcpTsEcr = options.tsEcr;
+        out.tcpTsVal = options.tsValI32 >>> 0;
+        out.tcpTsEcr = options.tsEcrI32 >>> 0;
         break;
       default:
         break;
@@ -153,15 +155,15 @@ function readSackBlocks(out: DecodedFrame): void {
   const blocks = options.sackBlockCount;
   out.tcpSackBlocks = blocks;
   if (blocks > 0) {
-    out.tcpSackLeft0 = options.sackLeft(0);
-    out.tcpSackRight0 = options.sackRight(0);
+    out.tcpSackLeft0 = options.sackLeftI32(0) >>> 0;
+    out.tcpSackRight0 = options.sackRightI32(0) >>> 0;
   }
   if (blocks > 1) {
-    out.tcpSackLeft1 = options.sackLeft(1);
-    out.tcpSackRight1 = options.sackRight(1);
+    out.tcpSackLeft1 = options.sackLeftI32(1) >>> 0;
+    out.tcpSackRight1 = options.sackRightI32(1) >>> 0;
   }
   if (blocks > 2) {
-    out.tcpSackLeft2 = options.sackLeft(2);
-    out.tcpSackRight2 = options.sackRight(2);
+    out.tcpSackLeft2 = options.sackLeftI32(2) >>> 0;
+    out.tcpSackRight2 = options.sackRightI32(2) >>> 0;
   }
 }

@@ -7,15 +7,12 @@
 
 import { parseIpv4 } from '../wire/ipv4-address.js';
 import { parseMac } from '../wire/ethernet-address.js';
-import {
-  ETHERTYPE_ARP,
-  ETHERTYPE_IPV4,
-  IPPROTO_ICMP,
-  IPPROTO_SCTP,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  type PacketState,
-} from './packet-state.js';
+import { ArpField } from '../../generated/arp.js';
+import { EtherType, EthernetField } from '../../generated/ethernet.js';
+import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField } from '../../generated/tcp.js';
+import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
+import type { PacketState } from './packet-state.js';
 
 export type Direction = 'src' | 'dst' | 'src or dst' | 'src and dst';
 /** The protocol qualifier in front of a primitive (`tcp port 80`, `arp host 10.0.0.1`, `ether src ...`). */
@@ -278,14 +275,14 @@ export function parseFilter(text: string): FilterNode {
     }
     if (q.proto === 'ether') {
       if (q.type !== 'host') throw new FilterSyntaxError(after.position, `'ether ${q.type}' is not supported; use 'ether host' with a MAC address`);
-      const address = value.type === 'word' ? parseMac(value.text) : -1;
-      if (address < 0) throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
+      const address = value.type === 'word' ? parseMac(value.text) : null;
+      if (typeof address !== 'number') throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
       return { kind: 'etherHost', dir: q.dir, address };
     }
     const proto = q.proto;
     if (q.type === 'host') {
-      const address = value.type === 'word' ? parseIpv4(value.text) : -1;
-      if (address < 0) {
+      const address = value.type === 'word' ? parseIpv4(value.text) : null;
+      if (typeof address !== 'number') {
         throw new FilterSyntaxError(value.position, `expected an IPv4 address like 10.0.0.1 after '${afterText}', found ${describe(value)}`);
       }
       return { kind: 'host', proto, dir: q.dir, address };
@@ -297,8 +294,9 @@ export function parseFilter(text: string): FilterNode {
     let { network, mask } = net;
     if (net.prefix && isWord(peek(), 'mask')) {
       const maskToken = (next(), next());
-      mask = maskToken.type === 'word' ? parseIpv4(maskToken.text) : -1;
-      if (mask < 0) throw new FilterSyntaxError(maskToken.position, `expected a netmask like 255.255.0.0 after 'mask', found ${describe(maskToken)}`);
+      const parsed = maskToken.type === 'word' ? parseIpv4(maskToken.text) : null;
+      if (typeof parsed !== 'number') throw new FilterSyntaxError(maskToken.position, `expected a netmask like 255.255.0.0 after 'mask', found ${describe(maskToken)}`);
+      mask = parsed;
     }
     if (((network & ~mask) >>> 0) !== 0) {
       throw new FilterSyntaxError(value.position, `network ${value.text} has host bits set beyond its mask`);
@@ -377,18 +375,21 @@ const NO = 0;
 const YES = 1;
 const UNKNOWN = 2;
 
-// Offsets in an Ethernet frame, as libpcap's generated BPF code loads them.
-const OFF_ETHERTYPE = 12;
-const OFF_IP = 14;
-const OFF_IP_FRAGMENT = OFF_IP + 6;
-const OFF_IP_PROTO = OFF_IP + 9;
-const OFF_IP_SRC = OFF_IP + 12;
-const OFF_IP_DST = OFF_IP + 16;
+// Offsets in an Ethernet frame, as libpcap's generated BPF code loads them: the network header right after
+// the Ethernet header, its fields where the specs (generated/) put them.
+const OFF_ETHERTYPE = EthernetField.EtherType;
+const OFF_IP = ETHERNET_HEADER_LENGTH;
+const OFF_IP_FRAGMENT = OFF_IP + Ipv4Field.FragOffset;
+const OFF_IP_PROTO = OFF_IP + Ipv4Field.Protocol;
+const OFF_IP_SRC = OFF_IP + Ipv4Field.SrcAddr;
+const OFF_IP_DST = OFF_IP + Ipv4Field.DstAddr;
+// IPv6's Next Header (RFC 8200 section 3): written here until an IPv6 spec exists.
 const OFF_IP6_NEXT_HEADER = OFF_IP + 6;
-const OFF_ARP_SPA = OFF_IP + 14;
-const OFF_ARP_TPA = OFF_IP + 24;
-const ETHERTYPE_IPV6 = 0x86dd;
-const ETHERTYPE_RARP = 0x8035;
+const OFF_ARP_SPA = OFF_IP + ArpField.SourceProtocolAddr;
+const OFF_ARP_TPA = OFF_IP + ArpField.TargetProtocolAddr;
+// TCP, UDP and SCTP (RFC 9260 section 3.1) all start with the source and destination ports.
+const PORT_SRC = TcpField.SrcPort;
+const PORT_DST = TcpField.DstPort;
 
 function u8(s: PacketState, at: number): number {
   return s.bytes[s.offset + at]!;
@@ -461,15 +462,18 @@ function addressIs(at: number, mask: number, value: number): Test {
   return (s) => (!captured(s, at, 4) ? UNKNOWN : (i32(s, at) & mask) === value ? YES : NO);
 }
 
-const isIpv4 = etherTypeIs(ETHERTYPE_IPV4);
+const isIpv4 = etherTypeIs(EtherType.Ipv4);
 
-/** An IPv4 first fragment (offset 0) whose port at `which` (0 source, 2 destination) is in [low, high]. */
+const ipv4View = new Ipv4Packet();
+
+/** An IPv4 first fragment (offset 0) whose port at `which` (PORT_SRC or PORT_DST) is in [low, high]. */
 function ipv4Port(which: number, low: number, high: number): Test {
   return (s) => {
     if (!captured(s, OFF_IP_FRAGMENT, 2)) return UNKNOWN;
-    if ((u16(s, OFF_IP_FRAGMENT) & 0x1fff) !== 0) return NO;
-    if (!captured(s, OFF_IP, 1)) return UNKNOWN;
-    const at = OFF_IP + (u8(s, OFF_IP) & 15) * 4 + which;
+    // The fields before the fragment offset are captured: the view reads them without a check.
+    const ip = ipv4View.init(s.bytes, s.offset + OFF_IP, s.caplen - OFF_IP);
+    if (ip.fragOffsetRaw !== 0) return NO;
+    const at = OFF_IP + ip.headerLength + which;
     if (!captured(s, at, 2)) return UNKNOWN;
     const port = u16(s, at);
     return port >= low && port <= high ? YES : NO;
@@ -498,14 +502,14 @@ function compileNode(node: FilterNode): Test {
     case 'proto':
       switch (node.proto) {
         case 'arp':
-          return etherTypeIs(ETHERTYPE_ARP);
+          return etherTypeIs(EtherType.Arp);
         case 'icmp':
-          return and(isIpv4, byteIs(OFF_IP_PROTO, IPPROTO_ICMP));
+          return and(isIpv4, byteIs(OFF_IP_PROTO, IpProtocol.Icmp));
         case 'tcp':
         case 'udp': {
           // libpcap's `tcp`/`udp` cover IPv4's protocol and IPv6's next header.
-          const protocol = node.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
-          return or(and(isIpv4, byteIs(OFF_IP_PROTO, protocol)), and(etherTypeIs(ETHERTYPE_IPV6), byteIs(OFF_IP6_NEXT_HEADER, protocol)));
+          const protocol = node.proto === 'tcp' ? IpProtocol.Tcp : IpProtocol.Udp;
+          return or(and(isIpv4, byteIs(OFF_IP_PROTO, protocol)), and(etherTypeIs(EtherType.Ipv6), byteIs(OFF_IP6_NEXT_HEADER, protocol)));
         }
         default:
           return isIpv4;
@@ -521,7 +525,7 @@ function compileNode(node: FilterNode): Test {
     case 'etherHost': {
       const address = node.address;
       const at = (offset: number): Test => (s) => (!captured(s, offset, 6) ? UNKNOWN : u48(s, offset) === address ? YES : NO);
-      return matchDirection(node.dir, at(6), at(0));
+      return matchDirection(node.dir, at(EthernetField.SrcAddr), at(EthernetField.DstAddr));
     }
     case 'host':
     case 'net': {
@@ -529,20 +533,20 @@ function compileNode(node: FilterNode): Test {
       const value = (node.kind === 'net' ? node.network : node.address) | 0;
       const ip = and(isIpv4, matchDirection(node.dir, addressIs(OFF_IP_SRC, mask, value), addressIs(OFF_IP_DST, mask, value)));
       const arpAddresses = matchDirection(node.dir, addressIs(OFF_ARP_SPA, mask, value), addressIs(OFF_ARP_TPA, mask, value));
-      const arp = and(etherTypeIs(ETHERTYPE_ARP), arpAddresses);
+      const arp = and(etherTypeIs(EtherType.Arp), arpAddresses);
       if (node.proto === 'ip') return ip;
       if (node.proto === 'arp') return arp;
       // libpcap's `host` and `net` cover IPv4, ARP and RARP.
-      return or(ip, or(arp, and(etherTypeIs(ETHERTYPE_RARP), arpAddresses)));
+      return or(ip, or(arp, and(etherTypeIs(EtherType.Rarp), arpAddresses)));
     }
     case 'port': {
-      const ports = matchDirection(node.dir, ipv4Port(0, node.low, node.high), ipv4Port(2, node.low, node.high));
+      const ports = matchDirection(node.dir, ipv4Port(PORT_SRC, node.low, node.high), ipv4Port(PORT_DST, node.low, node.high));
       const protocols =
         node.proto === 'tcp'
-          ? byteIs(OFF_IP_PROTO, IPPROTO_TCP)
+          ? byteIs(OFF_IP_PROTO, IpProtocol.Tcp)
           : node.proto === 'udp'
-            ? byteIs(OFF_IP_PROTO, IPPROTO_UDP)
-            : or(byteIs(OFF_IP_PROTO, IPPROTO_TCP), or(byteIs(OFF_IP_PROTO, IPPROTO_UDP), byteIs(OFF_IP_PROTO, IPPROTO_SCTP)));
+            ? byteIs(OFF_IP_PROTO, IpProtocol.Udp)
+            : or(byteIs(OFF_IP_PROTO, IpProtocol.Tcp), or(byteIs(OFF_IP_PROTO, IpProtocol.Udp), byteIs(OFF_IP_PROTO, IpProtocol.Sctp)));
       return and(isIpv4, and(protocols, ports));
     }
   }

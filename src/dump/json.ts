@@ -9,16 +9,39 @@
 // pre-encoded words, numbers and address bytes from digit tables): no strings are made for a packet, so a
 // million packets leave the garbage collector idle.
 
-import { ArpPacket } from '../../generated/arp.js';
-import { EthernetFrame } from '../../generated/ethernet.js';
-import { Icmpv4Packet } from '../../generated/icmpv4.js';
-import { Ipv4Packet } from '../../generated/ipv4.js';
-import { TcpOptionIterator, TcpPacket } from '../../generated/tcp.js';
+import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
+import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
+import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField, TcpOptionIterator, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpPacket } from '../../generated/udp.js';
-import { ipv4FinalDestination } from '../wire/format.js';
+import { ipv4FinalDestination } from '../format/ipv4.js';
+import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 
-const ETHERNET_HEADER_LENGTH = 14;
+// The generated enums and offsets this printer reads per packet, as module constants: tsx compiles file by
+// file, so an imported enum member or offset would be a property load at every use.
+const ETHERTYPE_ARP = EtherType.Arp;
+const ETHERTYPE_IPV4 = EtherType.Ipv4;
+const ARP_HARDWARE_ETHERNET = ArpHardware.Ethernet;
+const ETH_SRC_AT = EthernetField.SrcAddr;
+const ETH_DST_AT = EthernetField.DstAddr;
+const ARP_SHA_AT = ArpField.SourceHardwareAddr;
+const ARP_THA_AT = ArpField.TargetHardwareAddr;
+const IPV4_TOS_AT = Ipv4Field.Dscp;
+const PROTO_ICMP = IpProtocol.Icmp;
+const PROTO_UDP = IpProtocol.Udp;
+const PROTO_TCP = IpProtocol.Tcp;
+const ICMP_ECHO_REPLY = Icmpv4Message.EchoReply;
+const ICMP_ECHO_REQUEST = Icmpv4Message.EchoRequest;
+const TCP_FLAGS_LOW_AT = TcpField.Flags + 1;
+const OPT_MSS = TcpOptionKind.Mss;
+const OPT_WSCALE = TcpOptionKind.WindowScale;
+const OPT_SACK_PERM = TcpOptionKind.SackPermitted;
+const OPT_SACK = TcpOptionKind.Sack;
+const OPT_TS = TcpOptionKind.Timestamps;
+const ETH_HEADER = ETHERNET_HEADER_LENGTH;
+
 // Single bytes of a line, written with one store rather than copied as pieces.
 const DOT = 46;
 const CLOSE = 125;
@@ -115,7 +138,7 @@ export class JsonPrinter {
     w.field(CAPLEN, caplen);
     w.field(LEN, len);
     if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
-    else if (caplen < ETHERNET_HEADER_LENGTH) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
+    else if (caplen < ETH_HEADER) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
     else this.ethernetLayer(w, bytes, offset, caplen, len);
     w.byte(CLOSE);
     w.byte(NEWLINE);
@@ -124,15 +147,15 @@ export class JsonPrinter {
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
-    w.mac(bytes, offset + 6);
+    w.mac(bytes, offset + ETH_SRC_AT);
     w.piece(DST);
-    w.mac(bytes, offset);
+    w.mac(bytes, offset + ETH_DST_AT);
     w.field(TYPE, etherType);
     w.byte(CLOSE);
-    const at = offset + ETHERNET_HEADER_LENGTH;
-    const rest = caplen - ETHERNET_HEADER_LENGTH;
-    if (etherType === 0x0806) this.arpLayer(w, bytes, at, rest);
-    else if (etherType === 0x0800) this.ipv4Layer(w, bytes, at, rest, len - ETHERNET_HEADER_LENGTH);
+    const at = offset + ETH_HEADER;
+    const rest = caplen - ETH_HEADER;
+    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, rest);
+    else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, rest, len - ETH_HEADER);
   }
 
   private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
@@ -140,7 +163,7 @@ export class JsonPrinter {
     const arp = this.arp.init(bytes, at, captured);
     const hardware = arp.hardwareType as number;
     const protocol = arp.protocolType as number;
-    if (hardware !== 1 || protocol !== 0x0800 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
+    if (hardware !== ARP_HARDWARE_ETHERNET || protocol !== ETHERTYPE_IPV4 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
       return w.ascii(
         ',"error":"arp: hardware type ' + hardware + ' / protocol type ' + protocol + ' with address lengths ' +
           arp.hardwareLen + '/' + arp.protocolLen + ' is not Ethernet/IPv4 (1/2048, 6/4)"',
@@ -149,11 +172,11 @@ export class JsonPrinter {
     if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
     w.field(ARP_OP, arp.operation as number);
     w.piece(SHA);
-    w.mac(bytes, at + 8);
+    w.mac(bytes, at + ARP_SHA_AT);
     w.piece(SPA);
     w.ipv4(arp.sourceProtocolAddr);
     w.piece(THA);
-    w.mac(bytes, at + 18);
+    w.mac(bytes, at + ARP_THA_AT);
     w.piece(TPA);
     w.ipv4(arp.targetProtocolAddr);
     w.piece(QUOTE_CLOSE);
@@ -164,7 +187,7 @@ export class JsonPrinter {
     const ip = this.ipv4.init(bytes, at, captured);
     const version = ip.version;
     if (version !== 4) return w.ascii(',"error":"ipv4: version ' + version + ' is not 4"');
-    const headerLength = ip.headerLen;
+    const headerLength = ip.headerLength;
     if (headerLength < 20) return w.ascii(',"error":"ipv4: header length ' + headerLength + ' shorter than 20"');
     const totalLength = ip.totalLen;
     if (totalLength < headerLength) {
@@ -184,7 +207,7 @@ export class JsonPrinter {
     w.piece(DST);
     w.ipv4(dst);
     w.field(IHL, headerLength);
-    w.field(TOS, bytes[at + 1]!);
+    w.field(TOS, bytes[at + IPV4_TOS_AT]!); // the whole byte: DSCP and ECN
     w.field(LEN, totalLength);
     w.field(ID, ip.ident);
     w.piece(DF_MF_FRAG[(ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0)]!);
@@ -203,11 +226,11 @@ export class JsonPrinter {
     const payloadCaptured = Math.min(captured, totalLength) - headerLength;
     const whole = payloadCaptured >= payloadLength && !moreFragments;
     switch (protocol) {
-      case 1:
+      case PROTO_ICMP:
         return this.icmpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole);
-      case 17:
+      case PROTO_UDP:
         return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
-      case 6:
+      case PROTO_TCP:
         return this.tcpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       default:
         return;
@@ -223,7 +246,7 @@ export class JsonPrinter {
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
     if (whole) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (type === 0 || type === 8) {
+    if (type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
     }
@@ -258,7 +281,7 @@ export class JsonPrinter {
     if (length < 20) return w.ascii(',"error":"tcp: segment of ' + length + ' bytes is shorter than its 20-byte header"');
     if (captured < 20) return w.ascii(',"error":"tcp: truncated: ' + captured + ' of 20 header bytes captured"');
     const tcp = this.tcp.init(bytes, at, captured);
-    const headerLength = tcp.headerLen;
+    const headerLength = tcp.headerLength;
     if (headerLength < 20) return w.ascii(',"error":"tcp: header length ' + headerLength + ' shorter than 20"');
     if (headerLength > length) {
       return w.ascii(',"error":"tcp: header length ' + headerLength + ' exceeds the segment length ' + length + '"');
@@ -273,7 +296,8 @@ export class JsonPrinter {
     w.field(SEQ, tcp.seqNumber);
     w.field(ACK, tcp.ackNumber);
     w.field(HLEN, headerLength);
-    w.field(FLAGS_WIN[bytes[at + 13]!]!, tcp.windowLen);
+    // The flags' second byte holds CWR to FIN, the flags tshark reports.
+    w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
     w.field(URG, tcp.urgentAt);
     if (whole) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     if (headerLength > 20) {
@@ -281,19 +305,19 @@ export class JsonPrinter {
       let sackBlocks = 0;
       while (it.next()) {
         switch (it.kind as number) {
-          case 2:
+          case OPT_MSS:
             w.field(MSS, it.mss);
             break;
-          case 3:
+          case OPT_WSCALE:
             w.field(WSCALE, it.windowScale);
             break;
-          case 4:
+          case OPT_SACK_PERM:
             w.piece(SACK_PERM_TRUE);
             break;
-          case 5:
+          case OPT_SACK:
             sackBlocks += it.sackBlockCount;
             break;
-          case 8:
+          case OPT_TS:
             w.field(TSVAL, it.tsVal);
             w.field(TSECR, it.tsEcr);
             break;

@@ -4,9 +4,11 @@
 
 // Modules only some runs need (the filter, JSON, the pcap writer, the raw socket) are imported when asked for:
 // under tsx every module costs a round trip to its loader thread, which is most of the start-up time.
+import { LinkType } from '../pcap/format.js';
 import { PcapReader } from '../pcap/reader.js';
+import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import type { PcapFileWriter } from '../pcap/writer.js';
-import { FrameFormatter, hexAsciiDump, hexDump } from '../wire/format.js';
+import { FrameFormatter, hexAsciiDump, hexDump } from '../format/index.js';
 import { parseArgs, UsageError, USAGE, type DumpOptions } from './args.js';
 import type { Predicate } from './filter.js';
 import type { JsonPrinter } from './json.js';
@@ -14,10 +16,6 @@ import type { PacketState } from './packet-state.js';
 import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
 import { BlockWriter } from './output.js';
 
-const LINKTYPE_ETHERNET = 1;
-const LINKTYPE_RAW = 101;
-const LINKTYPE_IPV4 = 228;
-const ETHERNET_HEADER_LENGTH = 14;
 /** Longest timestamp: a -ttt/-ttttt delta of many hours, or -tttt's date and time. */
 const TIMESTAMP_ROOM = 64;
 
@@ -55,7 +53,7 @@ export class PacketHandler {
     number: number, linkType: number, seconds: number, nanos: number, precision: number,
     bytes: Uint8Array, offset: number, caplen: number, len: number,
   ): boolean {
-    const ethernet = linkType === LINKTYPE_ETHERNET;
+    const ethernet = linkType === LinkType.Ethernet;
     if (this.filter !== null && this.state !== null) {
       // Filters speak Ethernet; on other link types only `less`/`greater` can match.
       if (!this.filter(this.state.point(bytes, offset, ethernet ? caplen : 0, len))) return true;
@@ -79,7 +77,7 @@ export class PacketHandler {
       if (ethernet) {
         line = this.formatter.format(bytes, offset, caplen, len);
         linkHeader = ETHERNET_HEADER_LENGTH;
-      } else if (linkType === LINKTYPE_RAW || linkType === LINKTYPE_IPV4) {
+      } else if (linkType === LinkType.Raw || linkType === LinkType.Ipv4) {
         line = this.formatter.formatIpv4(bytes, offset, caplen, len);
       } else {
         line = 'unsupported link-type ' + linkType + ', length ' + len;
@@ -172,7 +170,7 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
   const consume = (c: typeof ctx, bytes: Uint8Array, offset: number, length: number): void => {
     const seconds = Math.floor(c.now / 1_000_000);
     const micros = c.now - seconds * 1_000_000;
-    c.going = c.handler.handle(++c.number, LINKTYPE_ETHERNET, seconds, micros * 1000, 6, bytes, offset, length, length);
+    c.going = c.handler.handle(++c.number, LinkType.Ethernet, seconds, micros * 1000, 6, bytes, offset, length, length);
   };
   while (!stopped && ctx.going && !out.closed) {
     await socket.waitReadable(null);

@@ -1,13 +1,6 @@
 // The packet a filter looks at. One object is reused for every packet: the caller re-points it at each frame,
 // and the compiled predicate reads the frame's bytes in place, checking each field was captured.
 
-export const ETHERTYPE_IPV4 = 0x0800;
-export const ETHERTYPE_ARP = 0x0806;
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_SCTP = 132;
-
 export class PacketState {
   /** The frame is bytes[offset, offset + caplen); `len` bytes were on the wire. */
   bytes: Uint8Array = new Uint8Array(0);

@@ -13,7 +13,7 @@ import {
   WireError,
 } from '../../generated/index.js';
 import { ArpRepr } from '../wire/arp.js';
-import type { ChecksumCapabilities } from '../phy/capabilities.js';
+import type { ChecksumCapabilities } from '../wire/checksum-capabilities.js';
 import { EthernetRepr } from '../wire/ethernet.js';
 import { Icmpv4Repr } from '../wire/icmpv4.js';
 import { Ipv4Repr } from '../wire/ipv4.js';

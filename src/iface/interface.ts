@@ -27,7 +27,7 @@ import {
   WireError,
   wireErrorMessage,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../phy/capabilities.js';
+import { ChecksumCapabilities } from '../wire/checksum-capabilities.js';
 import type { Device, FrameConsumer } from '../phy/device.js';
 import { ArpRepr } from '../wire/arp.js';
 import { ETHERNET_HEADER_LENGTH, EthernetRepr } from '../wire/ethernet.js';
@@ -37,9 +37,9 @@ import { IPV4_HEADER_LENGTH, Ipv4Repr } from '../wire/ipv4.js';
 import { Ipv4Address, Ipv4Cidr, formatIpv4, prefixNetmask } from '../wire/ipv4-address.js';
 import { TcpControl, TcpRepr } from '../wire/tcp.js';
 import type { UdpRepr } from '../wire/udp.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 import type { IcmpSocket } from '../socket/icmp.js';
-import type { RawSocket } from '../socket/raw.js';
+import type { RawIpSocket } from '../socket/raw-ip.js';
 import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract } from '../socket/socket.js';
 import type { SocketSet } from '../socket/socket-set.js';
 import type { UdpSocket } from '../socket/udp.js';
@@ -54,12 +54,14 @@ import { FragmentResult, Reassembler } from './reassembly.js';
 import { NO_ROUTE, RouteTable } from './route-table.js';
 
 const BROADCAST_MAC = 0xffff_ffff_ffff;
-const LIMITED_BROADCAST = 0xffff_ffff;
+/** 255.255.255.255 as an int32. */
+const LIMITED_BROADCAST = -1;
 /** RFC 1812 section 4.3.2.3: an ICMP error's datagram is at most 576 bytes. */
 const ICMP_ERROR_MAX_DATAGRAM = 576;
 /** Quoted bytes after the quoted header that fit in 576: 576 - IPv4 (20) - ICMP (8) - quoted IPv4 (20). */
 const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - IPV4_HEADER_LENGTH - 8 - IPV4_HEADER_LENGTH;
 const MAX_DATAGRAM = 0xffff;
+
 
 export interface InterfaceOptions {
   /** Our Ethernet address: `02:00:00:00:00:01`, a 48-bit integer or an EthernetAddress. */
@@ -128,13 +130,16 @@ function giveUpNeighbor(iface: Interface, addr: number): void {
 
 function reassemblyTimedOut(iface: Interface, header: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): void {
   // Only about a datagram that was sent to one of our addresses: never about a broadcast (RFC 1122 3.2.2).
-  const broadcast = !iface.hasAddress(header.dstAddr);
+  const broadcast = !iface.hasAddress(header.dstAddr | 0);
   iface.sendIcmpError(Icmpv4Message.TimeExceeded, Icmpv4TimeExceeded.FragExpired, header, bytes, offset, length, broadcast);
 }
 
 /** The emitter sockets get in dispatch: forwards to the interface's send path. */
 class InterfaceEmitter implements PacketEmitter {
   constructor(private readonly iface: Interface) {}
+  get ipMtu(): number {
+    return this.iface.currentIpMtu;
+  }
   emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult {
     return this.iface.sendDatagram(ip, Upper.Udp, udp, udp.bufferLength());
   }
@@ -165,10 +170,13 @@ export class Interface {
   logLevel: LogLevel;
   verbose: boolean;
 
-  // Our addresses, their netmasks and subnet broadcasts (-1: none, for /31 and /32).
-  private readonly addrs: Float64Array;
-  private readonly masks: Float64Array;
-  private readonly broadcasts: Float64Array;
+  // Our addresses, their netmasks and subnet broadcasts, as int32s (the convention inside the interface
+  // and its caches: an address `| 0` crosses calls unboxed, a u32 above 2^31 would be a heap number).
+  private readonly addrs: Int32Array;
+  private readonly masks: Int32Array;
+  private readonly broadcasts: Int32Array;
+  /** 0 where the subnet has no broadcast address (/31, /32). */
+  private readonly hasBroadcast: Uint8Array;
   private readonly reassembler: Reassembler;
   private readonly waiting: NeighborQueue;
   private readonly icmpTokensPerMicro: number;
@@ -177,8 +185,10 @@ export class Interface {
   private icmpTokensAt = 0;
   private ident = 1;
 
-  // The poll in progress.
-  private now: Instant = 0;
+  // The poll in progress. `now` starts as null (cast) on purpose: V8 then keeps the field tagged and
+  // stores the caller's boxed timestamp as it is, so passing `this.now` on to sockets and caches does
+  // not box it again per call (a double field would, 16 bytes a call).
+  private now: Instant = null as unknown as Instant;
   private device: Device | null = null;
   private sockets: SocketSet | null = null;
   private caps = ChecksumCapabilities.default();
@@ -212,7 +222,6 @@ export class Interface {
   private readonly arpView = new ArpPacket();
   /** A datagram built whole before it is fragmented or queued. */
   private readonly scratch = new Uint8Array(MAX_DATAGRAM);
-  private readonly copier = new ByteCopier();
   // Replies the interface makes itself.
   private readonly replyIp = new Ipv4Repr();
   private readonly replyIcmp = new Icmpv4Repr();
@@ -221,13 +230,16 @@ export class Interface {
   constructor(options: InterfaceOptions) {
     this.hardwareAddr = parseHardwareAddr(options.hardwareAddr);
     const cidrs = (options.addresses ?? []).map((a) => (typeof a === 'string' ? Ipv4Cidr.from(a) : a));
-    this.addrs = new Float64Array(cidrs.length);
-    this.masks = new Float64Array(cidrs.length);
-    this.broadcasts = new Float64Array(cidrs.length);
+    this.addrs = new Int32Array(cidrs.length);
+    this.masks = new Int32Array(cidrs.length);
+    this.broadcasts = new Int32Array(cidrs.length);
+    this.hasBroadcast = new Uint8Array(cidrs.length);
     cidrs.forEach((cidr, i) => {
-      this.addrs[i] = cidr.address.value;
-      this.masks[i] = prefixNetmask(cidr.prefixLength);
-      this.broadcasts[i] = cidr.broadcast()?.value ?? -1;
+      this.addrs[i] = cidr.address.value | 0;
+      this.masks[i] = prefixNetmask(cidr.prefixLength) | 0;
+      const broadcast = cidr.broadcast();
+      this.broadcasts[i] = broadcast === null ? 0 : broadcast.value | 0;
+      this.hasBroadcast[i] = broadcast === null ? 0 : 1;
     });
     this.hopLimit = checkInt('hopLimit', options.hopLimit ?? 64, 1, 255);
     const queue = options.neighborQueue ?? {};
@@ -271,12 +283,17 @@ export class Interface {
 
   /** Our IPv4 addresses (u32s). */
   get ipv4Addresses(): number[] {
-    return Array.from(this.addrs);
+    return Array.from(this.addrs, (a) => a >>> 0);
   }
 
   /** Whether `addr` (u32) is one of ours. */
   hasAddress(addr: number): boolean {
-    return this.addressIndex(addr) >= 0;
+    return this.addressIndex(addr | 0) >= 0;
+  }
+
+  /** @internal The IP MTU of the device being polled (of the last poll between polls). */
+  get currentIpMtu(): number {
+    return this.ipMtu;
   }
 
   /** Packets waiting for their next hop's ARP reply. */
@@ -427,23 +444,23 @@ export class Interface {
     const senderMac = arp.sourceHardwareAddr;
     const senderIp = arp.sourceProtocolAddr;
     // A sender that is not a unicast host on one of our subnets is nobody to learn (or answer).
-    if (!isUnicastMac(senderMac) || !this.isUnicastOnLink(senderIp)) return RxOutcome.Malformed;
+    if (!isUnicastMac(senderMac) || !this.isUnicastOnLink(senderIp | 0)) return RxOutcome.Malformed;
     if (arp.operation !== ArpOperation.Request && arp.operation !== ArpOperation.Reply) return RxOutcome.UnsupportedProtocol;
     // "If the pair <protocol type, sender protocol address> is already in my translation table, update
     // the sender hardware address field": this is how gratuitous ARP refreshes an entry.
-    const refreshed = this.neighbors.refresh(senderIp, senderMac, this.now);
-    if (this.addressIndex(arp.targetProtocolAddr) < 0) {
+    const refreshed = this.neighbors.refresh(senderIp | 0, senderMac, this.now);
+    if (this.addressIndex(arp.targetProtocolAddr | 0) < 0) {
       if (refreshed && this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: refreshed ${formatIpv4(senderIp)} at ${formatMac(senderMac)}`);
       return refreshed ? RxOutcome.Accepted : RxOutcome.NotForUs;
     }
     if (!refreshed) {
-      this.neighbors.fill(senderIp, senderMac, this.now);
+      this.neighbors.fill(senderIp | 0, senderMac, this.now);
       if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: learned ${formatIpv4(senderIp)} at ${formatMac(senderMac)}`);
     }
     if (arp.operation === ArpOperation.Request) {
       this.sendArp(ArpOperation.Reply, senderMac, arp.targetProtocolAddr, senderMac, senderIp);
     }
-    this.flushWaiting(senderIp, senderMac);
+    this.flushWaiting(senderIp | 0, senderMac);
     return RxOutcome.Accepted;
   }
 
@@ -453,10 +470,11 @@ export class Interface {
     if (error !== WireError.Ok) return this.wireDrop('ipv4', error);
     const ip = d.ipv4;
     // RFC 1122 section 3.2.1.3: a source that is broadcast or multicast is invalid; discard silently.
-    if (ip.srcAddr === LIMITED_BROADCAST || isMulticast(ip.srcAddr) || this.isSubnetBroadcast(ip.srcAddr)) {
+    const src = ip.srcAddr | 0;
+    if (src === LIMITED_BROADCAST || isMulticast(src) || this.isSubnetBroadcast(src)) {
       return RxOutcome.Malformed;
     }
-    const dst = ip.dstAddr;
+    const dst = ip.dstAddr | 0;
     let broadcast = linkBroadcast;
     if (dst === LIMITED_BROADCAST || this.isSubnetBroadcast(dst)) broadcast = true;
     else if (this.addressIndex(dst) < 0) return RxOutcome.NotForUs; // a host, not a router (RFC 1122 3.3.4.1)
@@ -534,11 +552,11 @@ export class Interface {
     for (let i = 0; i < sockets.capacity; i++) {
       const socket = sockets.at(i);
       if (socket === null || socket.kind !== SocketKind.Raw) continue;
-      const raw = socket as RawSocket;
+      const raw = socket as RawIpSocket;
       if (!raw.accepts(ip)) continue;
       raw.process(this.now, ip, bytes, offset, length);
       took = true;
-      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0, raw.recvQueue);
     }
     return took;
   }
@@ -557,7 +575,7 @@ export class Interface {
       const s = socket as IcmpSocket;
       if (!s.accepts(ip, icmp)) continue;
       outcome = s.process(this.now, ip, bytes, offset, length) ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
-      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0, s.recvQueue);
       break;
     }
     if (icmp.msgType === Icmpv4Message.EchoRequest && this.icmpEchoReplies && !broadcast) {
@@ -578,7 +596,7 @@ export class Interface {
 
   private processUdp(ip: Ipv4Repr, bytes: Uint8Array, offset: number, broadcast: boolean, rawTook: boolean): RxOutcome {
     const d = this.decoder;
-    const error = d.decodeUdp(bytes, offset, ip.payloadLength, ip.srcAddr, ip.dstAddr, this.caps);
+    const error = d.decodeUdp(bytes, offset, ip.payloadLength, ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
     if (error !== WireError.Ok) return this.wireDrop('udp', error);
     const udp = d.udp;
     const sockets = this.sockets!;
@@ -588,7 +606,7 @@ export class Interface {
       const s = socket as UdpSocket;
       if (!s.accepts(ip, udp)) continue;
       const ok = s.process(this.now, ip, udp);
-      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort);
+      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort, s.recvQueue);
       return ok ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
     }
     if (rawTook) return RxOutcome.Accepted;
@@ -599,7 +617,7 @@ export class Interface {
 
   private processTcp(ip: Ipv4Repr, bytes: Uint8Array, offset: number, broadcast: boolean, rawTook: boolean): RxOutcome {
     const d = this.decoder;
-    const error = d.decodeTcp(bytes, offset, ip.payloadLength, ip.srcAddr, ip.dstAddr, this.caps);
+    const error = d.decodeTcp(bytes, offset, ip.payloadLength, ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
     if (error !== WireError.Ok) return this.wireDrop('tcp', error);
     const tcp = d.tcp;
     // RFC 9293 section 3.9.1.1... segments to broadcast addresses are not TCP's (RFC 1122 4.2.3.10).
@@ -665,8 +683,8 @@ export class Interface {
   sendIcmpError(msgType: Icmpv4Message, msgCode: number, ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number, broadcast: boolean): void {
     // RFC 1122 3.2.2: never about an ICMP error, a datagram to a broadcast or multicast address or sent
     // as link-layer broadcast, a fragment other than the first, or one whose source is not a unicast host.
-    if (broadcast || isMulticast(ip.dstAddr) || ip.fragOffset !== 0) return;
-    if (!this.isUnicastHost(ip.srcAddr)) return;
+    if (broadcast || isMulticast(ip.dstAddr | 0) || ip.fragOffset !== 0) return;
+    if (!this.isUnicastHost(ip.srcAddr | 0)) return;
     if (ip.protocol === IpProtocol.Icmp && (length < 1 || !isIcmpQuery(bytes[offset]))) return;
     if (!this.takeIcmpToken()) {
       this.counters.icmpRateLimited++;
@@ -683,7 +701,7 @@ export class Interface {
     // From the address the datagram was sent to when it is ours, else (a timed-out reassembly for a
     // broadcast never gets here) from the outgoing subnet's address.
     const rip = this.replyTo(ip, IpProtocol.Icmp);
-    if (this.addressIndex(rip.srcAddr) < 0) rip.srcAddr = 0;
+    if (this.addressIndex(rip.srcAddr | 0) < 0) rip.srcAddr = 0;
     this.counters.icmpErrors++;
     if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `icmp: error type ${msgType} code ${msgCode} to ${formatIpv4(ip.srcAddr)}`);
     this.sendDatagram(rip, Upper.Icmp, icmp, icmp.bufferLength());
@@ -705,12 +723,12 @@ export class Interface {
 
   /**
    * Where a packet to `dst` goes: sets routeMac (known Ethernet address, broadcast, or
-   * NO_HARDWARE_ADDR), routeHop (next hop u32) and fills a zero source. False when there is no route.
+   * NO_HARDWARE_ADDR), routeHop (next hop, int32) and fills a zero source. False when there is no route.
    */
   private routeMac = 0;
   private routeHop = 0;
   private route(ip: Ipv4Repr): boolean {
-    const dst = ip.dstAddr;
+    const dst = ip.dstAddr | 0;
     let index = -1;
     if (dst === LIMITED_BROADCAST) {
       this.routeMac = BROADCAST_MAC;
@@ -719,22 +737,26 @@ export class Interface {
     } else {
       index = this.subnetIndex(dst);
       let hop = dst;
-      if (index >= 0 && this.broadcasts[index] === dst) {
+      if (index >= 0 && this.hasBroadcast[index] !== 0 && this.broadcasts[index] === dst) {
         this.routeMac = BROADCAST_MAC;
       } else {
         if (index < 0) {
-          hop = this.routes.lookup(dst);
+          hop = this.routes.lookup(dst);  // int32 in, int32 out
           if (hop === NO_ROUTE) return false;
           index = this.subnetIndex(hop);
           if (index < 0) index = this.addrs.length > 0 ? 0 : -1;
         }
-        this.routeMac = this.neighbors.lookup(hop, this.now);
+        // The slot, then the 48-bit address read here: a double returned from a call would be boxed,
+        // and so would one merged with the small integer -1 in a conditional expression (measured).
+        const slot = this.neighbors.lookupSlot(hop, this.now);
+        if (slot < 0) this.routeMac = NO_HARDWARE_ADDR;
+        else this.routeMac = this.neighbors.hardwareAddrs[slot];
       }
       this.routeHop = hop;
     }
     if (ip.srcAddr === 0) {
       if (index < 0) return false;
-      ip.srcAddr = this.addrs[index];
+      ip.srcAddr = this.addrs[index] >>> 0;
     }
     return true;
   }
@@ -761,7 +783,8 @@ export class Interface {
     if (this.routeMac !== NO_HARDWARE_ADDR && fits) {
       // The common case: straight into the device's buffer.
       this.txKind = TxKind.Datagram;
-      return this.transmitFrame(this.routeMac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
+      this.txDstMac = this.routeMac;
+      return this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
     }
     // Fragmented or waiting: built whole first.
     this.writeDatagram(this.scratch, 0, total);
@@ -776,10 +799,10 @@ export class Interface {
     return this.sendDatagram(ip, Upper.Bytes, null, length);
   }
 
-  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawSocket for the contract. */
+  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawIpSocket for the contract. */
   sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
-    this.copier.copy(this.scratch, 0, bytes, offset, length);
+    copyBytes(bytes, offset, this.scratch, 0, length);
     const view = this.ipView.init(this.scratch, 0, length);
     if (view.check() !== WireError.Ok) return this.txDrop('a raw packet that is not IPv4', null);
     const ip = this.fragmentIp;
@@ -812,9 +835,11 @@ export class Interface {
         this.txBytes = this.scratch;
         this.txOffset = 0;
         this.txLength = total;
-        return this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
+        this.txDstMac = mac;
+        return this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
       }
-      return this.transmitFragments(ip!, mac, ((this.ipMtu - IPV4_HEADER_LENGTH) >> 3) << 3);
+      this.txDstMac = mac;
+      return this.transmitFragments(ip!, ((this.ipMtu - IPV4_HEADER_LENGTH) >> 3) << 3);
     }
     // Unresolved: ask (at most once a second), and queue (in fragments if need be) while the address
     // is being resolved.
@@ -833,7 +858,7 @@ export class Interface {
     }
     if (pieces === 1) {
       const at = this.waiting.reserve(hop, total);
-      this.copier.copy(this.waiting.storage, at, this.scratch, 0, total);
+      copyBytes(this.scratch, 0, this.waiting.storage, at, total);
     } else {
       const payloadLength = total - IPV4_HEADER_LENGTH;
       for (let start = 0; start < payloadLength; start += fragmentPayload) {
@@ -846,7 +871,8 @@ export class Interface {
     return EmitResult.Sent;
   }
 
-  private transmitFragments(ip: Ipv4Repr, mac: number, fragmentPayload: number): EmitResult {
+  /** Sends the datagram in scratch (header `ip`) in fragments to txDstMac. */
+  private transmitFragments(ip: Ipv4Repr, fragmentPayload: number): EmitResult {
     const payloadLength = ip.payloadLength;
     for (let start = 0; start < payloadLength; start += fragmentPayload) {
       const size = Math.min(fragmentPayload, payloadLength - start);
@@ -854,7 +880,7 @@ export class Interface {
       this.txOffset = start;
       this.txLength = size;
       this.txIp = ip;
-      const result = this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + size);
+      const result = this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + size);
       if (result !== EmitResult.Sent) return start === 0 ? result : EmitResult.Sent;
       this.counters.txFragments++;
     }
@@ -869,21 +895,24 @@ export class Interface {
     f.moreFrags = more;
     f.dontFrag = false;
     f.emit(this.ipView.init(bytes, at, IPV4_HEADER_LENGTH + size), this.caps);
-    this.copier.copy(bytes, at + IPV4_HEADER_LENGTH, this.scratch, IPV4_HEADER_LENGTH + start, size);
+    copyBytes(this.scratch, IPV4_HEADER_LENGTH + start, bytes, at + IPV4_HEADER_LENGTH, size);
   }
 
-  private transmitFrame(mac: number, etherType: EtherType, length: number): EmitResult {
+  /**
+   * Sends a frame of `length` bytes to txDstMac (set by the caller: a 48-bit address passed as an
+   * argument to a call V8 does not inline would be boxed) as writeFrame describes it.
+   */
+  private transmitFrame(etherType: EtherType, length: number): EmitResult {
     const tx = this.device!.transmit(this.now);
     if (tx === null) {
       this.counters.txDeviceBusy++;
       return EmitResult.Busy;
     }
-    this.txDstMac = mac;
     this.txEtherType = etherType;
     tx.consume(length, this, writeFrame as FrameConsumer<Interface, void>);
     this.counters.txFrames++;
     if (this.verbose && this.currentSocket !== null && etherType === EtherType.Ipv4) {
-      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0);
+      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0, -1);
     }
     return EmitResult.Sent;
   }
@@ -902,7 +931,7 @@ export class Interface {
         this.writeDatagram(bytes, at, rest);
         break;
       case TxKind.Copy:
-        this.copier.copy(bytes, at, this.txBytes, this.txOffset, this.txLength);
+        copyBytes(this.txBytes, this.txOffset, bytes, at, this.txLength);
         break;
       case TxKind.Fragment:
         this.writeFragment(this.txIp, bytes, at, this.txOffset, this.txLength, this.txOffset + this.txLength < this.txIp.payloadLength);
@@ -921,16 +950,16 @@ export class Interface {
     const n = total - IPV4_HEADER_LENGTH;
     switch (this.txUpperKind) {
       case Upper.Udp:
-        (this.txUpper as UdpRepr).emit(this.udpView.init(bytes, p, n), ip.srcAddr, ip.dstAddr, this.caps);
+        (this.txUpper as UdpRepr).emit(this.udpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Icmp:
         (this.txUpper as Icmpv4Repr).emit(this.icmpView.init(bytes, p, n), this.caps);
         break;
       case Upper.Tcp:
-        (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr, ip.dstAddr, this.caps);
+        (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Bytes:
-        this.copier.copy(bytes, p, this.txBytes, this.txOffset, n);
+        copyBytes(this.txBytes, this.txOffset, bytes, p, n);
         break;
     }
   }
@@ -943,7 +972,8 @@ export class Interface {
     arp.targetHardwareAddr = targetMac;
     arp.targetProtocolAddr = targetIp;
     this.txKind = TxKind.Arp;
-    this.transmitFrame(dstMac, EtherType.Arp, ETHERNET_HEADER_LENGTH + arp.bufferLength());
+    this.txDstMac = dstMac;
+    this.transmitFrame(EtherType.Arp, ETHERNET_HEADER_LENGTH + arp.bufferLength());
   }
 
   /** @internal Asks who has `addr` (the rate limit is the caller's: NeighborCache.mayRequest/poll). */
@@ -953,7 +983,7 @@ export class Interface {
     if (this.addrs.length === 0) return;
     this.counters.arpRequests++;
     if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: who has ${formatIpv4(addr)}?`);
-    this.sendArp(ArpOperation.Request, BROADCAST_MAC, this.addrs[index], 0, addr);
+    this.sendArp(ArpOperation.Request, BROADCAST_MAC, this.addrs[index] >>> 0, 0, addr >>> 0);
   }
 
   /** @internal The neighbour did not answer: drop what waited for it. */
@@ -971,7 +1001,8 @@ export class Interface {
       this.txBytes = q.storage;
       this.txOffset = q.offsetOf(slot);
       this.txLength = q.lengthOf(slot);
-      if (this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + this.txLength) !== EmitResult.Sent) return;
+      this.txDstMac = mac;
+      if (this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + this.txLength) !== EmitResult.Sent) return;
       q.release(slot);
     }
   }
@@ -1003,22 +1034,22 @@ export class Interface {
   private subnetIndex(addr: number): number {
     for (let i = 0; i < this.addrs.length; i++) {
       const mask = this.masks[i];
-      if (((addr & mask) >>> 0) === ((this.addrs[i] & mask) >>> 0)) return i;
+      if ((addr & mask) === (this.addrs[i] & mask)) return i;
     }
     return -1;
   }
 
   private isSubnetBroadcast(addr: number): boolean {
-    for (let i = 0; i < this.broadcasts.length; i++) if (this.broadcasts[i] === addr) return true;
+    for (let i = 0; i < this.broadcasts.length; i++) if (this.hasBroadcast[i] !== 0 && this.broadcasts[i] === addr) return true;
     return false;
   }
 
   /** A unicast host address on one of our subnets, not ours (ARP senders). */
   private isUnicastOnLink(addr: number): boolean {
     const i = this.subnetIndex(addr);
-    if (i < 0 || addr === this.broadcasts[i] || this.addrs[i] === addr) return false;
-    // The network address itself (all host bits zero) is no host, except in a /31 (RFC 3021).
-    return this.masks[i] >= 0xffff_fffe || ((addr & ~this.masks[i]) >>> 0) !== 0;
+    if (i < 0 || (this.hasBroadcast[i] !== 0 && addr === this.broadcasts[i]) || this.addrs[i] === addr) return false;
+    // The network address itself (all host bits zero) is no host, except in a /31 or /32 (RFC 3021).
+    return this.hasBroadcast[i] === 0 || (addr & ~this.masks[i]) !== 0;
   }
 
   /** RFC 1122 3.2.2: an address an ICMP error may be sent to. */
@@ -1034,9 +1065,11 @@ export class Interface {
     if (this.logger !== null && level <= this.logLevel) this.logger.log(level, message);
   }
 
-  private socketEvent(kind: string, what: string, length: number, addr: number, port: number): void {
+  /** A socket read or write (verbose): size, peer and, on receive, how many packets the socket now holds. */
+  private socketEvent(kind: string, what: string, length: number, addr: number, port: number, queued: number): void {
     if (this.logLevel >= LogLevel.Trace) {
-      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`);
+      const peer = `${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`;
+      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${peer}${queued >= 0 ? `, ${queued} queued` : ''}`);
     }
   }
 }
@@ -1055,6 +1088,7 @@ function socketKindName(kind: SocketKind): string {
   return 'socket';
 }
 
+/** 224.0.0.0/4 (an int32 or u32). */
 function isMulticast(addr: number): boolean {
   return addr >>> 28 === 14;
 }
@@ -1083,9 +1117,9 @@ function parseHardwareAddr(value: string | number | EthernetAddress): number {
 
 function parseAddr(name: string, value: string | number): number {
   if (typeof value === 'number') return Ipv4Address.fromNumber(value).value;
-  const cidr = Ipv4Cidr.parse(`${value}/32`);
-  if (cidr === null) {
+  const address: unknown = Ipv4Address.parse(value);
+  if (!(address instanceof Ipv4Address)) {
     throw new IfaceError('ERR_IFACE_BAD_CONFIG', `Interface: ${name} ${JSON.stringify(value)} is not an IPv4 address; write it as four decimal octets, e.g. 192.168.69.100.`);
   }
-  return cidr.address.value;
+  return address.value;
 }

@@ -12,7 +12,7 @@
 
 import type { Duration, Instant } from '../time.js';
 import { Ipv4Repr } from '../wire/ipv4.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 
 const HEADER_ROOM = 60;
 
@@ -56,7 +56,6 @@ export class Reassembler {
   /** The first fragment's header, for the ICMP time exceeded quote. */
   private readonly firstHeaders: Ipv4Repr[];
   private completed = -1;
-  private readonly copier = new ByteCopier();
 
   constructor(buffers: number, maxPayload: number, timeout: Duration, maxRanges = 16) {
     this.buffers = buffers;
@@ -145,9 +144,9 @@ export class Reassembler {
     }
     if (!ip.moreFrags) this.totals[b] = end;
     const store = this.storage[b];
-    this.copier.copy(store, HEADER_ROOM + start, bytes, payloadOffset, length);
+    copyBytes(bytes, payloadOffset, store, HEADER_ROOM + start, length);
     if (start === 0) {
-      this.copier.copy(store, HEADER_ROOM - headerLength, bytes, headerOffset, headerLength);
+      copyBytes(bytes, headerOffset, store, HEADER_ROOM - headerLength, headerLength);
       this.firstHeaderLengths[b] = headerLength;
       this.firstHeaders[b].copyFrom(ip);
     }

@@ -18,6 +18,7 @@ import {
   PCAPNG_OPTION_IF_TSOFFSET,
   PCAPNG_OPTION_IF_TSRESOL,
   PcapngBlockType,
+  LinkType,
 } from './format.js';
 import { FdSource, StreamSource, WOULD_BLOCK, type ByteSource } from './source.js';
 
@@ -114,7 +115,7 @@ export class PcapReader {
 
   // Classic pcap.
   private nanosPerFraction = 1000;
-  private pcapLinkType = 1;
+  private pcapLinkType: number = LinkType.Ethernet;
   private pcapPrecision = 6;
   private maxRecordLength = MAX_RECORD_LENGTH;
 

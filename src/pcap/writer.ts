@@ -13,7 +13,7 @@ import {
   PCAP_VERSION_MINOR,
 } from './format.js';
 import type { Instant } from '../time.js';
-import { ByteCopier } from './byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 
 /** Where a pcap file goes: a path (created or truncated), an open file descriptor, or a Node stream. */
 export type PcapSink = string | number | Writable;
@@ -51,7 +51,6 @@ export class PcapFileWriter {
   private readonly stream: Writable | null;
   private readonly flushInterval: number;
   private lastFlushAt = -1;
-  private readonly copier = new ByteCopier();
   private closed = false;
 
   constructor(sink: PcapSink, options: PcapFileWriterOptions = {}) {
@@ -114,7 +113,7 @@ export class PcapFileWriter {
     v.setUint32(at + 4, micros, true);
     v.setUint32(at + 8, captured, true);
     v.setUint32(at + 12, length, true);
-    this.copier.copy(this.buffer, at + PCAP_RECORD_HEADER_LENGTH, bytes, offset, captured);
+    copyBytes(bytes, offset, this.buffer, at + PCAP_RECORD_HEADER_LENGTH, captured);
     this.used = at + need;
     this.packets++;
     if (this.flushInterval >= 0) {

@@ -1,38 +1,11 @@
-// What a device can do, and which checksums it computes or verifies itself (smoltcp's
-// DeviceCapabilities and ChecksumCapabilities). The wire layer's reprs take a ChecksumCapabilities so
-// that a loopback or an offloading NIC skips the work without special cases.
+// What a device can do (smoltcp's DeviceCapabilities), including which checksums it computes or
+// verifies itself (ChecksumCapabilities, defined in the wire layer whose reprs take it).
 
-/** Per protocol: compute on transmit and verify on receive ('both'), only one of them, or neither. */
-export type Checksum = 'both' | 'tx' | 'rx' | 'none';
+import type { ChecksumCapabilities } from '../wire/checksum-capabilities.js';
 
-/** Whether the stack must compute this checksum before transmitting. */
-export function checksumTx(c: Checksum): boolean {
-  return c === 'both' || c === 'tx';
-}
-
-/** Whether the stack must verify this checksum on receipt. */
-export function checksumRx(c: Checksum): boolean {
-  return c === 'both' || c === 'rx';
-}
-
-export class ChecksumCapabilities {
-  constructor(
-    public ipv4: Checksum = 'both',
-    public udp: Checksum = 'both',
-    public tcp: Checksum = 'both',
-    public icmpv4: Checksum = 'both',
-  ) {}
-
-  /** The stack computes and verifies every checksum: what a plain device needs. */
-  static default(): ChecksumCapabilities {
-    return new ChecksumCapabilities();
-  }
-
-  /** Checksums are neither computed nor verified (e.g. a loopback that cannot corrupt). */
-  static ignored(): ChecksumCapabilities {
-    return new ChecksumCapabilities('none', 'none', 'none', 'none');
-  }
-}
+// The checksum capabilities belong to the wire layer (which must not import phy); re-exported here
+// because a device's capabilities hold them.
+export { ChecksumCapabilities, checksumRx, checksumTx, type Checksum } from '../wire/checksum-capabilities.js';
 
 /** Link-layer framing of a device. Only Ethernet for now; IP (tun) may follow. */
 export type Medium = 'ethernet';

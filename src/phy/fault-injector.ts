@@ -10,11 +10,10 @@
 // below (it was lost "on the wire"). Randomness comes from a seeded xorshift32, time from the
 // timestamps passed to receive/transmit: runs are reproducible and nothing reads the clock.
 
-import type { DeviceCapabilities } from './capabilities.js';
-import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
+import type { Device, FrameConsumer, RxToken } from './device.js';
+import { DeviceWrapper } from './device-wrapper.js';
 import type { Instant } from '../time.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
-import { WrapperToken } from './wrapper-token.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 
 export interface FaultInjectorOptions {
   /** Percent (0-100) of frames, each way, dropped at random. */
@@ -52,6 +51,7 @@ function mixSeed(seed: number): number {
   return z === 0 ? 0x2545f491 : z;
 }
 
+/** Hands out the received frame the injector copied into its buffer. */
 class FaultRxToken implements RxToken {
   constructor(private readonly injector: FaultInjector) {}
 
@@ -60,38 +60,14 @@ class FaultRxToken implements RxToken {
   }
 }
 
-class FaultTxToken extends WrapperToken<TxToken> implements TxToken {
-  constructor(
-    /** @internal */ readonly injector: FaultInjector,
-  ) {
-    super();
-  }
-
-  consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
-    const inner = this.inner!;
-    const fi = this.injector;
-    if (fi.dropOnTransmit(length, this.timestamp)) return f(ctx, fi.junk(length), 0, length);
-    this.hold(ctx, f);
-    return inner.consume(length, this, transmitThrough) as R;
-  }
-}
-
-// Module-level functions rather than closures: passed as the consumer of the inner tokens, they
-// find everything they need in their context argument, so nothing is allocated per frame.
-function transmitThrough(token: FaultTxToken, bytes: Uint8Array, offset: number, length: number): unknown {
-  const ctx = token.takeContext();
-  const result = token.take()(ctx, bytes, offset, length);
-  token.injector.corruptOnTransmit(bytes, offset, length);
-  return result;
-}
-
+// A module-level function rather than a closure: it finds everything it needs in its context argument.
 function copyIn(fi: FaultInjector, bytes: Uint8Array, offset: number, length: number): number {
   if (length > fi.rxBuffer.length) return -1;
-  fi.copier.copy(fi.rxBuffer, 0, bytes, offset, length);
+  copyBytes(bytes, offset, fi.rxBuffer, 0, length);
   return length;
 }
 
-export class FaultInjector implements Device {
+export class FaultInjector extends DeviceWrapper {
   dropChance: number;
   corruptChance: number;
   sizeLimit: number;
@@ -117,22 +93,15 @@ export class FaultInjector implements Device {
   rxBuffer: Uint8Array;
   /** @internal */
   rxLength = 0;
-  /** @internal */
-  readonly copier = new ByteCopier();
   private junkBuffer: Uint8Array;
   private rng: number;
   private refilledAt = -Infinity;
   private txBucket = 0;
   private rxBucket = 0;
-  private readonly rxToken: FaultRxToken;
-  private readonly pairTxToken: FaultTxToken;
-  private readonly txToken: FaultTxToken;
-  private readonly pair: RxPair;
+  private readonly bufferToken: FaultRxToken;
 
-  constructor(
-    readonly inner: Device,
-    options: FaultInjectorOptions = {},
-  ) {
+  constructor(inner: Device, options: FaultInjectorOptions = {}) {
+    super(inner);
     this.dropChance = checkPercent('dropChance', options.dropChance ?? 0);
     this.corruptChance = checkPercent('corruptChance', options.corruptChance ?? 0);
     this.sizeLimit = checkCount('sizeLimit', options.sizeLimit ?? 0);
@@ -150,20 +119,12 @@ export class FaultInjector implements Device {
     const mtu = inner.capabilities().maxTransmissionUnit;
     this.rxBuffer = new Uint8Array(mtu);
     this.junkBuffer = new Uint8Array(mtu);
-    this.rxToken = new FaultRxToken(this);
-    this.pairTxToken = new FaultTxToken(this);
-    this.txToken = new FaultTxToken(this);
-    this.pair = { rx: this.rxToken, tx: this.pairTxToken };
+    this.bufferToken = new FaultRxToken(this);
   }
 
-  capabilities(): DeviceCapabilities {
-    return this.inner.capabilities();
-  }
-
-  receive(timestamp: Instant): RxPair | null {
-    const pair = this.inner.receive(timestamp);
-    if (pair === null) return null;
-    const length = pair.rx.consume(this, copyIn);
+  /** @internal Takes the frame from the device below into rxBuffer, then drops, limits or corrupts it. */
+  override acceptReceived(rx: RxToken, timestamp: Instant): RxToken | null {
+    const length = rx.consume(this, copyIn);
     // One frame is looked at per call, as in smoltcp: a dropped frame makes this call return null.
     if (length < 0 || (this.sizeLimit > 0 && length > this.sizeLimit)) {
       this.rxTooLarge++;
@@ -183,21 +144,11 @@ export class FaultInjector implements Device {
     }
     this.rxLength = length;
     this.rxFrames++;
-    this.pairTxToken.inner = pair.tx;
-    this.pairTxToken.timestamp = timestamp;
-    return this.pair;
-  }
-
-  transmit(timestamp: Instant): TxToken | null {
-    const inner = this.inner.transmit(timestamp);
-    if (inner === null) return null;
-    this.txToken.inner = inner;
-    this.txToken.timestamp = timestamp;
-    return this.txToken;
+    return this.bufferToken;
   }
 
   /** @internal Decides whether a frame of `length` bytes about to be sent is lost. */
-  dropOnTransmit(length: number, timestamp: Instant): boolean {
+  override dropOnTransmit(length: number, timestamp: Instant): boolean {
     if (this.maybe(this.dropChance)) {
       this.txDropped++;
       return true;
@@ -215,7 +166,7 @@ export class FaultInjector implements Device {
   }
 
   /** @internal Changes one octet of a frame that is being sent, by chance. */
-  corruptOnTransmit(bytes: Uint8Array, offset: number, length: number): void {
+  override frameTransmitted(_timestamp: Instant, bytes: Uint8Array, offset: number, length: number): void {
     if (this.maybe(this.corruptChance)) {
       this.corrupt(bytes, offset, length);
       this.txCorrupted++;
@@ -223,7 +174,7 @@ export class FaultInjector implements Device {
   }
 
   /** @internal A buffer for frames that are dropped on transmit. */
-  junk(length: number): Uint8Array {
+  override junk(length: number): Uint8Array {
     if (length > this.junkBuffer.length) this.junkBuffer = new Uint8Array(length);
     return this.junkBuffer;
   }

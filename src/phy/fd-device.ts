@@ -16,8 +16,8 @@ import { EAGAIN } from './sys/constants.js';
 import type { Libc } from './sys/libc.js';
 import { ReadinessWaiter } from './sys/readiness.js';
 import type { Duration, Instant } from '../time.js';
+import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 
-const ETHERNET_HEADER_LENGTH = 14;
 /** Room for one 802.1Q tag beyond the MTU, so a tagged frame from the kernel is not cut short. */
 const VLAN_TAG_LENGTH = 4;
 

@@ -176,6 +176,36 @@ export class UdpSocket implements Socket {
     return this.rx.peekInto(dst, offset, length);
   }
 
+  /**
+   * Zero-copy receive: the offset in `recvStorage` of the oldest datagram's payload (recvLength() bytes,
+   * contiguous), filling `from` with its sender, or -1 when nothing is queued. The bytes stay valid until
+   * release().
+   */
+  peekSlot(from?: IpEndpoint): number {
+    if (this.rx.isEmpty()) return -1;
+    if (from !== undefined) {
+      const meta = this.rx.headSlot() * WORDS;
+      from.addr = this.rx.metadata[meta + ADDR] >>> 0;
+      from.port = this.rx.metadata[meta + PORT];
+    }
+    return this.rx.headOffset();
+  }
+
+  /** The size of the oldest datagram (see peekSlot), or -1 when nothing is queued. */
+  recvLength(): number {
+    return this.rx.headLength();
+  }
+
+  /** Drops the oldest datagram (after peekSlot); nothing when none is queued. */
+  release(): void {
+    if (!this.rx.isEmpty()) this.rx.dequeue();
+  }
+
+  /** The receive buffer's storage, for peekSlot. */
+  get recvStorage(): Uint8Array {
+    return this.rx.payload.storage;
+  }
+
   /** Whether a datagram sent to `ip.dstAddr`:`udp.dstPort` is this socket's. */
   accepts(ip: Ipv4Repr, udp: UdpRepr): boolean {
     if (this.localPort === 0 || udp.dstPort !== this.localPort) return false;

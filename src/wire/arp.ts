@@ -2,14 +2,22 @@
 // Ethernet addresses only, so parse rejects every other hardware/protocol combination (RFC 826).
 
 import { ArpHardware, ArpOperation, ArpPacket, EtherType, WireError } from '../../generated/index.js';
-import { requireViewInBuffer } from './byte-ranges.js';
+import { requireEmitRoom } from './byte-ranges.js';
 import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './mac-bits.js';
+import { assignFields } from './repr-fields.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
 /** An ARP packet for Ethernet and IPv4: 8 bytes of header and two pairs of addresses (RFC 826). */
 export const ARP_ETHERNET_IPV4_LENGTH = 28;
 
+/** The keys of ArpReprFields, in the order the constructor copies them. */
+const FIELDS = ['operation', 'sourceHardwareAddr', 'sourceProtocolAddr', 'targetHardwareAddr', 'targetProtocolAddr'] as const;
+
+/** The plain fields of an ArpRepr; the constructor takes a Partial of them. */
+export type ArpReprFields = Pick<ArpRepr, (typeof FIELDS)[number]>;
+
+/** An ARP packet for Ethernet and IPv4 as a value. Construct with `new ArpRepr({ operation, ... })`. */
 export class ArpRepr {
   // Plain fields with numeric initial values rather than parameter properties, so that V8 stores the
   // 48-bit addresses unboxed (see EthernetRepr).
@@ -24,18 +32,9 @@ export class ArpRepr {
   /** Target's IPv4 address (ar$tpa). */
   targetProtocolAddr = 0;
 
-  constructor(
-    operation: ArpOperation = ArpOperation.Request,
-    sourceHardwareAddr = 0,
-    sourceProtocolAddr = 0,
-    targetHardwareAddr = 0,
-    targetProtocolAddr = 0,
-  ) {
-    this.operation = operation;
-    this.sourceHardwareAddr = sourceHardwareAddr;
-    this.sourceProtocolAddr = sourceProtocolAddr;
-    this.targetHardwareAddr = targetHardwareAddr;
-    this.targetProtocolAddr = targetProtocolAddr;
+  /** The defaults (a request, all addresses zero), overridden by the fields `init` defines. */
+  constructor(init?: Partial<ArpReprFields>) {
+    assignFields(this, init, FIELDS);
   }
 
   /** Parses a packet (checking its length first); the repr, or why not. */
@@ -66,24 +65,27 @@ export class ArpRepr {
     packet.copyTargetHardwareAddrTo(MAC_SCRATCH, 6);
     this.sourceHardwareAddr = macHigh16(MAC_SCRATCH, 0) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 0) >>> 0);
     this.targetHardwareAddr = macHigh16(MAC_SCRATCH, 6) * TWO_POW_32 + (macLow32(MAC_SCRATCH, 6) >>> 0);
-    this.sourceProtocolAddr = packet.sourceProtocolAddr;
-    this.targetProtocolAddr = packet.targetProtocolAddr;
+    this.sourceProtocolAddr = packet.sourceProtocolAddrI32 >>> 0; // int32 across the call: never boxed
+    this.targetProtocolAddr = packet.targetProtocolAddrI32 >>> 0;
     return WireError.Ok;
   }
 
+  /** This layer's header in bytes: the whole 28-byte packet (ARP carries no payload). */
   headerLength(): number {
     return ARP_ETHERNET_IPV4_LENGTH;
   }
 
+  /** Bytes emit writes: 28, the same as headerLength(). */
   bufferLength(): number {
     return ARP_ETHERNET_IPV4_LENGTH;
   }
 
+  /**
+   * Writes the packet into the view's first 28 bytes. Throws RangeError when the view is shorter than
+   * bufferLength() (the repr contract, src/wire/index.ts).
+   */
   emit(packet: ArpPacket): void {
-    requireViewInBuffer(packet, 'ARP');
-    if (packet.length < ARP_ETHERNET_IPV4_LENGTH) {
-      throw new RangeError(`an ARP packet needs ${ARP_ETHERNET_IPV4_LENGTH} bytes, the buffer has ${packet.length}`);
-    }
+    requireEmitRoom(packet, ARP_ETHERNET_IPV4_LENGTH, 'ARP');
     packet.hardwareType = ArpHardware.Ethernet;
     packet.protocolType = EtherType.Ipv4;
     packet.hardwareLen = 6;
@@ -101,6 +103,7 @@ export class ArpRepr {
     packet.targetProtocolAddr = this.targetProtocolAddr | 0;
   }
 
+  /** Same operation and addresses. */
   equals(other: ArpRepr): boolean {
     return (
       this.operation === other.operation &&

@@ -1,6 +1,18 @@
 // Ethernet (IEEE 802 MAC-48) addresses. In the hot path an address is a plain 48-bit integer (exact in a
 // double), which is what the generated views read and write; EthernetAddress wraps one for code at the
 // API edges (configuration, printing, tests) that wants a value with methods.
+//
+// Decision (how hot paths hold a MAC, settled before the neighbour cache keys on it): one number, not a
+// pair of integers. A 48-bit number compares with ===, prints with formatMac, keys a Map exactly and is
+// what a user reads in EthernetRepr; a hi16/lo32 pair would need two fields, two compares and a
+// composite key everywhere. Its cost is the one STYLE.md describes for u32s >= 2^31: a double crossing
+// a call V8 does not inline is boxed. So the reprs never pass one across such a call: parse copies the
+// six bytes out (copyXxxTo) and assembles the number from a 16-bit and a 32-bit integer, emit splits it
+// the same way (mac-bits.ts); a number stored in an object field or a Float64Array is updated in
+// place, without an allocation. Measured: test/wire/allocation.test.ts parses and emits Ethernet and
+// ARP with addresses >= 2^47 (fe:00:..) at 0 bytes per frame. A neighbour cache keys on the IPv4 address
+// and stores the MAC as this number (in a field or a Float64Array column); code that must hand a MAC to
+// a large non-inlined function passes macHigh16/macLow32-style halves instead.
 
 import { AddressParseError } from './address-error.js';
 
@@ -35,11 +47,20 @@ function hexDigit(code: number): number {
   return -1;
 }
 
+const MAC_HINT = 'expected six two-digit hexadecimal octets separated by ":", e.g. 02:00:00:00:00:01';
+
 /**
- * Parses `02:00:00:00:00:01` (or with `-` separators, either case) into a 48-bit integer; -1 when the
- * text is not an Ethernet address.
+ * Parses `02:00:00:00:00:01` (or with `-` separators, either case) into a 48-bit integer, or an
+ * AddressParseError when the text is not an Ethernet address (a value the compiler will not let through
+ * as a number).
  */
-export function parseMac(text: string): number {
+export function parseMac(text: string): number | AddressParseError {
+  const value = parseMacValue(text);
+  return value < 0 ? new AddressParseError('Ethernet', text, MAC_HINT) : value;
+}
+
+/** The 48-bit address, or -1 (internal: parseMac returns an AddressParseError). */
+function parseMacValue(text: string): number {
   if (text.length !== 17) return -1;
   const separator = text.charCodeAt(2);
   if (separator !== 58 && separator !== 45) return -1;
@@ -103,25 +124,23 @@ export class EthernetAddress {
     return new EthernetAddress(readMac(bytes, at));
   }
 
-  /** Parses `02:00:00:00:00:01` (also `-` separated, either case); null when the text is not an address. */
-  static parse(text: string): EthernetAddress | null {
+  /**
+   * Parses `02:00:00:00:00:01` (also `-` separated, either case); an AddressParseError (a value, not
+   * thrown) when the text is not an address.
+   */
+  static parse(text: string): EthernetAddress | AddressParseError {
     const value = parseMac(text);
-    return value < 0 ? null : new EthernetAddress(value);
+    return value instanceof AddressParseError ? value : new EthernetAddress(value);
   }
 
-  /** Like parse, but throws an AddressParseError that says what was expected (for configuration input). */
+  /** Like parse, but throws the AddressParseError, which says what was expected (for configuration input). */
   static from(text: string): EthernetAddress {
     const address = EthernetAddress.parse(text);
-    if (address === null) {
-      throw new AddressParseError(
-        'Ethernet',
-        text,
-        'expected six two-digit hexadecimal octets separated by ":", e.g. 02:00:00:00:00:01',
-      );
-    }
+    if (address instanceof AddressParseError) throw address;
     return address;
   }
 
+  /** The address as a 48-bit integer. */
   toNumber(): number {
     return this.value;
   }
@@ -132,6 +151,7 @@ export class EthernetAddress {
     return out;
   }
 
+  /** Same address. */
   equals(other: EthernetAddress): boolean {
     return this.value === other.value;
   }
@@ -141,6 +161,7 @@ export class EthernetAddress {
     return Math.floor(this.value / TWO_POW_40);
   }
 
+  /** ff:ff:ff:ff:ff:ff */
   isBroadcast(): boolean {
     return this.value === 0xffff_ffff_ffff;
   }
@@ -160,6 +181,7 @@ export class EthernetAddress {
     return (this.firstOctet & 2) !== 0;
   }
 
+  /** `02:00:00:00:00:01`, lower case (formatMac). */
   toString(): string {
     return formatMac(this.value);
   }

@@ -1,14 +1,24 @@
 // The Ethernet II header as a value (smoltcp's EthernetRepr): addresses as 48-bit integers and the
 // EtherType of the payload. IEEE 802.3 clause 3.2; the frame check sequence is the device's business.
 
-import { EtherType, EthernetFrame, WireError } from '../../generated/index.js';
-import { requireViewInBuffer } from './byte-ranges.js';
+import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
+import { WireError } from '../../generated/runtime.js';
+import { requireEmitRoom } from './byte-ranges.js';
 import { MAC_SCRATCH, macHigh16, macLow32, writeMacParts } from './mac-bits.js';
+import { assignFields } from './repr-fields.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
+/** Bytes of an Ethernet II header: two addresses and the EtherType (the FCS is not counted). */
 export const ETHERNET_HEADER_LENGTH = 14;
 
+/** The keys of EthernetReprFields, in the order the constructor copies them. */
+const FIELDS = ['srcAddr', 'dstAddr', 'etherType'] as const;
+
+/** The plain fields of an EthernetRepr; the constructor takes a Partial of them. */
+export type EthernetReprFields = Pick<EthernetRepr, (typeof FIELDS)[number]>;
+
+/** An Ethernet II header as a value. Construct with `new EthernetRepr({ srcAddr, dstAddr, etherType })`. */
 export class EthernetRepr {
   // Fields start as numbers, not as TypeScript parameter properties: those are declared first (as
   // undefined) under ES2022 class semantics, after which V8 boxes every 48-bit address stored in them.
@@ -19,10 +29,9 @@ export class EthernetRepr {
   /** EtherType of the payload; values outside the enum pass through as plain numbers. */
   etherType: EtherType = EtherType.Ipv4;
 
-  constructor(srcAddr = 0, dstAddr = 0, etherType: EtherType = EtherType.Ipv4) {
-    this.srcAddr = srcAddr;
-    this.dstAddr = dstAddr;
-    this.etherType = etherType;
+  /** The defaults (zero addresses, IPv4), overridden by the fields `init` defines. */
+  constructor(init?: Partial<EthernetReprFields>) {
+    assignFields(this, init, FIELDS);
   }
 
   /** Parses a frame (checking its length first); the repr, or why not. */
@@ -46,21 +55,25 @@ export class EthernetRepr {
     return WireError.Ok;
   }
 
+  /** This layer's header in bytes: 14. */
   headerLength(): number {
     return ETHERNET_HEADER_LENGTH;
   }
 
-  /** Bytes a frame with this header and `payloadLength` bytes of payload needs. */
-  bufferLength(payloadLength: number): number {
-    return ETHERNET_HEADER_LENGTH + payloadLength;
+  /**
+   * Bytes emit writes: the header only (14), since the payload belongs to the next layer's repr. A
+   * whole frame needs `headerLength() + ip.bufferLength()`.
+   */
+  bufferLength(): number {
+    return ETHERNET_HEADER_LENGTH;
   }
 
-  /** Writes the header into the frame's first 14 bytes; the payload is the next layer's to write. */
+  /**
+   * Writes the header into the frame's first 14 bytes; the payload is the next layer's to write.
+   * Throws RangeError when the view is shorter than bufferLength() (the repr contract, src/wire/index.ts).
+   */
   emit(frame: EthernetFrame): void {
-    requireViewInBuffer(frame, 'Ethernet');
-    if (frame.length < ETHERNET_HEADER_LENGTH) {
-      throw new RangeError(`an Ethernet header needs ${ETHERNET_HEADER_LENGTH} bytes, the frame has ${frame.length}`);
-    }
+    requireEmitRoom(frame, ETHERNET_HEADER_LENGTH, 'Ethernet');
     // A 48-bit address is a double; handed to a setter V8 does not inline, it would be boxed (one
     // allocation per frame). Split here into two small integers, its bytes go through a scratch array.
     const dst = this.dstAddr;
@@ -72,6 +85,7 @@ export class EthernetRepr {
     frame.etherType = this.etherType;
   }
 
+  /** Same addresses and EtherType. */
   equals(other: EthernetRepr): boolean {
     return this.srcAddr === other.srcAddr && this.dstAddr === other.dstAddr && this.etherType === other.etherType;
   }

@@ -4,10 +4,12 @@
 // (RFC 792). Data is an offset and a length into a buffer, never a copy.
 
 import { Icmpv4Message, Icmpv4Packet, Ipv4Packet, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
-import { IPV4_HEADER_LENGTH, Ipv4Repr } from './ipv4.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
+import { copyBytes, requireEmitRoom, sameBytes } from './byte-ranges.js';
+import { IPV4_HEADER_LENGTH, Ipv4Repr, type Ipv4ReprFields } from './ipv4.js';
+import { assignFields } from './repr-fields.js';
 
+/** Bytes of the ICMPv4 header: type, code, checksum and the 4 bytes that depend on the type. */
 export const ICMPV4_HEADER_LENGTH = 8;
 /** RFC 792: an error message quotes the IP header and "the first 64 bits of the original data datagram". */
 export const ICMPV4_QUOTED_DATA_MIN = 8;
@@ -17,7 +19,24 @@ const EMPTY = new Uint8Array(0);
 
 /** One view for the quoted header, reused by every parse and emit (they never run concurrently). */
 const quotedView = new Ipv4Packet();
+/** The view emit writes through: the caller's, cut to bufferLength() so the checksum covers the message only. */
+const emitView = new Icmpv4Packet();
 
+/** The keys of Icmpv4ReprFields the constructor assigns (quotedHeader is copied field by field). */
+const FIELDS = ['msgType', 'msgCode', 'echoIdent', 'echoSeqNo', 'data', 'dataOffset', 'dataLength'] as const;
+
+/**
+ * The plain fields of an Icmpv4Repr; the constructor takes a Partial of them. `quotedHeader` takes the
+ * fields of the quoted IPv4 header (an Ipv4Repr will do), which are copied.
+ */
+export type Icmpv4ReprFields = Pick<Icmpv4Repr, (typeof FIELDS)[number]> & { quotedHeader: Partial<Ipv4ReprFields> };
+
+/**
+ * An ICMPv4 message as a value. An echo: `new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent,
+ * echoSeqNo, data })`; an error: `new Icmpv4Repr({ msgType: Icmpv4Message.DstUnreachable, msgCode,
+ * quotedHeader, data })` with the quoted datagram's first bytes (at least 8) as data. Data given without
+ * dataLength runs to the end of its array.
+ */
 export class Icmpv4Repr {
   /** EchoRequest, EchoReply, DstUnreachable or TimeExceeded. */
   msgType: Icmpv4Message = Icmpv4Message.EchoRequest;
@@ -38,43 +57,20 @@ export class Icmpv4Repr {
    * `data` to null and write the data into the packet yourself before emit (the checksum covers it).
    */
   data: Uint8Array | null = EMPTY;
+  /** Index in `data` where the data starts. */
   dataOffset = 0;
+  /** Bytes of data. */
   dataLength = 0;
 
-  /** An echo request or reply. */
-  static echo(
-    msgType: Icmpv4Message.EchoRequest | Icmpv4Message.EchoReply,
-    echoIdent: number,
-    echoSeqNo: number,
-    data: Uint8Array = EMPTY,
-    dataOffset = 0,
-    dataLength = data.length - dataOffset,
-  ): Icmpv4Repr {
-    const repr = new Icmpv4Repr();
-    repr.msgType = msgType;
-    repr.echoIdent = echoIdent;
-    repr.echoSeqNo = echoSeqNo;
-    repr.setData(data, dataOffset, dataLength);
-    return repr;
+  /** The defaults (an echo request, identifier and sequence 0, no data), overridden by the fields `init` defines. */
+  constructor(init?: Partial<Icmpv4ReprFields>) {
+    assignFields(this, init, FIELDS);
+    if (init === undefined) return;
+    if (init.quotedHeader) this.quotedHeader.copyFrom(new Ipv4Repr(init.quotedHeader));
+    if (init.data && init.dataLength === undefined) this.dataLength = init.data.length - this.dataOffset;
   }
 
-  /** A destination unreachable or time exceeded message quoting `header` and `data` (8 bytes or more). */
-  static error(
-    msgType: Icmpv4Message.DstUnreachable | Icmpv4Message.TimeExceeded,
-    msgCode: number,
-    header: Ipv4Repr,
-    data: Uint8Array,
-    dataOffset = 0,
-    dataLength = data.length - dataOffset,
-  ): Icmpv4Repr {
-    const repr = new Icmpv4Repr();
-    repr.msgType = msgType;
-    repr.msgCode = msgCode;
-    repr.quotedHeader.copyFrom(header);
-    repr.setData(data, dataOffset, dataLength);
-    return repr;
-  }
-
+  /** Points the data at `data[offset, offset + length)` (null: written into the packet by the caller); returns this. */
   setData(data: Uint8Array | null, offset: number, length: number): this {
     this.data = data;
     this.dataOffset = offset;
@@ -82,6 +78,7 @@ export class Icmpv4Repr {
     return this;
   }
 
+  /** Whether this is an echo request or reply (otherwise an error message quoting a datagram). */
   isEcho(): boolean {
     return this.msgType === Icmpv4Message.EchoRequest || this.msgType === Icmpv4Message.EchoReply;
   }
@@ -121,15 +118,15 @@ export class Icmpv4Repr {
         // header itself, then require the 8 bytes RFC 792 promises (more are allowed, RFC 1812 4.3.2.3).
         if (bodyLength < IPV4_HEADER_LENGTH) return WireError.Malformed;
         quotedView.init(packet.bytes, bodyOffset, bodyLength);
-        const headerLen = quotedView.headerLen;
-        if (quotedView.version !== 4 || headerLen < IPV4_HEADER_LENGTH || quotedView.totalLen < headerLen) {
+        const quotedLength = quotedView.headerLength;
+        if (quotedView.version !== 4 || quotedLength < IPV4_HEADER_LENGTH || quotedView.totalLen < quotedLength) {
           return WireError.Malformed;
         }
-        if (bodyLength - headerLen < ICMPV4_QUOTED_DATA_MIN) return WireError.Malformed;
+        if (bodyLength - quotedLength < ICMPV4_QUOTED_DATA_MIN) return WireError.Malformed;
         this.quotedHeader.readHeader(quotedView);
         this.echoIdent = 0;
         this.echoSeqNo = 0;
-        this.setData(packet.bytes, bodyOffset + headerLen, bodyLength - headerLen);
+        this.setData(packet.bytes, bodyOffset + quotedLength, bodyLength - quotedLength);
         break;
       }
       default:
@@ -140,6 +137,7 @@ export class Icmpv4Repr {
     return WireError.Ok;
   }
 
+  /** This layer's header in bytes: 8, plus the 20-byte quoted IPv4 header for an error message. */
   headerLength(): number {
     return this.isEcho() ? ICMPV4_HEADER_LENGTH : ICMPV4_HEADER_LENGTH + IPV4_HEADER_LENGTH;
   }
@@ -150,16 +148,15 @@ export class Icmpv4Repr {
   }
 
   /**
-   * Writes the message into `packet`, whose view must be exactly bufferLength() long (the checksum
-   * covers the view). The checksum is filled unless `caps.icmpv4` says the device does it, in which
-   * case it is zeroed; the quoted header's checksum follows `caps.ipv4`.
+   * Writes the message into the first bufferLength() bytes of `packet`, whose view must hold at least
+   * that many (the repr contract, src/wire/index.ts; RangeError otherwise). The checksum covers those
+   * bytes only and is filled unless `caps.icmpv4` says the device does it, in which case it is zeroed;
+   * the quoted header's checksum follows `caps.ipv4`.
    */
-  emit(packet: Icmpv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
-    requireViewInBuffer(packet, 'ICMPv4');
+  emit(view: Icmpv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
     const length = this.bufferLength();
-    if (packet.length !== length) {
-      throw new RangeError(`this ICMP message is ${length} bytes long, but the view given to emit is ${packet.length}`);
-    }
+    requireEmitRoom(view, length, 'ICMPv4');
+    const packet = emitView.init(view.bytes, view.offset, length);
     packet.msgType = this.msgType;
     packet.msgCode = this.msgCode;
     const bytes = packet.bytes;
@@ -171,7 +168,7 @@ export class Icmpv4Repr {
       packet.echoIdent = 0;
       packet.echoSeqNo = 0;
       quotedView.init(bytes, packet.offset + ICMPV4_HEADER_LENGTH, IPV4_HEADER_LENGTH);
-      this.quotedHeader.emit(quotedView, caps);
+      this.quotedHeader.emitHeader(quotedView, caps);
     }
     if (this.data !== null) {
       copyBytes(this.data, this.dataOffset, bytes, packet.offset + this.headerLength(), this.dataLength);

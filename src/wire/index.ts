@@ -1,12 +1,68 @@
-// The wire layer in one import: the generated views (generated/), the reprs built on them, addresses,
-// checksums and the tcpdump-style formatter. src/index.ts re-exports this module.
-export * from '../../generated/index.js';
+// smoltcp-ts/wire: the wire layer in one import. The generated views (generated/) with their enums,
+// the reprs built on them, addresses and the Internet checksum. Helpers the views share (EMPTY_BYTES,
+// dataViewOf, checksumSumData, byte copying, MAC halves) stay internal. src/index.ts re-exports this.
+//
+// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Icmpv4Repr, UdpRepr and TcpRepr
+// (checked for each by test/wire/contract.test.ts):
+// - Construction: `new XRepr()` gives the defaults; `new XRepr({ ...fields })` takes a Partial of the
+//   plain fields (the type XReprFields) and leaves the rest at their defaults. A payload (or ICMP data)
+//   given without its length runs to the end of its array. Hot paths construct one repr and reuse it,
+//   with parseInto() or by assigning fields.
+// - `headerLength()`: this layer's header in bytes, options included.
+// - `bufferLength()`: headerLength() plus the payload this repr describes (no arguments). EthernetRepr's
+//   is its header alone (its payload is the next layer's); Ipv4Repr's is 20 + payloadLength, where
+//   payloadLength is the next layer's bufferLength(), set by the caller.
+// - `emit(view, ...)` needs a view of at least bufferLength() bytes that lies inside its buffer, and
+//   throws RangeError otherwise (a programmer mistake, not a wire condition). It writes the header and,
+//   when the repr carries its payload bytes (TCP and UDP payload, ICMP data, non-null), the payload; it
+//   never writes past bufferLength(), and checksums cover exactly those bytes. A longer view is fine.
+// - `parse(view, ...)` / `parseInto(view, ...)`: the repr (or WireError.Ok) or a WireError, never a
+//   throw; `equals()` compares values, and parse(emit(x)) equals x.
+// - A frame is built outside in: set Ipv4Repr.payloadLength to the transport repr's bufferLength(),
+//   allocate ethernet.headerLength() + ip.bufferLength() bytes, then emit each layer at its offset
+//   (README.md, "Using the library").
+export { ArpHardware, ArpOperation, ArpPacket, arpHardwareName, arpOperationName } from '../../generated/arp.js';
+export { EtherType, EthernetFrame, etherTypeName } from '../../generated/ethernet.js';
+export {
+  Icmpv4DstUnreachable,
+  Icmpv4Message,
+  Icmpv4Packet,
+  Icmpv4ParamProblem,
+  Icmpv4Redirect,
+  Icmpv4TimeExceeded,
+  icmpv4DstUnreachableName,
+  icmpv4MessageName,
+  icmpv4ParamProblemName,
+  icmpv4RedirectName,
+  icmpv4TimeExceededName,
+} from '../../generated/icmpv4.js';
+export {
+  IpProtocol,
+  Ipv4OptionIterator,
+  Ipv4OptionKind,
+  Ipv4Packet,
+  ipProtocolName,
+  ipv4OptionKindName,
+} from '../../generated/ipv4.js';
+export { TcpOptionIterator, TcpOptionKind, TcpPacket, tcpOptionKindName } from '../../generated/tcp.js';
+export { UdpPacket } from '../../generated/udp.js';
+export { WireError, wireErrorMessage } from '../../generated/runtime.js';
+// One fold in the public API: checksumFold folds a checksumSum accumulator and complements it, giving
+// the value that goes on the wire (foldSum, which does not complement, is internal to checksum.ts).
+export {
+  checksumFold,
+  checksumSum,
+  combineSums,
+  internetChecksum,
+  pseudoHeaderSum,
+  updateChecksum16,
+  updateChecksum32,
+} from './checksum.js';
 export * from './address-error.js';
 export * from './arp.js';
-export { combineSums, foldSum, internetChecksum, updateChecksum16, updateChecksum32 } from './checksum.js';
+export * from './checksum-capabilities.js';
 export * from './ethernet.js';
 export * from './ethernet-address.js';
-export * from './format.js';
 export * from './icmpv4.js';
 export * from './ipv4.js';
 export * from './ipv4-address.js';

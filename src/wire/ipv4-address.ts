@@ -4,6 +4,9 @@
 
 import { AddressParseError } from './address-error.js';
 
+const DOTTED_QUAD_HINT = 'expected four decimal octets 0-255 separated by ".", e.g. 192.168.1.1';
+const CIDR_HINT = 'expected an IPv4 address, "/" and a prefix length 0-32, e.g. 192.168.1.10/24';
+
 /** "0." to "255.", so a dotted quad is three table lookups and one final number. */
 const OCTET_DOT: string[] = [];
 const OCTET: string[] = [];
@@ -22,14 +25,17 @@ export function formatIpv4(address: number): string {
 }
 
 /**
- * Parses a dotted quad (`192.168.1.1`) into a u32, or -1 when the text is not one. Each octet is one to
- * three decimal digits up to 255; leading zeros are refused because inet_aton(3) would read them as
- * octal, so `010.0.0.1` means 8.0.0.1 to some tools and 10.0.0.1 to others.
+ * Parses a dotted quad (`192.168.1.1`) into a u32, or an AddressParseError when the text is not one (a
+ * value the compiler will not let through as a number). Each octet is one to three decimal digits up to
+ * 255; leading zeros are refused because inet_aton(3) would read them as octal, so `010.0.0.1` means
+ * 8.0.0.1 to some tools and 10.0.0.1 to others.
  */
-export function parseIpv4(text: string): number {
-  return parseIpv4Range(text, 0, text.length);
+export function parseIpv4(text: string): number | AddressParseError {
+  const value = parseIpv4Range(text, 0, text.length);
+  return value < 0 ? new AddressParseError('IPv4', text, DOTTED_QUAD_HINT) : value;
 }
 
+/** The u32 in text[start, end), or -1 (internal: the public parsers return an AddressParseError). */
 function parseIpv4Range(text: string, start: number, end: number): number {
   let value = 0;
   let octets = 0;
@@ -57,11 +63,12 @@ function parseIpv4Range(text: string, start: number, end: number): number {
   return at === end ? value : -1;
 }
 
-const DOTTED_QUAD_HINT = 'expected four decimal octets 0-255 separated by ".", e.g. 192.168.1.1';
 
 /** An IPv4 address as a value: parse, print, compare and classify (RFC 1122 §3.2.1.3, RFC 5735). */
 export class Ipv4Address {
+  /** 0.0.0.0 */
   static readonly UNSPECIFIED = new Ipv4Address(0);
+  /** 255.255.255.255, the limited broadcast address (RFC 919). */
   static readonly BROADCAST = new Ipv4Address(0xffff_ffff);
 
   /** The address as a u32, first octet most significant. */
@@ -79,6 +86,7 @@ export class Ipv4Address {
     return new Ipv4Address(value >>> 0);
   }
 
+  /** The address a.b.c.d; throws RangeError for an octet outside 0-255 (a programmer mistake). */
   static fromOctets(a: number, b: number, c: number, d: number): Ipv4Address {
     for (const octet of [a, b, c, d]) {
       if (!Number.isInteger(octet) || octet < 0 || octet > 255) {
@@ -96,19 +104,20 @@ export class Ipv4Address {
     return new Ipv4Address(((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0);
   }
 
-  /** Parses a dotted quad; null when the text is not one. */
-  static parse(text: string): Ipv4Address | null {
+  /** Parses a dotted quad; an AddressParseError (a value, not thrown) when the text is not one. */
+  static parse(text: string): Ipv4Address | AddressParseError {
     const value = parseIpv4(text);
-    return value < 0 ? null : new Ipv4Address(value);
+    return value instanceof AddressParseError ? value : new Ipv4Address(value);
   }
 
-  /** Like parse, but throws an AddressParseError that says what was expected (for configuration input). */
+  /** Like parse, but throws the AddressParseError, which says what was expected (for configuration input). */
   static from(text: string): Ipv4Address {
     const address = Ipv4Address.parse(text);
-    if (address === null) throw new AddressParseError('IPv4', text, DOTTED_QUAD_HINT);
+    if (address instanceof AddressParseError) throw address;
     return address;
   }
 
+  /** The address as a u32. */
   toNumber(): number {
     return this.value;
   }
@@ -122,11 +131,13 @@ export class Ipv4Address {
     return out;
   }
 
+  /** The four octets, first (most significant) first. */
   octets(): [number, number, number, number] {
     const v = this.value;
     return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
   }
 
+  /** Same address. */
   equals(other: Ipv4Address): boolean {
     return this.value === other.value;
   }
@@ -161,9 +172,24 @@ export class Ipv4Address {
     return !(this.isUnspecified() || this.isBroadcast() || this.isMulticast());
   }
 
+  /** The dotted quad, e.g. `10.0.0.1` (formatIpv4). */
   toString(): string {
     return formatIpv4(this.value);
   }
+}
+
+/** The prefix length 0-32 in text[start, end of text): one or two digits, no leading zero; -1 otherwise. */
+function parsePrefixLength(text: string, start: number): number {
+  const digits = text.length - start;
+  if (digits < 1 || digits > 2) return -1;
+  if (digits === 2 && text.charCodeAt(start) === 48) return -1; // "/08"
+  let prefixLength = 0;
+  for (let at = start; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code < 48 || code > 57) return -1;
+    prefixLength = prefixLength * 10 + (code - 48);
+  }
+  return prefixLength > 32 ? -1 : prefixLength;
 }
 
 /** The netmask (as a u32) of a prefix length 0 to 32. */
@@ -177,9 +203,12 @@ export function prefixNetmask(prefixLength: number): number {
  * subnet. Host bits are kept (`network()` clears them), as with smoltcp's Ipv4Cidr.
  */
 export class Ipv4Cidr {
+  /** The address, host bits included. */
   readonly address: Ipv4Address;
+  /** Bits of the network part, 0 to 32. */
   readonly prefixLength: number;
 
+  /** The block `address/prefixLength`; throws RangeError for a prefix length outside 0-32 (a programmer mistake). */
   constructor(address: Ipv4Address, prefixLength: number) {
     if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32) {
       throw new RangeError(`${prefixLength} is not an IPv4 prefix length (expected an integer 0 to 32)`);
@@ -199,35 +228,22 @@ export class Ipv4Cidr {
     return new Ipv4Cidr(address, prefixLength);
   }
 
-  /** Parses `10.0.0.0/8`; null when the text is not an address, a slash and a prefix length 0-32. */
-  static parse(text: string): Ipv4Cidr | null {
+  /**
+   * Parses `10.0.0.0/8`; an AddressParseError (a value, not thrown) when the text is not an address, a
+   * slash and a prefix length 0-32.
+   */
+  static parse(text: string): Ipv4Cidr | AddressParseError {
     const slash = text.indexOf('/');
-    if (slash < 0) return null;
-    const value = parseIpv4Range(text, 0, slash);
-    if (value < 0) return null;
-    const digits = text.length - slash - 1;
-    if (digits < 1 || digits > 2) return null;
-    let prefixLength = 0;
-    for (let at = slash + 1; at < text.length; at++) {
-      const code = text.charCodeAt(at);
-      if (code < 48 || code > 57) return null;
-      prefixLength = prefixLength * 10 + (code - 48);
-    }
-    if (digits === 2 && text.charCodeAt(slash + 1) === 48) return null; // "/08"
-    if (prefixLength > 32) return null;
+    const value = slash < 0 ? -1 : parseIpv4Range(text, 0, slash);
+    const prefixLength = value < 0 ? -1 : parsePrefixLength(text, slash + 1);
+    if (prefixLength < 0) return new AddressParseError('IPv4 CIDR', text, CIDR_HINT);
     return new Ipv4Cidr(Ipv4Address.fromNumber(value), prefixLength);
   }
 
-  /** Like parse, but throws an AddressParseError that says what was expected (for configuration input). */
+  /** Like parse, but throws the AddressParseError, which says what was expected (for configuration input). */
   static from(text: string): Ipv4Cidr {
     const cidr = Ipv4Cidr.parse(text);
-    if (cidr === null) {
-      throw new AddressParseError(
-        'IPv4 CIDR',
-        text,
-        'expected an IPv4 address, "/" and a prefix length 0-32, e.g. 192.168.1.10/24',
-      );
-    }
+    if (cidr instanceof AddressParseError) throw cidr;
     return cidr;
   }
 
@@ -265,10 +281,12 @@ export class Ipv4Cidr {
     return this.prefixLength <= other.prefixLength && this.contains(other.address);
   }
 
+  /** Same address and prefix length. */
   equals(other: Ipv4Cidr): boolean {
     return this.prefixLength === other.prefixLength && this.address.equals(other.address);
   }
 
+  /** `192.168.1.10/24` */
   toString(): string {
     return `${formatIpv4(this.address.value)}/${this.prefixLength}`;
   }

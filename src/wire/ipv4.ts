@@ -3,15 +3,27 @@
 // and never emitted: what the stack sends has a 20-byte header (RFC 791 section 3.1).
 
 import { IpProtocol, Ipv4Packet, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { requireViewInBuffer } from './byte-ranges.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
+import { requireEmitRoom } from './byte-ranges.js';
+import { assignFields } from './repr-fields.js';
 
+/** Bytes of an IPv4 header without options, the only kind the stack emits. */
 export const IPV4_HEADER_LENGTH = 20;
 /** The largest total length the 16-bit field can state. */
 export const IPV4_MAX_TOTAL_LENGTH = 0xffff;
 
 const DEFAULT_CAPS = ChecksumCapabilities.default();
 
+/** The keys of Ipv4ReprFields, in the order the constructor copies them. */
+const FIELDS = ['srcAddr', 'dstAddr', 'protocol', 'payloadLength', 'hopLimit', 'dscp', 'ecn', 'ident', 'dontFrag', 'moreFrags', 'fragOffset'] as const;
+
+/** The plain fields of an Ipv4Repr; the constructor takes a Partial of them. */
+export type Ipv4ReprFields = Pick<Ipv4Repr, (typeof FIELDS)[number]>;
+
+/**
+ * An IPv4 header as a value. Construct with `new Ipv4Repr({ srcAddr, dstAddr, protocol, payloadLength })`;
+ * payloadLength is the next layer's bufferLength() and must be set before emit (it goes into Total Length).
+ */
 export class Ipv4Repr {
   /** Source address, a u32. */
   srcAddr = 0;
@@ -36,8 +48,9 @@ export class Ipv4Repr {
   /** Fragment offset in bytes (a multiple of 8). */
   fragOffset = 0;
 
+  /** The defaults (zero addresses, TCP, TTL 64, DF set, no payload), overridden by the fields `init` defines. */
   constructor(init?: Partial<Ipv4ReprFields>) {
-    if (init) Object.assign(this, init);
+    assignFields(this, init, FIELDS);
   }
 
   /**
@@ -65,12 +78,12 @@ export class Ipv4Repr {
    * Total Length must be at least the header length.
    */
   readHeader(packet: Ipv4Packet): void {
-    // Known gap: the generated u32 getters box an address >= 2^31 when V8 does not inline them into a
-    // large caller (STYLE.md); see test/wire/allocation.test.ts.
-    this.srcAddr = packet.srcAddr;
-    this.dstAddr = packet.dstAddr;
+    // Addresses are read as int32 (same bits) and made u32 here: a getter returning a u32 >= 2^31 that V8
+    // does not inline would box it (STYLE.md); an int32 crosses the call unboxed.
+    this.srcAddr = packet.srcAddrI32 >>> 0;
+    this.dstAddr = packet.dstAddrI32 >>> 0;
     this.protocol = packet.protocol;
-    this.payloadLength = packet.totalLen - packet.headerLen;
+    this.payloadLength = packet.totalLen - packet.headerLength;
     this.hopLimit = packet.hopLimit;
     this.dscp = packet.dscp;
     this.ecn = packet.ecn;
@@ -80,30 +93,43 @@ export class Ipv4Repr {
     this.fragOffset = packet.fragOffset;
   }
 
+  /** This layer's header in bytes: 20 (the repr emits no options). */
   headerLength(): number {
     return IPV4_HEADER_LENGTH;
   }
 
-  /** Header plus payload: the Total Length this repr emits. */
+  /** Header plus payload: the Total Length this repr emits, 20 + payloadLength. */
   bufferLength(): number {
     return IPV4_HEADER_LENGTH + this.payloadLength;
   }
 
   /**
-   * Writes the 20-byte header into `packet` (whose view must hold at least the header); the payload is
-   * the next layer's to write. The checksum is filled unless `caps.ipv4` says the device does it, in
-   * which case it is zeroed.
+   * Writes the 20-byte header into `packet`, whose view must hold bufferLength() bytes (the repr
+   * contract, src/wire/index.ts; RangeError otherwise); the payload is the next layer's to write, before
+   * or after. The checksum is filled unless `caps.ipv4` says the device does it, in which case it is
+   * zeroed. Throws RangeError when payloadLength exceeds what Total Length can state.
    */
   emit(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
-    requireViewInBuffer(packet, 'IPv4');
-    if (packet.length < IPV4_HEADER_LENGTH) {
-      throw new RangeError(`an IPv4 header needs ${IPV4_HEADER_LENGTH} bytes, the buffer has ${packet.length}`);
-    }
+    this.requireTotalLength();
+    requireEmitRoom(packet, this.bufferLength(), 'IPv4');
+    this.emitHeader(packet, caps);
+  }
+
+  private requireTotalLength(): void {
     if (this.bufferLength() > IPV4_MAX_TOTAL_LENGTH) {
       throw new RangeError(`an IPv4 datagram holds at most ${IPV4_MAX_TOTAL_LENGTH - IPV4_HEADER_LENGTH} bytes of payload, not ${this.payloadLength}`);
     }
+  }
+
+  /**
+   * Writes the header only, into a view of at least 20 bytes, whatever payloadLength says: for the
+   * quoted header of an ICMP error, whose datagram is cut short. Everything else uses emit().
+   */
+  emitHeader(packet: Ipv4Packet, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
+    this.requireTotalLength();
+    requireEmitRoom(packet, IPV4_HEADER_LENGTH, 'IPv4');
     packet.version = 4;
-    packet.headerLen = IPV4_HEADER_LENGTH;
+    packet.headerLength = IPV4_HEADER_LENGTH;
     packet.dscp = this.dscp;
     packet.ecn = this.ecn;
     packet.totalLen = IPV4_HEADER_LENGTH + this.payloadLength;
@@ -121,6 +147,7 @@ export class Ipv4Repr {
     else packet.checksum = 0;
   }
 
+  /** Same values in every field. */
   equals(other: Ipv4Repr): boolean {
     return (
       this.srcAddr === other.srcAddr &&
@@ -137,6 +164,7 @@ export class Ipv4Repr {
     );
   }
 
+  /** Copies every field of `other` into this repr (allocates nothing); returns this. */
   copyFrom(other: Ipv4Repr): this {
     this.srcAddr = other.srcAddr;
     this.dstAddr = other.dstAddr;
@@ -152,19 +180,3 @@ export class Ipv4Repr {
     return this;
   }
 }
-
-/** The plain fields of an Ipv4Repr, for the constructor. */
-export type Ipv4ReprFields = Pick<
-  Ipv4Repr,
-  | 'srcAddr'
-  | 'dstAddr'
-  | 'protocol'
-  | 'payloadLength'
-  | 'hopLimit'
-  | 'dscp'
-  | 'ecn'
-  | 'ident'
-  | 'dontFrag'
-  | 'moreFrags'
-  | 'fragOffset'
->;

@@ -8,9 +8,11 @@
 // boolean for those (`ack`, `hasTimestamp`), and null is used only for small values (mss, window scale).
 
 import { TcpOptionIterator, TcpOptionKind, TcpPacket, WireError } from '../../generated/index.js';
-import { ChecksumCapabilities, checksumRx, checksumTx } from '../phy/capabilities.js';
-import { copyBytes, requireViewInBuffer, sameBytes } from './byte-ranges.js';
+import { ChecksumCapabilities, checksumRx, checksumTx } from './checksum-capabilities.js';
+import { copyBytes, requireEmitRoom, sameBytes } from './byte-ranges.js';
+import { assignFields } from './repr-fields.js';
 
+/** Bytes of a TCP header without options. */
 export const TCP_HEADER_LENGTH = 20;
 /** Data Offset is 4 bits of 32-bit words: options end 60 bytes into the header at most. */
 export const TCP_MAX_HEADER_LENGTH = 60;
@@ -24,22 +26,62 @@ const EMPTY = new Uint8Array(0);
 
 /** The control flags a segment may carry, mutually exclusive as far as the stack is concerned (smoltcp's Control). */
 export enum TcpControl {
+  /** No SYN, FIN, RST or PSH. */
   None = 0,
+  /** PSH: deliver the data to the application now (RFC 9293 section 3.9.1.2). */
   Psh = 1,
+  /** SYN: synchronize sequence numbers, the first segment of each direction. */
   Syn = 2,
+  /** FIN: no more data from the sender. */
   Fin = 3,
+  /** RST: reset the connection. */
   Rst = 4,
 }
 
 const optionIterator = new TcpOptionIterator();
+/** The view emit writes through: the caller's, cut to bufferLength() so the checksum covers the segment only. */
+const emitView = new TcpPacket();
 
+/** The keys of TcpReprFields, in the order the constructor copies them (sackLeft/sackRight are copied element by element). */
+const FIELDS = [
+  'srcPort',
+  'dstPort',
+  'control',
+  'seqNumber',
+  'ack',
+  'ackNumber',
+  'windowLen',
+  'windowScale',
+  'maxSegSize',
+  'sackPermitted',
+  'sackBlockCount',
+  'hasTimestamp',
+  'tsVal',
+  'tsEcr',
+  'payload',
+  'payloadOffset',
+  'payloadLength',
+] as const;
+
+/** The plain fields of a TcpRepr; the constructor takes a Partial of them (plus sackLeft/sackRight arrays). */
+export type TcpReprFields = Pick<TcpRepr, (typeof FIELDS)[number] | 'sackLeft' | 'sackRight'>;
+
+/**
+ * A TCP segment as a value. Construct with `new TcpRepr({ srcPort, dstPort, control: TcpControl.Syn,
+ * seqNumber, maxSegSize: 1460, ... })`: a payload given without payloadLength runs to the end of its array.
+ */
 export class TcpRepr {
+  /** Source port, never 0. */
   srcPort = 0;
+  /** Destination port, never 0. */
   dstPort = 0;
+  /** SYN, FIN, RST, PSH or none: the flags the stack acts on, at most one (ACK is `ack`). */
   control: TcpControl = TcpControl.None;
+  /** Sequence number of the first byte (of the SYN when control is Syn), a u32 (RFC 9293 section 3.1). */
   seqNumber = 0;
   /** Whether the ACK flag is set; ackNumber is meaningful only then (and emitted as 0 otherwise). */
   ack = false;
+  /** Next sequence number expected from the peer, a u32; meaningful when `ack` is set. */
   ackNumber = 0;
   /** The Window field as sent, before scaling. */
   windowLen = 0;
@@ -51,11 +93,15 @@ export class TcpRepr {
   sackPermitted = false;
   /** How many SACK blocks (0 to 3) sackLeft/sackRight hold (RFC 2018 section 3). */
   sackBlockCount = 0;
+  /** Left edges (first sequence number) of the SACK blocks, u32s; sackLeft[i] for i < sackBlockCount. */
   readonly sackLeft: number[] = [0, 0, 0];
+  /** Right edges (sequence number after the block) of the SACK blocks, u32s. */
   readonly sackRight: number[] = [0, 0, 0];
   /** Whether the timestamps option is present (RFC 7323 section 3). */
   hasTimestamp = false;
+  /** TSval, the sender's timestamp clock, a u32 (RFC 7323 section 3.2); meaningful when hasTimestamp. */
   tsVal = 0;
+  /** TSecr, the TSval echoed back, a u32 (RFC 7323 section 3.2); meaningful when hasTimestamp. */
   tsEcr = 0;
   /**
    * Where the payload is. After parse these point into the parsed packet's bytes; to emit, point them at
@@ -63,13 +109,21 @@ export class TcpRepr {
    * (the checksum covers it).
    */
   payload: Uint8Array | null = EMPTY;
+  /** Index in `payload` where the payload starts. */
   payloadOffset = 0;
+  /** Bytes of payload. */
   payloadLength = 0;
 
+  /** The defaults (ports 0, no flags, no options, empty payload), overridden by the fields `init` defines. */
   constructor(init?: Partial<TcpReprFields>) {
-    if (init) Object.assign(this, init);
+    assignFields(this, init, FIELDS);
+    if (init === undefined) return;
+    if (init.sackLeft) for (let i = 0; i < TCP_MAX_SACK_BLOCKS; i++) this.sackLeft[i] = init.sackLeft[i] ?? 0;
+    if (init.sackRight) for (let i = 0; i < TCP_MAX_SACK_BLOCKS; i++) this.sackRight[i] = init.sackRight[i] ?? 0;
+    if (init.payload && init.payloadLength === undefined) this.payloadLength = init.payload.length - this.payloadOffset;
   }
 
+  /** Points the payload at `payload[offset, offset + length)` (null: written into the packet by the caller); returns this. */
   setPayload(payload: Uint8Array | null, offset: number, length: number): this {
     this.payload = payload;
     this.payloadOffset = offset;
@@ -77,6 +131,7 @@ export class TcpRepr {
     return this;
   }
 
+  /** Sets SACK block `index` (0 to 2) to [left, right), raising sackBlockCount to include it; returns this. */
   setSackBlock(index: number, left: number, right: number): this {
     this.sackLeft[index] = left >>> 0;
     this.sackRight[index] = right >>> 0;
@@ -135,11 +190,11 @@ export class TcpRepr {
     this.srcPort = srcPort;
     this.dstPort = dstPort;
     this.control = control;
-    // Known gap: the generated u32 getters box a value >= 2^31 when V8 does not inline them into a large
-    // caller (STYLE.md); see test/wire/allocation.test.ts. Int32 readers from the generator would close it.
-    this.seqNumber = packet.seqNumber;
+    // u32s are read as int32 (same bits) and made u32 here: a getter returning a u32 >= 2^31 that V8 does
+    // not inline would box it (STYLE.md); an int32 crosses the call unboxed.
+    this.seqNumber = packet.seqNumberI32 >>> 0;
     this.ack = packet.ack;
-    this.ackNumber = this.ack ? packet.ackNumber : 0;
+    this.ackNumber = this.ack ? packet.ackNumberI32 >>> 0 : 0;
     this.windowLen = packet.windowLen;
     this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
     return WireError.Ok;
@@ -172,16 +227,16 @@ export class TcpRepr {
           // A fourth block fits only without timestamps and is rare; like smoltcp, keep the first three.
           const count = Math.min(it.sackBlockCount, TCP_MAX_SACK_BLOCKS);
           for (let i = 0; i < count; i++) {
-            this.sackLeft[i] = it.sackLeft(i);
-            this.sackRight[i] = it.sackRight(i);
+            this.sackLeft[i] = it.sackLeftI32(i) >>> 0;
+            this.sackRight[i] = it.sackRightI32(i) >>> 0;
           }
           this.sackBlockCount = count;
           break;
         }
         case TcpOptionKind.Timestamps:
           this.hasTimestamp = true;
-          this.tsVal = it.tsVal;
-          this.tsEcr = it.tsEcr;
+          this.tsVal = it.tsValI32 >>> 0;
+          this.tsEcr = it.tsEcrI32 >>> 0;
           break;
         default:
           // End of list, no-operation and kinds the stack does not use (RFC 9293 section 3.2: "must
@@ -203,10 +258,12 @@ export class TcpRepr {
     return length;
   }
 
+  /** This layer's header in bytes: 20 plus optionsLength(). */
   headerLength(): number {
     return TCP_HEADER_LENGTH + this.optionsLength();
   }
 
+  /** Header plus payload: headerLength() + payloadLength, the segment emit writes. */
   bufferLength(): number {
     return this.headerLength() + this.payloadLength;
   }
@@ -217,12 +274,12 @@ export class TcpRepr {
   }
 
   /**
-   * Writes the segment into `packet`, whose view must be exactly bufferLength() long (the checksum
-   * covers the view), from `srcAddr` to `dstAddr` (u32s or int32s, as for parse). The checksum is filled unless `caps.tcp` says the
-   * device does it, in which case it is zeroed. Throws RangeError when the options exceed 40 bytes.
+   * Writes the segment into the first bufferLength() bytes of `packet`, whose view must hold at least
+   * that many (the repr contract, src/wire/index.ts; RangeError otherwise), from `srcAddr` to `dstAddr`
+   * (u32s or int32s, as for parse). The checksum covers those bytes only and is filled unless `caps.tcp`
+   * says the device does it, in which case it is zeroed. Throws RangeError when the options exceed 40 bytes.
    */
-  emit(packet: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
-    requireViewInBuffer(packet, 'TCP');
+  emit(view: TcpPacket, srcAddr: number, dstAddr: number, caps: ChecksumCapabilities = DEFAULT_CAPS): void {
     const headerLength = this.headerLength();
     if (headerLength > TCP_MAX_HEADER_LENGTH) {
       throw new RangeError(
@@ -230,15 +287,14 @@ export class TcpRepr {
       );
     }
     const length = headerLength + this.payloadLength;
-    if (packet.length !== length) {
-      throw new RangeError(`this TCP segment is ${length} bytes long, but the view given to emit is ${packet.length}`);
-    }
+    requireEmitRoom(view, length, 'TCP');
+    const packet = emitView.init(view.bytes, view.offset, length);
     packet.srcPort = this.srcPort;
     packet.dstPort = this.dstPort;
     // u32 values cross into setters as int32 (`| 0`, same bits): V8 passes those unboxed (STYLE.md).
     packet.seqNumber = this.seqNumber | 0;
     packet.ackNumber = this.ack ? this.ackNumber | 0 : 0;
-    packet.headerLen = headerLength;
+    packet.headerLength = headerLength;
     packet.reserved = 0; // "must be zero" (RFC 9293 section 3.1)
     packet.flags = 0;
     switch (this.control) {
@@ -320,7 +376,7 @@ export class TcpRepr {
     }
   }
 
-  /** Same header values, options and payload bytes. */
+  /** Same header values, options and payload bytes (ackNumber compared only with ACK, timestamps only when present). */
   equals(other: TcpRepr): boolean {
     if (
       this.srcPort !== other.srcPort ||
@@ -353,22 +409,3 @@ function writeU32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at + 2] = value >>> 8;
   bytes[at + 3] = value;
 }
-
-/** The plain fields of a TcpRepr, for the constructor. */
-export type TcpReprFields = Pick<
-  TcpRepr,
-  | 'srcPort'
-  | 'dstPort'
-  | 'control'
-  | 'seqNumber'
-  | 'ack'
-  | 'ackNumber'
-  | 'windowLen'
-  | 'windowScale'
-  | 'maxSegSize'
-  | 'sackPermitted'
-  | 'sackBlockCount'
-  | 'hasTimestamp'
-  | 'tsVal'
-  | 'tsEcr'
->;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { needs } from '../helpers/needs.js';
 import { buildCorpus, type Corpus, FrameClass } from '../../bench/wire/corpus.js';
 import { DecodedFrame, DecodeStatus, meaningfulFields } from '../../bench/wire/decoded-frame.js';
 import { decodeWithDataView } from '../../bench/wire/dataview-decoder.js';
@@ -87,12 +88,7 @@ test('a corrupted payload byte fails the transport checksum in all three decoder
 });
 
 test('tshark finds every checksum of the corpus correct', () => {
-  const tshark = spawnSync('sh', ['-c', 'command -v tshark']);
-  if (tshark.status !== 0) {
-    if (process.env.CI === 'true') assert.unreachable('tshark is required under CI (apt-get install tshark)');
-    console.log('  skipped: tshark not on PATH');
-    return;
-  }
+  if (!needs('bench/wire-decoders vs tshark', ['tshark'])) return;
   // Classic pcap (LINKTYPE_ETHERNET) of the first 512 frames.
   const count = 512;
   let size = 24;

@@ -3,8 +3,12 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitForExit, waitForStderr } from '../helpers/child.js';
-import { Netns } from '../helpers/netns.js';
+import { waitForExit, waitForStderr, waitUntil } from '../helpers/child.js';
+import { isTcpResetFrom, Netns, pcapFileFrames, waitForListener } from '../helpers/netns.js';
+import type { Need } from '../helpers/needs.js';
+
+/** What makeKernelCapture needs, for suiteNeeding. */
+export const KERNEL_CAPTURE_NEEDS: Need[] = ['root', 'tcpdump', 'socat', 'ping', 'sysctl', 'ss'];
 
 let deviceCounter = 0;
 
@@ -54,8 +58,6 @@ export class VethPair {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Records kernel traffic between two namespaces into `<dir>/kernel.pcap`: ARP, ping, UDP (to a listener and to a
  * closed port), a TCP handshake with every option Linux sends (mss, sackOK, TS, wscale), a bulk transfer with
@@ -67,14 +69,15 @@ export async function makeKernelCapture(dir: string): Promise<string> {
   let capture: ChildProcess | null = null;
   const helpers: ChildProcess[] = [];
   try {
-    capture = pair.a.spawn('tcpdump', ['-i', pair.devA, '-U', '-n', '-w', file]);
+    // --immediate-mode: without it TPACKET_V3 hands packets over in blocks and SIGINT loses the last ones.
+    capture = pair.a.spawn('tcpdump', ['-i', pair.devA, '--immediate-mode', '-U', '-n', '-w', file]);
     await waitForStderr(capture, 'listening on');
     pair.a.run('ping', ['-c', '2', '-i', '0.2', pair.addrB]);
     pair.a.run('ping', ['-c', '1', '-M', 'dont', '-s', '3000', pair.addrB]);
     // UDP to a listener (one datagram, no reply) and to a closed port (ICMP port unreachable).
     const udpListener = pair.b.spawn('socat', ['-u', 'UDP-RECV:40053', 'OPEN:/dev/null']);
     helpers.push(udpListener);
-    await sleep(200);
+    await waitForListener(pair.b, 'udp', 40053);
     pair.a.run('socat', ['-u', 'STDIN', `UDP-SENDTO:${pair.addrB}:40053`], 'hello udp\n');
     pair.a.run('socat', ['-u', 'STDIN', `UDP-SENDTO:${pair.addrB}:40054`], 'closed\n');
     // TCP: a bulk transfer with handshake and FIN close, then a connect to a closed port (RST).
@@ -84,7 +87,7 @@ export async function makeKernelCapture(dir: string): Promise<string> {
     writeFileSync(bulkFile, bulk);
     const tcpListener = pair.b.spawn('socat', ['-u', 'TCP-LISTEN:40080,reuseaddr', 'OPEN:/dev/null']);
     helpers.push(tcpListener);
-    await sleep(300);
+    await waitForListener(pair.b, 'tcp', 40080);
     pair.a.run('socat', ['-u', `OPEN:${bulkFile}`, `TCP:${pair.addrB}:40080`]);
     await waitForExit(tcpListener);
     try {
@@ -92,7 +95,8 @@ export async function makeKernelCapture(dir: string): Promise<string> {
     } catch {
       // connection refused is the point
     }
-    await sleep(300);
+    // The RST is the last packet: once tcpdump has written it (-U), everything before it is in the file.
+    await waitUntil(() => pcapFileFrames(file).some((f) => isTcpResetFrom(f, 40081)), `the RST from port 40081 in ${file}`);
   } finally {
     for (const h of helpers) if (h.exitCode === null) h.kill();
     if (capture) {

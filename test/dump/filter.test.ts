@@ -3,10 +3,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FilterSyntaxError, parseFilter, tokenize } from '../../src/dump/filter.js';
-import { privilegedSuite } from '../helpers/privileged.js';
-import { makeKernelCapture } from './captures.js';
+import { needs, suiteNeeding } from '../helpers/needs.js';
+import { KERNEL_CAPTURE_NEEDS, makeKernelCapture } from './captures.js';
 import { makeMalformedCapture, framesOf } from './fuzz-capture.js';
-import { hasTool, removeDir, runDump, tcpdump, tempDir } from './helpers.js';
+import { removeDir, runDump, tcpdump, tempDir } from './helpers.js';
 
 process.env.TZ = 'UTC';
 
@@ -138,7 +138,7 @@ parsing('a bad filter is a usage error (exit 2) with the position, and no packet
 });
 
 parsing('selections equal tcpdump\'s on crafted frames', async () => {
-  if (!hasTool('tcpdump') && process.env.CI !== 'true') return console.log('  skipped: needs tcpdump');
+  if (!needs('dump filter vs tcpdump on crafted frames', ['tcpdump'])) return;
   const dir = tempDir('dump-filter');
   try {
     await compareSelections(makeMalformedCapture(dir), dir);
@@ -149,7 +149,7 @@ parsing('selections equal tcpdump\'s on crafted frames', async () => {
 
 parsing.run();
 
-const kernel = privilegedSuite('dump filter vs tcpdump on kernel captures', ['tcpdump', 'socat', 'ping']);
+const kernel = suiteNeeding('dump filter vs tcpdump on kernel captures', KERNEL_CAPTURE_NEEDS);
 if (kernel) {
   kernel("selections equal tcpdump's on kernel traffic", async () => {
     const dir = tempDir('dump-filter-kernel');

@@ -59,10 +59,6 @@ export function tcpdump(args: string[]): string {
   return r.stdout;
 }
 
-export function hasTool(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
 /**
  * Splits -tt output into packets: each starts with "<seconds>.<micros> " (or is tcpdump's timestamp-less
  * "[Invalid header" line) and runs until the next one.

@@ -2,11 +2,11 @@
 // validation on, absolute sequence numbers, no IP reassembly), on crafted malformed frames and kernel captures.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { privilegedSuite } from '../helpers/privileged.js';
-import { makeKernelCapture } from './captures.js';
+import { needs, suiteNeeding } from '../helpers/needs.js';
+import { KERNEL_CAPTURE_NEEDS, makeKernelCapture } from './captures.js';
 import { craftedFrames, ethernet, ipv4, tcp, writePcap } from './craft.js';
 import { framesOf, makeMalformedCapture } from './fuzz-capture.js';
-import { hasTool, removeDir, runDump, tempDir } from './helpers.js';
+import { removeDir, runDump, tempDir } from './helpers.js';
 import { compareJsonPacket, tsharkPackets } from './tshark.js';
 import { join } from 'node:path';
 
@@ -37,7 +37,7 @@ crafted.before(() => {
 crafted.after(() => removeDir(dir));
 
 crafted('well-formed and malformed frames: every printed field equals tshark', async () => {
-  if (!hasTool('tshark') && process.env.CI !== 'true') return console.log('  skipped: needs tshark');
+  if (!needs('dump --json vs tshark on crafted frames', ['tshark'])) return;
   const file = makeMalformedCapture(dir);
   const { packets, layers } = await compareWithTshark(file, dir);
   assert.ok(packets > 7000);
@@ -71,7 +71,7 @@ crafted('a malformed layer is left out and named in "error"; the layers before i
 
 crafted.run();
 
-const kernel = privilegedSuite('dump --json vs tshark on kernel captures', ['tcpdump', 'tshark', 'socat', 'ping']);
+const kernel = suiteNeeding('dump --json vs tshark on kernel captures', [...KERNEL_CAPTURE_NEEDS, 'tshark']);
 if (kernel) {
   let kdir = '';
   kernel.before(() => {

@@ -3,10 +3,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { privilegedSuite } from '../helpers/privileged.js';
-import { makeKernelCapture } from './captures.js';
+import { needs, suiteNeeding } from '../helpers/needs.js';
+import { KERNEL_CAPTURE_NEEDS, makeKernelCapture } from './captures.js';
 import { framesOf, makeMalformedCapture } from './fuzz-capture.js';
-import { comparePackets, hasTool, removeDir, runDump, tcpdump, tempDir } from './helpers.js';
+import { comparePackets, removeDir, runDump, tcpdump, tempDir } from './helpers.js';
 
 process.env.TZ = 'UTC';
 
@@ -29,7 +29,7 @@ crafted.after(() => removeDir(craftedDir));
 
 for (const style of STYLES) {
   crafted(`tcpdump -nn -tt ${style}`, async () => {
-    if (!hasTool('tcpdump') && process.env.CI !== 'true') return console.log('  skipped: needs tcpdump');
+    if (!needs('dump text vs tcpdump on crafted frames', ['tcpdump'])) return;
     const theirs = tcpdump(['-tt', ...words(style), '-r', craftedFile]);
     const ours = await runDump(['-nn', '-tt', ...words(style), '-r', craftedFile], craftedDir);
     assert.is(ours.status, 0, ours.stderr);
@@ -43,7 +43,7 @@ for (const style of STYLES) {
 
 crafted.run();
 
-const kernel = privilegedSuite('dump text vs tcpdump on kernel captures', ['tcpdump', 'socat', 'ping']);
+const kernel = suiteNeeding('dump text vs tcpdump on kernel captures', KERNEL_CAPTURE_NEEDS);
 if (kernel) {
   let dir = '';
   let file = '';

@@ -29,7 +29,7 @@ const EXPECTED: Record<string, string> = {
   'bad-enum-value-too-wide.yaml':
     'test/generator/fixtures/bad-enum-value-too-wide.yaml:20:9: value "Infrared" (300) of enum "Colour" does not fit in the 8 bits of field "second"',
   'bad-expression-name.yaml':
-    'test/generator/fixtures/bad-expression-name.yaml:15:19: unknown name "secnod" in "4 <= secnod"; use a field name, length or headerLength',
+    'test/generator/fixtures/bad-expression-name.yaml:15:19: unknown name "secnod" in "4 <= secnod"; did you mean "second"?',
   'bad-expression-syntax.yaml':
     'test/generator/fixtures/bad-expression-syntax.yaml:15:14: "second - 4 >= 0" is not an expression: "second - 4" is neither an integer nor a name (only + and * are allowed)',
   'bad-flag-outside-field.yaml':
@@ -60,18 +60,35 @@ const EXPECTED: Record<string, string> = {
     'test/generator/fixtures/bad-overlap.yaml:10:5: field "second" overlaps field "first" at byte 1; give each bit to one field (use flags for single bits inside a field)',
   'bad-reserved-name.yaml':
     'test/generator/fixtures/bad-reserved-name.yaml:10:5: "length" is a name every view already has; choose another name',
-  'bad-scale-without-raw.yaml':
-    'test/generator/fixtures/bad-scale-without-raw.yaml:10:5: field "second" must have both "scale" (a positive integer) and "raw" (the name of the unscaled accessor), or neither',
+  'bad-raw-without-scale.yaml':
+    'test/generator/fixtures/bad-raw-without-scale.yaml:10:5: field "second" has "raw" without "scale"; add "scale" (a positive integer, the bytes one unit of the field counts) or drop "raw"',
   'bad-unbounded-length.yaml':
     'test/generator/fixtures/bad-unbounded-length.yaml:4:15: headerLength "4 * words" may exceed the view; add a check { require: 4 * words <= length, error: Truncated }',
   'bad-unknown-enum.yaml':
     'test/generator/fixtures/bad-unknown-enum.yaml:13:11: field "second" refers to unknown enum "EthType"; define it under "enums" in one of the specs',
   'bad-unknown-key.yaml':
-    'test/generator/fixtures/bad-unknown-key.yaml:14:5: unknown key "bitz" in field "second"; expected one of name, offset, type, bits, scale, raw, alias, enum, doc, flags',
+    'test/generator/fixtures/bad-unknown-key.yaml:14:5: unknown key "bitz" in field "second"; did you mean "bits"?',
+  // Nothing close enough to guess: the keys allowed there.
+  'bad-unknown-key-far.yaml':
+    'test/generator/fixtures/bad-unknown-key-far.yaml:14:5: unknown key "colour" in field "second"; expected one of name, offset, type, bits, scale, raw, alias, enum, doc, flags',
   'bad-unknown-type.yaml':
     'test/generator/fixtures/bad-unknown-type.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4',
   'bad-yaml-syntax.yaml':
-    'test/generator/fixtures/bad-yaml-syntax.yaml:14:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    'test/generator/fixtures/bad-yaml-syntax.yaml:13:10: YAML syntax error: "[" opened here is not closed; end the list with "]"',
+  // The parser notices the open quote only at the end of the file; the mistake is at line 9.
+  'bad-yaml-unclosed-quote.yaml':
+    'test/generator/fixtures/bad-yaml-unclosed-quote.yaml:9:10: YAML syntax error: the string opened here with " is not closed; end it with "',
+  // A tab also breaks the mapping it is in: one message, not three.
+  'bad-yaml-tab.yaml': 'test/generator/fixtures/bad-yaml-tab.yaml:8:1: YAML syntax error: Tabs are not allowed as indentation',
+  // The field with the bad offset is reported once, not again where headerLength, a check and the checksum use it.
+  'bad-offset-then-used.yaml':
+    'test/generator/fixtures/bad-offset-then-used.yaml:11:13: "offset" of field "words" must be a non-negative integer, not "one"',
+  // A misspelled name in headerLength, with the check that bounds it present: no advice to add that check.
+  'bad-misspelled-header-length.yaml':
+    'test/generator/fixtures/bad-misspelled-header-length.yaml:4:19: unknown name "dataOfset" in "4 * dataOfset"; did you mean "dataOffset"?',
+  // The same name misspelled in the bounding check instead: no advice to add the check it was meant to be.
+  'bad-misspelled-check.yaml':
+    'test/generator/fixtures/bad-misspelled-check.yaml:6:18: unknown name "dataOfset" in "4 * dataOfset <= length"; did you mean "dataOffset"?',
 };
 
 for (const [fixture, expected] of Object.entries(EXPECTED)) {

@@ -206,6 +206,25 @@ test('integer, bit-range, enum and flag accessors carry the spec doc', () => {
   ]);
 });
 
+test('the <Name>Field object gives each field\'s byte offset, with its doc', () => {
+  expectLines(tinyModule(), [
+    ' * Byte offsets of the TinyHeader fields from the start of the header, for code that reads the bytes without a view.',
+    ' *',
+    ' * Generated from tiny.yaml: read a field as `bytes[at + TinyField.Port]`, never at a hand-written offset.',
+    ' */',
+    'export const TinyField = {',
+    '  /** A port. */',
+    '  Port: 0,',
+    '  /** Header length in 32-bit words. */',
+    '  Words: 2,',
+    '  /** What the header carries. */',
+    '  Kind: 2,',
+    '  /** Control bits. */',
+    '  Bits: 3,',
+    '} as const;',
+  ]);
+});
+
 test('every comparison of a check rule becomes the test that fails it', () => {
   const rules = ['port == 1', 'bits != 2', 'port < 3', 'port <= 4', 'port > 5', 'port >= 6', '8 + 2 * words <= length', 'headerLength <= length'];
   const checks = rules.map((r) => `  - { require: ${r}, error: Malformed, doc: Rule. }`).join('\n');
@@ -228,11 +247,11 @@ test('every comparison of a check rule becomes the test that fails it', () => {
   ]);
 });
 
-test("changing a field's doc changes only that accessor's JSDoc", () => {
+test("changing a field's doc changes only that accessor's JSDoc and its offset's", () => {
   const before = tinyModule().split('\n');
   const after = tinyModule(TINY.replace('doc: A port.', 'doc: The port the tiny header is sent to.')).split('\n');
   const changed = after.filter((line, i) => line !== before[i]);
-  assert.equal(changed, ['  /** The port the tiny header is sent to. */']);
+  assert.equal(changed, ['  /** The port the tiny header is sent to. */', '  /** The port the tiny header is sent to. */']);
 });
 
 test('a field may use an enum of another spec; the module imports it', () => {
@@ -265,6 +284,15 @@ test('names shared by all modules must be unique across specs', () => {
     'other.yaml:35:5: duplicate name "tinyKindName": already declared at tiny.yaml:35',
   ]);
   assert.equal(result.files, []);
+});
+
+test('two views whose names give the same <Name>Field object are refused', () => {
+  const packet = TINY.replace('name: TinyHeader', 'name: TinyPacket').replace('name: TinyKind', 'name: PacketKind').replace('enum: TinyKind', 'enum: PacketKind');
+  const result = generate([
+    { file: 'tiny.yaml', text: TINY },
+    { file: 'packet.yaml', text: packet },
+  ]);
+  assert.equal(result.problems.map(formatProblem), ['packet.yaml:1:1: duplicate name "TinyField": already declared at tiny.yaml:1']);
 });
 
 test('two specs with the same base name, or named like a generated file, are refused', () => {

@@ -103,8 +103,8 @@ test('getters read the values smoltcp asserts', () => {
   const ipv4 = new Ipv4Packet(hex(vector('ipv4', 'test_deconstruct').hex + 'ff'));
   assert.is(ipv4.check(), WireError.Ok);
   assert.equal(
-    [ipv4.version, ipv4.headerLen, ipv4.ihl, ipv4.dscp, ipv4.ecn, ipv4.totalLen, ipv4.ident],
-    [4, 20, 5, 0, 0, 30, 258],
+    [ipv4.version, ipv4.headerLength, ipv4.dscp, ipv4.ecn, ipv4.totalLen, ipv4.ident],
+    [4, 20, 0, 0, 30, 258],
   );
   assert.equal([ipv4.dontFrag, ipv4.moreFrags, ipv4.fragOffset, ipv4.fragOffsetRaw, ipv4.flags], [true, true, 4120, 0x203, 3]);
   assert.equal([ipv4.hopLimit, ipv4.ttl, ipv4.protocol, ipv4.checksum], [26, 26, generated.IpProtocol.Icmp, 54638]);
@@ -124,7 +124,7 @@ test('getters read the values smoltcp asserts', () => {
   const tcp = new TcpPacket(hex(vector('tcp', 'test_deconstruct').hex));
   assert.is(tcp.check(), WireError.Ok);
   assert.equal([tcp.srcPort, tcp.dstPort, tcp.seqNumber, tcp.ackNumber], [48896, 80, 0x01234567, 0x89abcdef]);
-  assert.equal([tcp.headerLen, tcp.dataOffset, tcp.headerLength, tcp.windowLen, tcp.urgentAt, tcp.checksum], [24, 6, 24, 291, 513, 438]);
+  assert.equal([tcp.headerLength, tcp.windowLen, tcp.urgentAt, tcp.checksum], [24, 291, 513, 438]);
   assert.equal([tcp.fin, tcp.syn, tcp.rst, tcp.psh, tcp.ack, tcp.urg, tcp.ece, tcp.cwr, tcp.ns], [true, false, true, false, true, true, false, false, false]);
   assert.is(tcp.flags, 0x035);
   assert.equal([tcp.optionsOffset, tcp.optionsLength, tcp.payloadOffset, tcp.payloadLength], [20, 4, 24, 4]);
@@ -202,14 +202,39 @@ test('numeric setters keep the largest value that fits and drop higher bits', ()
   tcp.seqNumber = 0x80000001;
   assert.is(tcp.seqNumber, 0x80000001);
   tcp.flags = 0x1ff;
-  assert.equal([tcp.ns, tcp.cwr, tcp.fin, tcp.dataOffset], [true, true, true, 0]);
-  tcp.headerLen = 60;
-  assert.equal([tcp.dataOffset, tcp.flags], [15, 0x1ff]);
+  assert.equal([tcp.ns, tcp.cwr, tcp.fin, tcp.headerLength], [true, true, true, 0]);
+  tcp.headerLength = 60;
+  assert.equal([tcp.headerLength, tcp.bytes[12] >> 4, tcp.flags], [60, 15, 0x1ff]);
   const eth = new EthernetFrame(new Uint8Array(14));
   eth.srcAddr = 0xffffffffffff;
   assert.is(eth.srcAddr, 0xffffffffffff);
   eth.dstAddr = 0x020000000001;
   assert.equal(Array.from(eth.bytes.subarray(0, 6)), [2, 0, 0, 0, 0, 1]);
+});
+
+test('every u32 field has an int32 reader with the same bits; header lengths are bytes, with no word-count accessor', () => {
+  const tcp = new TcpPacket(new Uint8Array(40));
+  tcp.seqNumber = 0xf000_0001;
+  tcp.ackNumber = 7;
+  assert.equal([tcp.seqNumberI32, tcp.ackNumberI32], [0xf000_0001 | 0, 7]);
+  assert.is(tcp.seqNumberI32 >>> 0, tcp.seqNumber);
+  const ip = new Ipv4Packet(new Uint8Array(20));
+  ip.srcAddr = 0xc0a8_0001;
+  ip.dstAddr = 0x0a00_0001;
+  assert.equal([ip.srcAddrI32, ip.dstAddrI32], [0xc0a8_0001 | 0, 0x0a00_0001]);
+  const arp = new ArpPacket(new Uint8Array(28));
+  arp.sourceProtocolAddr = 0xffff_ffff;
+  assert.is(arp.sourceProtocolAddrI32, -1);
+  // Timestamps then a SACK block, each u32 read both ways.
+  const it = new TcpOptionIterator().initRaw(hex('080a80000001fffffffe' + '050a8000000000000010'), 0, 20);
+  assert.ok(it.next());
+  assert.equal([it.tsVal, it.tsValI32, it.tsEcr, it.tsEcrI32], [0x8000_0001, 0x8000_0001 | 0, 0xffff_fffe, -2]);
+  assert.ok(it.next());
+  assert.equal([it.sackLeft(0), it.sackLeftI32(0), it.sackRight(0), it.sackRightI32(0)], [0x8000_0000, 0x8000_0000 | 0, 16, 16]);
+  assert.equal([it.valueOffset, it.valueLength], [12, 8]);
+  for (const view of [tcp, ip] as object[]) {
+    for (const name of ['headerLen', 'ihl', 'dataOffset']) assert.not.ok(name in view, `${view.constructor.name} has ${name}`);
+  }
 });
 
 test('MAC address byte copies', () => {
@@ -323,7 +348,7 @@ test('mutated vectors: check never throws, and after it passes no accessor throw
           if (view instanceof TcpPacket) {
             const it = new TcpOptionIterator().init(view);
             while (it.next()) {
-              assert.ok(it.dataOffset + it.dataLength <= payloadOffset);
+              assert.ok(it.valueOffset + it.valueLength <= payloadOffset);
               if (it.kind === TcpOptionKind.Mss) void it.mss;
               if (it.kind === TcpOptionKind.WindowScale) void it.windowScale;
               if (it.kind === TcpOptionKind.Timestamps) void (it.tsVal + it.tsEcr);
@@ -332,7 +357,7 @@ test('mutated vectors: check never throws, and after it passes no accessor throw
           }
           if (view instanceof Ipv4Packet) {
             const it = new Ipv4OptionIterator().init(view);
-            while (it.next()) assert.ok(it.dataOffset + it.dataLength <= payloadOffset);
+            while (it.next()) assert.ok(it.valueOffset + it.valueLength <= payloadOffset);
           }
         }
       },
@@ -474,7 +499,7 @@ function options(h: string): [number, number, unknown][] {
     if (it.kind === TcpOptionKind.WindowScale) value = it.windowScale;
     if (it.kind === TcpOptionKind.Timestamps) value = [it.tsVal, it.tsEcr];
     if (it.kind === TcpOptionKind.Sack) value = Array.from({ length: it.sackBlockCount }, (_, i) => [it.sackLeft(i), it.sackRight(i)]);
-    if (it.kind > TcpOptionKind.Timestamps) value = h.slice(2 * it.dataOffset, 2 * (it.dataOffset + it.dataLength));
+    if (it.kind > TcpOptionKind.Timestamps) value = h.slice(2 * it.valueOffset, 2 * (it.valueOffset + it.valueLength));
     out.push([it.kind, it.optionLength, value]);
   }
   assert.is(it.error, WireError.Ok, `options ${h}`);
@@ -530,9 +555,9 @@ test('TCP options of a checked segment; End of Option List ends the walk; init r
   assert.is(it.windowScale, 12);
 });
 
-function walk(it: { next(): boolean; kind: number; optionLength: number; dataOffset: number }): number[][] {
+function walk(it: { next(): boolean; kind: number; optionLength: number; valueOffset: number }): number[][] {
   const out: number[][] = [];
-  while (it.next()) out.push([it.kind, it.optionLength, it.dataOffset]);
+  while (it.next()) out.push([it.kind, it.optionLength, it.valueOffset]);
   return out;
 }
 

@@ -1,9 +1,10 @@
 // Network namespaces for tests that touch real interfaces. Each test creates its own namespace with a
 // unique name and removes it afterwards; nothing here ever configures the machine's own interfaces.
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../../src/phy/sys/constants.js';
 import { loadLibc } from '../../src/phy/sys/libc.js';
+import { waitUntil } from './child.js';
 
 let counter = 0;
 
@@ -95,7 +96,7 @@ export interface Capture {
  * Starts `tcpdump -i iface` in `ns` with a capture filter and resolves once it is listening, so a
  * frame sent afterwards is captured. Resolves `frames` after `count` frames or `timeoutMs`.
  */
-export function startCapture(ns: Netns, iface: string, filter: string, count = 1, timeoutMs = 5000): Promise<Capture> {
+export function startCapture(ns: Netns, iface: string, filter: string, count = 1, timeoutMs = 20_000): Promise<Capture> {
   const child = ns.spawn('tcpdump', ['-i', iface, '-n', '-U', '--immediate-mode', '-w', '-', '-c', String(count), filter]);
   const chunks: Buffer[] = [];
   let stderr = '';
@@ -119,11 +120,40 @@ export function startCapture(ns: Netns, iface: string, filter: string, count = 1
   });
 }
 
-/** The frames of a little-endian microsecond classic pcap stream (what tcpdump -w writes here). */
+/**
+ * The frames in a pcap file that tcpdump (-U, --immediate-mode) may still be writing: a record cut short at
+ * the end is left out, and a file not yet created holds none.
+ */
+export function pcapFileFrames(path: string): Uint8Array[] {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return parsePcap(data);
+}
+
+/** Whether `frame` is an Ethernet/IPv4/TCP segment with RST set, sent from `port`. */
+export function isTcpResetFrom(frame: Uint8Array, port: number): boolean {
+  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 6) return false;
+  const tcp = 14 + (frame[14]! & 0x0f) * 4;
+  if (frame.length < tcp + 14) return false;
+  return ((frame[tcp]! << 8) | frame[tcp + 1]!) === port && (frame[tcp + 13]! & 0x04) !== 0;
+}
+
+/** Resolves once a socket in `ns` listens on `port` (`ss` lists it), instead of sleeping and hoping. */
+export function waitForListener(ns: Netns, proto: 'tcp' | 'udp', port: number): Promise<void> {
+  const listed = (): boolean => ns.run('ss', ['-Hln', proto === 'tcp' ? '-t' : '-u', 'sport', '=', `:${port}`]).trim().length > 0;
+  return waitUntil(listed, `a ${proto} listener on port ${port} in ${ns.name}`);
+}
+
+/** The frames of a little-endian classic pcap stream, micro- or nanosecond (what tcpdump -w writes here). */
 function parsePcap(data: Buffer): Uint8Array[] {
   const frames: Uint8Array[] = [];
   if (data.length < 24) return frames;
-  if (data.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`unexpected pcap magic ${data.readUInt32LE(0).toString(16)}`);
+  if (data.readUInt32LE(0) !== 0xa1b2c3d4 && data.readUInt32LE(0) !== 0xa1b23c4d) throw new Error(`unexpected pcap magic ${data.readUInt32LE(0).toString(16)}`);
   let at = 24;
   while (at + 16 <= data.length) {
     const length = data.readUInt32LE(at + 8);
@@ -136,18 +166,33 @@ function parsePcap(data: Buffer): Uint8Array[] {
 
 /**
  * Runs an ES module snippet in a fresh Node process inside `ns`, under `setpriv <setprivArgs>` (e.g.
- * `--reuid=65534` or `--bounding-set=-net_raw`) to see what a less privileged user meets. The snippet
- * has `TapInterface` and `RawSocket` in scope and may use top-level await.
+ * `--bounding-set=-net_raw`) to see what a less privileged user meets. The snippet has `TapInterface` and
+ * `RawSocket` in scope and may use top-level await.
+ *
+ * With `asUser`, the child loads its modules as root and only then becomes that user (setgroups, setgid,
+ * setuid, which drops every capability) before running the snippet: a user such as nobody could not read a
+ * checkout inside a 0700 directory (`mktemp -d`, many home directories), so it must not be the one to load it.
  */
 export function runModuleInNetns(
   ns: Netns,
   setprivArgs: string[],
   body: string,
+  asUser?: { uid: number; gid: number },
 ): { status: number | null; stdout: string; stderr: string } {
   const root = new URL('../../', import.meta.url).pathname;
+  const becomeUser =
+    asUser === undefined
+      ? ''
+      : `
+    const { loadLibc } = await import(${JSON.stringify(root + 'src/phy/sys/libc.ts')});
+    loadLibc();
+    process.setgroups([]);
+    process.setgid(${asUser.gid});
+    process.setuid(${asUser.uid});`;
   const script = `
     const { TapInterface } = await import(${JSON.stringify(root + 'src/phy/tap-interface.ts')});
     const { RawSocket } = await import(${JSON.stringify(root + 'src/phy/raw-socket.ts')});
+    ${becomeUser}
     ${body}`;
   const node = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
   const result = spawnSync('ip', ['netns', 'exec', ns.name, 'setpriv', ...setprivArgs, '--', ...node], {

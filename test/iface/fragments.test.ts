@@ -1,7 +1,6 @@
 // IPv4 reassembly (in order, out of order, duplicated, overlapping, timed out with and without the first
 // fragment) and fragmentation of outgoing datagrams larger than the MTU (a 4000-byte UDP datagram that
 // tshark reassembles).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,11 @@ import { RxOutcome } from '../../src/iface/counters.js';
 import { IpEndpoint } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { seconds } from '../../src/time.js';
 import { field, tsharkFields } from '../wire/support/tshark.js';
 import { pcapBytes } from '../wire/support/pcap.js';
+import { needs } from '../helpers/needs.js';
 import { OUR_MAC, PEER_IP, PEER_MAC, TestDevice, fragments, ipv4Frame, pattern, udpBytes } from './support.js';
 
 const test = suite('iface/fragments');
@@ -142,7 +142,7 @@ test('two datagrams at once, and running out of buffers', () => {
 
 test('a raw socket receives the reassembled datagram with fragment fields cleared', () => {
   const { iface, device, sockets } = setup();
-  const raw = new RawSocket({ protocol: IpProtocol.Udp, rx: { packets: 2, payload: 8000 } });
+  const raw = new RawIpSocket({ protocol: IpProtocol.Udp, rx: { packets: 2, payload: 8000 } });
   sockets.add(raw);
   device.inject(...PIECES);
   iface.poll(T0, device, sockets);
@@ -176,12 +176,7 @@ test('a 4000-byte UDP datagram leaves as fragments of at most the MTU, which tsh
   assert.is(sink.recv(out, 0, out.length), 4000);
   assert.equal(out.subarray(0, 4000), payload);
 
-  const tshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0;
-  if (!tshark) {
-    if (process.env.CI === 'true') throw new Error('tshark is missing: .ci/run installs it (apt-get install tshark)');
-    console.log('  skipped the tshark check: tshark is not installed');
-    return;
-  }
+  if (!needs('the tshark check of the fragments', ['tshark'])) return;
   const dir = mkdtempSync(join(tmpdir(), 'smoltcp-iface-frag-'));
   try {
     const file = join(dir, 'fragments.pcap');
@@ -202,7 +197,7 @@ test('a 4000-byte UDP datagram leaves as fragments of at most the MTU, which tsh
 test('a datagram larger than the MTU with DF set is dropped and counted', () => {
   const { iface, device, sockets } = setup();
   // Through a raw socket, which sends the header as given (DF set).
-  const raw = new RawSocket({ protocol: 253, tx: { packets: 2, payload: 4000 } });
+  const raw = new RawIpSocket({ protocol: 253, tx: { packets: 2, payload: 4000 } });
   sockets.add(raw);
   const packet = ipv4Frame(253, pattern(2000), { dontFrag: true, src: 0, dst: PEER_IP }).subarray(14);
   raw.send(packet, 0, packet.length);

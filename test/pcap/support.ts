@@ -236,12 +236,3 @@ export function frame(length: number, seed: number): Uint8Array {
   for (let i = 0; i < length; i++) f[i] = (seed * 31 + i * 7) & 0xff;
   return f;
 }
-
-export function hasTool(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

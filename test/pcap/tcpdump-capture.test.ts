@@ -1,35 +1,14 @@
 // Real captures: tcpdump -w records a ping across a veth pair between two namespaces the test
 // creates, in microsecond and nanosecond precision; our reader returns the same packets, bytes and
 // timestamps as tcpdump -r and tshark -r, also after editcap turns the file into pcapng.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
-import { Netns } from '../helpers/netns.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { waitForExit, waitForStderr, waitUntil } from '../helpers/child.js';
+import { Netns, pcapFileFrames } from '../helpers/netns.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { formatTime, readFile, tcpdumpFrames, tempDir, tsharkFrames } from './support.js';
 
-const test = privilegedSuite('pcap/tcpdump-capture', ['tcpdump', 'ping', 'tshark', 'editcap']);
-
-function waitListening(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${stderr}`)), 5000);
-    child.stderr!.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (stderr.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('close', (code) => reject(new Error(`tcpdump exited (${code}): ${stderr}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.on('close', () => resolve());
-  });
-}
+const test = suiteNeeding('pcap/tcpdump-capture', ['root', 'tcpdump', 'ping', 'tshark', 'editcap']);
 
 if (test !== null) {
   const tmp = tempDir('tcpdump');
@@ -61,12 +40,14 @@ if (test !== null) {
       if (nano) args.push('--time-stamp-precision=nano');
       const tcpdump = left!.spawn('tcpdump', args);
       try {
-        await waitListening(tcpdump);
+        await waitForStderr(tcpdump, 'listening on');
         left!.run('ping', ['-c', '3', '-i', '0.2', '-s', '200', '10.79.0.2']);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The three replies are the last packets: stop tcpdump once it has written them (-U).
+        const echoes = (): number => pcapFileFrames(file).filter((f) => f.length === 14 + 20 + 8 + 200).length;
+        await waitUntil(() => echoes() >= 6, `three echo requests and three replies in ${file}`);
       } finally {
         tcpdump.kill('SIGINT');
-        await exited(tcpdump);
+        await waitForExit(tcpdump);
       }
       const ours = readFile(file);
       assert.is(ours.error, null);

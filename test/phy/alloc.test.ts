@@ -2,21 +2,15 @@
 // Loopback, the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
 // the pcap reader must allocate nothing per frame once optimised. A real allocation per frame costs
 // at least 16 bytes (one boxed number); the limits leave room only for per-run bookkeeping.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { measureInFreshProcess } from '../helpers/alloc.js';
 
 const test = suite('phy/alloc');
-let figures: Record<string, number | boolean> = {};
+let figures: Record<string, number | boolean | string> = {};
 
 test.before(() => {
-  const script = fileURLToPath(new URL('./alloc-measure.ts', import.meta.url));
-  // Without c8's NODE_V8_COVERAGE: coverage counters change what V8 optimises, and these files are not
-  // in the coverage report anyway.
-  const env = { ...process.env };
-  delete env.NODE_V8_COVERAGE;
-  figures = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env }));
+  figures = measureInFreshProcess(new URL('./alloc-measure.ts', import.meta.url));
 });
 
 test('Loopback: 0 bytes per frame', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { needs } from '../helpers/needs.js';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
 import { Loopback } from '../../src/phy/loopback.js';
 import { PcapWriter, type PcapMode } from '../../src/phy/pcap-writer.js';
@@ -34,6 +35,7 @@ function exchange(writer: PcapWriter, lo: Loopback, count: number): void {
 }
 
 test('tcpdump and tshark read back every frame we write, byte for byte, with our timestamps', () => {
+  if (!needs('phy/pcap-writer vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
   const path = tmp.path('both.pcap');
   const lo = new Loopback();
   const writer = new PcapWriter(lo, path, { mode: 'both' });
@@ -60,6 +62,7 @@ test('tcpdump and tshark read back every frame we write, byte for byte, with our
 });
 
 test('modes: rx only, tx only', () => {
+  if (!needs('phy/pcap-writer vs tcpdump', ['tcpdump'])) return;
   for (const mode of ['rx', 'tx'] as PcapMode[]) {
     const path = tmp.path(`${mode}.pcap`);
     const lo = new Loopback();
@@ -91,6 +94,7 @@ test('a Writable stream gets the same bytes as a file', async () => {
 });
 
 test('batches: nothing is written until the buffer fills, the flush interval passes, or flush()', () => {
+  if (!needs('phy/pcap-writer vs tcpdump', ['tcpdump'])) return;
   const path = tmp.path('batch.pcap');
   const file = new PcapFileWriter(path, { bufferSize: 4096, flushInterval: 10_000 });
   const f = frame(1200, 1);
@@ -132,6 +136,7 @@ test('a failing sink (disk full, broken pipe) is an error value, never an except
 });
 
 test('frames longer than the snap length are cut, keeping their original length', () => {
+  if (!needs('phy/pcap-writer vs tshark', ['tshark'])) return;
   const path = tmp.path('snap.pcap');
   const file = new PcapFileWriter(path, { snapLength: 100 });
   const f = frame(300, 3);
@@ -145,6 +150,7 @@ test('frames longer than the snap length are cut, keeping their original length'
 });
 
 test('below a FaultInjector, received frames it drops are still written; dropped sends never reach it', () => {
+  if (!needs('phy/pcap-writer vs tcpdump', ['tcpdump'])) return;
   const path = tmp.path('faults.pcap');
   const lo = new Loopback({ capacity: 200 });
   const writer = new PcapWriter(lo, path, { mode: 'rx' });
@@ -172,6 +178,7 @@ test('below a FaultInjector, received frames it drops are still written; dropped
 });
 
 test('a PcapFileWriter can be shared by two writers (two devices, one capture)', () => {
+  if (!needs('phy/pcap-writer vs tcpdump', ['tcpdump'])) return;
   const path = tmp.path('shared.pcap');
   const file = new PcapFileWriter(path);
   const a = new Loopback();

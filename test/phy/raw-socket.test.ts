@@ -3,11 +3,11 @@
 // without CAP_NET_RAW fail with the advice to grant it.
 import * as assert from 'uvu/assert';
 import { Netns, disableIpv6, runModuleInNetns, startCapture, withNetns } from '../helpers/netns.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { PACKET_BROADCAST, PACKET_OUTGOING, RawSocket } from '../../src/phy/raw-socket.js';
 import { millis, seconds } from '../../src/time.js';
 
-const test = privilegedSuite('phy/raw-socket', ['tcpdump', 'ping', 'setpriv']);
+const test = suiteNeeding('phy/raw-socket', ['root', 'tcpdump', 'ping', 'setpriv']);
 
 let serial = 0;
 

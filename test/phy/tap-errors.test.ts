@@ -2,6 +2,7 @@
 // mapping for the cases the privileged suites cannot provoke on every machine (a missing /dev/net/tun).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { needs } from '../helpers/needs.js';
 import { thrownPhyError } from '../helpers/phy-error.js';
 import {
   PhyError,
@@ -104,12 +105,11 @@ test('messages are single sentences without a stack in them', () => {
   }
 });
 
-if (process.platform === 'linux') {
-  test('a raw socket on an interface that does not exist says how to list them', () => {
-    const error = thrownPhyError(() => new RawSocket('nosuchif0'));
-    assert.is(error.code, 'ERR_PHY_NO_SUCH_INTERFACE');
-    assert.match(error.message, "there is no network interface named 'nosuchif0'");
-  });
-}
+test('a raw socket on an interface that does not exist says how to list them', () => {
+  if (!needs('phy/tap-errors: a raw socket on a missing interface', ['linux'])) return;
+  const error = thrownPhyError(() => new RawSocket('nosuchif0'));
+  assert.is(error.code, 'ERR_PHY_NO_SUCH_INTERFACE');
+  assert.match(error.message, "there is no network interface named 'nosuchif0'");
+});
 
 test.run();

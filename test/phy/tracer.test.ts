@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Loopback } from '../../src/phy/loopback.js';
 import { Tracer, printingTraceCallback, type FrameDirection } from '../../src/phy/tracer.js';
-import { formatFrame } from '../../src/wire/format.js';
+import { formatFrame } from '../../src/format/index.js';
 
 const test = suite('phy/tracer');
 
@@ -71,10 +71,10 @@ test('nothing to receive, nothing traced; a full device gives no transmit token'
   assert.is(seen.length, 1);
 });
 
-test('the default printer: smoltcp-style time and arrow, then the wire summary', () => {
+test('the printing trace: smoltcp-style time and arrow, then the line the formatter gives', () => {
   const lines: string[] = [];
   const lo = new Loopback();
-  const tracer = new Tracer(lo, printingTraceCallback((line) => lines.push(line)));
+  const tracer = new Tracer(lo, printingTraceCallback(formatFrame, (line) => lines.push(line)));
   tracer.transmit(5_000_000)!.consume(42, null, writeArp);
   tracer.receive(6_234_567)!.rx.consume(null, () => undefined);
   const summary = formatFrame(ARP_REQUEST, 0, 42);

@@ -2,7 +2,7 @@
 // this in a fresh process.
 import { PacketBuffer } from '../../src/storage/packet-buffer.js';
 import { RingBuffer } from '../../src/storage/ring-buffer.js';
-import { bytesPer } from '../helpers/bytes-per.js';
+import { bytesPer } from '../helpers/alloc.js';
 
 const results: Record<string, number | boolean> = {};
 

@@ -1,14 +1,13 @@
 // Allocation per call of the storage buffers, measured in a fresh process (test/storage/alloc-measure.ts).
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runAllocMeasure } from '../helpers/bytes-per.js';
+import { measureInFreshProcess } from '../helpers/alloc.js';
 
 const test = suite('storage/alloc');
-let figures: Record<string, number | boolean> = {};
+let figures: Record<string, number | boolean | string> = {};
 
 test.before(() => {
-  figures = runAllocMeasure(fileURLToPath(new URL('./alloc-measure.ts', import.meta.url)));
+  figures = measureInFreshProcess(new URL('./alloc-measure.ts', import.meta.url));
 });
 
 test('RingBuffer: copying in, out and at offsets allocates 0 bytes per call', () => {

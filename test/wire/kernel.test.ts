@@ -15,10 +15,10 @@ import {
   TcpPacket,
   UdpPacket,
 } from '../../generated/index.js';
-import { formatMac, parseMac } from '../../src/wire/ethernet-address.js';
-import { formatIpv4, parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { formatMac, EthernetAddress } from '../../src/wire/ethernet-address.js';
+import { formatIpv4, Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { TcpControl } from '../../src/wire/tcp.js';
-import { privilegedSuite } from '../helpers/privileged.js';
+import { suiteNeeding } from '../helpers/needs.js';
 import { decodeFrame, emitFrame, isDecoded, type DecodedFrame } from './support/frames.js';
 import { toHex } from './support/hex.js';
 import { ADDR_A, ADDR_B, BEYOND_B, CAPTURE_TOOLS, captureKernelTraffic } from './support/kernel-capture.js';
@@ -37,7 +37,7 @@ const FIELDS = [
   'tcp.options.timestamp.tsecr', 'tcp.len', 'tcp.checksum.status',
 ];
 
-const test = privilegedSuite('wire/kernel', CAPTURE_TOOLS);
+const test = suiteNeeding('wire/kernel', ['root', ...CAPTURE_TOOLS]);
 
 if (test) {
   const state = { dir: '', records: [] as PcapRecord[], tshark: [] as TsharkFrame[], decoded: [] as DecodedFrame[] };
@@ -93,9 +93,9 @@ if (test) {
       if (!d.arp) return;
       assert.is(d.ethernet.etherType, EtherType.Arp);
       assert.is(d.arp.operation, num(t, 'arp.opcode'), what);
-      assert.is(d.arp.sourceHardwareAddr, parseMac(field(t, 'arp.src.hw_mac')!), what);
+      assert.is(d.arp.sourceHardwareAddr, EthernetAddress.from(field(t, 'arp.src.hw_mac')!).value, what);
       assert.is(formatIpv4(d.arp.sourceProtocolAddr), field(t, 'arp.src.proto_ipv4'), what);
-      assert.is(d.arp.targetHardwareAddr, parseMac(field(t, 'arp.dst.hw_mac')!), what);
+      assert.is(d.arp.targetHardwareAddr, EthernetAddress.from(field(t, 'arp.dst.hw_mac')!).value, what);
       assert.is(formatIpv4(d.arp.targetProtocolAddr), field(t, 'arp.dst.proto_ipv4'), what);
     });
   });
@@ -239,7 +239,7 @@ if (test) {
     const arp = state.decoded.find((d) => d.arp?.operation === ArpOperation.Request)!.arp!;
     assert.is(formatIpv4(arp.sourceProtocolAddr), ADDR_A);
     assert.is(formatIpv4(arp.targetProtocolAddr), ADDR_B);
-    assert.is(arp.sourceProtocolAddr, parseIpv4(ADDR_A));
+    assert.is(arp.sourceProtocolAddr, Ipv4Address.from(ADDR_A).value);
     const frame = new EthernetFrame(state.records[0]!.bytes);
     assert.is(frame.dstAddr, 0xffff_ffff_ffff, 'the request is broadcast');
   });

@@ -16,7 +16,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { copyBytes, sameBytes } from '../../src/wire/byte-ranges.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
@@ -30,22 +30,22 @@ const test = suite('wire/repr');
 const IGNORED = ChecksumCapabilities.ignored();
 
 test('ethernet: a frame shorter than its header is Truncated; parseInto leaves the repr alone', () => {
-  const repr = new EthernetRepr(1, 2, EtherType.Arp);
+  const repr = new EthernetRepr({ srcAddr: 1, dstAddr: 2, etherType: EtherType.Arp });
   assert.is(repr.parseInto(new EthernetFrame(new Uint8Array(13))), WireError.Truncated);
-  assert.ok(repr.equals(new EthernetRepr(1, 2, EtherType.Arp)));
+  assert.ok(repr.equals(new EthernetRepr({ srcAddr: 1, dstAddr: 2, etherType: EtherType.Arp })));
   assert.is(EthernetRepr.parse(new EthernetFrame(new Uint8Array(13))), WireError.Truncated);
   assert.is(repr.headerLength(), 14);
-  assert.not.ok(repr.equals(new EthernetRepr(1, 2, EtherType.Ipv4)));
+  assert.not.ok(repr.equals(new EthernetRepr({ srcAddr: 1, dstAddr: 2, etherType: EtherType.Ipv4 })));
 });
 
 test('ethernet: emit refuses a view too short or past its buffer', () => {
   const repr = new EthernetRepr();
-  assert.throws(() => repr.emit(new EthernetFrame(new Uint8Array(10))), /needs 14 bytes, the frame has 10/);
+  assert.throws(() => repr.emit(new EthernetFrame(new Uint8Array(10))), /Ethernet repr emits 14 bytes \(its bufferLength\(\)\), but the view given to emit has 10/);
   assert.throws(() => repr.emit(new EthernetFrame(new Uint8Array(20), 10, 14)), /covers bytes 10 to 24, but its buffer has 20/);
 });
 
 test('arp: hardware, protocol and address sizes other than Ethernet/IPv4 are Unrecognized', () => {
-  const good = new ArpRepr(ArpOperation.Reply, 0x0200_0000_0001, 0x0a00_0001, 0x0200_0000_0002, 0x0a00_0002);
+  const good = new ArpRepr({ operation: ArpOperation.Reply, sourceHardwareAddr: 0x0200_0000_0001, sourceProtocolAddr: 0x0a00_0001, targetHardwareAddr: 0x0200_0000_0002, targetProtocolAddr: 0x0a00_0002 });
   const bytes = new Uint8Array(28);
   good.emit(new ArpPacket(bytes));
   assert.ok((ArpRepr.parse(new ArpPacket(bytes)) as ArpRepr).equals(good));
@@ -58,7 +58,7 @@ test('arp: hardware, protocol and address sizes other than Ethernet/IPv4 are Unr
   assert.is(new ArpPacket(bytes).hardwareType, ArpHardware.Ethernet);
   assert.is(good.headerLength(), 28);
   assert.not.ok(good.equals(new ArpRepr()));
-  assert.throws(() => good.emit(new ArpPacket(new Uint8Array(27))), /ARP packet needs 28 bytes/);
+  assert.throws(() => good.emit(new ArpPacket(new Uint8Array(27))), /ARP repr emits 28 bytes/);
 });
 
 test('ipv4: a bad header checksum is BadChecksum unless the device verifies', () => {
@@ -89,18 +89,18 @@ test('ipv4: options are skipped on parse; emit writes a 20-byte header', () => {
   assert.is(repr.payloadLength, 4);
   const out = new Uint8Array(repr.bufferLength());
   repr.emit(new Ipv4Packet(out));
-  assert.is(new Ipv4Packet(out).headerLen, 20);
+  assert.is(new Ipv4Packet(out).headerLength, 20);
   assert.is(new Ipv4Packet(out).totalLen, 24);
 });
 
 test('ipv4: emit refuses a short view and a payload beyond 65515 bytes', () => {
-  assert.throws(() => new Ipv4Repr().emit(new Ipv4Packet(new Uint8Array(19))), /IPv4 header needs 20 bytes/);
+  assert.throws(() => new Ipv4Repr().emit(new Ipv4Packet(new Uint8Array(19))), /IPv4 repr emits 20 bytes/);
   const big = new Ipv4Repr({ payloadLength: 65516 });
   assert.throws(() => big.emit(new Ipv4Packet(new Uint8Array(20))), /at most 65515 bytes of payload, not 65516/);
 });
 
 test('icmpv4: echo with a non-zero code and other message types are Unrecognized', () => {
-  const echo = Icmpv4Repr.echo(Icmpv4Message.EchoReply, 1, 2, fromHex('0102'));
+  const echo = new Icmpv4Repr({ msgType: Icmpv4Message.EchoReply, echoIdent: 1, echoSeqNo: 2, data: fromHex('0102') });
   const bytes = new Uint8Array(echo.bufferLength());
   echo.emit(new Icmpv4Packet(bytes));
   assert.ok((Icmpv4Repr.parse(new Icmpv4Packet(bytes)) as Icmpv4Repr).equals(echo));
@@ -117,7 +117,7 @@ test('icmpv4: echo with a non-zero code and other message types are Unrecognized
 test('icmpv4: an error must quote a valid IPv4 header and at least 8 bytes after it', () => {
   const header = new Ipv4Repr({ srcAddr: 0x0a00_0001, dstAddr: 0x0a00_0002, protocol: IpProtocol.Udp, payloadLength: 100 });
   const quoted = fromHex('0001000200640000');
-  const error = Icmpv4Repr.error(Icmpv4Message.DstUnreachable, 3, header, quoted);
+  const error = new Icmpv4Repr({ msgType: Icmpv4Message.DstUnreachable, msgCode: 3, quotedHeader: header, data: quoted });
   assert.is(error.headerLength(), 28);
   const bytes = new Uint8Array(error.bufferLength());
   error.emit(new Icmpv4Packet(bytes));
@@ -134,21 +134,21 @@ test('icmpv4: an error must quote a valid IPv4 header and at least 8 bytes after
     if (at === 11) bad[10] = 0;
     assert.is(Icmpv4Repr.parse(new Icmpv4Packet(bad), IGNORED), WireError.Malformed, why);
   }
-  const other = Icmpv4Repr.error(Icmpv4Message.DstUnreachable, 3, new Ipv4Repr(), quoted);
+  const other = new Icmpv4Repr({ msgType: Icmpv4Message.DstUnreachable, msgCode: 3, quotedHeader: new Ipv4Repr(), data: quoted });
   assert.not.ok(other.equals(error), 'a different quoted header');
-  assert.not.ok(Icmpv4Repr.error(Icmpv4Message.TimeExceeded, 3, header, quoted).equals(error));
+  assert.not.ok(new Icmpv4Repr({ msgType: Icmpv4Message.TimeExceeded, msgCode: 3, quotedHeader: header, data: quoted }).equals(error));
 });
 
 test('icmpv4: echo reprs differ by ident, sequence and data', () => {
-  const a = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 1, 2, fromHex('aa'));
-  assert.not.ok(a.equals(Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 1, 3, fromHex('aa'))));
-  assert.not.ok(a.equals(Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 1, 2, fromHex('ab'))));
-  assert.ok(a.equals(Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 1, 2, fromHex('00aa'), 1, 1)));
+  const a = new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 1, echoSeqNo: 2, data: fromHex('aa') });
+  assert.not.ok(a.equals(new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 1, echoSeqNo: 3, data: fromHex('aa') })));
+  assert.not.ok(a.equals(new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 1, echoSeqNo: 2, data: fromHex('ab') })));
+  assert.ok(a.equals(new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 1, echoSeqNo: 2, data: fromHex('00aa'), dataOffset: 1, dataLength: 1 })));
 });
 
-test('icmpv4: emit refuses a view of another length; data null leaves the data for the caller', () => {
-  const echo = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 7, 8, fromHex('01020304'));
-  assert.throws(() => echo.emit(new Icmpv4Packet(new Uint8Array(13))), /12 bytes long, but the view given to emit is 13/);
+test('icmpv4: emit refuses a short view; data null leaves the data for the caller', () => {
+  const echo = new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 7, echoSeqNo: 8, data: fromHex('01020304') });
+  assert.throws(() => echo.emit(new Icmpv4Packet(new Uint8Array(11))), /ICMPv4 repr emits 12 bytes \(its bufferLength\(\)\), but the view given to emit has 11/);
   const bytes = new Uint8Array(12);
   bytes.set(fromHex('cafebabe'), 8);
   echo.setData(null, 0, 4);
@@ -162,26 +162,26 @@ test('icmpv4: emit refuses a view of another length; data null leaves the data f
 
 test('udp: destination port 0 is Malformed, source port 0 is fine (RFC 768)', () => {
   const bytes = new Uint8Array(8);
-  new UdpRepr(0, 53).emit(new UdpPacket(bytes), 1, 2);
+  new UdpRepr({ srcPort: 0, dstPort: 53 }).emit(new UdpPacket(bytes), 1, 2);
   assert.is((UdpRepr.parse(new UdpPacket(bytes), 1, 2) as UdpRepr).srcPort, 0);
-  new UdpRepr(53, 0).emit(new UdpPacket(bytes), 1, 2);
+  new UdpRepr({ srcPort: 53, dstPort: 0 }).emit(new UdpPacket(bytes), 1, 2);
   assert.is(UdpRepr.parse(new UdpPacket(bytes), 1, 2), WireError.Malformed);
 });
 
 test('udp: a bad checksum is BadChecksum unless the device verifies; a wrong address fails it too', () => {
-  const repr = new UdpRepr(1000, 2000).setPayload(fromHex('68656c6c6f'), 0, 5);
+  const repr = new UdpRepr({ srcPort: 1000, dstPort: 2000 }).setPayload(fromHex('68656c6c6f'), 0, 5);
   const bytes = new Uint8Array(repr.bufferLength());
   repr.emit(new UdpPacket(bytes), 0x0a00_0001, 0x0a00_0002);
   assert.ok(UdpRepr.parse(new UdpPacket(bytes), 0x0a00_0001, 0x0a00_0002) instanceof UdpRepr);
   assert.is(UdpRepr.parse(new UdpPacket(bytes), 0x0a00_0001, 0x0a00_0003), WireError.BadChecksum);
   assert.ok(UdpRepr.parse(new UdpPacket(bytes), 0x0a00_0001, 0x0a00_0003, IGNORED) instanceof UdpRepr);
   assert.is(repr.headerLength(), 8);
-  assert.not.ok(repr.equals(new UdpRepr(1000, 2001).setPayload(fromHex('68656c6c6f'), 0, 5)));
+  assert.not.ok(repr.equals(new UdpRepr({ srcPort: 1000, dstPort: 2001 }).setPayload(fromHex('68656c6c6f'), 0, 5)));
 });
 
 test('udp: emit refuses a short view and a payload beyond 65527 bytes', () => {
-  const repr = new UdpRepr(1, 2).setPayload(new Uint8Array(4), 0, 4);
-  assert.throws(() => repr.emit(new UdpPacket(new Uint8Array(11)), 1, 2), /needs 12 bytes, the buffer has 11/);
+  const repr = new UdpRepr({ srcPort: 1, dstPort: 2 }).setPayload(new Uint8Array(4), 0, 4);
+  assert.throws(() => repr.emit(new UdpPacket(new Uint8Array(11)), 1, 2), /UDP repr emits 12 bytes \(its bufferLength\(\)\), but the view given to emit has 11/);
   repr.setPayload(null, 0, 65528);
   assert.throws(() => repr.emit(new UdpPacket(new Uint8Array(8)), 1, 2), /at most 65527 bytes of payload, not 65528/);
 });
@@ -234,13 +234,13 @@ test('tcp: unknown options are skipped; more than 3 SACK blocks keep the first 3
   assert.equal(repr.sackRanges(), [[1000, 2000], [3000, 4000], [5000, 6000]]);
 });
 
-test('tcp: emit refuses options beyond 40 bytes and views of another length', () => {
+test('tcp: emit refuses options beyond 40 bytes and short views', () => {
   const repr = new TcpRepr({ srcPort: 1, dstPort: 2, maxSegSize: 1460, hasTimestamp: true, windowScale: 7 });
   repr.setSackBlock(0, 1, 2).setSackBlock(1, 3, 4).setSackBlock(2, 5, 6);
   assert.is(repr.headerLength(), 68);
   assert.throws(() => repr.emit(new TcpPacket(new Uint8Array(68)), 1, 2), /need 48 bytes, more than the 40 a header has room for/);
   const small = new TcpRepr({ srcPort: 1, dstPort: 2 });
-  assert.throws(() => small.emit(new TcpPacket(new Uint8Array(21)), 1, 2), /20 bytes long, but the view given to emit is 21/);
+  assert.throws(() => small.emit(new TcpPacket(new Uint8Array(19)), 1, 2), /TCP repr emits 20 bytes \(its bufferLength\(\)\), but the view given to emit has 19/);
 });
 
 test('tcp: emit with the checksum offloaded writes zero; the reserved bits are cleared', () => {
@@ -286,8 +286,8 @@ test('tcp: parseInto into a reused repr forgets the previous segment\'s options 
 });
 
 test('icmpv4: parseInto into a reused repr switches cleanly between echo and error messages', () => {
-  const echo = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 0x1234, 0x5678, fromHex('aabbccdd'));
-  const error = Icmpv4Repr.error(Icmpv4Message.TimeExceeded, 0, new Ipv4Repr({ srcAddr: 1, dstAddr: 2, protocol: IpProtocol.Icmp, payloadLength: 12 }), fromHex('0800000012345678'));
+  const echo = new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 0x1234, echoSeqNo: 0x5678, data: fromHex('aabbccdd') });
+  const error = new Icmpv4Repr({ msgType: Icmpv4Message.TimeExceeded, msgCode: 0, quotedHeader: new Ipv4Repr({ srcAddr: 1, dstAddr: 2, protocol: IpProtocol.Icmp, payloadLength: 12 }), data: fromHex('0800000012345678') });
   const echoBytes = new Uint8Array(echo.bufferLength());
   echo.emit(new Icmpv4Packet(echoBytes));
   const errorBytes = new Uint8Array(error.bufferLength());

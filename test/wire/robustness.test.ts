@@ -21,7 +21,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
@@ -29,7 +29,7 @@ import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
 import { fromHex, loadWireVectors, toHex } from './support/hex.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { readPcap } from './support/pcap.js';
 
 const test = suite('wire/robustness');
@@ -70,8 +70,8 @@ function tcpOptions(it: TcpOptionIterator, base: number): unknown[] {
   const out: unknown[] = [];
   while (it.next()) {
     // Only the fields every option has; the typed readers are valid for their own kind only.
-    const o: Record<string, unknown> = { kind: it.kind, optionLength: it.optionLength, dataOffset: it.dataOffset - base, dataLength: it.dataLength };
-    o.dataHex = toHex(it.bytes, it.dataOffset, it.dataLength);
+    const o: Record<string, unknown> = { kind: it.kind, optionLength: it.optionLength, dataOffset: it.valueOffset - base, dataLength: it.valueLength };
+    o.dataHex = toHex(it.bytes, it.valueOffset, it.valueLength);
     if (it.kind === TcpOptionKind.Mss) o.mss = it.mss;
     if (it.kind === TcpOptionKind.WindowScale) o.ws = it.windowScale;
     if (it.kind === TcpOptionKind.Timestamps) o.ts = [it.tsVal, it.tsEcr];
@@ -89,7 +89,7 @@ function tcpOptions(it: TcpOptionIterator, base: number): unknown[] {
 function ipv4Options(packet: Ipv4Packet, base: number): unknown[] {
   const it = new Ipv4OptionIterator().init(packet);
   const out: unknown[] = [];
-  while (it.next()) out.push({ ...summarize(it, base), dataHex: toHex(it.bytes, it.dataOffset, it.dataLength) });
+  while (it.next()) out.push({ ...summarize(it, base), dataHex: toHex(it.bytes, it.valueOffset, it.valueLength) });
   out.push({ error: it.error });
   return out;
 }
@@ -214,8 +214,8 @@ for (const v of loadWireVectors()) {
     name: `${v.layer} ${v.test} ${v.hex.slice(0, 16)}`,
     layer: v.layer,
     bytes: fromHex(v.hex),
-    src: v.pseudo_src ? parseIpv4(v.pseudo_src) : 0,
-    dst: v.pseudo_dst ? parseIpv4(v.pseudo_dst) : 0,
+    src: v.pseudo_src ? Ipv4Address.from(v.pseudo_src).value : 0,
+    dst: v.pseudo_dst ? Ipv4Address.from(v.pseudo_dst).value : 0,
   });
 }
 const kernel = readPcap(new URL('./fixtures/linux-kernel.pcap', import.meta.url).pathname);

@@ -13,7 +13,7 @@ import {
   UdpPacket,
   WireError,
 } from '../../generated/index.js';
-import { ChecksumCapabilities, type Checksum } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities, type Checksum } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
@@ -71,10 +71,10 @@ const ipv4Repr = fc
 test('ethernet: parse(emit(x)) = x', () => {
   fc.assert(
     fc.property(mac, mac, u16, placement, (src, dst, etherType, p) => {
-      const repr = new EthernetRepr(src, dst, etherType);
-      const bytes = buffer(p.before, repr.bufferLength(10), p.after);
-      repr.emit(new EthernetFrame(bytes, p.before, repr.bufferLength(10)));
-      const back = unwrap(EthernetRepr.parse(new EthernetFrame(bytes, p.before, repr.bufferLength(10))), 'ethernet');
+      const repr = new EthernetRepr({ srcAddr: src, dstAddr: dst, etherType: etherType });
+      const bytes = buffer(p.before, repr.headerLength(), p.after);
+      repr.emit(new EthernetFrame(bytes, p.before, repr.headerLength()));
+      const back = unwrap(EthernetRepr.parse(new EthernetFrame(bytes, p.before, repr.headerLength())), 'ethernet');
       assert.ok(back.equals(repr));
     }),
     RUNS,
@@ -84,7 +84,7 @@ test('ethernet: parse(emit(x)) = x', () => {
 test('arp: parse(emit(x)) = x', () => {
   fc.assert(
     fc.property(u16, mac, u32, mac, u32, placement, (op, sha, spa, tha, tpa, p) => {
-      const repr = new ArpRepr(op, sha, spa, tha, tpa);
+      const repr = new ArpRepr({ operation: op, sourceHardwareAddr: sha, sourceProtocolAddr: spa, targetHardwareAddr: tha, targetProtocolAddr: tpa });
       const bytes = buffer(p.before, repr.bufferLength(), p.after);
       repr.emit(new ArpPacket(bytes, p.before, repr.bufferLength()));
       const back = unwrap(ArpRepr.parse(new ArpPacket(bytes, p.before, repr.bufferLength())), 'arp');
@@ -111,7 +111,7 @@ test('ipv4: parse(emit(x)) = x', () => {
 const icmpRepr = fc.oneof(
   fc
     .record({ type: fc.constantFrom(Icmpv4Message.EchoRequest, Icmpv4Message.EchoReply), ident: u16, seq: u16, data: payload })
-    .map((f) => Icmpv4Repr.echo(f.type, f.ident, f.seq, f.data)),
+    .map((f) => new Icmpv4Repr({ msgType: f.type, echoIdent: f.ident, echoSeqNo: f.seq, data: f.data })),
   fc
     .record({
       type: fc.constantFrom(Icmpv4Message.DstUnreachable, Icmpv4Message.TimeExceeded),
@@ -119,7 +119,7 @@ const icmpRepr = fc.oneof(
       header: ipv4Repr,
       data: fc.uint8Array({ minLength: 8, maxLength: 40 }),
     })
-    .map((f) => Icmpv4Repr.error(f.type, f.code, f.header, f.data)),
+    .map((f) => new Icmpv4Repr({ msgType: f.type, msgCode: f.code, quotedHeader: f.header, data: f.data })),
 );
 
 test('icmpv4: parse(emit(x)) = x, echo and error messages', () => {
@@ -141,7 +141,7 @@ test('udp: parse(emit(x)) = x', () => {
   fc.assert(
     fc.property(u16, port, payload, u32, u32, caps, placement, (src, dst, data, srcAddr, dstAddr, c, p) => {
       const sym = symmetric(c);
-      const repr = new UdpRepr(src, dst).setPayload(data, 0, data.length);
+      const repr = new UdpRepr({ srcPort: src, dstPort: dst }).setPayload(data, 0, data.length);
       const length = repr.bufferLength();
       const bytes = buffer(p.before, length, p.after);
       repr.emit(new UdpPacket(bytes, p.before, length), srcAddr, dstAddr, sym);

@@ -21,12 +21,12 @@ import {
   ipProtocolName,
   icmpv4MessageName,
 } from '../../generated/index.js';
-import { ChecksumCapabilities } from '../../src/phy/capabilities.js';
+import { ChecksumCapabilities } from '../../src/wire/checksum-capabilities.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
-import { parseMac } from '../../src/wire/ethernet-address.js';
+import { EthernetAddress } from '../../src/wire/ethernet-address.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
@@ -70,8 +70,8 @@ test('ethernet vectors: view fields and repr (IPv6 payload not decoded: out of s
     const bytes = fromHex(v.hex);
     const frame = new EthernetFrame(bytes);
     assert.is(frame.check(), WireError.Ok, v.test);
-    assert.is(frame.dstAddr, parseMac(f(v, 'destination') as string));
-    assert.is(frame.srcAddr, parseMac(f(v, 'source') as string));
+    assert.is(frame.dstAddr, EthernetAddress.from(f(v, 'destination') as string).value);
+    assert.is(frame.srcAddr, EthernetAddress.from(f(v, 'source') as string).value);
     assert.is(frame.etherType, f(v, 'ethertype'));
     assert.ok(sameName(etherTypeName(frame.etherType), f(v, 'ethertype_name')), v.test);
     assert.is(toHex(bytes, frame.payloadOffset, frame.payloadLength), f(v, 'payload_hex'));
@@ -102,10 +102,10 @@ test('arp vector: view fields, repr, emit', () => {
   assert.ok(sameName(arpOperationName(packet.operation), f(v!, 'operation_name')));
   const repr = expectRepr(ArpRepr.parse(packet), 'arp');
   assert.is(repr.operation, f(v!, 'operation'));
-  assert.is(repr.sourceHardwareAddr, parseMac(f(v!, 'source_hardware_addr') as string));
-  assert.is(repr.sourceProtocolAddr, parseIpv4(f(v!, 'source_protocol_addr') as string));
-  assert.is(repr.targetHardwareAddr, parseMac(f(v!, 'target_hardware_addr') as string));
-  assert.is(repr.targetProtocolAddr, parseIpv4(f(v!, 'target_protocol_addr') as string));
+  assert.is(repr.sourceHardwareAddr, EthernetAddress.from(f(v!, 'source_hardware_addr') as string).value);
+  assert.is(repr.sourceProtocolAddr, Ipv4Address.from(f(v!, 'source_protocol_addr') as string).value);
+  assert.is(repr.targetHardwareAddr, EthernetAddress.from(f(v!, 'target_hardware_addr') as string).value);
+  assert.is(repr.targetProtocolAddr, Ipv4Address.from(f(v!, 'target_protocol_addr') as string).value);
   const out = new Uint8Array(repr.bufferLength()).fill(0xa5);
   repr.emit(new ArpPacket(out));
   assert.is(toHex(out), v!.hex);
@@ -124,7 +124,7 @@ test('ipv4 vectors: view fields, repr fields and emit', () => {
       if (name in header) assert.is(actual, header[name], `${v.test}: ${name}`);
     };
     expectField('version', packet.version);
-    expectField('header_len', packet.headerLen);
+    expectField('header_len', packet.headerLength);
     expectField('dscp', packet.dscp);
     expectField('ecn', packet.ecn);
     expectField('total_len', packet.totalLen);
@@ -138,13 +138,13 @@ test('ipv4 vectors: view fields, repr fields and emit', () => {
     expectField('checksum_valid', packet.verifyChecksum());
     expectField('payload_len', packet.payloadLength);
     expectField('payload_hex', toHex(bytes, packet.payloadOffset, packet.payloadLength));
-    assert.is(packet.srcAddr, parseIpv4(header.src_addr as string));
-    assert.is(packet.dstAddr, parseIpv4(header.dst_addr as string));
+    assert.is(packet.srcAddr, Ipv4Address.from(header.src_addr as string).value);
+    assert.is(packet.dstAddr, Ipv4Address.from(header.dst_addr as string).value);
     assert.ok(sameName(ipProtocolName(packet.protocol), header.next_header_name), v.test);
 
     const repr = expectRepr(Ipv4Repr.parse(packet), v.test);
-    assert.is(repr.srcAddr, parseIpv4(header.src_addr as string));
-    assert.is(repr.dstAddr, parseIpv4(header.dst_addr as string));
+    assert.is(repr.srcAddr, Ipv4Address.from(header.src_addr as string).value);
+    assert.is(repr.dstAddr, Ipv4Address.from(header.dst_addr as string).value);
     assert.is(repr.protocol, IpProtocol.Icmp);
     assert.is(repr.hopLimit, header.hop_limit);
     assert.is(repr.payloadLength, packet.payloadLength);
@@ -212,7 +212,7 @@ test('icmpv4 echo vector: view fields, repr, emit', () => {
   assert.is(repr.echoIdent, 0x1234);
   assert.is(repr.echoSeqNo, 0xabcd);
   assert.is(toHex(repr.data!, repr.dataOffset, repr.dataLength), 'aa0000ff');
-  const built = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 0x1234, 0xabcd, fromHex('aa0000ff'));
+  const built = new Icmpv4Repr({ msgType: Icmpv4Message.EchoRequest, echoIdent: 0x1234, echoSeqNo: 0xabcd, data: fromHex('aa0000ff') });
   assert.ok(built.equals(repr));
   const out = new Uint8Array(built.bufferLength()).fill(0xa5);
   built.emit(new Icmpv4Packet(out));
@@ -238,8 +238,8 @@ test('udp vectors: view fields, checksum rules, repr, emit', () => {
   assert.is(list.length, 4);
   for (const v of list) {
     const bytes = fromHex(v.hex);
-    const src = parseIpv4(v.pseudo_src!);
-    const dst = parseIpv4(v.pseudo_dst!);
+    const src = Ipv4Address.from(v.pseudo_src!).value;
+    const dst = Ipv4Address.from(v.pseudo_dst!).value;
     const packet = new UdpPacket(bytes);
     assert.is(packet.check(), WireError.Ok, v.test);
     assert.is(packet.srcPort, f(v, 'src_port'));
@@ -264,10 +264,10 @@ test('udp vectors: view fields, checksum rules, repr, emit', () => {
   const bytes = fromHex(zero.hex);
   const packet = new UdpPacket(bytes);
   packet.checksum = 0x1234;
-  packet.fillChecksum(parseIpv4(zero.pseudo_src!), parseIpv4(zero.pseudo_dst!));
+  packet.fillChecksum(Ipv4Address.from(zero.pseudo_src!).value, Ipv4Address.from(zero.pseudo_dst!).value);
   assert.is(packet.checksum, 0xffff);
   // Omitting the checksum on emit (offloaded) writes 0, which parses.
-  const repr = new UdpRepr(48896, 53).setPayload(fromHex('aa0000ff'), 0, 4);
+  const repr = new UdpRepr({ srcPort: 48896, dstPort: 53 }).setPayload(fromHex('aa0000ff'), 0, 4);
   const out = new Uint8Array(12);
   repr.emit(new UdpPacket(out), 1, 2, new ChecksumCapabilities('both', 'none'));
   assert.is(toHex(out), 'bf000035000c0000aa0000ff');
@@ -283,15 +283,15 @@ test('udp error vector is refused', () => {
 test('tcp test_deconstruct: view fields; the repr refuses FIN+RST', () => {
   const v = vectors.find((x) => x.layer === 'tcp' && x.test === 'test_deconstruct')!;
   const bytes = fromHex(v.hex);
-  const src = parseIpv4(v.pseudo_src!);
-  const dst = parseIpv4(v.pseudo_dst!);
+  const src = Ipv4Address.from(v.pseudo_src!).value;
+  const dst = Ipv4Address.from(v.pseudo_dst!).value;
   const packet = new TcpPacket(bytes);
   assert.is(packet.check(), WireError.Ok);
   assert.is(packet.srcPort, f(v, 'src_port'));
   assert.is(packet.dstPort, f(v, 'dst_port'));
   assert.is(packet.seqNumber, f(v, 'seq_number'));
   assert.is(packet.ackNumber, f(v, 'ack_number'));
-  assert.is(packet.headerLen, f(v, 'header_len'));
+  assert.is(packet.headerLength, f(v, 'header_len'));
   const flagOf = (name: string): boolean => (packet as unknown as Record<string, boolean>)[name.toLowerCase()]!;
   for (const flag of f(v, 'flags') as string[]) assert.ok(flagOf(flag), `${flag} set`);
   for (const flag of f(v, 'flags_not_set') as string[]) assert.not.ok(flagOf(flag), `${flag} clear`);
@@ -299,7 +299,7 @@ test('tcp test_deconstruct: view fields; the repr refuses FIN+RST', () => {
   assert.is(packet.urgentAt, f(v, 'urgent_at'));
   assert.is(packet.checksum, f(v, 'checksum'));
   assert.is(packet.verifyChecksum(src, dst), f(v, 'checksum_valid'));
-  assert.is(toHex(bytes, 20, packet.headerLen - 20), f(v, 'options_hex'));
+  assert.is(toHex(bytes, 20, packet.headerLength - 20), f(v, 'options_hex'));
   assert.is(toHex(bytes, packet.payloadOffset, packet.payloadLength), f(v, 'payload_hex'));
   // "Flag combination FIN+RST is deliberately nonsensical": a repr must not accept it.
   assert.is(TcpRepr.parse(packet, src, dst), WireError.Malformed);
@@ -311,7 +311,7 @@ test('tcp error vectors are refused', () => {
   const expected: Record<string, WireError> = { test_truncated: WireError.Truncated, test_impossible_len: WireError.Malformed };
   for (const v of list) {
     const packet = new TcpPacket(fromHex(v.hex));
-    assert.is(packet.headerLen, f(v, 'header_len'), v.test);
+    assert.is(packet.headerLength, f(v, 'header_len'), v.test);
     assert.is(packet.check(), expected[v.test], v.test);
     assert.is(TcpRepr.parse(packet, 0, 0), expected[v.test], v.test);
   }
@@ -320,8 +320,8 @@ test('tcp error vectors are refused', () => {
 test('tcp test_parse: repr fields, and emit reproduces the bytes', () => {
   const v = vectors.find((x) => x.layer === 'tcp' && x.test === 'test_parse')!;
   const bytes = fromHex(v.hex);
-  const src = parseIpv4(v.pseudo_src!);
-  const dst = parseIpv4(v.pseudo_dst!);
+  const src = Ipv4Address.from(v.pseudo_src!).value;
+  const dst = Ipv4Address.from(v.pseudo_dst!).value;
   const repr = expectRepr(TcpRepr.parse(new TcpPacket(bytes), src, dst, caps), 'tcp parse');
   assert.is(repr.srcPort, f(v, 'src_port'));
   assert.is(repr.dstPort, f(v, 'dst_port'));
@@ -393,7 +393,7 @@ test('tcp option vectors: each parses to the listed option and consumes all its 
         break;
       case 'Unknown':
         assert.is(it.kind, f(v, 'kind'));
-        assert.is(toHex(it.bytes, it.dataOffset, it.dataLength), f(v, 'data_hex'));
+        assert.is(toHex(it.bytes, it.valueOffset, it.valueLength), f(v, 'data_hex'));
         break;
       default:
         throw new Error(`unexpected option ${String(f(v, 'option'))}`);
@@ -445,7 +445,7 @@ test('tcp test_tcp_options_summary: port 0 refused; the options read as listed',
   const bytes = fromHex(v.hex);
   const packet = new TcpPacket(bytes);
   assert.is(packet.check(), WireError.Ok);
-  assert.is(packet.headerLen, f(v, 'header_len'));
+  assert.is(packet.headerLength, f(v, 'header_len'));
   assert.is(toHex(bytes, 20, 12), f(v, 'options_hex'));
   assert.is(TcpRepr.parse(packet, 0, 0, ChecksumCapabilities.ignored()), WireError.Malformed);
   bytes[1] = 1; // source port 1

@@ -6,11 +6,11 @@
 // capture would show wrong checksums; `ethtool -K DEV tx off` makes the kernel compute them in software.
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { waitForExit, waitForStderr } from '../../helpers/child.js';
-import { Netns } from '../../helpers/netns.js';
+import { waitForExit, waitForStderr, waitUntil } from '../../helpers/child.js';
+import { isTcpResetFrom, Netns, pcapFileFrames, waitForListener } from '../../helpers/netns.js';
 
-/** Tools the capture needs on PATH, for privilegedSuite. */
-export const CAPTURE_TOOLS = ['tcpdump', 'tshark', 'socat', 'ping', 'ethtool', 'ss'];
+/** Tools the capture needs on PATH, for suiteNeeding. */
+export const CAPTURE_TOOLS = ['tcpdump', 'tshark', 'socat', 'ping', 'ethtool', 'ss', 'sysctl'];
 
 export const ADDR_A = '10.81.0.1';
 export const ADDR_B = '10.81.0.2';
@@ -18,18 +18,6 @@ export const ADDR_B = '10.81.0.2';
 export const BEYOND_B = '10.82.0.9';
 
 let deviceCounter = 0;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until a socket in `ns` listens on `port` (`ss` lists it), instead of sleeping and hoping. */
-async function waitForListener(ns: Netns, proto: 'tcp' | 'udp', port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const out = ns.run('ss', ['-Hln', proto === 'tcp' ? '-t' : '-u', 'sport', '=', `:${port}`]);
-    if (out.trim().length > 0) return;
-    await sleep(20);
-  }
-  throw new Error(`nothing listens on ${proto} port ${port} in ${ns.name} after 2 s`);
-}
 
 /**
  * Captures into `<dir>/wire-kernel.pcap` (as seen on A's interface): ARP request and reply, two pings and
@@ -67,7 +55,7 @@ export async function captureKernelTraffic(dir: string): Promise<string> {
 
     const tcpdump = a.spawn('tcpdump', ['-i', devA, '--immediate-mode', '-U', '-n', '-w', file]);
     children.push(tcpdump);
-    await waitForStderr(tcpdump, 'listening on', 10_000);
+    await waitForStderr(tcpdump, 'listening on');
 
     a.run('ping', ['-n', '-c', '2', '-i', '0.2', ADDR_B]);
     try {
@@ -92,8 +80,8 @@ export async function captureKernelTraffic(dir: string): Promise<string> {
     } catch {
       // connection refused: the RST is the point
     }
-    // Let the last FIN/ACK and the RST reach tcpdump before it stops.
-    await sleep(200);
+    // The RST is the last packet: once tcpdump has written it (-U), everything before it is in the file.
+    await waitUntil(() => pcapFileFrames(file).some((f) => isTcpResetFrom(f, 40081)), `the RST from port 40081 in ${file}`);
     tcpdump.kill('SIGINT');
     await waitForExit(tcpdump);
   } finally {

@@ -1,14 +1,14 @@
-// The command-line options every example shares (smoltcp's examples/utils.rs): fault injection and a
+// The command-line options every example shares, as smoltcp's examples/utils.rs: fault injection and a
 // pcap capture, and the middleware stack they build around a device. As in smoltcp the stack is
 // FaultInjector(Tracer(PcapWriter(device))): the capture and the trace sit below the injector, so
 // they show the frames as the wire saw them, including received frames the injector then drops.
 
-import type { Device, WaitableDevice } from './device.js';
-import type { Duration } from '../time.js';
-import { FaultInjector } from './fault-injector.js';
-import { Loopback } from './loopback.js';
-import { PcapWriter } from './pcap-writer.js';
-import { Tracer, type TraceCallback } from './tracer.js';
+import type { Device, WaitableDevice } from '../../src/phy/device.js';
+import type { Duration } from '../../src/time.js';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
+import { Loopback } from '../../src/phy/loopback.js';
+import { PcapWriter } from '../../src/phy/pcap-writer.js';
+import { Tracer, printingTraceCallback, type FrameFormat, type TraceCallback } from '../../src/phy/tracer.js';
 
 export interface MiddlewareOptions {
   dropChance: number;
@@ -168,7 +168,9 @@ export function parseMiddlewareOptionsOrExit(args: readonly string[], usage: str
 export interface MiddlewareSettings {
   /** The device is a loopback: every frame is both sent and received, so the capture keeps only 'tx'. */
   loopback?: boolean;
-  /** Trace frames: true for the default printer, a callback, or false. Default true. */
+  /** How the printed trace shows a frame: the examples pass formatFrame (smoltcp-ts/format), tcpdump's line. */
+  format?: FrameFormat;
+  /** Trace frames: true to print them with `format`, a callback, or false. Default: true when `format` is given. */
   trace?: boolean | TraceCallback;
 }
 
@@ -208,9 +210,12 @@ export function buildMiddleware(
     top = pcapWriter;
   }
   let tracer: Tracer | null = null;
-  const trace = settings.trace ?? true;
+  const trace = settings.trace ?? settings.format !== undefined;
   if (trace !== false) {
-    tracer = trace === true ? new Tracer(top) : new Tracer(top, trace);
+    if (trace === true && settings.format === undefined) {
+      throw new TypeError('buildMiddleware: trace: true prints frames with settings.format; pass one (formatFrame from smoltcp-ts/format)');
+    }
+    tracer = new Tracer(top, trace === true ? printingTraceCallback(settings.format!) : trace);
     top = tracer;
   }
   const faultInjector = new FaultInjector(top, options);

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { needs } from '../helpers/needs.js';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
 import { Loopback } from '../../src/phy/loopback.js';
 import {
@@ -11,12 +12,13 @@ import {
   OptionError,
   buildMiddleware,
   parseMiddlewareOptions,
-} from '../../src/phy/options.js';
+} from '../../examples/utils/options.js';
 import { PcapWriter } from '../../src/phy/pcap-writer.js';
 import { Tracer } from '../../src/phy/tracer.js';
+import { formatFrame } from '../../src/format/index.js';
 import { tcpdumpFrames, tempDir } from '../pcap/support.js';
 
-const test = suite('phy/options');
+const test = suite('examples/utils/options');
 const tmp = tempDir('options');
 test.after(() => tmp.remove());
 
@@ -77,6 +79,7 @@ test('mistakes say which option and what was expected', () => {
 });
 
 test('the stack is FaultInjector(Tracer(PcapWriter(device))), configured from the options', () => {
+  if (!needs('phy/options vs tcpdump', ['tcpdump'])) return;
   const lo = new Loopback();
   const path = tmp.path('stack.pcap');
   const { options } = parseMiddlewareOptions(['--pcap', path, '--seed', '5', '--size-limit', '1000']);
@@ -106,7 +109,7 @@ test('without --pcap and with tracing off, only the fault injector wraps the dev
   assert.is(stack.tracer, null);
   assert.is(stack.pcapWriter, null);
   assert.is(stack.faultInjector.inner, lo);
-  const traced = buildMiddleware(lo, parseMiddlewareOptions(['--pcap', tmp.path('both.pcap')]).options);
+  const traced = buildMiddleware(lo, parseMiddlewareOptions(['--pcap', tmp.path('both.pcap')]).options, { format: formatFrame });
   assert.instance(traced.tracer, Tracer);
   assert.is(traced.pcapWriter!.mode, 'both');
   traced.close();
@@ -142,7 +145,7 @@ test('a capture file that cannot be created is an OptionError', () => {
 });
 
 function runExample(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const module = new URL('../../src/phy/options.ts', import.meta.url).pathname;
+  const module = new URL('../../examples/utils/options.ts', import.meta.url).pathname;
   const script = `
     import { parseMiddlewareOptionsOrExit } from ${JSON.stringify(module)};
     const { options, rest } = parseMiddlewareOptionsOrExit(process.argv.slice(1), 'usage: example [options] IFACE');
@@ -169,11 +172,12 @@ test('an example exits 2 with one sentence for a bad option, 0 with the help tex
 });
 
 test('a capture keeps its last frames when the example is stopped with Ctrl-C', async () => {
+  if (!needs('phy/options vs tcpdump', ['tcpdump'])) return;
   const path = tmp.path('sigint.pcap');
-  const module = (name: string) => JSON.stringify(new URL(`../../src/phy/${name}.ts`, import.meta.url).pathname);
+  const module = (path: string) => JSON.stringify(new URL(`../../${path}.ts`, import.meta.url).pathname);
   const script = `
-    import { buildMiddleware, parseMiddlewareOptions } from ${module('options')};
-    import { Loopback } from ${module('loopback')};
+    import { buildMiddleware, parseMiddlewareOptions } from ${module('examples/utils/options')};
+    import { Loopback } from ${module('src/phy/loopback')};
     const stack = buildMiddleware(new Loopback(), parseMiddlewareOptions(process.argv.slice(1)).options, { trace: false });
     for (let i = 0; i < 3; i++) stack.device.transmit(1_000_000 + i)!.consume(60, null, () => undefined);
     console.log('ready');

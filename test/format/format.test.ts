@@ -2,8 +2,8 @@
 // agreement with tcpdump over thousands of frames is in text.test.ts; these pin the API and its edges.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatFrame, formatFrameWith, FrameFormatter, hexAsciiDump, hexDump } from '../../src/wire/format.js';
-import { arp, craftedFrames, ethernet, icmp, ipv4, IP_A, IP_B, MAC_A, MAC_B, prng, tcp, udp } from './craft.js';
+import { formatFrame, formatFrameWith, FrameFormatter, hexAsciiDump, hexDump } from '../../src/format/index.js';
+import { arp, craftedFrames, ethernet, icmp, ipv4, IP_A, IP_B, MAC_A, MAC_B, prng, tcp, udp } from '../dump/craft.js';
 
 const test = suite('wire format: tcpdump -nn one-liners');
 

@@ -1,0 +1,266 @@
+// IPv4 (RFC 791), following tcpdump's print-ip.c: with -v the header's details, options and checksum on a line
+// of their own, then the payload's printer. A new transport (or IPv6's extension headers, for an IPv6
+// printer beside this one) is one more case in the switch on the protocol.
+
+import { Ipv4Field, Ipv4OptionKind, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { checksumFold, checksumSum } from '../wire/checksum.js';
+import { icmpMessage } from './icmpv4.js';
+import { checksumShouldBe, hex, u16, u32, type LineBuilder } from './line.js';
+import { IP_OPTION_NAMES, IP_PROTOCOL_NAMES } from './names.js';
+import { tcpSegment } from './tcp.js';
+import { udpDatagram } from './udp.js';
+
+// How tcpdump's IPv4 option walk ended: whole, cut by the capture inside an option's data (its ND_TCHECK),
+// or cut where the kind or length byte should be (its GET_ macros, which abandon the packet).
+const OPTIONS_OK = 0;
+const OPTIONS_CUT = 1;
+const OPTIONS_READ_PAST_CAPTURE = 2;
+
+const ipv4View = new Ipv4Packet();
+/** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
+const routeView = new Ipv4Packet();
+
+/**
+ * Appends the IPv4 packet at bytes[at] (captured up to captureEnd) to the line; `length` is what the link layer
+ * says is left on the wire. `printIp` starts with `IP ` (not under -e); `quoted` for the header an ICMP error quotes.
+ */
+export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captureEnd: number, length: number, printIp: boolean, quoted = false): void {
+  if (captureEnd - at < 1) {
+    // tcpdump reads the version before it counts itself the IP printer: inside an ICMP error it is
+    // still the ICMP printer that runs out of bytes.
+    f.truncate(quoted ? 'icmp' : 'ip');
+    return;
+  }
+  const ip = ipv4View.init(bytes, at, captureEnd - at);
+  const version = ip.version;
+  if (version !== 4) {
+    f.out += version === 6 ? 'IP6, wrong link-layer encapsulation' : 'IP' + version;
+    f.out += ' (invalid)';
+    return;
+  }
+  if (printIp) f.out += 'IP ';
+  if (captureEnd - at < 20) {
+    f.truncate('ip', false);
+    return;
+  }
+  if (length < 20) {
+    f.out += 'truncated-ip ' + length;
+    return;
+  }
+  const headerLength = ip.headerLength;
+  if (headerLength < 20) {
+    f.out += 'bad-hlen ' + headerLength;
+    return;
+  }
+  let totalLength = ip.totalLen;
+  if (length < totalLength) f.out += 'truncated-ip - ' + (totalLength - length) + ' bytes missing! ';
+  if (totalLength < headerLength) {
+    f.out += 'bad-len ' + totalLength;
+    return;
+  }
+
+  // Nothing beyond the datagram belongs to it (Ethernet pads short frames).
+  let end = at + Math.min(length, totalLength);
+  if (end > captureEnd) end = captureEnd;
+  const payloadLength = totalLength - headerLength;
+  const protocol = ip.protocol as number;
+  // Flags: reserved, DF, MF (RFC 791 section 3.1); fragmentOffset in 8-byte units.
+  const ipFlags = ip.flags;
+  const fragmentOffset = ip.fragOffsetRaw;
+  const src = ip.srcAddr;
+  const dst = ip.dstAddr;
+  if (f.verbose) {
+    const tos = bytes[at + Ipv4Field.Dscp]!; // the whole byte, DSCP and ECN
+    f.out += '(tos 0x' + hex(tos);
+    const ecn = tos & 3;
+    if (ecn === 1) f.out += ',ECT(1)';
+    else if (ecn === 2) f.out += ',ECT(0)';
+    else if (ecn === 3) f.out += ',CE';
+    const ttl = ip.hopLimit;
+    if (ttl >= 1) f.out += ', ttl ' + ttl;
+    let flags = '';
+    if (ipFlags & 1) flags = '+';
+    if (ipFlags & 2) flags += (flags ? ', ' : '') + 'DF';
+    if (ipFlags & 4) flags += (flags ? ', ' : '') + 'rsvd';
+    f.out +=
+      ', id ' + ip.ident + ', offset ' + fragmentOffset * 8 + ', flags [' + (flags || 'none') + '], proto ' +
+      (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + totalLength;
+    let optionsTruncated = OPTIONS_OK;
+    if (headerLength > 20) {
+      f.out += ', options (';
+      optionsTruncated = ipv4Options(f, bytes, at + 20, headerLength - 20, end);
+      if (optionsTruncated === OPTIONS_READ_PAST_CAPTURE) {
+        f.truncate('ip');
+        return;
+      }
+      if (optionsTruncated === OPTIONS_CUT) f.out += ' [truncated-option]';
+      f.out += ')';
+    }
+    if (at + headerLength <= end) {
+      const sum = checksumFold(checksumSum(bytes, at, headerLength, 0));
+      if (sum !== 0) {
+        const field = ip.checksum;
+        f.out += ', bad cksum ' + hex(field) + ' (->' + hex(checksumShouldBe(field, sum)) + ')!';
+      }
+    }
+    f.out += ')\n    ';
+    if (optionsTruncated === OPTIONS_CUT) {
+      f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
+      f.truncate('ip', false);
+      return;
+    }
+  }
+  if (fragmentOffset !== 0) {
+    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ip-proto-' + protocol;
+    return;
+  }
+  const payload = at + headerLength;
+  // TCP and UDP print the addresses with their ports; everything else gets them here (tcpdump's DCCP and
+  // SCTP printers also print ports, but we print those protocols generically).
+  if (protocol !== IpProtocol.Tcp && protocol !== IpProtocol.Udp) {
+    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
+  }
+  if (captureEnd - at < headerLength) {
+    f.out += ' [remaining caplen(' + (captureEnd - at) + ') < header length(' + headerLength + ')]';
+    f.truncate('ip');
+    return;
+  }
+  const fragmented = (ipFlags & 1) !== 0 || fragmentOffset !== 0;
+  switch (protocol) {
+    case IpProtocol.Tcp:
+      tcpSegment(f, bytes, payload, end, payloadLength, at, fragmented);
+      return;
+    case IpProtocol.Udp:
+      udpDatagram(f, bytes, payload, end, payloadLength, at, fragmented);
+      return;
+    case IpProtocol.Icmp:
+      icmpMessage(f, bytes, payload, end, payloadLength, fragmented);
+      return;
+    case IpProtocol.Ipv6NoNxt:
+      // IPv6's "No Next Header" (RFC 8200 section 4.7), which tcpdump names in IPv4 too.
+      f.out += 'no next header';
+      return;
+    case 77: // Sun ND, which tcpdump names
+      f.out += ' nd ' + payloadLength;
+      return;
+    default:
+      f.out += ' ip-proto-' + protocol + ' ' + payloadLength;
+      return;
+  }
+}
+
+/** tcpdump's ip_optprint: OPTIONS_OK, or how the options ran past the captured bytes. */
+function ipv4Options(f: LineBuilder, bytes: Uint8Array, at: number, length: number, end: number): number {
+  let first = true;
+  while (length > 0) {
+    if (!first) f.out += ',';
+    first = false;
+    if (at >= end) return OPTIONS_READ_PAST_CAPTURE;
+    const kind = bytes[at]!;
+    f.out += IP_OPTION_NAMES.get(kind) ?? 'unknown ' + kind;
+    if (kind === Ipv4OptionKind.EndOfList || kind === Ipv4OptionKind.Nop) {
+      if (kind === Ipv4OptionKind.EndOfList) return OPTIONS_OK;
+      at++;
+      length--;
+      continue;
+    }
+    if (at + 1 >= end) return OPTIONS_READ_PAST_CAPTURE;
+    const optionLength = bytes[at + 1]!;
+    if (optionLength < 2 || optionLength > length) {
+      f.out += ' [bad length ' + optionLength + ']';
+      return OPTIONS_OK;
+    }
+    if (at + optionLength > end) return OPTIONS_CUT;
+    if (kind === Ipv4OptionKind.RecordRoute || kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) {
+      // Record Route and the source routes (RFC 791): the addresses, a comma after those already used.
+      if (optionLength < 3) f.out += ' [bad length ' + optionLength + ']';
+      else {
+        if ((optionLength + 1) & 3) f.out += ' [bad length ' + optionLength + ']';
+        const pointer = bytes[at + 2]! - 1;
+        if (pointer < 3 || (pointer + 1) & 3 || pointer > optionLength + 1) f.out += ' [bad ptr ' + bytes[at + 2]! + ']';
+        for (let i = 3; i < optionLength; i += 4) {
+          if (i + 4 > optionLength) return OPTIONS_CUT;
+          f.out += ' ' + f.ipText.text(u32(bytes, at + i));
+          if (pointer > i) f.out += ',';
+        }
+      }
+    } else if (kind === Ipv4OptionKind.Timestamp) {
+      if (!ipv4Timestamps(f, bytes, at, optionLength, end)) return OPTIONS_CUT;
+    } else if (kind === Ipv4OptionKind.RouterAlert) {
+      // Router Alert (RFC 2113): tcpdump prints a non-zero value.
+      if (optionLength < 4) f.out += ' [bad length ' + optionLength + ']';
+      else if (u16(bytes, at + 2) !== 0) f.out += ' value ' + u16(bytes, at + 2);
+    }
+    at += optionLength;
+    length -= optionLength;
+  }
+  return OPTIONS_OK;
+}
+
+/** The Internet Timestamp option (RFC 791 section 3.1), as tcpdump's ip_printts; false when cut short. */
+function ipv4Timestamps(f: LineBuilder, bytes: Uint8Array, at: number, length: number, end: number): boolean {
+  if (length < 4) {
+    f.out += '[bad length ' + length + ']';
+    return true;
+  }
+  f.out += ' TS{';
+  const flags = bytes[at + 3]! & 15;
+  // Flag 0: timestamps only; 1 and 3: address and timestamp pairs.
+  const hop = flags !== 0 ? 8 : 4;
+  if ((length - 4) & (hop - 1)) f.out += '[bad length ' + length + ']';
+  const pointer = bytes[at + 2]! - 1;
+  if (pointer < 4 || (pointer - 4) & (hop - 1) || pointer > length + 1) f.out += '[bad ptr ' + bytes[at + 2]! + ']';
+  let entry = 0;
+  const kinds = ['TSONLY', 'TS+ADDR', 'PRESPEC2.0', 'PRESPEC'];
+  if (flags < 4) {
+    f.out += kinds[flags]!;
+    let mark = ' ';
+    for (entry = 4; entry < length; entry += hop) {
+      if (pointer === entry) mark = ' ^ ';
+      if (at + entry + hop > end) return false;
+      f.out += mark + u32(bytes, at + entry + hop - 4) + '@' + (hop !== 8 ? '' : f.ipText.text(u32(bytes, at + entry)));
+      mark = ' ';
+    }
+  } else {
+    f.out += '[bad ts type ' + flags + ']';
+  }
+  if (pointer === entry) f.out += ' ^ ';
+  const notRecorded = bytes[at + 3]! >>> 4;
+  f.out += notRecorded ? ' [' + notRecorded + ' hops not recorded]} ' : '}';
+  return true;
+}
+
+/** `10.0.0.1.80 > 10.0.0.2.5555: `, how TCP and UDP lines start. */
+export function addressesWithPorts(f: LineBuilder, src: number, srcPort: number, dst: number, dstPort: number): void {
+  f.out += f.ipText.text(src) + '.' + srcPort + ' > ' + f.ipText.text(dst) + '.' + dstPort + ': ';
+}
+
+/**
+ * The destination the TCP/UDP pseudo-header uses for the IPv4 header at `ipAt`: with a loose or strict source
+ * route (RFC 791 section 3.1), the route's last address rather than the next hop in the header (what tcpdump's
+ * ip_finddst reports). Reads nothing at or past `end`. With `onlyUnfinishedRoute`, as tshark's ip.dst: only while
+ * the route's pointer has not passed its end (a finished route has already reached its destination).
+ */
+export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: number, onlyUnfinishedRoute = false): number {
+  const ip = routeView.init(bytes, ipAt, end - ipAt);
+  let length = ip.optionsLength;
+  let at = ip.optionsOffset;
+  while (length > 0) {
+    if (at >= end) break;
+    const kind = bytes[at]!;
+    if (kind === Ipv4OptionKind.EndOfList) break;
+    let optionLength = 1;
+    if (kind !== Ipv4OptionKind.Nop) {
+      if (at + 1 >= end) break;
+      optionLength = bytes[at + 1]!;
+      if (optionLength < 2) break;
+    }
+    if (length < optionLength || at + optionLength > end) break;
+    if ((kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) && optionLength >= 7 && (!onlyUnfinishedRoute || bytes[at + 2]! <= optionLength)) {
+      return u32(bytes, at + optionLength - 4);
+    }
+    at += optionLength;
+    length -= optionLength;
+  }
+  return ip.dstAddr;
+}

@@ -1,0 +1,118 @@
+// The shared line builder of the tcpdump printers: the text being built, the options that shape it, and the
+// few helpers every protocol's printer uses. One protocol's printer is a set of functions in its own file
+// (ethernet.ts, arp.ts, ipv4.ts, icmpv4.ts, udp.ts, tcp.ts) that take the LineBuilder first and append to
+// `out`; a printer for another protocol (IPv6, 802.1Q) is one more such file, called from the printer below
+// it (ethernet.ts dispatches on the EtherType, ipv4.ts on the protocol number).
+
+import { foldSum } from '../wire/checksum.js';
+import { hexAsciiDump } from './hex-dump.js';
+import type { TcpConversation } from './tcp.js';
+import { Ipv4TextCache, MacTextCache } from './text-cache.js';
+
+export interface FormatOptions {
+  /** tcpdump -v: IPv4 header details, TCP/ICMP checksum verdicts, the IP header quoted in ICMP errors. */
+  verbose?: boolean;
+  /** tcpdump -e: print the Ethernet header (addresses, EtherType, frame length) first. */
+  link?: boolean;
+  /** tcpdump -q: shorter protocol lines (`tcp 0` instead of flags and options). */
+  quiet?: boolean;
+  /**
+   * Print TCP sequence numbers relative to the start of each conversation, as tcpdump does unless `-S`.
+   * Needs state across frames; off by default so that one frame always formats the same way.
+   */
+  relativeSequence?: boolean;
+  /**
+   * tcpdump prints the bytes of what it cannot decode (unknown EtherTypes, ARP operations) as a hex and ASCII
+   * dump, unless -x or -X already dump the whole packet; true suppresses these dumps.
+   */
+  suppressDefaultPrint?: boolean;
+}
+
+/** One line being built, with the options and the state kept across frames. */
+export class LineBuilder {
+  readonly verbose: boolean;
+  readonly link: boolean;
+  readonly quiet: boolean;
+  readonly relativeSequence: boolean;
+  readonly suppressDefaultPrint: boolean;
+
+  /** The line being built. */
+  out = '';
+  /**
+   * Whether decoding of the last frame stopped on a read past the captured bytes. tcpdump then dumps the whole
+   * frame for -x/-X, link header included, because its printer never returned the header length.
+   */
+  truncated = false;
+
+  readonly ipText = new Ipv4TextCache();
+  readonly macText = new MacTextCache();
+  /** The TCP conversations seen, by both ports in one int32 (tcp.ts), for relative sequence numbers. */
+  readonly conversations = new Map<number, TcpConversation[]>();
+
+  constructor(options: FormatOptions = {}) {
+    this.verbose = options.verbose ?? false;
+    this.link = options.link ?? false;
+    this.quiet = options.quiet ?? false;
+    this.relativeSequence = options.relativeSequence ?? false;
+    this.suppressDefaultPrint = options.suppressDefaultPrint ?? false;
+  }
+
+  /** Starts a new line. */
+  begin(): void {
+    this.out = '';
+    this.truncated = false;
+  }
+
+  /** The line built since begin(); drops the builder's reference to it. */
+  end(): string {
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  /**
+   * Ends the line with tcpdump's truncation marker, e.g. ` [|tcp]`. `longjmp` says tcpdump gives up on the
+   * whole packet there (a read past the capture in one of its GET_ macros) rather than returning from the
+   * protocol's printer (an explicit ND_TCHECK); only the former makes -x/-X dump the link header too.
+   */
+  truncate(protocol: string, longjmp = true): void {
+    this.out += ' [|' + protocol + ']';
+    if (longjmp) this.truncated = true;
+  }
+
+  /** tcpdump's ND_DEFAULTPRINT: the raw bytes as a hex and ASCII dump, unless -x/-X dump the packet anyway. */
+  defaultPrint(bytes: Uint8Array, at: number, length: number, always: boolean): void {
+    if ((always || !this.suppressDefaultPrint) && length > 0) this.out += hexAsciiDump(bytes, at, length);
+  }
+}
+
+export function hex(value: number): string {
+  return value.toString(16);
+}
+
+export function hex4(value: number): string {
+  const text = value.toString(16);
+  return text.length >= 4 ? text : '0000'.slice(text.length) + text;
+}
+
+export function pad2(value: number): string {
+  return value < 10 ? '0' + value : String(value);
+}
+
+/** A big-endian 16-bit value at bytes[at], for fields whose position is not a header's (option data, entries). */
+export function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+/** A big-endian unsigned 32-bit value at bytes[at]. */
+export function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * tcpdump's in_cksum_shouldbe: given the checksum field and the checksum computed over the data including that
+ * field, the value the field should have held.
+ */
+export function checksumShouldBe(field: number, computed: number): number {
+  return foldSum(field + computed);
+}

@@ -1,0 +1,319 @@
+// TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for: flags, sequence numbers
+// (absolute, or relative to each conversation's first), window, every option, with -v the checksum.
+
+import { Ipv4Field, IpProtocol } from '../../generated/ipv4.js';
+import { TcpField, TcpPacket } from '../../generated/tcp.js';
+import { checksumFold, checksumSum, pseudoHeaderSum } from '../wire/checksum.js';
+import { HEX_BYTE } from './hex-dump.js';
+import { addressesWithPorts, ipv4FinalDestination } from './ipv4.js';
+import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
+import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
+
+/** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
+export interface TcpConversation {
+  src: number;
+  dst: number;
+  ports: number;
+  seq: number;
+  ack: number;
+}
+
+const tcpView = new TcpPacket();
+
+/** A TCP segment at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
+export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
+  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
+  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
+  if (end - at < 4) {
+    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ':';
+    f.truncate('tcp', false);
+    return;
+  }
+  const tcp = tcpView.init(bytes, at, end - at);
+  const srcPort = tcp.srcPort;
+  const dstPort = tcp.dstPort;
+  addressesWithPorts(f, src, srcPort, dst, dstPort);
+  if (end - at < 20) {
+    f.truncate('tcp', false);
+    return;
+  }
+  let headerLength = tcp.headerLength;
+  if (headerLength < 20) {
+    f.out += ' tcp ' + ((length - headerLength) >>> 0) + ' [bad hdr length ' + headerLength + ' - too short, < 20]';
+    return;
+  }
+  let seq = tcp.seqNumber;
+  let ack = tcp.ackNumber;
+  const window = tcp.windowLen;
+  const urgent = tcp.urgentAt;
+  if (f.quiet) {
+    f.out += 'tcp ' + ((length - headerLength) >>> 0);
+    if (headerLength > length) f.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
+    return;
+  }
+  // The flags' second byte: CWR ECE URG ACK PSH RST SYN FIN, the flags tcpdump prints.
+  const flags = bytes[at + TcpField.Flags + 1]!;
+  f.out += TCP_FLAGS_TEXT[flags]!;
+  let reversed = false;
+  let baseSeq = 0;
+  let baseAck = 0;
+  if (f.relativeSequence && flags & 0x10) {
+    reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
+    const keySrc = reversed ? dst : src;
+    const keyDst = reversed ? src : dst;
+    // Both ports in one int32, so the map key is a small integer rather than a heap number.
+    const ports = reversed ? (dstPort << 16) | srcPort : (srcPort << 16) | dstPort;
+    let bucket = f.conversations.get(ports);
+    let conversation: TcpConversation | undefined;
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const c = bucket[i]!;
+        if (c.src === keySrc && c.dst === keyDst) {
+          conversation = c;
+          break;
+        }
+      }
+    }
+    if (conversation === undefined || flags & 0x02) {
+      if (conversation === undefined) {
+        conversation = { src: keySrc, dst: keyDst, ports, seq: 0, ack: 0 };
+        if (bucket === undefined) {
+          bucket = [];
+          f.conversations.set(ports, bucket);
+        }
+        bucket.push(conversation);
+      }
+      if (reversed) {
+        conversation.ack = seq;
+        conversation.seq = (ack - 1) >>> 0;
+      } else {
+        conversation.seq = seq;
+        conversation.ack = (ack - 1) >>> 0;
+      }
+    } else if (reversed) {
+      seq = (seq - conversation.ack) >>> 0;
+      ack = (ack - conversation.seq) >>> 0;
+    } else {
+      seq = (seq - conversation.seq) >>> 0;
+      ack = (ack - conversation.ack) >>> 0;
+    }
+    baseSeq = conversation.seq;
+    baseAck = conversation.ack;
+  }
+  if (headerLength > length) {
+    f.out += ' [bad hdr length ' + headerLength + ' - too long, > ' + length + ']';
+    return;
+  }
+  if (f.verbose && !fragmented && at + length <= end) {
+    const pseudoDst = ipv4FinalDestination(bytes, ipAt, end);
+    const sum = checksumFold(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, IpProtocol.Tcp, length)));
+    const field = tcp.checksum;
+    f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
+  }
+  const dataLength = length - headerLength;
+  if (dataLength > 0 || flags & 0x07) {
+    f.out += ', seq ' + seq;
+    if (dataLength > 0) f.out += ':' + ((seq + dataLength) >>> 0);
+  }
+  if (flags & 0x10) f.out += ', ack ' + ack;
+  f.out += ', win ' + window;
+  if (flags & 0x20) f.out += ', urg ' + urgent;
+  if (headerLength > 20) {
+    if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
+  }
+  f.out += ', length ' + dataLength;
+  if (dataLength <= 0) return;
+  if (at + headerLength > end) {
+    f.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
+    f.truncate('tcp');
+    return;
+  }
+  // RFC 9293 section 3.5.3 lets a RST carry text saying why; -v shows up to 30 bytes of it.
+  if (flags & 0x04 && f.verbose) resetData(f, bytes, at + headerLength, end, dataLength);
+}
+
+function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): void {
+  f.out += at + length <= end ? ' [RST' : ' [!RST';
+  if (length > 30) {
+    length = 30;
+    f.out += '+';
+  }
+  f.out += ' ';
+  for (let i = 0; i < length && at + i < end; i++) {
+    let c = bytes[at + i]!;
+    if (c >= 0x80) {
+      f.out += 'M-';
+      c &= 0x7f;
+    }
+    f.out += c < 0x20 || c === 0x7f ? '^' + String.fromCharCode(c ^ 0x40) : String.fromCharCode(c);
+  }
+  f.out += ']';
+}
+
+/** tcpdump's option walk; false when it ended the line early ([bad opt] or truncation). */
+function tcpOptions(
+  f: LineBuilder,
+  bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
+): boolean {
+  f.out += ', options [';
+  let separator = false;
+  while (remaining > 0) {
+    if (separator) f.out += ',';
+    if (at >= end) return tcpTruncatedRead(f);
+    const kind = bytes[at++]!;
+    let optionLength: number;
+    if (kind === 0 || kind === 1) {
+      optionLength = 1;
+    } else {
+      if (at >= end) return tcpTruncatedRead(f);
+      optionLength = bytes[at++]!;
+      if (optionLength < 2 || optionLength > remaining) return tcpBadOption(f, separator);
+      remaining--;
+    }
+    remaining--;
+    f.out += TCP_OPTION_TEXT[kind]!;
+    let dataLength = 0;
+    switch (kind) {
+      case 2:
+        dataLength = 2;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 2 > end) return tcpTruncated(f, separator);
+        f.out += ' ' + u16(bytes, at);
+        break;
+      case 3:
+        dataLength = 1;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 1 > end) return tcpTruncated(f, separator);
+        f.out += ' ' + bytes[at]!;
+        break;
+      case 5:
+        dataLength = optionLength - 2;
+        if (dataLength % 8 !== 0) {
+          f.out += ' invalid sack';
+        } else {
+          f.out += ' ' + dataLength / 8 + ' ';
+          for (let i = 0; i < dataLength; i += 8) {
+            if (i + 4 > remaining) return tcpBadOption(f, separator);
+            if (at + i + 4 > end) return tcpTruncated(f, separator);
+            if (i + 8 > remaining) return tcpBadOption(f, separator);
+            if (at + i + 8 > end) return tcpTruncated(f, separator);
+            const base = reversed ? baseSeq : baseAck;
+            f.out += '{' + ((u32(bytes, at + i) - base) >>> 0) + ':' + ((u32(bytes, at + i + 4) - base) >>> 0) + '}';
+          }
+        }
+        break;
+      case 6:
+      case 7:
+      case 11:
+      case 12:
+      case 13:
+        dataLength = 4;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 4 > end) return tcpTruncated(f, separator);
+        f.out += ' ' + u32(bytes, at);
+        break;
+      case 8:
+        dataLength = 8;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 8 > end) return tcpTruncated(f, separator);
+        f.out += ' val ' + u32(bytes, at) + ' ecr ' + u32(bytes, at + 4);
+        break;
+      case 0:
+      case 1:
+      case 4:
+        break;
+      case 19:
+        // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
+        dataLength = 16;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 16 > end) return tcpTruncated(f, separator);
+        f.out += " shared secret not supplied with -M, can't check - ";
+        for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
+        break;
+      case 20:
+        dataLength = 2;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 2 > end) return tcpTruncated(f, separator);
+        f.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
+        break;
+      case 28: {
+        dataLength = 2;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + 2 > end) return tcpTruncated(f, separator);
+        const timeout = u16(bytes, at);
+        // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
+        f.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+        break;
+      }
+      case 34:
+        dataLength = optionLength - 2;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + dataLength > end) return tcpTruncated(f, separator);
+        f.out += ' ';
+        fastOpenCookie(f, bytes, at, dataLength, false);
+        break;
+      case 254: {
+        dataLength = optionLength - 2;
+        if (dataLength > remaining) return tcpBadOption(f, separator);
+        if (at + dataLength > end) return tcpTruncated(f, separator);
+        if (dataLength < 2) return tcpBadOption(f, separator);
+        // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
+        const magic = u16(bytes, at);
+        f.out += '-';
+        if (magic === 0xf989) fastOpenCookie(f, bytes, at + 2, dataLength - 2, true);
+        else f.out += hex4(magic);
+        break;
+      }
+      default:
+        // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
+        dataLength = optionLength - 2;
+        if (dataLength > 0) f.out += ' 0x';
+        for (let i = 0; i < dataLength; i++) {
+          if (i + 1 > remaining) return tcpBadOption(f, separator);
+          if (at + i + 1 > end) return tcpTruncated(f, separator);
+          f.out += HEX_BYTE[bytes[at + i]!]!;
+        }
+        break;
+    }
+    at += dataLength;
+    remaining -= dataLength;
+    let expected = dataLength + 1;
+    if (kind !== 0 && kind !== 1) expected++;
+    if (expected !== optionLength) f.out += '[len ' + optionLength + ']';
+    separator = true;
+    if (kind === 0) break;
+  }
+  f.out += ']';
+  return true;
+}
+
+/** RFC 7413 section 4.1.1: an empty cookie requests one; a cookie is 4 to 16 bytes, an even count. */
+function fastOpenCookie(f: LineBuilder, bytes: Uint8Array, at: number, length: number, experimental: boolean): void {
+  if (experimental) f.out += 'tfo';
+  if (length === 0) f.out += ' cookiereq';
+  else if (length % 2 !== 0 || length < 4 || length > 16) f.out += ' (invalid)';
+  else {
+    f.out += ' cookie ';
+    for (let i = 0; i < length; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
+  }
+}
+
+function tcpBadOption(f: LineBuilder, separator: boolean): false {
+  f.out += '[bad opt]';
+  if (separator) f.out += ']';
+  return false;
+}
+
+/** Truncated inside an option's data: tcpdump closes the line with '>' once an option was printed. */
+function tcpTruncated(f: LineBuilder, separator: boolean): false {
+  // tcpdump's ND_TCHECK: the line ends but the packet counts as decoded (its -x dump skips the link header).
+  f.out += ' [|tcp]';
+  if (separator) f.out += '>';
+  return false;
+}
+
+/** Truncated where the option kind or length byte should be. */
+function tcpTruncatedRead(f: LineBuilder): false {
+  f.truncate('tcp');
+  return false;
+}
