@@ -7,7 +7,7 @@ import { EmitResult, IpEndpoint } from '../../../src/socket/socket.js';
 import { TcpSocket } from '../../../src/socket/tcp/socket.js';
 import { Ipv4Repr } from '../../../src/wire/ipv4.js';
 import { TcpRepr } from '../../../src/wire/tcp.js';
-import { bytesPer } from '../../helpers/bytes-per.js';
+import { bytesPer } from '../../helpers/alloc.js';
 
 const A_ADDR = 0xc0a80001;
 const B_ADDR = 0xc0a80002;

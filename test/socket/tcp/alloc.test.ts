@@ -3,16 +3,15 @@
 // scaling. The goal is 0; what remains (about 1.7 bytes a segment, one heap number every seven or so
 // segments, where a sequence number above 2^31 crosses a call V8 does not inline) is pinned here so it
 // cannot grow unnoticed.
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runAllocMeasure } from '../../helpers/bytes-per.js';
+import { measureInFreshProcess } from '../../helpers/alloc.js';
 
 const test = suite('socket/tcp/alloc');
-let figures: Record<string, number | boolean> = {};
+let figures: Record<string, number | boolean | string> = {};
 
 test.before(() => {
-  figures = runAllocMeasure(fileURLToPath(new URL('./alloc-measure.ts', import.meta.url)));
+  figures = measureInFreshProcess(new URL('./alloc-measure.ts', import.meta.url));
 });
 
 test('the measured connection is established and moves segments', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import * as assert from 'uvu/assert';
 import { Netns, disableIpv6, startCapture, withNetns } from '../../helpers/netns.js';
-import { privilegedSuite } from '../../helpers/privileged.js';
+import { suiteNeeding } from '../../helpers/needs.js';
 import { TcpOptionIterator, TcpPacket, WireError } from '../../../generated/index.js';
 import { Interface } from '../../../src/iface/interface.js';
 import type { Device } from '../../../src/phy/device.js';
@@ -25,7 +25,7 @@ import { RingBuffer } from '../../../src/storage/ring-buffer.js';
 import { now as clock } from '../../../src/time.js';
 import { TcpRepr } from '../../../src/wire/tcp.js';
 
-const test = privilegedSuite('socket/tcp/linux', ['socat', 'tcpdump', 'setpriv']);
+const test = suiteNeeding('socket/tcp/linux', ['root', 'socat', 'tcpdump']);
 
 let serial = 0;
 
