@@ -193,6 +193,8 @@ export class TcpSocket implements TcpSocketContract {
 
   // ACK state.
   private ackNow = false;
+  /** The segment being processed must be acknowledged by process()'s reply (RFC 5681 section 4.2). */
+  private ackImmediate = false;
   private ackDeadline: Instant = NONE;
   private challengeWindowStart: Instant = NONE;
   private challengeCount = 0;
@@ -901,7 +903,7 @@ export class TcpSocket implements TcpSocketContract {
       this.receiveData(now, seg, seq, payloadOffset, payloadLength, fin);
     } else if (payloadLength === 0 && segLen > 0 && !fin && takesData) {
       // Entirely old data (trimmed to nothing): a duplicate; acknowledge at once (RFC 5681 section 4.2).
-      this.ackNow = true;
+      this.ackImmediate = true;
     }
 
     // Eighth, check the FIN bit, processed only once every byte before it has arrived.
@@ -930,8 +932,14 @@ export class TcpSocket implements TcpSocketContract {
         }
       } else {
         // A FIN after a hole: the data before it is missing; acknowledge what we have.
-        this.ackNow = true;
+        this.ackImmediate = true;
       }
+    }
+    if (this.ackImmediate) {
+      // RFC 5681 section 4.2: out-of-order data, data filling a hole and duplicates are acknowledged
+      // immediately, one ACK per segment, so the sender counts its duplicate ACKs.
+      this.ackImmediate = false;
+      return this.replyAck(now);
     }
     return null;
   }
@@ -1098,7 +1106,7 @@ export class TcpSocket implements TcpSocketContract {
       ready = payloadLength;
     } else {
       // Too many holes for the assembler: drop the segment; the peer sends it again.
-      this.ackNow = true;
+      this.ackImmediate = true;
       return;
     }
     if (ready > 0) {
@@ -1107,7 +1115,7 @@ export class TcpSocket implements TcpSocketContract {
     }
     if (!inOrder || !this.reassembly.isEmpty()) {
       // RFC 5681 section 4.2: out-of-order data, or data filling a hole, is acknowledged at once.
-      this.ackNow = true;
+      this.ackImmediate = true;
       return;
     }
     // RFC 1122 section 4.2.3.2 and RFC 5681 section 4.2: delay the ACK, but acknowledge at least every
