@@ -9,6 +9,7 @@
 // refused and changes nothing: the caller drops that segment and the peer sends it again, so memory
 // stays bounded whatever arrives. Nothing here allocates after construction.
 
+/** Which byte ranges past the front of a stream are held, in a fixed number of slots. */
 export class Assembler {
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
@@ -43,10 +44,12 @@ export class Assembler {
     return this.ends[i]!;
   }
 
+  /** No range held. */
   isEmpty(): boolean {
     return this.count === 0;
   }
 
+  /** Forgets every range. */
   clear(): void {
     this.count = 0;
   }

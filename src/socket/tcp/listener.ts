@@ -27,6 +27,7 @@ const ACCEPTED = 2;
 /** Given back by the application: driven until CLOSED, then free again. */
 const RELEASED = 3;
 
+/** What a TcpListener is built from. */
 export interface TcpListenerOptions {
   /** Closed sockets, with their buffers and options, for the connections; the listener owns them from now on. */
   pool: TcpSocket[];
@@ -35,9 +36,13 @@ export interface TcpListenerOptions {
   logger?: TcpLogger | null;
 }
 
+/** A listening port with a backlog over a pool of sockets; one TCP socket to the interface. */
 export class TcpListener implements TcpSocketContract {
+  /** A TCP socket, for the socket set and the interface. */
   readonly kind = SocketKind.Tcp as const;
+  /** The interface's bookkeeping; the listener never touches it. */
   readonly meta = new SocketMeta();
+  /** Where backlog overflows are logged (debug level); null for silence. */
   logger: TcpLogger | null;
   /** SYNs dropped because the backlog was full or no socket was free. */
   synDropped = 0;
@@ -54,6 +59,7 @@ export class TcpListener implements TcpSocketContract {
   private readonly replyIp = new Ipv4Repr();
   private readonly replyTcp = new TcpRepr();
 
+  /** Takes ownership of the closed sockets of `options.pool`; throws a TcpError for an empty or shared pool or a bad backlog. */
   constructor(options: TcpListenerOptions) {
     const pool = options.pool;
     if (!Array.isArray(pool) || pool.length === 0 || pool.some((s) => !(s instanceof TcpSocket))) {
@@ -98,6 +104,7 @@ export class TcpListener implements TcpSocketContract {
     }
   }
 
+  /** Whether listen() is in effect. */
   isListening(): boolean {
     return this.listening;
   }
@@ -151,11 +158,13 @@ export class TcpListener implements TcpSocketContract {
     this.reclaim(i, 0);
   }
 
+  /** Whether a segment belongs to one of its connections or to the listening endpoint. */
   accepts(ip: Ipv4Repr, tcp: TcpRepr): boolean {
     if (this.childFor(ip, tcp) >= 0) return true;
     return this.listening && tcp.dstPort === this.listenPort && (this.listenAddr === 0 || ip.dstAddr >>> 0 === this.listenAddr);
   }
 
+  /** Routes a segment to its connection, or answers it as LISTEN does (a SYN takes a socket from the pool). */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null {
     const child = this.childFor(ip, tcp);
     if (child >= 0) return this.pool[child]!.process(now, ip, tcp);
@@ -180,6 +189,7 @@ export class TcpListener implements TcpSocketContract {
     return socket.process(now, ip, tcp);
   }
 
+  /** Dispatches every connection it drives; frees those that are done. */
   dispatch(now: Instant, emitter: TcpEmitter): boolean {
     let any = false;
     for (let i = 0; i < this.pool.length; i++) {
@@ -190,6 +200,7 @@ export class TcpListener implements TcpSocketContract {
     return any;
   }
 
+  /** The earliest pollAt of its connections. */
   pollAt(now: Instant): Instant | null {
     let at: Instant | null = null;
     for (let i = 0; i < this.pool.length; i++) {

@@ -8,8 +8,10 @@
 
 import type { Duration } from '../../time.js';
 
+/** 'rfc6298' estimates the RTO from samples; 'original' is the first smoltcp's fixed 100 ms, doubling. */
 export type RtoMode = 'rfc6298' | 'original';
 
+/** How the retransmission timeout is computed. */
 export interface RtoConfig {
   /** 'rfc6298' (default) estimates from samples; 'original' starts at a fixed 100 ms and doubles. */
   mode: RtoMode;
@@ -21,6 +23,7 @@ export interface RtoConfig {
   max: Duration;
 }
 
+/** RFC 6298 with a 1 s initial RTO, a 200 ms minimum (as Linux) and a 60 s maximum. */
 export const DEFAULT_RTO_CONFIG: RtoConfig = { mode: 'rfc6298', initial: 1_000_000, min: 200_000, max: 60_000_000 };
 
 /** The fixed start of the 'original' mode. */
@@ -28,23 +31,28 @@ export const ORIGINAL_RTO: Duration = 100_000;
 /** Clock granularity G of RFC 6298 section 2 (the socket's clock is microseconds; timestamps are ms). */
 const CLOCK_GRANULARITY: Duration = 1_000;
 
+/** SRTT, RTTVAR and the RTO of RFC 6298, with backoff. */
 export class RttEstimator {
+  /** The settings in use. */
   config: RtoConfig;
   /** Smoothed RTT, µs (meaningful once hasSample). */
   srtt = 0;
   /** RTT variation, µs. */
   rttvar = 0;
+  /** Whether any sample was taken (SRTT and RTTVAR are meaningful). */
   hasSample = false;
   /** RTO before backoff, µs. */
   private baseRto: Duration;
   /** How many times the RTO has doubled since the last sample (or acknowledgment, in 'original' mode). */
   backoffCount = 0;
 
+  /** An estimator with no sample yet. */
   constructor(config: RtoConfig = DEFAULT_RTO_CONFIG) {
     this.config = config;
     this.baseRto = config.mode === 'original' ? ORIGINAL_RTO : config.initial;
   }
 
+  /** Forgets every sample and the backoff, for a new connection. */
   reset(): void {
     this.srtt = 0;
     this.rttvar = 0;

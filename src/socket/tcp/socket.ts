@@ -31,16 +31,27 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.js';
 
 /** The eleven states of RFC 9293 section 3.3.2 (CLOSED included). */
 export enum TcpState {
+  /** No connection. */
   Closed = 0,
+  /** Waiting for a SYN. */
   Listen = 1,
+  /** Our SYN sent, waiting for the peer's. */
   SynSent = 2,
+  /** Both SYNs seen, waiting for the ACK of ours. */
   SynReceived = 3,
+  /** Open both ways. */
   Established = 4,
+  /** We closed; our FIN not yet acknowledged. */
   FinWait1 = 5,
+  /** We closed and our FIN was acknowledged; the peer may still send. */
   FinWait2 = 6,
+  /** The peer closed; we may still send. */
   CloseWait = 7,
+  /** Both closed at once; our FIN not yet acknowledged. */
   Closing = 8,
+  /** The peer closed first, then we did; waiting for the ACK of our FIN. */
   LastAck = 9,
+  /** Both closed; waiting for stray segments to die out. */
   TimeWait = 10,
 }
 
@@ -79,6 +90,7 @@ export interface EndpointLike {
 /** recv() and peek() return this when the peer has closed and every byte has been read. */
 export const TCP_RECV_FINISHED = -1;
 
+/** What a TcpSocket is built from: its buffers and, optionally, every setting. */
 export interface TcpSocketOptions {
   /** Receive buffer (its capacity bounds the window we offer). */
   rxBuffer: RingBuffer;
@@ -135,12 +147,17 @@ function cryptoRandom(): number {
   return randomWord[0]!;
 }
 
+/** One TCP connection (RFC 9293) with its buffers, timers and options; see the top of this file. */
 export class TcpSocket implements TcpSocketContract {
+  /** A TCP socket, for the socket set and the interface. */
   readonly kind = SocketKind.Tcp as const;
   /** The interface's bookkeeping (see SocketMeta); the socket never touches it. */
   readonly meta = new SocketMeta();
+  /** Received data not yet read (its free space is the window we offer). */
   readonly rxBuffer: RingBuffer;
+  /** Data queued to send, sent-but-unacknowledged included. */
   readonly txBuffer: RingBuffer;
+  /** Where state changes are traced; null (default) for silence. */
   logger: TcpLogger | null;
 
   private stateValue = TcpState.Closed;
@@ -215,6 +232,7 @@ export class TcpSocket implements TcpSocketContract {
   private pendingRst = false;
 
   // RTT measurement (Karn's rule: only segments sent once).
+  /** The RTT estimator and RTO of this connection. */
   readonly rtt: RttEstimator;
   private rttSeq = 0;
   private rttStart: Instant = NONE;
@@ -253,11 +271,14 @@ export class TcpSocket implements TcpSocketContract {
   private readonly random: () => number;
 
   // Reprs the socket owns: the reply process() returns, the segment dispatch() emits.
+  /** The IP header of the last reply process() returned. */
   readonly replyIp = new Ipv4Repr();
+  /** The last reply process() returned (valid until the next call). */
   readonly replyTcp = new TcpRepr();
   private readonly outIp = new Ipv4Repr();
   private readonly outTcp = new TcpRepr();
 
+  /** A closed socket over the given buffers; throws a TcpError for a missing buffer or a bad setting. */
   constructor(options: TcpSocketOptions) {
     if (!(options.rxBuffer instanceof RingBuffer) || !(options.txBuffer instanceof RingBuffer)) {
       throw new TcpError('InvalidConfig', 'a TCP socket needs rxBuffer and txBuffer: pass two RingBuffers over storage you allocate');
@@ -290,10 +311,12 @@ export class TcpSocket implements TcpSocketContract {
   // ---------------------------------------------------------------------------------------------
   // Configuration
 
+  /** Turns Nagle's algorithm on or off. */
   setNagleEnabled(enabled: boolean): void {
     this.nagle = enabled;
   }
 
+  /** Whether Nagle's algorithm is on. */
   nagleEnabled(): boolean {
     return this.nagle;
   }
@@ -306,10 +329,12 @@ export class TcpSocket implements TcpSocketContract {
     this.ackDelay = delay ?? 0;
   }
 
+  /** The delayed-ACK time, µs (0: none). */
   ackDelayValue(): Duration {
     return this.ackDelay;
   }
 
+  /** Keep-alive after `interval` µs of silence; null turns it off. */
   setKeepAlive(interval: Duration | null): void {
     if (interval !== null && interval <= 0) {
       throw new TcpError('InvalidConfig', 'a keep-alive interval must be positive: pass a duration in µs, or null to turn keep-alive off');
@@ -318,6 +343,7 @@ export class TcpSocket implements TcpSocketContract {
     this.keepAliveDeadline = NONE;
   }
 
+  /** The user timeout, µs: abort when the peer stays silent this long with something outstanding; null for none. */
   setTimeout(timeout: Duration | null): void {
     if (timeout !== null && timeout <= 0) {
       throw new TcpError('InvalidConfig', 'a user timeout must be positive: pass a duration in µs, or null for none');
@@ -333,10 +359,12 @@ export class TcpSocket implements TcpSocketContract {
     this.hopLimit = hopLimit;
   }
 
+  /** The IP time to live set, or null for the default 64. */
   hopLimitValue(): number | null {
     return this.hopLimit;
   }
 
+  /** How long TIME-WAIT lasts, µs. */
   setTimeWait(duration: Duration): void {
     this.timeWait = duration;
   }
@@ -353,6 +381,7 @@ export class TcpSocket implements TcpSocketContract {
     this.congestion.init(0, this.sendMss());
   }
 
+  /** The congestion-control algorithm in use. */
   congestionControl(): CongestionControl {
     return this.congestion;
   }
@@ -360,6 +389,7 @@ export class TcpSocket implements TcpSocketContract {
   // ---------------------------------------------------------------------------------------------
   // State queries
 
+  /** The state of RFC 9293 section 3.3.2. */
   get state(): TcpState {
     return this.stateValue;
   }
@@ -382,10 +412,12 @@ export class TcpSocket implements TcpSocketContract {
     return ep;
   }
 
+  /** The local port, or 0. */
   get localPort(): number {
     return this.localPortValue;
   }
 
+  /** The remote port, or 0. */
   get remotePort(): number {
     return this.remotePortValue;
   }
@@ -395,6 +427,7 @@ export class TcpSocket implements TcpSocketContract {
     return this.stateValue !== TcpState.Closed && this.stateValue !== TcpState.TimeWait;
   }
 
+  /** In LISTEN. */
   isListening(): boolean {
     return this.stateValue === TcpState.Listen;
   }

@@ -5,6 +5,7 @@
 
 import type { Duration, Instant } from '../../../time.js';
 
+/** The interface of a congestion-control algorithm: it owns cwnd and ssthresh, the socket tells it what happened. */
 export interface CongestionControl {
   /** Short name, as `setCongestionControl` takes it ('newreno', 'cubic', 'none'). */
   readonly name: string;
@@ -33,12 +34,20 @@ export function initialWindow(mss: number): number {
 
 /** No congestion control: the window is unbounded, only the peer's window limits sending. */
 export class NoCongestionControl implements CongestionControl {
+  /** Short name, as setCongestionControl takes it. */
   readonly name = 'none';
+  /** Unbounded. */
   readonly cwnd = Number.MAX_SAFE_INTEGER;
+  /** Unbounded. */
   readonly ssthresh = Number.MAX_SAFE_INTEGER;
+  /** Nothing to set up. */
   init(): void {}
+  /** Ignored. */
   setMss(): void {}
+  /** Ignored. */
   onAck(): void {}
+  /** Ignored. */
   onCongestion(): void {}
+  /** Ignored. */
   onTimeout(): void {}
 }

@@ -12,9 +12,13 @@ const C = 0.4;
 /** Section 4.3: the Reno-friendly additive increase per RTT. */
 const ALPHA = (3 * (1 - BETA)) / (1 + BETA);
 
+/** CUBIC (RFC 9438), the second algorithm behind CongestionControl. */
 export class Cubic implements CongestionControl {
+  /** Short name, as setCongestionControl takes it. */
   readonly name = 'cubic';
+  /** Congestion window, bytes. */
   cwnd = 0;
+  /** Slow-start threshold, bytes. */
   ssthresh = Number.MAX_SAFE_INTEGER;
   private mss = 536;
   /** Window before the last reduction, segments. */
@@ -26,6 +30,7 @@ export class Cubic implements CongestionControl {
   /** The Reno-friendly estimate, segments. */
   private wEst = 0;
 
+  /** Starts a connection: the initial window of RFC 5681, no W_max yet. */
   init(_now: Instant, mss: number): void {
     this.mss = mss;
     this.cwnd = initialWindow(mss);
@@ -36,10 +41,12 @@ export class Cubic implements CongestionControl {
     this.wEst = 0;
   }
 
+  /** The sender MSS changed. */
   setMss(mss: number): void {
     this.mss = mss;
   }
 
+  /** Slow start below ssthresh, else the cubic window of section 4.2 with the Reno-friendly floor of section 4.3. */
   onAck(now: Instant, acked: number, rtt: Duration): void {
     if (this.cwnd < this.ssthresh) {
       this.cwnd += acked < this.mss ? acked : this.mss;
@@ -76,6 +83,7 @@ export class Cubic implements CongestionControl {
     if (bytes > this.cwnd) this.cwnd = bytes;
   }
 
+  /** Multiplicative decrease by BETA (section 4.6) with fast convergence (section 4.7). */
   onCongestion(_now: Instant, flight: number): void {
     const segments = Math.max(this.cwnd, flight) / this.mss;
     // Section 4.7 fast convergence: a flow whose W_max shrinks releases bandwidth sooner.
@@ -86,6 +94,7 @@ export class Cubic implements CongestionControl {
     this.epochStart = -1;
   }
 
+  /** As a congestion event, then one segment (section 4.8). */
   onTimeout(now: Instant, flight: number): void {
     this.onCongestion(now, flight);
     // Section 4.8: after a timeout, slow start from one segment.
