@@ -15,3 +15,25 @@ export type { DatagramSocketBuffers, PacketBufferSize } from './buffers.js';
 export { UdpSocket, UDP_MAX_DATAGRAM_PAYLOAD, type UdpSocketOptions } from './udp.js';
 export { IcmpSocket, ICMP_MAX_MESSAGE, type IcmpSocketOptions } from './icmp.js';
 export { RawIpSocket, type RawIpSocketOptions } from './raw-ip.js';
+export {
+  TcpSocket,
+  TcpState,
+  TCP_RECV_FINISHED,
+  tcpStateName,
+  TcpListener,
+  TcpError,
+  NewReno,
+  Cubic,
+  NoCongestionControl,
+  RttEstimator,
+  DEFAULT_RTO_CONFIG,
+  type EndpointLike,
+  type TcpEmitter,
+  type TcpLogger,
+  type TcpSocketOptions,
+  type TcpListenerOptions,
+  type TcpErrorCode,
+  type CongestionControl,
+  type RtoConfig,
+  type RtoMode,
+} from './tcp/index.js';

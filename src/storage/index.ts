@@ -3,3 +3,4 @@
 export { RingBuffer } from './ring-buffer.js';
 export { PacketBuffer, type PacketBufferOptions } from './packet-buffer.js';
 export { StorageError, type StorageErrorCode } from './errors.js';
+export { Assembler } from './assembler.js';
