@@ -1,0 +1,1 @@
+export { Runner, type RunnerOptions, type RunnerStats } from './runner.js';

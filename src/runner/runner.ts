@@ -1,0 +1,204 @@
+// The poll loop a program runs around an Interface (smoltcp's examples: poll, then phy_wait for as long
+// as poll_delay says), as one object: `await new Runner({ iface, device, sockets }).run(signal)`.
+//
+// Each turn polls the interface with the current time, calls the program's `afterPoll` (read what the
+// sockets received, queue replies), asks `pollDelay` how long the interface can sleep and then waits for
+// the first of: a frame (the device's waitReadable, for a tap or a raw socket), the delay, a `wake()`
+// (the program queued something, or a LinkedPair end's onReadable), or the AbortSignal. There is no busy
+// loop (a turn with nothing to do sleeps until one of those) and no fixed sleep (the only timer is the
+// interface's own deadline). When poll has more to do at once (delay 0), the next turn waits for the event
+// loop to go round once (setImmediate), so the program's other work, and a second runner on the peer of a
+// LinkedPair, keep running.
+//
+// Why here, in src/runner and not in the portable core or in src/phy: it owns an event-loop policy
+// (timers, promises, the clock), which the core leaves to its caller so that everything in it stays
+// deterministic, and it is about driving an interface rather than about a device. It imports nothing
+// from `node:`: setTimeout, setImmediate (when present), AbortSignal and performance are all it uses, so
+// it also runs in Deno or Bun; the browser-bundle test covers the core only.
+
+import type { Device, WaitableDevice } from '../phy/device.js';
+import type { Interface } from '../iface/interface.js';
+import type { SocketSet } from '../socket/socket-set.js';
+import { now as wallClock, type Duration, type Instant } from '../time.js';
+
+export interface RunnerOptions {
+  iface: Interface;
+  /** The device to poll (possibly middleware over a tap: then pass the tap as `waitOn`). */
+  device: Device;
+  sockets: SocketSet;
+  /**
+   * What to wait on for frames: by default `device` itself when it has waitReadable (TapInterface,
+   * RawSocket), else nothing (the runner then wakes on wake(), the interface's deadline or abort).
+   */
+  waitOn?: WaitableDevice | null;
+  /** Called after every poll with its time and whether anything changed: the program's socket work. */
+  afterPoll?: (now: Instant, changed: boolean) => void;
+  /** The clock, in microseconds. Default: the wall clock (src/time.ts now()). */
+  clock?: () => Instant;
+}
+
+/** Counts of what the runner did, for tests and for a program that wants to show them. */
+export interface RunnerStats {
+  /** poll() calls. */
+  polls: number;
+  /** Times the runner slept (waited for a frame, a deadline, a wake or the abort). */
+  waits: number;
+  /** Of those, how many ended because a frame was readable, the deadline passed, or wake() was called. */
+  readableWakes: number;
+  timerWakes: number;
+  explicitWakes: number;
+}
+
+const enum WakeReason {
+  None,
+  Readable,
+  Timer,
+  Explicit,
+  Abort,
+}
+
+function isWaitable(device: Device): device is WaitableDevice {
+  return typeof (device as Partial<WaitableDevice>).waitReadable === 'function';
+}
+
+// setImmediate runs after pending I/O callbacks (a LinkedPair peer's runner, a socket's data); where it
+// does not exist, a zero timeout does the same job a little slower.
+const nextTurn: (f: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (f) => {
+        (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(f);
+      }
+    : (f) => {
+        setTimeout(f, 0);
+      };
+
+export class Runner {
+  readonly iface: Interface;
+  readonly device: Device;
+  readonly sockets: SocketSet;
+  readonly stats: RunnerStats = { polls: 0, waits: 0, readableWakes: 0, timerWakes: 0, explicitWakes: 0 };
+  private readonly waitOn: WaitableDevice | null;
+  private readonly afterPoll: ((now: Instant, changed: boolean) => void) | null;
+  private readonly clock: () => Instant;
+  private running = false;
+  /** A wake() that came while the runner was not waiting: the next wait returns at once. */
+  private woken = false;
+  private settleWait: ((reason: WakeReason) => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private failure: unknown = null;
+  /** Whether a waitReadable() of ours has not settled yet. */
+  private readablePending = false;
+  // Made once, so a turn allocates only its promise (and a timer when there is a deadline).
+  private readonly captureSettle = (resolve: (reason: WakeReason) => void): void => {
+    this.settleWait = resolve;
+  };
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.settle(WakeReason.Timer);
+  };
+  private readonly onReadable = (): void => {
+    this.readablePending = false;
+    this.settle(WakeReason.Readable);
+  };
+  private readonly onWaitFailed = (error: unknown): void => {
+    this.readablePending = false;
+    this.failure = error;
+    this.settle(WakeReason.Abort);
+  };
+  private readonly onAbort = (): void => this.settle(WakeReason.Abort);
+  private readonly onNextTurn = (): void => this.settle(WakeReason.Explicit);
+
+  constructor(options: RunnerOptions) {
+    this.iface = options.iface;
+    this.device = options.device;
+    this.sockets = options.sockets;
+    this.waitOn = options.waitOn !== undefined ? options.waitOn : isWaitable(options.device) ? options.device : null;
+    this.afterPoll = options.afterPoll ?? null;
+    this.clock = options.clock ?? wallClock;
+  }
+
+  /**
+   * Asks for a poll soon: after queueing data on a socket, or when a frame arrived on a device the runner
+   * cannot wait on (a LinkedPair end: `end.onReadable = runner.wake`). Cheap and safe to call at any time,
+   * also before run() or from inside afterPoll.
+   */
+  readonly wake = (): void => {
+    if (this.settleWait !== null) this.settle(WakeReason.Explicit);
+    else this.woken = true;
+  };
+
+  /**
+   * Polls until `signal` aborts, then resolves (after the turn in progress). Rejects when poll() throws
+   * (a programmer mistake: a device of the wrong medium) or the device went away (waitReadable
+   * rejected, e.g. ERR_PHY_DEVICE_GONE). A pending waitReadable keeps a tap's poll handle open after the
+   * runner stops: close the device when done with it.
+   */
+  async run(signal?: AbortSignal): Promise<void> {
+    if (this.running) throw new Error('Runner.run: this runner is already running; abort the first run() before starting another.');
+    if (signal?.aborted) return;
+    this.running = true;
+    this.failure = null;
+    signal?.addEventListener('abort', this.onAbort);
+    try {
+      for (;;) {
+        const t = this.clock();
+        const changed = this.iface.poll(t, this.device, this.sockets);
+        this.stats.polls++;
+        if (this.afterPoll !== null) this.afterPoll(t, changed);
+        if (signal?.aborted) return;
+        const delay = this.iface.pollDelay(this.clock(), this.sockets);
+        const reason = await this.wait(delay);
+        if (this.failure !== null) throw this.failure;
+        if (reason === WakeReason.Abort || signal?.aborted) return;
+      }
+    } finally {
+      signal?.removeEventListener('abort', this.onAbort);
+      this.clearTimer();
+      this.settleWait = null;
+      this.running = false;
+    }
+  }
+
+  /** Waits for a frame, `delay` (null: no deadline), a wake() or the abort; says which came first. */
+  private wait(delay: Duration | null): Promise<WakeReason> {
+    if (this.woken) {
+      this.woken = false;
+      this.stats.explicitWakes++;
+      return Promise.resolve(WakeReason.Explicit);
+    }
+    this.stats.waits++;
+    const turn = new Promise<WakeReason>(this.captureSettle);
+    if (delay === 0) {
+      // More to do at once: one trip round the event loop first, so nothing else starves.
+      nextTurn(this.onNextTurn);
+      return turn;
+    }
+    if (this.waitOn !== null && !this.readablePending) {
+      // One readiness wait at a time: it outlives a turn that a timer or wake() ended, and its
+      // resolution is still news (a frame is there) for whichever turn is waiting then.
+      this.readablePending = true;
+      this.waitOn.waitReadable(null).then(this.onReadable, this.onWaitFailed);
+    }
+    // Rounded up so the next poll never comes before the deadline and finds nothing to do.
+    if (delay !== null) this.timer = setTimeout(this.onTimer, Math.ceil(delay / 1000));
+    return turn;
+  }
+
+  private settle(reason: WakeReason): void {
+    const settle = this.settleWait;
+    if (settle === null) return;
+    this.settleWait = null;
+    this.clearTimer();
+    if (reason === WakeReason.Readable) this.stats.readableWakes++;
+    else if (reason === WakeReason.Timer) this.stats.timerWakes++;
+    else if (reason === WakeReason.Explicit) this.stats.explicitWakes++;
+    settle(reason);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}
