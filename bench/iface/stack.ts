@@ -1,0 +1,134 @@
+// Two interfaces over a LinkedPair in one process, driven by hand (poll A, poll B, poll A): ICMP echo
+// round trips and one-way UDP datagrams per second, with the bytes allocated and the GCs in the timed
+// loops. Time is a simulated clock (a microsecond per poll) so nothing reads a clock per packet.
+import v8 from 'node:v8';
+import { Icmpv4Message, Icmpv4Packet } from '../../generated/index.js';
+import { Interface } from '../../src/iface/interface.js';
+import { LinkedPair } from '../../src/phy/linked-pair.js';
+import { IcmpSocket } from '../../src/socket/icmp.js';
+import { SocketSet } from '../../src/socket/socket-set.js';
+import { UdpSocket } from '../../src/socket/udp.js';
+import { IpEndpoint } from '../../src/socket/socket.js';
+import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
+import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+
+const A_IP = parseIpv4('10.9.0.1');
+const B_IP = parseIpv4('10.9.0.2');
+const T0 = 1_764_547_200_000_000;
+/** Packets queued per poll: what a busy application hands the stack between two polls. */
+export const BATCH = 32;
+
+export interface Measured {
+  /** Packets (ICMP: round trips; UDP: datagrams received by B) per second. */
+  pps: number;
+  packets: number;
+  bytesPerPacket: number;
+  gcs: number;
+}
+
+class Bench {
+  readonly pair = new LinkedPair({ capacity: 128 });
+  readonly a = new Interface({ hardwareAddr: '02:00:00:00:00:0a', addresses: ['10.9.0.1/24'] });
+  readonly b = new Interface({ hardwareAddr: '02:00:00:00:00:0b', addresses: ['10.9.0.2/24'] });
+  readonly setA = new SocketSet(4);
+  readonly setB = new SocketSet(4);
+  readonly udpA = new UdpSocket({ tx: { packets: 64, payload: 128 * 1024 } });
+  readonly udpB = new UdpSocket({ rx: { packets: 64, payload: 128 * 1024 } });
+  readonly icmpA = new IcmpSocket({ tx: { packets: 64, payload: 16 * 1024 }, rx: { packets: 64, payload: 16 * 1024 } });
+  readonly echo = new Uint8Array(64);
+  readonly sink = new Uint8Array(2048);
+  readonly from = new IpEndpoint();
+  now = T0;
+
+  constructor() {
+    this.udpA.bind(1000);
+    this.udpB.bind(2000);
+    this.icmpA.bindIdent(0x1234);
+    this.setA.add(this.udpA);
+    this.setA.add(this.icmpA);
+    this.setB.add(this.udpB);
+    // An echo request with 56 bytes of data, as ping sends.
+    const data = Uint8Array.from({ length: 56 }, (_, i) => i);
+    const repr = Icmpv4Repr.echo(Icmpv4Message.EchoRequest, 0x1234, 1, data);
+    repr.emit(new Icmpv4Packet().init(this.echo, 0, 64));
+    // Resolve both ways before timing: one datagram each way.
+    this.udpA.send(this.sink, 0, 1, B_IP, 2000);
+    for (let i = 0; i < 4; i++) this.pollBoth();
+    if (this.udpB.recv(this.sink, 0, this.sink.length) !== 1) throw new Error('bench iface: the warm-up datagram did not arrive');
+  }
+
+  pollBoth(): void {
+    this.now += 1;
+    this.a.poll(this.now, this.pair.a, this.setA);
+    this.now += 1;
+    this.b.poll(this.now, this.pair.b, this.setB);
+  }
+
+  /** `rounds` batches of BATCH echo requests A -> B, the replies read back at A. Returns replies. */
+  icmp(rounds: number): number {
+    let replies = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < BATCH; i++) this.icmpA.send(this.echo, 0, 64, B_IP);
+      this.pollBoth(); // A sends, B answers
+      this.now += 1;
+      this.a.poll(this.now, this.pair.a, this.setA); // A receives
+      while (this.icmpA.recv(this.sink, 0, this.sink.length) >= 0) replies++;
+    }
+    return replies;
+  }
+
+  /** `rounds` batches of BATCH datagrams of `size` bytes A -> B, read at B. Returns datagrams received. */
+  udp(rounds: number, size: number): number {
+    let received = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < BATCH; i++) this.udpA.send(this.sink, 0, size, B_IP, 2000);
+      this.pollBoth();
+      while (this.udpB.recv(this.sink, 0, this.sink.length, this.from) >= 0) received++;
+    }
+    return received;
+  }
+}
+
+function measure(run: (rounds: number) => number, seconds: number): Measured {
+  // Warm up until optimised, then time batches of rounds until `seconds` have passed.
+  for (let i = 0; i < 5; i++) run(2000);
+  (globalThis as { gc?: () => void }).gc?.();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const heapBefore = v8.getHeapStatistics().used_heap_size;
+  let packets = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < seconds * 1000) {
+    packets += run(2000);
+    elapsed = performance.now() - t0;
+  }
+  const heapAfter = v8.getHeapStatistics().used_heap_size;
+  const report = profiler.stop();
+  let freed = 0;
+  for (const gc of report.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  return {
+    pps: packets / (elapsed / 1000),
+    packets,
+    bytesPerPacket: Math.max(0, (heapAfter - heapBefore + freed) / packets),
+    gcs: report.statistics.length,
+  };
+}
+
+export interface StackResult {
+  icmp: Measured;
+  udp64: Measured;
+  udp1472: Measured;
+  /** Frames either interface dropped, by any reason (must be 0: nothing is lost on the pair). */
+  dropped: number;
+}
+
+export function benchStack(seconds: number): StackResult {
+  const bench = new Bench();
+  const icmp = measure((n) => bench.icmp(n), seconds);
+  const udp64 = measure((n) => bench.udp(n, 64), seconds);
+  const udp1472 = measure((n) => bench.udp(n, 1472), seconds);
+  const expected = icmp.packets;
+  if (expected === 0) throw new Error('bench iface: no echo replies');
+  return { icmp, udp64, udp1472, dropped: bench.a.counters.rxDropped() + bench.b.counters.rxDropped() + bench.udpB.rxDropped };
+}
