@@ -24,7 +24,7 @@ export class NeighborCache {
   /** Unanswered requests after which an address is given up. */
   readonly maxRequests: number;
   private readonly protocolAddrs: Float64Array;
-  private readonly hardwareAddrs: Float64Array;
+  private readonly hardwareAddrs: number[];
   private readonly expiresAt: Float64Array;
   /** Recency stamp per entry; 0 for a free entry. */
   private readonly usedAt: Float64Array;
@@ -40,7 +40,10 @@ export class NeighborCache {
     this.capacity = capacity;
     this.maxRequests = maxRequests;
     this.protocolAddrs = new Float64Array(capacity);
-    this.hardwareAddrs = new Float64Array(capacity);
+    // A plain array of tagged values rather than a Float64Array: a 48-bit address read from a Float64Array
+    // and returned by lookup() would be boxed into a new heap number on every call (16 bytes per packet
+    // sent); the array hands back the number stored when the neighbour was learned.
+    this.hardwareAddrs = new Array<number>(capacity).fill(null as unknown as number);
     this.expiresAt = new Float64Array(capacity);
     this.usedAt = new Float64Array(capacity);
     this.pendingAddrs = new Float64Array(pendingCapacity);
