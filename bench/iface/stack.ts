@@ -26,7 +26,7 @@ export interface Measured {
   gcs: number;
 }
 
-class Bench {
+export class Bench {
   readonly pair = new LinkedPair({ capacity: 128 });
   readonly a = new Interface({ hardwareAddr: '02:00:00:00:00:0a', addresses: ['10.9.0.1/24'] });
   readonly b = new Interface({ hardwareAddr: '02:00:00:00:00:0b', addresses: ['10.9.0.2/24'] });
@@ -89,7 +89,7 @@ class Bench {
   }
 }
 
-function measure(run: (rounds: number) => number, seconds: number): Measured {
+export function measure(run: (rounds: number) => number, seconds: number): Measured {
   // Warm up until optimised, then time batches of rounds until `seconds` have passed.
   for (let i = 0; i < 5; i++) run(2000);
   (globalThis as { gc?: () => void }).gc?.();
