@@ -196,7 +196,8 @@ export class Interface {
 
   // Transmit side: what writeFrame() writes, set just before a token is consumed.
   private txKind = TxKind.Datagram;
-  private txDstMac = 0;
+  /** Tagged, as routeMac. */
+  private txDstMac: number = null as unknown as number;
   private txEtherType = EtherType.Ipv4;
   private txIp: Ipv4Repr = new Ipv4Repr();
   private txUpperKind = Upper.Udp;
@@ -710,7 +711,11 @@ export class Interface {
    * Where a packet to `dst` goes: sets routeMac (known Ethernet address, broadcast, or
    * NO_HARDWARE_ADDR), routeHop (next hop u32) and fills a zero source. False when there is no route.
    */
-  private routeMac = 0;
+  // Tagged fields (they start as null, never a number), like `now`: they hold the neighbour cache's heap
+  // number for a 48-bit address, which is then passed on as it is; a field V8 specialised for doubles
+  // boxes a new heap number whenever it is passed to a call V8 did not inline (transmitFrame), and what
+  // V8 inlines changes when it recompiles after a full GC.
+  private routeMac: number = null as unknown as number;
   private routeHop = 0;
   private route(ip: Ipv4Repr): boolean {
     const dst = ip.dstAddr;
