@@ -14,7 +14,6 @@
 // afterwards. Ends with one line:
 //   bench fuzz: frames=.. escaped=0 counters_add_up=true heap_growth_kb=.. stack_frames=.. stack_escaped=0 stack_counters_add_up=true stack_heap_growth_kb=.. seconds=..
 import { runFuzz } from '../../test/iface/fuzz-run.js';
-import { prng } from '../../test/iface/fuzz-run.js';
 import { Icmpv4Message, Icmpv4Packet } from '../../generated/index.js';
 import { Interface } from '../../src/iface/interface.js';
 import { LinkedPair } from '../../src/phy/linked-pair.js';
@@ -45,6 +44,18 @@ if (gc === undefined) {
   process.exit(2);
 }
 
+/** mulberry32: a float in [0, 1) per call; the same seed gives the same run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function heapAfterGc(): number {
   gc!();
   gc!();
@@ -73,7 +84,7 @@ console.log(
     `dropped ${single?.dropped} (${['malformed', 'badChecksum', 'notForUs', 'unsupportedProtocol', 'noSocket', 'fragmentDuplicate', 'reassemblyOverlap', 'reassemblyNoBuffer', 'socketBufferFull']
       .map((k) => `${k} ${single?.counters[`rx_${k}`]}`)
       .join(', ')}); internal ${single?.counters.rx_internal}; answers a ping afterwards: ${single?.answersAfter}; ` +
-    `heap growth in the run ${((single?.heapGrowth ?? 0) / 1024).toFixed(0)} KiB, after GC ${(heapGrowth1 / 1024).toFixed(0)} KiB`,
+    `${(single?.bytesPerFrame ?? 0).toFixed(2)} bytes allocated a frame, retained after GC ${((single?.retainedGrowth ?? 0) / 1024).toFixed(0)} KiB (runFuzz's own figure), ${(heapGrowth1 / 1024).toFixed(0)} KiB around the whole run`,
 );
 
 // ---- 2. Traffic between two interfaces over a lossy, corrupting LinkedPair ----------------------------

@@ -54,12 +54,30 @@ import { FragmentResult, Reassembler } from './reassembly.js';
 import { NO_ROUTE, RouteTable } from './route-table.js';
 
 const BROADCAST_MAC = 0xffff_ffff_ffff;
-const LIMITED_BROADCAST = 0xffff_ffff;
+/** 255.255.255.255 as an int32. */
+const LIMITED_BROADCAST = -1;
 /** RFC 1812 section 4.3.2.3: an ICMP error's datagram is at most 576 bytes. */
 const ICMP_ERROR_MAX_DATAGRAM = 576;
 /** Quoted bytes after the quoted header that fit in 576: 576 - IPv4 (20) - ICMP (8) - quoted IPv4 (20). */
 const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - IPV4_HEADER_LENGTH - 8 - IPV4_HEADER_LENGTH;
 const MAX_DATAGRAM = 0xffff;
+
+// The interface's copies, each between buffers that stay the same (see Interface.copiers).
+/** A raw socket's packet into scratch. */
+const COPY_RAW = 0;
+/** scratch (a whole datagram or fragment payloads) into the waiting queue. */
+const COPY_TO_WAITING = 1;
+/** Fragment payloads from scratch into a frame. */
+const COPY_FRAGMENT = 2;
+/** A built datagram from scratch into a frame. */
+const COPY_SCRATCH_OUT = 3;
+/** A waiting packet into a frame. */
+const COPY_WAITING_OUT = 4;
+/** A socket's IP payload bytes into a frame. */
+const COPY_BYTES = 5;
+/** A socket's IP payload bytes into scratch. */
+const COPY_BYTES_TO_SCRATCH = 6;
+const COPIERS = 7;
 
 export interface InterfaceOptions {
   /** Our Ethernet address: `02:00:00:00:00:01`, a 48-bit integer or an EthernetAddress. */
@@ -128,7 +146,7 @@ function giveUpNeighbor(iface: Interface, addr: number): void {
 
 function reassemblyTimedOut(iface: Interface, header: Ipv4Repr, bytes: Uint8Array, offset: number, length: number): void {
   // Only about a datagram that was sent to one of our addresses: never about a broadcast (RFC 1122 3.2.2).
-  const broadcast = !iface.hasAddress(header.dstAddr);
+  const broadcast = !iface.hasAddress(header.dstAddr | 0);
   iface.sendIcmpError(Icmpv4Message.TimeExceeded, Icmpv4TimeExceeded.FragExpired, header, bytes, offset, length, broadcast);
 }
 
@@ -165,10 +183,13 @@ export class Interface {
   logLevel: LogLevel;
   verbose: boolean;
 
-  // Our addresses, their netmasks and subnet broadcasts (-1: none, for /31 and /32).
-  private readonly addrs: Float64Array;
-  private readonly masks: Float64Array;
-  private readonly broadcasts: Float64Array;
+  // Our addresses, their netmasks and subnet broadcasts, as int32s (the convention inside the interface
+  // and its caches: an address `| 0` crosses calls unboxed, a u32 above 2^31 would be a heap number).
+  private readonly addrs: Int32Array;
+  private readonly masks: Int32Array;
+  private readonly broadcasts: Int32Array;
+  /** 0 where the subnet has no broadcast address (/31, /32). */
+  private readonly hasBroadcast: Uint8Array;
   private readonly reassembler: Reassembler;
   private readonly waiting: NeighborQueue;
   private readonly icmpTokensPerMicro: number;
@@ -177,10 +198,9 @@ export class Interface {
   private icmpTokensAt = 0;
   private ident = 1;
 
-  // The poll in progress.
-  // Starts as null (never a number) so the field stays tagged and holds the caller's timestamp object as
-  // it is: a field V8 specialised for doubles would box a fresh heap number each time the time is passed
-  // on (neighbours.lookup, socket.dispatch), 16 bytes per packet (a microsecond Instant is no small integer).
+  // The poll in progress. `now` starts as null (cast) on purpose: V8 then keeps the field tagged and
+  // stores the caller's boxed timestamp as it is, so passing `this.now` on to sockets and caches does
+  // not box it again per call (a double field would, 16 bytes a call).
   private now: Instant = null as unknown as Instant;
   private device: Device | null = null;
   private sockets: SocketSet | null = null;
@@ -196,8 +216,7 @@ export class Interface {
 
   // Transmit side: what writeFrame() writes, set just before a token is consumed.
   private txKind = TxKind.Datagram;
-  /** Tagged, as routeMac. */
-  private txDstMac: number = null as unknown as number;
+  private txDstMac = 0;
   private txEtherType = EtherType.Ipv4;
   private txIp: Ipv4Repr = new Ipv4Repr();
   private txUpperKind = Upper.Udp;
@@ -216,7 +235,11 @@ export class Interface {
   private readonly arpView = new ArpPacket();
   /** A datagram built whole before it is fragmented or queued. */
   private readonly scratch = new Uint8Array(MAX_DATAGRAM);
-  private readonly copier = new ByteCopier();
+  /**
+   * One ByteCopier per pair of buffers that meet (see the COPY_ constants): a copier keeps a DataView of
+   * the last source and destination, so sharing one between pairs would make two DataViews per copy.
+   */
+  private readonly copiers: ByteCopier[] = Array.from({ length: COPIERS }, () => new ByteCopier());
   // Replies the interface makes itself.
   private readonly replyIp = new Ipv4Repr();
   private readonly replyIcmp = new Icmpv4Repr();
@@ -225,13 +248,16 @@ export class Interface {
   constructor(options: InterfaceOptions) {
     this.hardwareAddr = parseHardwareAddr(options.hardwareAddr);
     const cidrs = (options.addresses ?? []).map((a) => (typeof a === 'string' ? Ipv4Cidr.from(a) : a));
-    this.addrs = new Float64Array(cidrs.length);
-    this.masks = new Float64Array(cidrs.length);
-    this.broadcasts = new Float64Array(cidrs.length);
+    this.addrs = new Int32Array(cidrs.length);
+    this.masks = new Int32Array(cidrs.length);
+    this.broadcasts = new Int32Array(cidrs.length);
+    this.hasBroadcast = new Uint8Array(cidrs.length);
     cidrs.forEach((cidr, i) => {
-      this.addrs[i] = cidr.address.value;
-      this.masks[i] = prefixNetmask(cidr.prefixLength);
-      this.broadcasts[i] = cidr.broadcast()?.value ?? -1;
+      this.addrs[i] = cidr.address.value | 0;
+      this.masks[i] = prefixNetmask(cidr.prefixLength) | 0;
+      const broadcast = cidr.broadcast();
+      this.broadcasts[i] = broadcast === null ? 0 : broadcast.value | 0;
+      this.hasBroadcast[i] = broadcast === null ? 0 : 1;
     });
     this.hopLimit = checkInt('hopLimit', options.hopLimit ?? 64, 1, 255);
     const queue = options.neighborQueue ?? {};
@@ -275,12 +301,12 @@ export class Interface {
 
   /** Our IPv4 addresses (u32s). */
   get ipv4Addresses(): number[] {
-    return Array.from(this.addrs);
+    return Array.from(this.addrs, (a) => a >>> 0);
   }
 
   /** Whether `addr` (u32) is one of ours. */
   hasAddress(addr: number): boolean {
-    return this.addressIndex(addr) >= 0;
+    return this.addressIndex(addr | 0) >= 0;
   }
 
   /** Packets waiting for their next hop's ARP reply. */
@@ -431,23 +457,23 @@ export class Interface {
     const senderMac = arp.sourceHardwareAddr;
     const senderIp = arp.sourceProtocolAddr;
     // A sender that is not a unicast host on one of our subnets is nobody to learn (or answer).
-    if (!isUnicastMac(senderMac) || !this.isUnicastOnLink(senderIp)) return RxOutcome.Malformed;
+    if (!isUnicastMac(senderMac) || !this.isUnicastOnLink(senderIp | 0)) return RxOutcome.Malformed;
     if (arp.operation !== ArpOperation.Request && arp.operation !== ArpOperation.Reply) return RxOutcome.UnsupportedProtocol;
     // "If the pair <protocol type, sender protocol address> is already in my translation table, update
     // the sender hardware address field": this is how gratuitous ARP refreshes an entry.
-    const refreshed = this.neighbors.refresh(senderIp, senderMac, this.now);
-    if (this.addressIndex(arp.targetProtocolAddr) < 0) {
+    const refreshed = this.neighbors.refresh(senderIp | 0, senderMac, this.now);
+    if (this.addressIndex(arp.targetProtocolAddr | 0) < 0) {
       if (refreshed && this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: refreshed ${formatIpv4(senderIp)} at ${formatMac(senderMac)}`);
       return refreshed ? RxOutcome.Accepted : RxOutcome.NotForUs;
     }
     if (!refreshed) {
-      this.neighbors.fill(senderIp, senderMac, this.now);
+      this.neighbors.fill(senderIp | 0, senderMac, this.now);
       if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: learned ${formatIpv4(senderIp)} at ${formatMac(senderMac)}`);
     }
     if (arp.operation === ArpOperation.Request) {
       this.sendArp(ArpOperation.Reply, senderMac, arp.targetProtocolAddr, senderMac, senderIp);
     }
-    this.flushWaiting(senderIp, senderMac);
+    this.flushWaiting(senderIp | 0, senderMac);
     return RxOutcome.Accepted;
   }
 
@@ -457,10 +483,11 @@ export class Interface {
     if (error !== WireError.Ok) return this.wireDrop('ipv4', error);
     const ip = d.ipv4;
     // RFC 1122 section 3.2.1.3: a source that is broadcast or multicast is invalid; discard silently.
-    if (ip.srcAddr === LIMITED_BROADCAST || isMulticast(ip.srcAddr) || this.isSubnetBroadcast(ip.srcAddr)) {
+    const src = ip.srcAddr | 0;
+    if (src === LIMITED_BROADCAST || isMulticast(src) || this.isSubnetBroadcast(src)) {
       return RxOutcome.Malformed;
     }
-    const dst = ip.dstAddr;
+    const dst = ip.dstAddr | 0;
     let broadcast = linkBroadcast;
     if (dst === LIMITED_BROADCAST || this.isSubnetBroadcast(dst)) broadcast = true;
     else if (this.addressIndex(dst) < 0) return RxOutcome.NotForUs; // a host, not a router (RFC 1122 3.3.4.1)
@@ -582,7 +609,7 @@ export class Interface {
 
   private processUdp(ip: Ipv4Repr, bytes: Uint8Array, offset: number, broadcast: boolean, rawTook: boolean): RxOutcome {
     const d = this.decoder;
-    const error = d.decodeUdp(bytes, offset, ip.payloadLength, ip.srcAddr, ip.dstAddr, this.caps);
+    const error = d.decodeUdp(bytes, offset, ip.payloadLength, ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
     if (error !== WireError.Ok) return this.wireDrop('udp', error);
     const udp = d.udp;
     const sockets = this.sockets!;
@@ -603,7 +630,7 @@ export class Interface {
 
   private processTcp(ip: Ipv4Repr, bytes: Uint8Array, offset: number, broadcast: boolean, rawTook: boolean): RxOutcome {
     const d = this.decoder;
-    const error = d.decodeTcp(bytes, offset, ip.payloadLength, ip.srcAddr, ip.dstAddr, this.caps);
+    const error = d.decodeTcp(bytes, offset, ip.payloadLength, ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
     if (error !== WireError.Ok) return this.wireDrop('tcp', error);
     const tcp = d.tcp;
     // RFC 9293 section 3.9.1.1... segments to broadcast addresses are not TCP's (RFC 1122 4.2.3.10).
@@ -669,8 +696,8 @@ export class Interface {
   sendIcmpError(msgType: Icmpv4Message, msgCode: number, ip: Ipv4Repr, bytes: Uint8Array, offset: number, length: number, broadcast: boolean): void {
     // RFC 1122 3.2.2: never about an ICMP error, a datagram to a broadcast or multicast address or sent
     // as link-layer broadcast, a fragment other than the first, or one whose source is not a unicast host.
-    if (broadcast || isMulticast(ip.dstAddr) || ip.fragOffset !== 0) return;
-    if (!this.isUnicastHost(ip.srcAddr)) return;
+    if (broadcast || isMulticast(ip.dstAddr | 0) || ip.fragOffset !== 0) return;
+    if (!this.isUnicastHost(ip.srcAddr | 0)) return;
     if (ip.protocol === IpProtocol.Icmp && (length < 1 || !isIcmpQuery(bytes[offset]))) return;
     if (!this.takeIcmpToken()) {
       this.counters.icmpRateLimited++;
@@ -687,7 +714,7 @@ export class Interface {
     // From the address the datagram was sent to when it is ours, else (a timed-out reassembly for a
     // broadcast never gets here) from the outgoing subnet's address.
     const rip = this.replyTo(ip, IpProtocol.Icmp);
-    if (this.addressIndex(rip.srcAddr) < 0) rip.srcAddr = 0;
+    if (this.addressIndex(rip.srcAddr | 0) < 0) rip.srcAddr = 0;
     this.counters.icmpErrors++;
     if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `icmp: error type ${msgType} code ${msgCode} to ${formatIpv4(ip.srcAddr)}`);
     this.sendDatagram(rip, Upper.Icmp, icmp, icmp.bufferLength());
@@ -709,16 +736,12 @@ export class Interface {
 
   /**
    * Where a packet to `dst` goes: sets routeMac (known Ethernet address, broadcast, or
-   * NO_HARDWARE_ADDR), routeHop (next hop u32) and fills a zero source. False when there is no route.
+   * NO_HARDWARE_ADDR), routeHop (next hop, int32) and fills a zero source. False when there is no route.
    */
-  // Tagged fields (they start as null, never a number), like `now`: they hold the neighbour cache's heap
-  // number for a 48-bit address, which is then passed on as it is; a field V8 specialised for doubles
-  // boxes a new heap number whenever it is passed to a call V8 did not inline (transmitFrame), and what
-  // V8 inlines changes when it recompiles after a full GC.
-  private routeMac: number = null as unknown as number;
+  private routeMac = 0;
   private routeHop = 0;
   private route(ip: Ipv4Repr): boolean {
-    const dst = ip.dstAddr;
+    const dst = ip.dstAddr | 0;
     let index = -1;
     if (dst === LIMITED_BROADCAST) {
       this.routeMac = BROADCAST_MAC;
@@ -727,22 +750,26 @@ export class Interface {
     } else {
       index = this.subnetIndex(dst);
       let hop = dst;
-      if (index >= 0 && this.broadcasts[index] === dst) {
+      if (index >= 0 && this.hasBroadcast[index] !== 0 && this.broadcasts[index] === dst) {
         this.routeMac = BROADCAST_MAC;
       } else {
         if (index < 0) {
-          hop = this.routes.lookup(dst);
+          hop = this.routes.lookup(dst);  // int32 in, int32 out
           if (hop === NO_ROUTE) return false;
           index = this.subnetIndex(hop);
           if (index < 0) index = this.addrs.length > 0 ? 0 : -1;
         }
-        this.routeMac = this.neighbors.lookup(hop, this.now);
+        // The slot, then the 48-bit address read here: a double returned from a call would be boxed,
+        // and so would one merged with the small integer -1 in a conditional expression (measured).
+        const slot = this.neighbors.lookupSlot(hop, this.now);
+        if (slot < 0) this.routeMac = NO_HARDWARE_ADDR;
+        else this.routeMac = this.neighbors.hardwareAddrs[slot];
       }
       this.routeHop = hop;
     }
     if (ip.srcAddr === 0) {
       if (index < 0) return false;
-      ip.srcAddr = this.addrs[index];
+      ip.srcAddr = this.addrs[index] >>> 0;
     }
     return true;
   }
@@ -769,7 +796,8 @@ export class Interface {
     if (this.routeMac !== NO_HARDWARE_ADDR && fits) {
       // The common case: straight into the device's buffer.
       this.txKind = TxKind.Datagram;
-      return this.transmitFrame(this.routeMac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
+      this.txDstMac = this.routeMac;
+      return this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
     }
     // Fragmented or waiting: built whole first.
     this.writeDatagram(this.scratch, 0, total);
@@ -787,7 +815,7 @@ export class Interface {
   /** @internal Sends a whole IPv4 packet (a raw socket's): see RawSocket for the contract. */
   sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
-    this.copier.copy(this.scratch, 0, bytes, offset, length);
+    this.copiers[COPY_RAW].copy(this.scratch, 0, bytes, offset, length);
     const view = this.ipView.init(this.scratch, 0, length);
     if (view.check() !== WireError.Ok) return this.txDrop('a raw packet that is not IPv4', null);
     const ip = this.fragmentIp;
@@ -820,9 +848,11 @@ export class Interface {
         this.txBytes = this.scratch;
         this.txOffset = 0;
         this.txLength = total;
-        return this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
+        this.txDstMac = mac;
+        return this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + total);
       }
-      return this.transmitFragments(ip!, mac, ((this.ipMtu - IPV4_HEADER_LENGTH) >> 3) << 3);
+      this.txDstMac = mac;
+      return this.transmitFragments(ip!, ((this.ipMtu - IPV4_HEADER_LENGTH) >> 3) << 3);
     }
     // Unresolved: ask (at most once a second), and queue (in fragments if need be) while the address
     // is being resolved.
@@ -841,7 +871,7 @@ export class Interface {
     }
     if (pieces === 1) {
       const at = this.waiting.reserve(hop, total);
-      this.copier.copy(this.waiting.storage, at, this.scratch, 0, total);
+      this.copiers[COPY_TO_WAITING].copy(this.waiting.storage, at, this.scratch, 0, total);
     } else {
       const payloadLength = total - IPV4_HEADER_LENGTH;
       for (let start = 0; start < payloadLength; start += fragmentPayload) {
@@ -854,7 +884,8 @@ export class Interface {
     return EmitResult.Sent;
   }
 
-  private transmitFragments(ip: Ipv4Repr, mac: number, fragmentPayload: number): EmitResult {
+  /** Sends the datagram in scratch (header `ip`) in fragments to txDstMac. */
+  private transmitFragments(ip: Ipv4Repr, fragmentPayload: number): EmitResult {
     const payloadLength = ip.payloadLength;
     for (let start = 0; start < payloadLength; start += fragmentPayload) {
       const size = Math.min(fragmentPayload, payloadLength - start);
@@ -862,7 +893,7 @@ export class Interface {
       this.txOffset = start;
       this.txLength = size;
       this.txIp = ip;
-      const result = this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + size);
+      const result = this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + size);
       if (result !== EmitResult.Sent) return start === 0 ? result : EmitResult.Sent;
       this.counters.txFragments++;
     }
@@ -877,16 +908,20 @@ export class Interface {
     f.moreFrags = more;
     f.dontFrag = false;
     f.emit(this.ipView.init(bytes, at, IPV4_HEADER_LENGTH + size), this.caps);
-    this.copier.copy(bytes, at + IPV4_HEADER_LENGTH, this.scratch, IPV4_HEADER_LENGTH + start, size);
+    const copier = this.copiers[bytes === this.waiting.storage ? COPY_TO_WAITING : COPY_FRAGMENT];
+    copier.copy(bytes, at + IPV4_HEADER_LENGTH, this.scratch, IPV4_HEADER_LENGTH + start, size);
   }
 
-  private transmitFrame(mac: number, etherType: EtherType, length: number): EmitResult {
+  /**
+   * Sends a frame of `length` bytes to txDstMac (set by the caller: a 48-bit address passed as an
+   * argument to a call V8 does not inline would be boxed) as writeFrame describes it.
+   */
+  private transmitFrame(etherType: EtherType, length: number): EmitResult {
     const tx = this.device!.transmit(this.now);
     if (tx === null) {
       this.counters.txDeviceBusy++;
       return EmitResult.Busy;
     }
-    this.txDstMac = mac;
     this.txEtherType = etherType;
     tx.consume(length, this, writeFrame as FrameConsumer<Interface, void>);
     this.counters.txFrames++;
@@ -910,7 +945,7 @@ export class Interface {
         this.writeDatagram(bytes, at, rest);
         break;
       case TxKind.Copy:
-        this.copier.copy(bytes, at, this.txBytes, this.txOffset, this.txLength);
+        this.copiers[this.txBytes === this.scratch ? COPY_SCRATCH_OUT : COPY_WAITING_OUT].copy(bytes, at, this.txBytes, this.txOffset, this.txLength);
         break;
       case TxKind.Fragment:
         this.writeFragment(this.txIp, bytes, at, this.txOffset, this.txLength, this.txOffset + this.txLength < this.txIp.payloadLength);
@@ -929,16 +964,16 @@ export class Interface {
     const n = total - IPV4_HEADER_LENGTH;
     switch (this.txUpperKind) {
       case Upper.Udp:
-        (this.txUpper as UdpRepr).emit(this.udpView.init(bytes, p, n), ip.srcAddr, ip.dstAddr, this.caps);
+        (this.txUpper as UdpRepr).emit(this.udpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Icmp:
         (this.txUpper as Icmpv4Repr).emit(this.icmpView.init(bytes, p, n), this.caps);
         break;
       case Upper.Tcp:
-        (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr, ip.dstAddr, this.caps);
+        (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Bytes:
-        this.copier.copy(bytes, p, this.txBytes, this.txOffset, n);
+        this.copiers[bytes === this.scratch ? COPY_BYTES_TO_SCRATCH : COPY_BYTES].copy(bytes, p, this.txBytes, this.txOffset, n);
         break;
     }
   }
@@ -951,7 +986,8 @@ export class Interface {
     arp.targetHardwareAddr = targetMac;
     arp.targetProtocolAddr = targetIp;
     this.txKind = TxKind.Arp;
-    this.transmitFrame(dstMac, EtherType.Arp, ETHERNET_HEADER_LENGTH + arp.bufferLength());
+    this.txDstMac = dstMac;
+    this.transmitFrame(EtherType.Arp, ETHERNET_HEADER_LENGTH + arp.bufferLength());
   }
 
   /** @internal Asks who has `addr` (the rate limit is the caller's: NeighborCache.mayRequest/poll). */
@@ -961,7 +997,7 @@ export class Interface {
     if (this.addrs.length === 0) return;
     this.counters.arpRequests++;
     if (this.logLevel >= LogLevel.Trace) this.log(LogLevel.Trace, `arp: who has ${formatIpv4(addr)}?`);
-    this.sendArp(ArpOperation.Request, BROADCAST_MAC, this.addrs[index], 0, addr);
+    this.sendArp(ArpOperation.Request, BROADCAST_MAC, this.addrs[index] >>> 0, 0, addr >>> 0);
   }
 
   /** @internal The neighbour did not answer: drop what waited for it. */
@@ -979,7 +1015,8 @@ export class Interface {
       this.txBytes = q.storage;
       this.txOffset = q.offsetOf(slot);
       this.txLength = q.lengthOf(slot);
-      if (this.transmitFrame(mac, EtherType.Ipv4, ETHERNET_HEADER_LENGTH + this.txLength) !== EmitResult.Sent) return;
+      this.txDstMac = mac;
+      if (this.transmitFrame(EtherType.Ipv4, ETHERNET_HEADER_LENGTH + this.txLength) !== EmitResult.Sent) return;
       q.release(slot);
     }
   }
@@ -1011,22 +1048,22 @@ export class Interface {
   private subnetIndex(addr: number): number {
     for (let i = 0; i < this.addrs.length; i++) {
       const mask = this.masks[i];
-      if (((addr & mask) >>> 0) === ((this.addrs[i] & mask) >>> 0)) return i;
+      if ((addr & mask) === (this.addrs[i] & mask)) return i;
     }
     return -1;
   }
 
   private isSubnetBroadcast(addr: number): boolean {
-    for (let i = 0; i < this.broadcasts.length; i++) if (this.broadcasts[i] === addr) return true;
+    for (let i = 0; i < this.broadcasts.length; i++) if (this.hasBroadcast[i] !== 0 && this.broadcasts[i] === addr) return true;
     return false;
   }
 
   /** A unicast host address on one of our subnets, not ours (ARP senders). */
   private isUnicastOnLink(addr: number): boolean {
     const i = this.subnetIndex(addr);
-    if (i < 0 || addr === this.broadcasts[i] || this.addrs[i] === addr) return false;
-    // The network address itself (all host bits zero) is no host, except in a /31 (RFC 3021).
-    return this.masks[i] >= 0xffff_fffe || ((addr & ~this.masks[i]) >>> 0) !== 0;
+    if (i < 0 || (this.hasBroadcast[i] !== 0 && addr === this.broadcasts[i]) || this.addrs[i] === addr) return false;
+    // The network address itself (all host bits zero) is no host, except in a /31 or /32 (RFC 3021).
+    return this.hasBroadcast[i] === 0 || (addr & ~this.masks[i]) !== 0;
   }
 
   /** RFC 1122 3.2.2: an address an ICMP error may be sent to. */
@@ -1063,6 +1100,7 @@ function socketKindName(kind: SocketKind): string {
   return 'socket';
 }
 
+/** 224.0.0.0/4 (an int32 or u32). */
 function isMulticast(addr: number): boolean {
   return addr >>> 28 === 14;
 }

@@ -7,7 +7,9 @@
 // `maxRequests` unanswered requests the address is given up (the interface then drops what waited
 // for it), as Linux's mcast_solicit (3).
 //
-// Addresses are u32 kept in Float64Arrays (unboxed) and Ethernet addresses 48-bit integers likewise.
+// IPv4 addresses are kept and compared as int32s (`addr | 0`: any method takes a u32 or an int32, and
+// hot callers pass int32s, which cross calls unboxed); Ethernet addresses are 48-bit integers in a
+// Float64Array.
 
 import { MICROS_PER_SECOND, type Duration, type Instant } from '../time.js';
 
@@ -23,14 +25,15 @@ export class NeighborCache {
   readonly capacity: number;
   /** Unanswered requests after which an address is given up. */
   readonly maxRequests: number;
-  private readonly protocolAddrs: Float64Array;
-  private readonly hardwareAddrs: number[];
+  private readonly protocolAddrs: Int32Array;
+  /** The Ethernet address of each slot (see lookupSlot). */
+  readonly hardwareAddrs: Float64Array;
   private readonly expiresAt: Float64Array;
   /** Recency stamp per entry; 0 for a free entry. */
   private readonly usedAt: Float64Array;
   private clock = 0;
   // Addresses being resolved.
-  private readonly pendingAddrs: Float64Array;
+  private readonly pendingAddrs: Int32Array;
   private readonly pendingLastRequest: Float64Array;
   private readonly pendingRequests: Int32Array;
   /** 0 for a free pending slot. */
@@ -39,14 +42,11 @@ export class NeighborCache {
   constructor(capacity: number, pendingCapacity = capacity, maxRequests = 3) {
     this.capacity = capacity;
     this.maxRequests = maxRequests;
-    this.protocolAddrs = new Float64Array(capacity);
-    // A plain array of tagged values rather than a Float64Array: a 48-bit address read from a Float64Array
-    // and returned by lookup() would be boxed into a new heap number on every call (16 bytes per packet
-    // sent); the array hands back the number stored when the neighbour was learned.
-    this.hardwareAddrs = new Array<number>(capacity).fill(null as unknown as number);
+    this.protocolAddrs = new Int32Array(capacity);
+    this.hardwareAddrs = new Float64Array(capacity);
     this.expiresAt = new Float64Array(capacity);
     this.usedAt = new Float64Array(capacity);
-    this.pendingAddrs = new Float64Array(pendingCapacity);
+    this.pendingAddrs = new Int32Array(pendingCapacity);
     this.pendingLastRequest = new Float64Array(pendingCapacity);
     this.pendingRequests = new Int32Array(pendingCapacity);
     this.pendingActive = new Uint8Array(pendingCapacity);
@@ -61,6 +61,7 @@ export class NeighborCache {
 
   /** Records (or refreshes) `protocolAddr` at `hardwareAddr`, evicting the least recently used entry when full. */
   fill(protocolAddr: number, hardwareAddr: number, now: Instant): void {
+    protocolAddr |= 0;
     let slot = this.find(protocolAddr);
     if (slot < 0) slot = this.victim();
     this.protocolAddrs[slot] = protocolAddr;
@@ -72,7 +73,7 @@ export class NeighborCache {
 
   /** Refreshes the entry of `protocolAddr` if there is one (RFC 826: update only what is in the table); whether there was. */
   refresh(protocolAddr: number, hardwareAddr: number, now: Instant): boolean {
-    const slot = this.find(protocolAddr);
+    const slot = this.find(protocolAddr | 0);
     if (slot < 0 || this.expiresAt[slot] <= now) return false;
     this.hardwareAddrs[slot] = hardwareAddr;
     this.expiresAt[slot] = now + NEIGHBOR_LIFETIME;
@@ -81,14 +82,23 @@ export class NeighborCache {
 
   /** The Ethernet address of `protocolAddr`, or NO_HARDWARE_ADDR when unknown or expired. */
   lookup(protocolAddr: number, now: Instant): number {
-    const slot = this.find(protocolAddr);
-    if (slot < 0) return NO_HARDWARE_ADDR;
+    const slot = this.lookupSlot(protocolAddr, now);
+    return slot < 0 ? NO_HARDWARE_ADDR : this.hardwareAddrs[slot];
+  }
+
+  /**
+   * Like lookup, but the entry's slot (read `hardwareAddrs[slot]`) or -1: for hot paths, where a
+   * 48-bit address returned from a call V8 does not inline would be boxed.
+   */
+  lookupSlot(protocolAddr: number, now: Instant): number {
+    const slot = this.find(protocolAddr | 0);
+    if (slot < 0) return -1;
     if (this.expiresAt[slot] <= now) {
       this.usedAt[slot] = 0;
-      return NO_HARDWARE_ADDR;
+      return -1;
     }
     this.usedAt[slot] = ++this.clock;
-    return this.hardwareAddrs[slot];
+    return slot;
   }
 
   /** Forgets everything. */
@@ -102,6 +112,7 @@ export class NeighborCache {
    * request is recorded. Returns false too when no pending slot is free.
    */
   mayRequest(protocolAddr: number, now: Instant): boolean {
+    protocolAddr |= 0;
     let slot = this.findPending(protocolAddr);
     if (slot < 0) {
       slot = this.pendingActive.indexOf(0);
@@ -119,12 +130,12 @@ export class NeighborCache {
 
   /** Whether `protocolAddr` is being resolved. */
   isPending(protocolAddr: number): boolean {
-    return this.findPending(protocolAddr) >= 0;
+    return this.findPending(protocolAddr | 0) >= 0;
   }
 
   /**
    * Walks the addresses being resolved at `now`: for each whose last request is a second old, calls
-   * `retry(ctx, addr)` when another request is due, or `giveUp(ctx, addr)` (and forgets it) after
+   * `retry(ctx, addr)` (addr an int32) when another request is due, or `giveUp(ctx, addr)` (and forgets it) after
    * maxRequests unanswered ones.
    */
   poll<C>(now: Instant, ctx: C, retry: (ctx: C, addr: number) => void, giveUp: (ctx: C, addr: number) => void): void {

@@ -10,7 +10,8 @@ export class NeighborQueue {
   readonly perDestination: number;
   /** Slot s is storage[s * slotSize, s * slotSize + lengths[s]). */
   readonly storage: Uint8Array;
-  private readonly hops: Float64Array;
+  /** Next hops as int32s; methods take a u32 or an int32. */
+  private readonly hops: Int32Array;
   private readonly lengths: Int32Array;
   /** Arrival order; 0 for a free slot. */
   private readonly order: Float64Array;
@@ -21,7 +22,7 @@ export class NeighborQueue {
     this.slotSize = slotSize;
     this.perDestination = perDestination;
     this.storage = new Uint8Array(slots * slotSize);
-    this.hops = new Float64Array(slots);
+    this.hops = new Int32Array(slots);
     this.lengths = new Int32Array(slots);
     this.order = new Float64Array(slots);
   }
@@ -35,6 +36,7 @@ export class NeighborQueue {
 
   /** How many more packets may wait for `hop`. */
   room(hop: number): number {
+    hop |= 0;
     let mine = 0;
     let free = 0;
     for (let s = 0; s < this.slots; s++) {
@@ -47,6 +49,7 @@ export class NeighborQueue {
 
   /** Takes a slot for a packet of `length` bytes to `hop` (check room() first); its offset in `storage`. */
   reserve(hop: number, length: number): number {
+    hop |= 0;
     for (let s = 0; s < this.slots; s++) {
       if (this.order[s] !== 0) continue;
       this.order[s] = ++this.clock;
@@ -59,6 +62,7 @@ export class NeighborQueue {
 
   /** The oldest slot waiting for `hop`, or -1. */
   oldest(hop: number): number {
+    hop |= 0;
     let best = -1;
     let bestOrder = Infinity;
     for (let s = 0; s < this.slots; s++) {
@@ -90,6 +94,7 @@ export class NeighborQueue {
 
   /** Drops everything waiting for `hop`; how many packets. */
   drop(hop: number): number {
+    hop |= 0;
     let n = 0;
     for (let s = 0; s < this.slots; s++) {
       if (this.order[s] !== 0 && this.hops[s] === hop) {

@@ -56,7 +56,8 @@ export class Reassembler {
   /** The first fragment's header, for the ICMP time exceeded quote. */
   private readonly firstHeaders: Ipv4Repr[];
   private completed = -1;
-  private readonly copier = new ByteCopier();
+  /** One per buffer: a copier keeps DataViews of the last arrays it copied between. */
+  private readonly copiers: ByteCopier[];
 
   constructor(buffers: number, maxPayload: number, timeout: Duration, maxRanges = 16) {
     this.buffers = buffers;
@@ -65,9 +66,11 @@ export class Reassembler {
     this.maxRanges = maxRanges;
     this.storage = [];
     this.firstHeaders = [];
+    this.copiers = [];
     for (let i = 0; i < buffers; i++) {
       this.storage.push(new Uint8Array(HEADER_ROOM + maxPayload));
       this.firstHeaders.push(new Ipv4Repr());
+      this.copiers.push(new ByteCopier());
     }
     this.active = new Uint8Array(buffers);
     this.srcAddrs = new Float64Array(buffers);
@@ -145,9 +148,10 @@ export class Reassembler {
     }
     if (!ip.moreFrags) this.totals[b] = end;
     const store = this.storage[b];
-    this.copier.copy(store, HEADER_ROOM + start, bytes, payloadOffset, length);
+    const copier = this.copiers[b];
+    copier.copy(store, HEADER_ROOM + start, bytes, payloadOffset, length);
     if (start === 0) {
-      this.copier.copy(store, HEADER_ROOM - headerLength, bytes, headerOffset, headerLength);
+      copier.copy(store, HEADER_ROOM - headerLength, bytes, headerOffset, headerLength);
       this.firstHeaderLengths[b] = headerLength;
       this.firstHeaders[b].copyFrom(ip);
     }

@@ -11,18 +11,19 @@ export const NO_ROUTE = -1;
 
 export class RouteTable {
   readonly capacity: number;
-  private readonly networks: Float64Array;
-  private readonly masks: Float64Array;
+  // int32s (see NeighborCache): methods take u32s or int32s.
+  private readonly networks: Int32Array;
+  private readonly masks: Int32Array;
   private readonly prefixLengths: Int8Array;
-  private readonly gateways: Float64Array;
+  private readonly gateways: Int32Array;
   private count = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.networks = new Float64Array(capacity);
-    this.masks = new Float64Array(capacity);
+    this.networks = new Int32Array(capacity);
+    this.masks = new Int32Array(capacity);
     this.prefixLengths = new Int8Array(capacity);
-    this.gateways = new Float64Array(capacity);
+    this.gateways = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -34,8 +35,11 @@ export class RouteTable {
     if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32) {
       throw new IfaceError('ERR_IFACE_BAD_CONFIG', `RouteTable.add: prefix length ${prefixLength} is not 0 to 32; give e.g. 24 for a /24.`);
     }
-    const mask = prefixNetmask(prefixLength);
-    const net = (network & mask) >>> 0;
+    if ((gateway | 0) === NO_ROUTE || gateway === 0) {
+      throw new IfaceError('ERR_IFACE_BAD_CONFIG', `RouteTable.add: ${gateway >>> 0} is not a gateway address; give the address of a router on one of the interface's subnets.`);
+    }
+    const mask = prefixNetmask(prefixLength) | 0;
+    const net = network & mask;
     let slot = this.find(net, prefixLength);
     if (slot < 0) {
       if (this.count === this.capacity) {
@@ -46,12 +50,12 @@ export class RouteTable {
     this.networks[slot] = net;
     this.masks[slot] = mask;
     this.prefixLengths[slot] = prefixLength;
-    this.gateways[slot] = gateway >>> 0;
+    this.gateways[slot] = gateway | 0;
   }
 
   /** Removes the route to `network`/`prefixLength`; whether there was one. */
   remove(network: number, prefixLength: number): boolean {
-    const slot = this.find((network & prefixNetmask(prefixLength)) >>> 0, prefixLength);
+    const slot = this.find(network & prefixNetmask(prefixLength), prefixLength);
     if (slot < 0) return false;
     this.count--;
     this.networks[slot] = this.networks[this.count];
@@ -67,12 +71,12 @@ export class RouteTable {
     else this.add(0, 0, gateway);
   }
 
-  /** The gateway for `dst` by longest prefix, or NO_ROUTE. */
+  /** The gateway for `dst` by longest prefix (an int32), or NO_ROUTE. */
   lookup(dst: number): number {
     let best = -1;
     let bestLength = -1;
     for (let i = 0; i < this.count; i++) {
-      if (((dst & this.masks[i]) >>> 0) === this.networks[i] && this.prefixLengths[i] > bestLength) {
+      if ((dst & this.masks[i]) === this.networks[i] && this.prefixLengths[i] > bestLength) {
         best = i;
         bestLength = this.prefixLengths[i];
       }

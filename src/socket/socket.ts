@@ -84,7 +84,7 @@ export interface PacketEmitter {
  * `silentUntil` or before the neighbour is learned. Sockets create one and never touch it.
  */
 export class SocketMeta {
-  /** The next hop (u32) the socket waits for, or 0. */
+  /** The next hop (as an int32) the socket waits for, or 0. */
   waitingFor = 0;
   /** No dispatch before this instant while `waitingFor` is unresolved. */
   silentUntil = 0;

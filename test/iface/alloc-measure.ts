@@ -1,0 +1,137 @@
+// Allocation per packet through two interfaces joined by an in-memory crossed pair of devices (each
+// side's transmit queue is the other's receive queue, a PacketBuffer): UDP datagrams of 64 and 1472
+// bytes one way, and ICMP echo round trips from an ICMP socket. Printed as JSON for
+// test/iface/alloc.test.ts, which runs this in a fresh process.
+import { IpProtocol } from '../../generated/index.js';
+import { Interface } from '../../src/iface/interface.js';
+import { ChecksumCapabilities, type DeviceCapabilities } from '../../src/phy/capabilities.js';
+import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from '../../src/phy/device.js';
+import { IcmpSocket } from '../../src/socket/icmp.js';
+import { IpEndpoint } from '../../src/socket/socket.js';
+import { SocketSet } from '../../src/socket/socket-set.js';
+import { UdpSocket } from '../../src/socket/udp.js';
+import { PacketBuffer } from '../../src/storage/packet-buffer.js';
+import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
+import { Icmpv4Packet, Icmpv4Message } from '../../generated/index.js';
+import { bytesPer } from '../helpers/bytes-per.js';
+
+class PairEnd implements Device {
+  peer: PairEnd | null = null;
+  readonly queue = new PacketBuffer({ packets: 64, payload: 1514 * 66 });
+  private readonly caps: DeviceCapabilities = { medium: 'ethernet', maxTransmissionUnit: 1514, maxBurstSize: null, checksum: ChecksumCapabilities.default() };
+  private readonly rxToken: RxToken;
+  private readonly txToken: TxToken;
+  private readonly pair: RxPair;
+  constructor() {
+    const self = this;
+    this.rxToken = {
+      consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
+        const q = self.queue;
+        const r = f(ctx, q.payload.storage, q.headOffset(), q.headLength());
+        q.dequeue();
+        return r;
+      },
+    };
+    this.txToken = {
+      consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+        const q = self.peer!.queue;
+        const at = q.enqueue(length);
+        return f(ctx, q.payload.storage, at, length);
+      },
+    };
+    this.pair = { rx: this.rxToken, tx: this.txToken };
+  }
+  capabilities(): DeviceCapabilities {
+    return this.caps;
+  }
+  receive(): RxPair | null {
+    return this.queue.isEmpty() ? null : this.pair;
+  }
+  transmit(): TxToken | null {
+    return this.peer!.queue.isFull() ? null : this.txToken;
+  }
+}
+
+const a = new PairEnd();
+const b = new PairEnd();
+a.peer = b;
+b.peer = a;
+const A_IP = 0xc0a84501;
+const B_IP = 0xc0a84502;
+const ifaceA = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['192.168.69.1/24'] });
+const ifaceB = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: ['192.168.69.2/24'] });
+const socketsA = new SocketSet(4);
+const socketsB = new SocketSet(4);
+const udpA = new UdpSocket({ tx: { packets: 64, payload: 128 * 1024 } });
+// (64 packets per PairEnd queue: a burst of 32 fits.)
+udpA.bind(1000);
+const udpB = new UdpSocket({ rx: { packets: 64, payload: 128 * 1024 } });
+udpB.bind(2000);
+const icmpB = new IcmpSocket({ rx: { packets: 64, payload: 16 * 1024 }, tx: { packets: 64, payload: 16 * 1024 } });
+icmpB.bindIdent(0x1234);
+socketsA.add(udpA);
+socketsB.add(udpB);
+socketsB.add(icmpB);
+
+const T0 = 1_764_547_200_000_000;
+let now = T0;
+const payload = new Uint8Array(1472).fill(7);
+const sink = new Uint8Array(2048);
+const from = new IpEndpoint();
+
+// Resolve the neighbours both ways first (ARP is not per packet).
+udpA.send(payload, 0, 1, B_IP, 2000);
+for (let i = 0; i < 4; i++) {
+  ifaceA.poll(now, a, socketsA);
+  ifaceB.poll(now, b, socketsB);
+}
+while (udpB.recv(sink, 0, sink.length, from) >= 0);
+
+// As an application would: a burst of datagrams per poll, one timestamp (boxed once by the caller,
+// 16 bytes) per poll. BURST datagrams per round, so n rounds move n * BURST datagrams.
+const BURST = 32;
+
+function udpRound(size: number, n: number): number {
+  let got = 0;
+  for (let i = 0; i < n; i++) {
+    now += 10;
+    for (let k = 0; k < BURST; k++) udpA.send(payload, 0, size, B_IP, 2000);
+    ifaceA.poll(now, a, socketsA);
+    ifaceB.poll(now, b, socketsB);
+    for (let k = 0; k < BURST; k++) got += udpB.recv(sink, 0, sink.length, from);
+  }
+  return got;
+}
+
+const echo = new Icmpv4Repr();
+echo.msgType = Icmpv4Message.EchoRequest;
+echo.echoIdent = 0x1234;
+echo.setData(payload, 0, 56);
+const request = new Uint8Array(echo.bufferLength());
+const requestView = new Icmpv4Packet(request);
+
+function pingRound(n: number): number {
+  let got = 0;
+  for (let i = 0; i < n; i++) {
+    now += 10;
+    for (let k = 0; k < BURST; k++) {
+      echo.echoSeqNo = k;
+      echo.emit(requestView);
+      icmpB.send(request, 0, request.length, A_IP);
+    }
+    ifaceB.poll(now, b, socketsB);
+    ifaceA.poll(now, a, socketsA);
+    ifaceB.poll(now, b, socketsB);
+    for (let k = 0; k < BURST; k++) got += icmpB.recv(sink, 0, sink.length, from);
+  }
+  return got;
+}
+
+const results: Record<string, number | boolean> = {};
+// Per datagram (or round trip): bytes per round divided by the burst.
+results.udp64 = bytesPer(300, (n) => udpRound(64, n)) / BURST;
+results.udp1472 = bytesPer(300, (n) => udpRound(1472, n)) / BURST;
+results.ping = bytesPer(300, (n) => pingRound(n)) / BURST;
+results.delivered = udpRound(64, 10) === 64 * 10 * BURST && pingRound(10) === 64 * 10 * BURST;
+results.checked = ifaceA.counters.rxFrames > 0 && ifaceB.counters.rxDropped() === 0 && IpProtocol.Icmp === 1;
+process.stdout.write(JSON.stringify(results));
