@@ -46,6 +46,10 @@ if (test) {
       assert.ok(/icmp_seq=1 /.test(out), 'the first request was answered');
       assert.is(code, 0);
       assert.is(lab.iface.counters.rx[RxOutcome.Malformed] + lab.iface.counters.rx[RxOutcome.BadChecksum], 0);
+      // The runner slept in waitReadable between requests instead of spinning: about one poll per frame.
+      const stats = lab.runner.stats;
+      assert.ok(stats.readableWakes >= 50, `woken by the tap ${stats.readableWakes} times`);
+      assert.ok(stats.polls < 4 * lab.iface.counters.rxFrames + 20, `${stats.polls} polls for ${lab.iface.counters.rxFrames} frames`);
     });
   });
 
