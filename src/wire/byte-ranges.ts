@@ -2,6 +2,18 @@
 // view object per packet, so copies are a plain loop (or copyWithin inside one buffer, which allocates
 // nothing and handles overlap).
 
+// The view of the whole ArrayBuffer copyBytes last copied within (made again only when the buffer changes).
+let wholeBuffer: ArrayBufferLike | null = null;
+let whole: Uint8Array = new Uint8Array(0);
+
+function wholeView(buffer: ArrayBufferLike): Uint8Array {
+  if (buffer !== wholeBuffer) {
+    wholeBuffer = buffer;
+    whole = new Uint8Array(buffer);
+  }
+  return whole;
+}
+
 /** Copies `source[sourceOffset, +length)` to `target[targetOffset, ...)`; a no-op when both are the same bytes. */
 export function copyBytes(
   source: Uint8Array,
@@ -15,9 +27,11 @@ export function copyBytes(
     return;
   }
   if (source.buffer === target.buffer) {
-    // Two views of one ArrayBuffer may overlap: let the engine handle it. This allocates one view, but
-    // only in this unusual case.
-    target.set(source.subarray(sourceOffset, sourceOffset + length), targetOffset);
+    // Two views of one ArrayBuffer (a program that keeps all its buffers in one): copyWithin on a view
+    // of the whole buffer is a memmove, overlap included, and allocates nothing once the view is made.
+    const whole = wholeView(source.buffer);
+    const from = source.byteOffset + sourceOffset;
+    whole.copyWithin(target.byteOffset + targetOffset, from, from + length);
     return;
   }
   for (let i = 0; i < length; i++) target[targetOffset + i] = source[sourceOffset + i]!;
