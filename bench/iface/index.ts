@@ -1,7 +1,8 @@
 // `npm run bench -- iface [--seconds S] [--rounds N]`: two interfaces over a LinkedPair in one process
 // (bench/iface/stack.ts): ICMP echo round trips, and UDP datagrams of 64 and 1472 bytes from A to B, per
 // second, with the bytes allocated and the GCs per packet in the timed loops; then Node's own dgram over
-// 127.0.0.1 with the same datagrams (bench/iface/dgram.ts). Each figure is the median of the rounds. Ends
+// 127.0.0.1 with the same datagrams (bench/iface/dgram.ts), and the stack again with every buffer a view of
+// one ArrayBuffer (copies become copyWithin). Each figure is the median of the rounds. Ends
 // with one line:
 //   bench iface: icmp_pps=.. udp_pps=.. node_dgram_pps=.. udp_vs_dgram=.. bytes_per_packet=.. gcs=..
 // icmp_pps counts round trips; udp_pps and node_dgram_pps are 64-byte datagrams; udp_vs_dgram is the
@@ -36,6 +37,7 @@ const fixed = (n: number, digits = 2): string => n.toFixed(digits);
 const icmp: Measured[] = [];
 const udp64: Measured[] = [];
 const udp1472: Measured[] = [];
+const arena: Measured[][] = [[], [], []];
 const dgram64: number[] = [];
 const dgram1472: number[] = [];
 let dropped = 0;
@@ -45,6 +47,11 @@ for (let r = 0; r < rounds; r++) {
   udp64.push(s.udp64);
   udp1472.push(s.udp1472);
   dropped += s.dropped;
+  const inArena = benchStack(seconds, false, true);
+  arena[0].push(inArena.icmp);
+  arena[1].push(inArena.udp64);
+  arena[2].push(inArena.udp1472);
+  dropped += inArena.dropped;
   dgram64.push(await benchDgram(64, seconds));
   dgram1472.push(await benchDgram(1472, seconds));
 }
@@ -67,13 +74,21 @@ line('stack icmp echo round trips', icmp);
 line('stack udp 64-byte datagrams  ', udp64);
 line('stack udp 1472-byte datagrams', udp1472);
 console.log(
+  `with every buffer in one ArrayBuffer (LinkedPair allocate, socket storage given, copies by copyWithin): icmp ${fmt(pps(arena[0]))}, ` +
+    `udp 64-byte ${fmt(pps(arena[1]))}, udp 1472-byte ${fmt(pps(arena[2]))} packets/s, ` +
+    `${fixed(Math.max(...arena.flat().map((m) => m.bytesPerPacket)), 3)} bytes/packet at worst`,
+);
+console.log(
   `allocation: ${fixed(worstBytes, 3)} bytes/packet at worst with epoch instants (the caller's timestamp, one heap number per poll of ` +
     `a batch of 32 packets), ${gcs} GCs; ${fixed(ownBytes, 3)} bytes/packet with small-integer instants (the stack's own), ${ownGcs} GCs`,
 );
 console.log(`node dgram 127.0.0.1: 64-byte ${fmt(median(dgram64))} datagrams/s, 1472-byte ${fmt(median(dgram1472))} datagrams/s (median of ${rounds})`);
 const ratio64 = pps(udp64) / median(dgram64);
 const ratio1472 = pps(udp1472) / median(dgram1472);
-console.log(`stack / dgram: 64-byte ${fixed(ratio64)}x, 1472-byte ${fixed(ratio1472)}x; frames dropped by the stacks: ${dropped}`);
+console.log(
+  `stack / dgram: 64-byte ${fixed(ratio64)}x, 1472-byte ${fixed(ratio1472)}x; in one arena 64-byte ${fixed(pps(arena[1]) / median(dgram64))}x, ` +
+    `1472-byte ${fixed(pps(arena[2]) / median(dgram1472))}x; frames dropped by the stacks: ${dropped}`,
+);
 console.log(
   `bench iface: icmp_pps=${fmt(pps(icmp))} udp_pps=${fmt(pps(udp64))} node_dgram_pps=${fmt(median(dgram64))} ` +
     `udp_vs_dgram=${fixed(Math.min(ratio64, ratio1472))} bytes_per_packet=${fixed(ownBytes, 3)} gcs=${ownGcs}`,

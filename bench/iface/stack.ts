@@ -29,22 +29,47 @@ export interface Measured {
   gcs: number;
 }
 
+/** Hands out views of one ArrayBuffer, 8-byte aligned. */
+export class Arena {
+  private used = 0;
+  readonly bytes: Uint8Array;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+  readonly allocate = (size: number): Uint8Array => {
+    const at = this.used;
+    this.used = (at + size + 7) & ~7;
+    if (this.used > this.bytes.length) throw new Error('bench iface: the arena is too small');
+    return this.bytes.subarray(at, at + size);
+  };
+}
+
 export class Bench {
-  readonly pair = new LinkedPair({ capacity: 128 });
+  readonly pair: LinkedPair;
   readonly a = new Interface({ hardwareAddr: '02:00:00:00:00:0a', addresses: ['10.9.0.1/24'] });
   readonly b = new Interface({ hardwareAddr: '02:00:00:00:00:0b', addresses: ['10.9.0.2/24'] });
   readonly setA = new SocketSet(4);
   readonly setB = new SocketSet(4);
-  readonly udpA = new UdpSocket({ tx: { packets: 64, payload: 128 * 1024 } });
-  readonly udpB = new UdpSocket({ rx: { packets: 64, payload: 128 * 1024 } });
-  readonly icmpA = new IcmpSocket({ tx: { packets: 64, payload: 16 * 1024 }, rx: { packets: 64, payload: 16 * 1024 } });
-  readonly echo = new Uint8Array(64);
-  readonly sink = new Uint8Array(2048);
+  readonly udpA: UdpSocket;
+  readonly udpB: UdpSocket;
+  readonly icmpA: IcmpSocket;
+  readonly echo: Uint8Array;
+  readonly sink: Uint8Array;
   readonly from = new IpEndpoint();
   now: number;
 
-  /** `clockBase`: the first instant; T0 (microseconds since the epoch, a heap number) unless given. */
-  constructor(clockBase = T0) {
+  /**
+   * `clockBase`: the first instant; T0 (microseconds since the epoch, a heap number) unless given.
+   * `arena`: every buffer (the pair's queues, the sockets', the program's) a view of one ArrayBuffer.
+   */
+  constructor(clockBase = T0, arena = false) {
+    const alloc = arena ? new Arena(4 << 20).allocate : (size: number) => new Uint8Array(size);
+    this.pair = new LinkedPair({ capacity: 128, allocate: alloc });
+    this.udpA = new UdpSocket({ tx: { packets: 64, payload: alloc(128 * 1024) } });
+    this.udpB = new UdpSocket({ rx: { packets: 64, payload: alloc(128 * 1024) } });
+    this.icmpA = new IcmpSocket({ tx: { packets: 64, payload: alloc(16 * 1024) }, rx: { packets: 64, payload: alloc(16 * 1024) } });
+    this.echo = alloc(64);
+    this.sink = alloc(2048);
     this.now = clockBase;
     this.udpA.bind(1000);
     this.udpB.bind(2000);
@@ -132,8 +157,8 @@ export interface StackResult {
  * `smallClock`: time starts at 0 instead of the epoch, so every instant is a small integer and the
  * caller allocates nothing per poll; what remains is the stack's own allocation.
  */
-export function benchStack(seconds: number, smallClock = false): StackResult {
-  const bench = new Bench(smallClock ? 0 : T0);
+export function benchStack(seconds: number, smallClock = false, arena = false): StackResult {
+  const bench = new Bench(smallClock ? 0 : T0, arena);
   const icmp = measure((n) => bench.icmp(n), seconds);
   const udp64 = measure((n) => bench.udp(n, 64), seconds);
   const udp1472 = measure((n) => bench.udp(n, 1472), seconds);

@@ -29,6 +29,12 @@ export interface LinkedPairOptions {
   maxBurstSize?: number | null;
   /** Which checksums the stacks compute and verify. Default: all of them. */
   checksum?: ChecksumCapabilities;
+  /**
+   * Where each direction's frames are stored: called twice with a size in bytes, returns storage of at
+   * least that size. Default: a new Uint8Array each. Programs that place all their buffers in one
+   * ArrayBuffer (an arena) pass views of it, so copies between buffers can be one copyWithin.
+   */
+  allocate?: (bytes: number) => Uint8Array;
   /** A FaultInjector over end `a`, end `b` or both, with these options (seed them for reproducible runs). */
   faults?: { a?: FaultInjectorOptions; b?: FaultInjectorOptions };
 }
@@ -78,12 +84,14 @@ export class LinkedEnd implements Device {
     readonly name: string,
     caps: DeviceCapabilities,
     capacity: number,
+    allocate: ((bytes: number) => Uint8Array) | null,
   ) {
     const mtu = caps.maxTransmissionUnit;
     this.caps = caps;
     // capacity + 2 frames of the MTU: at most one padding run (less than a frame) sits before the end of
     // storage, so a frame of the MTU always fits while fewer than `capacity` frames are queued.
-    this.incoming = new PacketBuffer({ packets: capacity, payload: mtu * (capacity + 2) });
+    const size = mtu * (capacity + 2);
+    this.incoming = new PacketBuffer({ packets: capacity, payload: allocate !== null ? allocate(size).subarray(0, size) : size });
     this.scratch = new Uint8Array(mtu);
     this.txToken = new LinkedTxToken(this);
     this.pair = { rx: new LinkedRxToken(this), tx: this.txToken };
@@ -171,8 +179,9 @@ export class LinkedPair {
     const checksum = options.checksum ?? ChecksumCapabilities.default();
     // One capabilities object per end, so a caller changing one end's checksums leaves the other alone.
     const caps = (): DeviceCapabilities => ({ medium: 'ethernet', maxTransmissionUnit: mtu, maxBurstSize: burst, checksum });
-    this.endA = new LinkedEnd('a', caps(), capacity);
-    this.endB = new LinkedEnd('b', caps(), capacity);
+    const allocate = options.allocate ?? null;
+    this.endA = new LinkedEnd('a', caps(), capacity, allocate);
+    this.endB = new LinkedEnd('b', caps(), capacity, allocate);
     this.endA.peer = this.endB;
     this.endB.peer = this.endA;
     const faults = options.faults ?? {};

@@ -101,6 +101,27 @@ test('the MTU is the largest frame; a larger one is a programmer mistake; capabi
   assert.throws(() => new LinkedPair({ maxBurstSize: 0 }), /maxBurstSize/);
 });
 
+test('allocate: each direction stores its frames in the storage the caller hands out', () => {
+  const arena = new Uint8Array(2 * 1514 * 6);
+  let used = 0;
+  const sizes: number[] = [];
+  const pair = new LinkedPair({
+    capacity: 4,
+    allocate: (size) => {
+      sizes.push(size);
+      const view = arena.subarray(used, used + size);
+      used += size;
+      return view;
+    },
+  });
+  assert.equal(sizes, [1514 * 6, 1514 * 6], 'capacity + 2 frames of the MTU per direction');
+  send(pair.a, [0xab, 0xcd]);
+  send(pair.b, [0xef]);
+  assert.is(arena[1514 * 6], 0xab, "a -> b lands in b's storage, the second allocation");
+  assert.is(arena[0], 0xef, "b -> a lands in a's storage, the first");
+  assert.equal(recv(pair.b), [0xab, 0xcd]);
+});
+
 test('an RxToken consumed twice is refused', () => {
   const pair = new LinkedPair();
   send(pair.a, [1]);
