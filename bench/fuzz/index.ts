@@ -17,7 +17,7 @@ import { runFuzz } from '../../test/iface/fuzz-run.js';
 import { Icmpv4Message, Icmpv4Packet } from '../../generated/index.js';
 import { Interface } from '../../src/iface/interface.js';
 import { LinkedPair } from '../../src/phy/linked-pair.js';
-import type { FaultInjector } from '../../src/phy/fault-injector.js';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
@@ -91,10 +91,10 @@ console.log(
 
 const A_IP = parseIpv4('10.9.0.1');
 const B_IP = parseIpv4('10.9.0.2');
-const pair = new LinkedPair({
-  capacity: 64,
-  faults: { a: { corruptChance: 15, dropChance: 3, seed: seed + 1 }, b: { corruptChance: 15, dropChance: 3, seed: seed + 2 } },
-});
+const pair = new LinkedPair({ capacity: 64 });
+// The interfaces poll through the injectors; inject() writes into the ends below them.
+const faultA = new FaultInjector(pair.a, { corruptChance: 15, dropChance: 3, seed: seed + 1 });
+const faultB = new FaultInjector(pair.b, { corruptChance: 15, dropChance: 3, seed: seed + 2 });
 const ifA = new Interface({ hardwareAddr: '02:00:00:00:00:0a', addresses: ['10.9.0.1/24'], reassembly: { buffers: 4, timeout: 2_000_000 } });
 const ifB = new Interface({ hardwareAddr: '02:00:00:00:00:0b', addresses: ['10.9.0.2/24'], reassembly: { buffers: 4, timeout: 2_000_000 } });
 const setA = new SocketSet(4);
@@ -118,12 +118,10 @@ const from = new IpEndpoint();
 // The last frame seen on the wire, kept to mutate: a copy made by a module-level consumer.
 const seen = new Uint8Array(1514);
 let seenLength = 0;
-const faultA = pair.a as FaultInjector;
-const faultB = pair.b as FaultInjector;
 
 /** Pushes a random or mutated frame straight into the wire towards `to` (bypassing the fault injectors). */
 function inject(toB: boolean): void {
-  const end = toB ? pair.endA : pair.endB;
+  const end = toB ? pair.a : pair.b;
   const tx = end.transmit(0);
   if (tx === null) return;
   const r = random();
@@ -177,14 +175,14 @@ while (ifA.counters.rxFrames + ifB.counters.rxFrames < frames) {
     sentB++;
   }
   // Now and then, take a frame off the wire to mutate later, and push junk both ways.
-  if ((round & 7) === 0 && pair.endB.queued > 0) pair.endB.receive(0)!.rx.consume(null, remember);
+  if ((round & 7) === 0 && pair.b.queued > 0) pair.b.receive(0)!.rx.consume(null, remember);
   inject(true);
   inject(false);
   try {
     now += 1000;
-    ifA.poll(now, pair.a, setA);
+    ifA.poll(now, faultA, setA);
     now += 1000;
-    ifB.poll(now, pair.b, setB);
+    ifB.poll(now, faultB, setB);
   } catch (e) {
     stackEscaped++;
     if (stackEscaped < 5) console.error('bench fuzz: something escaped poll():', e);
@@ -203,8 +201,8 @@ let worksA = false;
 let worksB = false;
 for (let i = 0; i < 200 && !(worksA && worksB); i++) {
   now += 1_000_000;
-  ifA.poll(now, pair.a, setA);
-  ifB.poll(now, pair.b, setB);
+  ifA.poll(now, faultA, setA);
+  ifB.poll(now, faultB, setB);
   while (udpA.recv(sink, 0, sink.length, from) >= 0) if (from.addr === B_IP) worksB = true;
   while (udpB.recv(sink, 0, sink.length, from) >= 0) if (from.addr === A_IP) worksA = true;
 }

@@ -37,9 +37,9 @@ import { IPV4_HEADER_LENGTH, Ipv4Repr } from '../wire/ipv4.js';
 import { Ipv4Address, Ipv4Cidr, formatIpv4, prefixNetmask } from '../wire/ipv4-address.js';
 import { TcpControl, TcpRepr } from '../wire/tcp.js';
 import type { UdpRepr } from '../wire/udp.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 import type { IcmpSocket } from '../socket/icmp.js';
-import type { RawSocket } from '../socket/raw.js';
+import type { RawIpSocket } from '../socket/raw-ip.js';
 import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract } from '../socket/socket.js';
 import type { SocketSet } from '../socket/socket-set.js';
 import type { UdpSocket } from '../socket/udp.js';
@@ -62,22 +62,6 @@ const ICMP_ERROR_MAX_DATAGRAM = 576;
 const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - IPV4_HEADER_LENGTH - 8 - IPV4_HEADER_LENGTH;
 const MAX_DATAGRAM = 0xffff;
 
-// The interface's copies, each between buffers that stay the same (see Interface.copiers).
-/** A raw socket's packet into scratch. */
-const COPY_RAW = 0;
-/** scratch (a whole datagram or fragment payloads) into the waiting queue. */
-const COPY_TO_WAITING = 1;
-/** Fragment payloads from scratch into a frame. */
-const COPY_FRAGMENT = 2;
-/** A built datagram from scratch into a frame. */
-const COPY_SCRATCH_OUT = 3;
-/** A waiting packet into a frame. */
-const COPY_WAITING_OUT = 4;
-/** A socket's IP payload bytes into a frame. */
-const COPY_BYTES = 5;
-/** A socket's IP payload bytes into scratch. */
-const COPY_BYTES_TO_SCRATCH = 6;
-const COPIERS = 7;
 
 export interface InterfaceOptions {
   /** Our Ethernet address: `02:00:00:00:00:01`, a 48-bit integer or an EthernetAddress. */
@@ -153,6 +137,9 @@ function reassemblyTimedOut(iface: Interface, header: Ipv4Repr, bytes: Uint8Arra
 /** The emitter sockets get in dispatch: forwards to the interface's send path. */
 class InterfaceEmitter implements PacketEmitter {
   constructor(private readonly iface: Interface) {}
+  get ipMtu(): number {
+    return this.iface.currentIpMtu;
+  }
   emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult {
     return this.iface.sendDatagram(ip, Upper.Udp, udp, udp.bufferLength());
   }
@@ -235,11 +222,6 @@ export class Interface {
   private readonly arpView = new ArpPacket();
   /** A datagram built whole before it is fragmented or queued. */
   private readonly scratch = new Uint8Array(MAX_DATAGRAM);
-  /**
-   * One ByteCopier per pair of buffers that meet (see the COPY_ constants): a copier keeps a DataView of
-   * the last source and destination, so sharing one between pairs would make two DataViews per copy.
-   */
-  private readonly copiers: ByteCopier[] = Array.from({ length: COPIERS }, () => new ByteCopier());
   // Replies the interface makes itself.
   private readonly replyIp = new Ipv4Repr();
   private readonly replyIcmp = new Icmpv4Repr();
@@ -307,6 +289,11 @@ export class Interface {
   /** Whether `addr` (u32) is one of ours. */
   hasAddress(addr: number): boolean {
     return this.addressIndex(addr | 0) >= 0;
+  }
+
+  /** @internal The IP MTU of the device being polled (of the last poll between polls). */
+  get currentIpMtu(): number {
+    return this.ipMtu;
   }
 
   /** Packets waiting for their next hop's ARP reply. */
@@ -565,11 +552,11 @@ export class Interface {
     for (let i = 0; i < sockets.capacity; i++) {
       const socket = sockets.at(i);
       if (socket === null || socket.kind !== SocketKind.Raw) continue;
-      const raw = socket as RawSocket;
+      const raw = socket as RawIpSocket;
       if (!raw.accepts(ip)) continue;
       raw.process(this.now, ip, bytes, offset, length);
       took = true;
-      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('raw', 'received', length, ip.srcAddr, 0, raw.recvQueue);
     }
     return took;
   }
@@ -588,7 +575,7 @@ export class Interface {
       const s = socket as IcmpSocket;
       if (!s.accepts(ip, icmp)) continue;
       outcome = s.process(this.now, ip, bytes, offset, length) ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
-      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0);
+      if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0, s.recvQueue);
       break;
     }
     if (icmp.msgType === Icmpv4Message.EchoRequest && this.icmpEchoReplies && !broadcast) {
@@ -619,7 +606,7 @@ export class Interface {
       const s = socket as UdpSocket;
       if (!s.accepts(ip, udp)) continue;
       const ok = s.process(this.now, ip, udp);
-      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort);
+      if (this.verbose) this.socketEvent('udp', ok ? 'received' : 'dropped (buffer full)', udp.payloadLength, ip.srcAddr, udp.srcPort, s.recvQueue);
       return ok ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
     }
     if (rawTook) return RxOutcome.Accepted;
@@ -812,10 +799,10 @@ export class Interface {
     return this.sendDatagram(ip, Upper.Bytes, null, length);
   }
 
-  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawSocket for the contract. */
+  /** @internal Sends a whole IPv4 packet (a raw socket's): see RawIpSocket for the contract. */
   sendPacket(bytes: Uint8Array, offset: number, length: number): EmitResult {
     if (length > this.scratch.length) return this.txDrop('a raw packet larger than IPv4 allows', null);
-    this.copiers[COPY_RAW].copy(this.scratch, 0, bytes, offset, length);
+    copyBytes(bytes, offset, this.scratch, 0, length);
     const view = this.ipView.init(this.scratch, 0, length);
     if (view.check() !== WireError.Ok) return this.txDrop('a raw packet that is not IPv4', null);
     const ip = this.fragmentIp;
@@ -871,7 +858,7 @@ export class Interface {
     }
     if (pieces === 1) {
       const at = this.waiting.reserve(hop, total);
-      this.copiers[COPY_TO_WAITING].copy(this.waiting.storage, at, this.scratch, 0, total);
+      copyBytes(this.scratch, 0, this.waiting.storage, at, total);
     } else {
       const payloadLength = total - IPV4_HEADER_LENGTH;
       for (let start = 0; start < payloadLength; start += fragmentPayload) {
@@ -908,8 +895,7 @@ export class Interface {
     f.moreFrags = more;
     f.dontFrag = false;
     f.emit(this.ipView.init(bytes, at, IPV4_HEADER_LENGTH + size), this.caps);
-    const copier = this.copiers[bytes === this.waiting.storage ? COPY_TO_WAITING : COPY_FRAGMENT];
-    copier.copy(bytes, at + IPV4_HEADER_LENGTH, this.scratch, IPV4_HEADER_LENGTH + start, size);
+    copyBytes(this.scratch, IPV4_HEADER_LENGTH + start, bytes, at + IPV4_HEADER_LENGTH, size);
   }
 
   /**
@@ -926,7 +912,7 @@ export class Interface {
     tx.consume(length, this, writeFrame as FrameConsumer<Interface, void>);
     this.counters.txFrames++;
     if (this.verbose && this.currentSocket !== null && etherType === EtherType.Ipv4) {
-      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0);
+      this.socketEvent(socketKindName(this.currentSocket.kind), 'sent', length - ETHERNET_HEADER_LENGTH, this.txIp.dstAddr, 0, -1);
     }
     return EmitResult.Sent;
   }
@@ -945,7 +931,7 @@ export class Interface {
         this.writeDatagram(bytes, at, rest);
         break;
       case TxKind.Copy:
-        this.copiers[this.txBytes === this.scratch ? COPY_SCRATCH_OUT : COPY_WAITING_OUT].copy(bytes, at, this.txBytes, this.txOffset, this.txLength);
+        copyBytes(this.txBytes, this.txOffset, bytes, at, this.txLength);
         break;
       case TxKind.Fragment:
         this.writeFragment(this.txIp, bytes, at, this.txOffset, this.txLength, this.txOffset + this.txLength < this.txIp.payloadLength);
@@ -973,7 +959,7 @@ export class Interface {
         (this.txUpper as TcpRepr).emit(this.tcpView.init(bytes, p, n), ip.srcAddr | 0, ip.dstAddr | 0, this.caps);
         break;
       case Upper.Bytes:
-        this.copiers[bytes === this.scratch ? COPY_BYTES_TO_SCRATCH : COPY_BYTES].copy(bytes, p, this.txBytes, this.txOffset, n);
+        copyBytes(this.txBytes, this.txOffset, bytes, p, n);
         break;
     }
   }
@@ -1079,9 +1065,11 @@ export class Interface {
     if (this.logger !== null && level <= this.logLevel) this.logger.log(level, message);
   }
 
-  private socketEvent(kind: string, what: string, length: number, addr: number, port: number): void {
+  /** A socket read or write (verbose): size, peer and, on receive, how many packets the socket now holds. */
+  private socketEvent(kind: string, what: string, length: number, addr: number, port: number, queued: number): void {
     if (this.logLevel >= LogLevel.Trace) {
-      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`);
+      const peer = `${what === 'sent' ? 'to' : 'from'} ${formatIpv4(addr)}${port ? `:${port}` : ''}`;
+      this.log(LogLevel.Trace, `socket ${kind}: ${what} ${length} bytes ${peer}${queued >= 0 ? `, ${queued} queued` : ''}`);
     }
   }
 }
@@ -1129,9 +1117,9 @@ function parseHardwareAddr(value: string | number | EthernetAddress): number {
 
 function parseAddr(name: string, value: string | number): number {
   if (typeof value === 'number') return Ipv4Address.fromNumber(value).value;
-  const cidr = Ipv4Cidr.parse(`${value}/32`);
-  if (cidr === null) {
+  const address: unknown = Ipv4Address.parse(value);
+  if (!(address instanceof Ipv4Address)) {
     throw new IfaceError('ERR_IFACE_BAD_CONFIG', `Interface: ${name} ${JSON.stringify(value)} is not an IPv4 address; write it as four decimal octets, e.g. 192.168.69.100.`);
   }
-  return cidr.address.value;
+  return address.value;
 }

@@ -104,10 +104,4 @@ export class NeighborQueue {
     }
     return n;
   }
-
-  /** A next hop something waits for (the first found), or -1. */
-  anyHop(): number {
-    for (let s = 0; s < this.slots; s++) if (this.order[s] !== 0) return this.hops[s];
-    return -1;
-  }
 }

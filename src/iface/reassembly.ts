@@ -12,7 +12,7 @@
 
 import type { Duration, Instant } from '../time.js';
 import { Ipv4Repr } from '../wire/ipv4.js';
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 
 const HEADER_ROOM = 60;
 
@@ -56,8 +56,6 @@ export class Reassembler {
   /** The first fragment's header, for the ICMP time exceeded quote. */
   private readonly firstHeaders: Ipv4Repr[];
   private completed = -1;
-  /** One per buffer: a copier keeps DataViews of the last arrays it copied between. */
-  private readonly copiers: ByteCopier[];
 
   constructor(buffers: number, maxPayload: number, timeout: Duration, maxRanges = 16) {
     this.buffers = buffers;
@@ -66,11 +64,9 @@ export class Reassembler {
     this.maxRanges = maxRanges;
     this.storage = [];
     this.firstHeaders = [];
-    this.copiers = [];
     for (let i = 0; i < buffers; i++) {
       this.storage.push(new Uint8Array(HEADER_ROOM + maxPayload));
       this.firstHeaders.push(new Ipv4Repr());
-      this.copiers.push(new ByteCopier());
     }
     this.active = new Uint8Array(buffers);
     this.srcAddrs = new Float64Array(buffers);
@@ -148,10 +144,9 @@ export class Reassembler {
     }
     if (!ip.moreFrags) this.totals[b] = end;
     const store = this.storage[b];
-    const copier = this.copiers[b];
-    copier.copy(store, HEADER_ROOM + start, bytes, payloadOffset, length);
+    copyBytes(bytes, payloadOffset, store, HEADER_ROOM + start, length);
     if (start === 0) {
-      copier.copy(store, HEADER_ROOM - headerLength, bytes, headerOffset, headerLength);
+      copyBytes(bytes, headerOffset, store, HEADER_ROOM - headerLength, headerLength);
       this.firstHeaderLengths[b] = headerLength;
       this.firstHeaders[b].copyFrom(ip);
     }

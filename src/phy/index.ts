@@ -1,7 +1,7 @@
 export * from './capabilities.js';
 export * from './device.js';
 export { Loopback, type LoopbackOptions } from './loopback.js';
-export { LinkedEnd, LinkedPair, type LinkedPairOptions } from './linked-pair.js';
+export { LinkedDevice, LinkedPair, type LinkedPairOptions } from './linked-pair.js';
 export { FaultInjector, type FaultInjectorOptions } from './fault-injector.js';
 export { Tracer, printingTraceCallback, type FrameDirection, type TraceCallback } from './tracer.js';
 export { PcapWriter, type PcapMode, type PcapWriterOptions } from './pcap-writer.js';

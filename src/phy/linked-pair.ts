@@ -1,79 +1,79 @@
 // Two in-memory Ethernet devices joined like the two ends of a veth: what one end transmits, the other
-// receives. Two interfaces in one process talk over it, for tests and benchmarks, with no kernel and no
-// clock. Each direction is a bounded PacketBuffer (src/storage) of `capacity` frames allocated at
-// construction; a frame is written straight into the slot reserved for it and read in place on the
-// other side, so after construction the pair allocates nothing per frame.
+// receives, in order. Two interfaces in one process talk over it, for tests and benchmarks, with no
+// kernel and no clock. Each direction is a bounded PacketBuffer (src/storage) of `capacity` frames
+// allocated at construction; a frame is written straight into the slot reserved for it in the peer's
+// queue and read there in place, so after construction the pair allocates nothing per frame and copies
+// nothing beyond what the caller writes.
 //
 // A full direction behaves like a full NIC queue: transmit() returns null (the stack keeps the packet
-// and tries later); only the reply token of a receive, which cannot refuse, loses a frame into a
-// scratch buffer and counts it in `overflows`. A FaultInjector (src/phy/fault-injector.ts) on either end
-// makes that end lossy: pass `faults: { a: {...}, b: {...} }`.
+// and tries later); only the reply token of a receive, which cannot refuse, loses a frame into a scratch
+// buffer and counts it in `overflows`. To lose, corrupt or rate-limit frames, wrap either end in a
+// FaultInjector (src/phy/fault-injector.ts).
 //
 // Neither end can say when a frame arrives by itself (there is no descriptor to wait on): set
 // `onReadable` to be told, synchronously, when a frame is queued for an end that had none waiting
-// (edge-triggered, so a poll loop calls it at most once per burst). The runner (src/runner) takes it
-// as the cue to poll.
+// (edge-triggered, so a burst is one call). A Runner (src/runner) takes it as the cue to poll:
+// `pair.b.onReadable = runnerB.wake`.
 
 import { ChecksumCapabilities, type DeviceCapabilities } from './capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from './device.js';
-import { FaultInjector, type FaultInjectorOptions } from './fault-injector.js';
 import { PacketBuffer } from '../storage/packet-buffer.js';
 import type { Instant } from '../time.js';
 
 export interface LinkedPairOptions {
   /** Largest frame in bytes, Ethernet header included, without FCS (a veth's MTU + 14). Default 1514. */
   maxTransmissionUnit?: number;
-  /** Frames that may wait in each direction. Default 64. */
+  /** Frames that may wait in each direction; a transmit beyond it finds no token. Default 64. */
   capacity?: number;
   /** Frames one poll takes from an end; null (default) for no limit. */
   maxBurstSize?: number | null;
-  /** Which checksums the stacks compute and verify. Default: all of them. */
+  /**
+   * Checksums per end. Default: compute and verify all, so that corruption injected by a FaultInjector
+   * is noticed; `ChecksumCapabilities.ignored()` makes the link behave like an offloading NIC.
+   */
   checksum?: ChecksumCapabilities;
   /**
    * Where each direction's frames are stored: called twice with a size in bytes, returns storage of at
-   * least that size. Default: a new Uint8Array each. Programs that place all their buffers in one
-   * ArrayBuffer (an arena) pass views of it, so copies between buffers can be one copyWithin.
+   * least that size. Default: a new Uint8Array each. A program that keeps all its buffers in one
+   * ArrayBuffer (an arena) passes views of it, so copies between its buffers are one copyWithin each.
    */
   allocate?: (bytes: number) => Uint8Array;
-  /** A FaultInjector over end `a`, end `b` or both, with these options (seed them for reproducible runs). */
-  faults?: { a?: FaultInjectorOptions; b?: FaultInjectorOptions };
 }
 
 class LinkedRxToken implements RxToken {
-  constructor(private readonly end: LinkedEnd) {}
+  constructor(private readonly device: LinkedDevice) {}
 
   consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
-    return this.end.consumeHead(ctx, f);
+    return this.device.consumeHead(ctx, f);
   }
 }
 
 class LinkedTxToken implements TxToken {
-  constructor(private readonly end: LinkedEnd) {}
+  constructor(private readonly device: LinkedDevice) {}
 
   consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
-    return this.end.send(length, ctx, f);
+    return this.device.sendToPeer(length, ctx, f);
   }
 }
 
 /** One end of a LinkedPair: a Device whose frames go to its peer. */
-export class LinkedEnd implements Device {
+export class LinkedDevice implements Device {
   /** Frames received and transmitted by this end. */
   rxFrames = 0;
   txFrames = 0;
-  /** Frames lost because the reply token of a receive found the peer's queue full. */
+  /** Frames sent while the peer's queue was full (through the reply token of a receive): lost. */
   overflows = 0;
   /**
    * Called when a frame is queued for this end while none was waiting (so at most once until this end
    * receives again), from inside the peer's transmit. Keep it short: e.g. a runner's `wake`.
    */
   onReadable: (() => void) | null = null;
-  /** @internal The end frames transmitted here go to. */
-  peer!: LinkedEnd;
-  /** @internal The frames waiting for this end to receive them. */
-  readonly incoming: PacketBuffer;
+  /** Frames that arrived here and wait to be received. */
+  readonly queue: PacketBuffer;
+  private peerDevice: LinkedDevice | null = null;
   private readonly caps: DeviceCapabilities;
   private readonly scratch: Uint8Array;
-  /** Whether the head of `incoming` was handed out by receive() and not yet consumed. */
+  /** Whether the head of `queue` was handed out by receive() and not yet consumed. */
   private rxArmed = false;
   private readonly txToken: LinkedTxToken;
   private readonly pair: RxPair;
@@ -89,79 +89,85 @@ export class LinkedEnd implements Device {
     const mtu = caps.maxTransmissionUnit;
     this.caps = caps;
     // capacity + 2 frames of the MTU: at most one padding run (less than a frame) sits before the end of
-    // storage, so a frame of the MTU always fits while fewer than `capacity` frames are queued.
+    // storage, so a frame of the MTU always fits while fewer than `capacity` frames wait (as Loopback).
     const size = mtu * (capacity + 2);
-    this.incoming = new PacketBuffer({ packets: capacity, payload: allocate !== null ? allocate(size).subarray(0, size) : size });
+    this.queue = new PacketBuffer({ packets: capacity, payload: allocate !== null ? allocate(size).subarray(0, size) : size });
     this.scratch = new Uint8Array(mtu);
     this.txToken = new LinkedTxToken(this);
     this.pair = { rx: new LinkedRxToken(this), tx: this.txToken };
+  }
+
+  /** The other end. */
+  get peer(): LinkedDevice {
+    return this.peerDevice!;
+  }
+
+  /** @internal */
+  link(peer: LinkedDevice): void {
+    this.peerDevice = peer;
   }
 
   capabilities(): DeviceCapabilities {
     return this.caps;
   }
 
-  /** Frames waiting to be received by this end. */
+  /** Frames waiting to be received at this end. */
   get queued(): number {
-    return this.incoming.length;
+    return this.queue.length;
   }
 
   receive(_timestamp: Instant): RxPair | null {
-    if (this.incoming.isEmpty()) return null;
+    if (this.queue.isEmpty()) return null;
     this.rxArmed = true;
     return this.pair;
   }
 
   transmit(_timestamp: Instant): TxToken | null {
-    return this.peer.incoming.isFull() ? null : this.txToken;
+    return this.peerDevice!.queue.isFull() ? null : this.txToken;
   }
 
   /** @internal The receive token's body: show the oldest frame to `f`, then free its slot. */
   consumeHead<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
     if (!this.rxArmed) throw new Error(`LinkedPair end ${this.name}: an RxToken was consumed twice or without receive()`);
     this.rxArmed = false;
-    const frames = this.incoming;
-    const length = frames.headLength();
-    const offset = frames.headOffset();
+    const q = this.queue;
+    const length = q.headLength();
+    const offset = q.headOffset();
     this.rxFrames++;
     // Released after f returns: the bytes stay valid for the whole callback.
     try {
-      return f(ctx, frames.payload.storage, offset, length);
+      return f(ctx, q.payload.storage, offset, length);
     } finally {
-      frames.dequeue();
+      q.dequeue();
     }
   }
 
   /** @internal The transmit token's body: let `f` fill a slot of the peer's queue. */
-  send<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
+  sendToPeer<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
     const mtu = this.caps.maxTransmissionUnit;
     if (!(length >= 0 && length <= mtu)) {
       throw new RangeError(`LinkedPair end ${this.name}: a frame of ${length} bytes does not fit the MTU of ${mtu}`);
     }
-    const peer = this.peer;
-    const queue = peer.incoming;
-    const wasEmpty = queue.isEmpty();
-    const offset = queue.enqueue(length);
-    if (offset < 0) {
+    const peer = this.peerDevice!;
+    const q = peer.queue;
+    const wasEmpty = q.isEmpty();
+    const at = q.enqueue(length);
+    if (at < 0) {
       // Only through the reply token of a receive while the peer's queue is full: lost on the wire.
       this.overflows++;
       return f(ctx, this.scratch, 0, length);
     }
     this.txFrames++;
-    const result = f(ctx, queue.payload.storage, offset, length);
+    const result = f(ctx, q.payload.storage, at, length);
     if (wasEmpty && peer.onReadable !== null) peer.onReadable();
     return result;
   }
 }
 
-/** Two devices joined like a veth pair: `a` transmits to `b` and `b` to `a`. */
+/** Two devices joined like a veth: `a` transmits to `b` and `b` to `a`. */
 export class LinkedPair {
-  /** The devices to poll: the ends, or a FaultInjector over an end when `faults` asked for one. */
-  readonly a: Device;
-  readonly b: Device;
-  /** The ends themselves (queues, counters, onReadable), under any FaultInjector. */
-  readonly endA: LinkedEnd;
-  readonly endB: LinkedEnd;
+  readonly a: LinkedDevice;
+  readonly b: LinkedDevice;
 
   constructor(options: LinkedPairOptions = {}) {
     const mtu = options.maxTransmissionUnit ?? 1514;
@@ -177,15 +183,12 @@ export class LinkedPair {
       throw new RangeError(`LinkedPair: maxBurstSize must be a positive integer or null, got ${burst}.`);
     }
     const checksum = options.checksum ?? ChecksumCapabilities.default();
-    // One capabilities object per end, so a caller changing one end's checksums leaves the other alone.
+    // One capabilities object per end, so a caller changing one end's leaves the other alone.
     const caps = (): DeviceCapabilities => ({ medium: 'ethernet', maxTransmissionUnit: mtu, maxBurstSize: burst, checksum });
     const allocate = options.allocate ?? null;
-    this.endA = new LinkedEnd('a', caps(), capacity, allocate);
-    this.endB = new LinkedEnd('b', caps(), capacity, allocate);
-    this.endA.peer = this.endB;
-    this.endB.peer = this.endA;
-    const faults = options.faults ?? {};
-    this.a = faults.a !== undefined ? new FaultInjector(this.endA, faults.a) : this.endA;
-    this.b = faults.b !== undefined ? new FaultInjector(this.endB, faults.b) : this.endB;
+    this.a = new LinkedDevice('a', caps(), capacity, allocate);
+    this.b = new LinkedDevice('b', caps(), capacity, allocate);
+    this.a.link(this.b);
+    this.b.link(this.a);
   }
 }

@@ -1,1 +1,1 @@
-export { Runner, type RunnerOptions, type RunnerStats } from './runner.js';
+export { Runner, type RunnerOptions } from './runner.js';

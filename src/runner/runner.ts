@@ -1,7 +1,7 @@
 // The poll loop a program runs around an Interface (smoltcp's examples: poll, then phy_wait for as long
-// as poll_delay says), as one object: `await new Runner({ iface, device, sockets }).run(signal)`.
+// as poll_delay says), as one object: `await new Runner(iface, device, sockets, { onPoll }).run(signal)`.
 //
-// Each turn polls the interface with the current time, calls the program's `afterPoll` (read what the
+// Each turn polls the interface with the current time, calls the program's `onPoll` (read what the
 // sockets received, queue replies), asks `pollDelay` how long the interface can sleep and then waits for
 // the first of: a frame (the device's waitReadable, for a tap or a raw socket), the delay, a `wake()`
 // (the program queued something, or a LinkedPair end's onReadable), or the AbortSignal. There is no busy
@@ -14,7 +14,7 @@
 // (timers, promises, the clock), which the core leaves to its caller so that everything in it stays
 // deterministic, and it is about driving an interface rather than about a device. It imports nothing
 // from `node:`: setTimeout, setImmediate (when present), AbortSignal and performance are all it uses, so
-// it also runs in Deno or Bun; the browser-bundle test covers the core only.
+// it also runs in Deno or Bun (test/portability bundles it for the browser too).
 
 import type { Device, WaitableDevice } from '../phy/device.js';
 import type { Interface } from '../iface/interface.js';
@@ -22,31 +22,20 @@ import type { SocketSet } from '../socket/socket-set.js';
 import { now as wallClock, type Duration, type Instant } from '../time.js';
 
 export interface RunnerOptions {
-  iface: Interface;
-  /** The device to poll (possibly middleware over a tap: then pass the tap as `waitOn`). */
-  device: Device;
-  sockets: SocketSet;
   /**
-   * What to wait on for frames: by default `device` itself when it has waitReadable (TapInterface,
-   * RawSocket), else nothing (the runner then wakes on wake(), the interface's deadline or abort).
+   * The application's turn, after every poll, with its time and whether the poll changed anything: read
+   * from and write to the sockets. What it queues goes out at once (pollDelay says 0, the runner polls
+   * again after one turn of the event loop). An exception thrown here rejects run().
+   */
+  onPoll?: (now: Instant, changed: boolean) => void;
+  /**
+   * What to wait on for frames: by default the device itself when it has waitReadable (TapInterface,
+   * RawSocket), else nothing (the runner then wakes on wake(), the interface's deadline or the abort).
+   * Give the tap here when the device polled is middleware over it (a FaultInjector, a PcapWriter).
    */
   waitOn?: WaitableDevice | null;
-  /** Called after every poll with its time and whether anything changed: the program's socket work. */
-  afterPoll?: (now: Instant, changed: boolean) => void;
   /** The clock, in microseconds. Default: the wall clock (src/time.ts now()). */
   clock?: () => Instant;
-}
-
-/** Counts of what the runner did, for tests and for a program that wants to show them. */
-export interface RunnerStats {
-  /** poll() calls. */
-  polls: number;
-  /** Times the runner slept (waited for a frame, a deadline, a wake or the abort). */
-  waits: number;
-  /** Of those, how many ended because a frame was readable, the deadline passed, or wake() was called. */
-  readableWakes: number;
-  timerWakes: number;
-  explicitWakes: number;
 }
 
 const enum WakeReason {
@@ -73,12 +62,16 @@ const nextTurn: (f: () => void) => void =
       };
 
 export class Runner {
-  readonly iface: Interface;
-  readonly device: Device;
-  readonly sockets: SocketSet;
-  readonly stats: RunnerStats = { polls: 0, waits: 0, readableWakes: 0, timerWakes: 0, explicitWakes: 0 };
+  /** poll() calls. */
+  polls = 0;
+  /** Times the runner went to sleep (waited for a frame, a deadline, a wake() or the abort). */
+  sleeps = 0;
+  /** What ended a sleep or skipped one: a readable frame, the deadline, wake() (or more work at once). */
+  readableWakes = 0;
+  timerWakes = 0;
+  explicitWakes = 0;
   private readonly waitOn: WaitableDevice | null;
-  private readonly afterPoll: ((now: Instant, changed: boolean) => void) | null;
+  private readonly onPoll: ((now: Instant, changed: boolean) => void) | null;
   private readonly clock: () => Instant;
   private running = false;
   /** A wake() that came while the runner was not waiting: the next wait returns at once. */
@@ -108,19 +101,21 @@ export class Runner {
   private readonly onAbort = (): void => this.settle(WakeReason.Abort);
   private readonly onNextTurn = (): void => this.settle(WakeReason.Explicit);
 
-  constructor(options: RunnerOptions) {
-    this.iface = options.iface;
-    this.device = options.device;
-    this.sockets = options.sockets;
-    this.waitOn = options.waitOn !== undefined ? options.waitOn : isWaitable(options.device) ? options.device : null;
-    this.afterPoll = options.afterPoll ?? null;
+  constructor(
+    readonly iface: Interface,
+    readonly device: Device,
+    readonly sockets: SocketSet,
+    options: RunnerOptions = {},
+  ) {
+    this.waitOn = options.waitOn !== undefined ? options.waitOn : isWaitable(device) ? device : null;
+    this.onPoll = options.onPoll ?? null;
     this.clock = options.clock ?? wallClock;
   }
 
   /**
    * Asks for a poll soon: after queueing data on a socket, or when a frame arrived on a device the runner
-   * cannot wait on (a LinkedPair end: `end.onReadable = runner.wake`). Cheap and safe to call at any time,
-   * also before run() or from inside afterPoll.
+   * cannot wait on (a LinkedPair end: `pair.b.onReadable = runner.wake`). Cheap and safe to call at any
+   * time, also before run() or from inside onPoll.
    */
   readonly wake = (): void => {
     if (this.settleWait !== null) this.settle(WakeReason.Explicit);
@@ -143,8 +138,8 @@ export class Runner {
       for (;;) {
         const t = this.clock();
         const changed = this.iface.poll(t, this.device, this.sockets);
-        this.stats.polls++;
-        if (this.afterPoll !== null) this.afterPoll(t, changed);
+        this.polls++;
+        if (this.onPoll !== null) this.onPoll(t, changed);
         if (signal?.aborted) return;
         const delay = this.iface.pollDelay(this.clock(), this.sockets);
         const reason = await this.wait(delay);
@@ -163,10 +158,10 @@ export class Runner {
   private wait(delay: Duration | null): Promise<WakeReason> {
     if (this.woken) {
       this.woken = false;
-      this.stats.explicitWakes++;
+      this.explicitWakes++;
       return Promise.resolve(WakeReason.Explicit);
     }
-    this.stats.waits++;
+    this.sleeps++;
     const turn = new Promise<WakeReason>(this.captureSettle);
     if (delay === 0) {
       // More to do at once: one trip round the event loop first, so nothing else starves.
@@ -189,9 +184,9 @@ export class Runner {
     if (settle === null) return;
     this.settleWait = null;
     this.clearTimer();
-    if (reason === WakeReason.Readable) this.stats.readableWakes++;
-    else if (reason === WakeReason.Timer) this.stats.timerWakes++;
-    else if (reason === WakeReason.Explicit) this.stats.explicitWakes++;
+    if (reason === WakeReason.Readable) this.readableWakes++;
+    else if (reason === WakeReason.Timer) this.timerWakes++;
+    else if (reason === WakeReason.Explicit) this.explicitWakes++;
     settle(reason);
   }
 

@@ -19,8 +19,18 @@ export class SocketSet {
   private readonly generations: Uint16Array;
   private count = 0;
 
-  /** A set of `capacity` slots (1 to 65536). */
-  constructor(capacity: number) {
+  /**
+   * A set of `capacity` slots (1 to 65536), or over `storage`, an array of slots the caller gives (as
+   * smoltcp's SocketSet::new(storage)): every entry must be null, and its length is the capacity.
+   */
+  constructor(capacityOrStorage: number | (Socket | null)[]) {
+    const storage = typeof capacityOrStorage === 'number' ? null : capacityOrStorage;
+    const capacity = storage === null ? (capacityOrStorage as number) : storage.length;
+    if (storage !== null) {
+      if (storage.some((s) => s !== null)) {
+        throw new SocketError('ERR_SOCKET_BAD_OPTIONS', 'SocketSet: the storage given holds sockets already; pass an array of nulls (e.g. new Array(8).fill(null)).');
+      }
+    }
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_SLOTS) {
       throw new SocketError(
         'ERR_SOCKET_BAD_OPTIONS',
@@ -28,7 +38,7 @@ export class SocketSet {
       );
     }
     this.capacity = capacity;
-    this.sockets = new Array<Socket | null>(capacity).fill(null);
+    this.sockets = storage ?? new Array<Socket | null>(capacity).fill(null);
     this.generations = new Uint16Array(capacity);
   }
 

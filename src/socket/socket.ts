@@ -66,6 +66,8 @@ export enum EmitResult {
  * buffers: they are copied into the frame before the call returns.
  */
 export interface PacketEmitter {
+  /** The largest IPv4 packet one frame of the device carries (its MTU less the link header): TCP's MSS is this less 40. */
+  readonly ipMtu: number;
   emitUdp(ip: Ipv4Repr, udp: UdpRepr): EmitResult;
   emitIcmp(ip: Ipv4Repr, icmp: Icmpv4Repr): EmitResult;
   emitTcp(ip: Ipv4Repr, tcp: TcpRepr): EmitResult;

@@ -7,7 +7,7 @@
 //
 // Nothing is allocated after construction: sizes and metadata live in typed arrays.
 
-import { ByteCopier } from '../pcap/byte-copier.js';
+import { copyBytes } from '../wire/byte-ranges.js';
 import { RingBuffer } from './ring-buffer.js';
 import { StorageError, checkCapacity } from './errors.js';
 
@@ -42,8 +42,6 @@ export class PacketBuffer {
   private used = 0;
   /** Packets queued, padding excluded. */
   private packets = 0;
-  private readonly inCopier = new ByteCopier();
-  private readonly outCopier = new ByteCopier();
 
   constructor(options: PacketBufferOptions) {
     checkCapacity('PacketBuffer packets', options.packets);
@@ -119,7 +117,7 @@ export class PacketBuffer {
   enqueueSlice(src: Uint8Array, offset: number, length: number): number {
     const at = this.enqueue(length);
     if (at < 0) return -1;
-    this.inCopier.copy(this.payload.storage, at, src, offset, length);
+    copyBytes(src, offset, this.payload.storage, at, length);
     return this.lastSlot();
   }
 
@@ -175,7 +173,7 @@ export class PacketBuffer {
     if (size < 0) return -1;
     const at = this.payload.contiguousReadOffset();
     const n = size < length ? size : length;
-    this.outCopier.copy(dst, offset, this.payload.storage, at, n);
+    copyBytes(this.payload.storage, at, dst, offset, n);
     return size;
   }
 

@@ -14,7 +14,8 @@
 // The positions never jump behind the caller's back (smoltcp rewinds an empty ring to offset 0 on
 // enqueue; that would lose bytes placed by writeUnallocated). clear() rewinds explicitly.
 
-import { ByteCopier } from '../pcap/byte-copier.js';
+// The project's one byte copier: it lives beside the reprs but knows nothing of any protocol.
+import { copyBytes } from '../wire/byte-ranges.js';
 import { StorageError, checkCapacity } from './errors.js';
 
 export class RingBuffer {
@@ -24,10 +25,6 @@ export class RingBuffer {
   readonly capacity: number;
   private readAt = 0;
   private queued = 0;
-  // One copier for each direction, so neither keeps switching between `storage` and the caller's
-  // array (a switch makes a DataView).
-  private readonly inCopier = new ByteCopier();
-  private readonly outCopier = new ByteCopier();
 
   /** A buffer over `storage` (used as given, not copied) or over a new array of `storage` bytes. */
   constructor(storage: Uint8Array | number) {
@@ -177,8 +174,8 @@ export class RingBuffer {
     const n = length < room ? length : room;
     const at = this.wrap(this.wrap(this.readAt + this.queued) + offset);
     const first = this.capacity - at < n ? this.capacity - at : n;
-    this.inCopier.copy(this.storage, at, src, srcOffset, first);
-    if (first < n) this.inCopier.copy(this.storage, 0, src, srcOffset + first, n - first);
+    copyBytes(src, srcOffset, this.storage, at, first);
+    if (first < n) copyBytes(src, srcOffset + first, this.storage, 0, n - first);
     return n;
   }
 
@@ -189,8 +186,8 @@ export class RingBuffer {
     const n = length < available ? length : available;
     const at = this.wrap(this.readAt + offset);
     const first = this.capacity - at < n ? this.capacity - at : n;
-    this.outCopier.copy(dst, dstOffset, this.storage, at, first);
-    if (first < n) this.outCopier.copy(dst, dstOffset + first, this.storage, 0, n - first);
+    copyBytes(this.storage, at, dst, dstOffset, first);
+    if (first < n) copyBytes(this.storage, 0, dst, dstOffset + first, n - first);
     return n;
   }
 }

@@ -1,61 +1,20 @@
-// Allocation per packet through two interfaces joined by an in-memory crossed pair of devices (each
-// side's transmit queue is the other's receive queue, a PacketBuffer): UDP datagrams of 64 and 1472
-// bytes one way, and ICMP echo round trips from an ICMP socket. Printed as JSON for
+// Allocation per packet through two interfaces joined by a LinkedPair (src/phy/linked-pair.ts): UDP
+// datagrams of 64 and 1472 bytes one way, and ICMP echo round trips from an ICMP socket. Printed as JSON for
 // test/iface/alloc.test.ts, which runs this in a fresh process.
 import { IpProtocol } from '../../generated/index.js';
 import { Interface } from '../../src/iface/interface.js';
-import { ChecksumCapabilities, type DeviceCapabilities } from '../../src/phy/capabilities.js';
-import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from '../../src/phy/device.js';
+import { LinkedPair } from '../../src/phy/linked-pair.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
 import { IpEndpoint } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
-import { PacketBuffer } from '../../src/storage/packet-buffer.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { Icmpv4Packet, Icmpv4Message } from '../../generated/index.js';
 import { bytesPer } from '../helpers/bytes-per.js';
 
-class PairEnd implements Device {
-  peer: PairEnd | null = null;
-  readonly queue = new PacketBuffer({ packets: 64, payload: 1514 * 66 });
-  private readonly caps: DeviceCapabilities = { medium: 'ethernet', maxTransmissionUnit: 1514, maxBurstSize: null, checksum: ChecksumCapabilities.default() };
-  private readonly rxToken: RxToken;
-  private readonly txToken: TxToken;
-  private readonly pair: RxPair;
-  constructor() {
-    const self = this;
-    this.rxToken = {
-      consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
-        const q = self.queue;
-        const r = f(ctx, q.payload.storage, q.headOffset(), q.headLength());
-        q.dequeue();
-        return r;
-      },
-    };
-    this.txToken = {
-      consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
-        const q = self.peer!.queue;
-        const at = q.enqueue(length);
-        return f(ctx, q.payload.storage, at, length);
-      },
-    };
-    this.pair = { rx: this.rxToken, tx: this.txToken };
-  }
-  capabilities(): DeviceCapabilities {
-    return this.caps;
-  }
-  receive(): RxPair | null {
-    return this.queue.isEmpty() ? null : this.pair;
-  }
-  transmit(): TxToken | null {
-    return this.peer!.queue.isFull() ? null : this.txToken;
-  }
-}
-
-const a = new PairEnd();
-const b = new PairEnd();
-a.peer = b;
-b.peer = a;
+const pair = new LinkedPair({ capacity: 64 });
+const a = pair.a;
+const b = pair.b;
 const A_IP = 0xc0a84501;
 const B_IP = 0xc0a84502;
 const ifaceA = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['192.168.69.1/24'] });
@@ -63,7 +22,7 @@ const ifaceB = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: ['1
 const socketsA = new SocketSet(4);
 const socketsB = new SocketSet(4);
 const udpA = new UdpSocket({ tx: { packets: 64, payload: 128 * 1024 } });
-// (64 packets per PairEnd queue: a burst of 32 fits.)
+// (64 frames per direction of the pair: a burst of 32 fits.)
 udpA.bind(1000);
 const udpB = new UdpSocket({ rx: { packets: 64, payload: 128 * 1024 } });
 udpB.bind(2000);

@@ -13,7 +13,7 @@ import { RxOutcome } from '../../src/iface/counters.js';
 import { IpEndpoint } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { seconds } from '../../src/time.js';
 import { field, tsharkFields } from '../wire/support/tshark.js';
 import { pcapBytes } from '../wire/support/pcap.js';
@@ -142,7 +142,7 @@ test('two datagrams at once, and running out of buffers', () => {
 
 test('a raw socket receives the reassembled datagram with fragment fields cleared', () => {
   const { iface, device, sockets } = setup();
-  const raw = new RawSocket({ protocol: IpProtocol.Udp, rx: { packets: 2, payload: 8000 } });
+  const raw = new RawIpSocket({ protocol: IpProtocol.Udp, rx: { packets: 2, payload: 8000 } });
   sockets.add(raw);
   device.inject(...PIECES);
   iface.poll(T0, device, sockets);
@@ -202,7 +202,7 @@ test('a 4000-byte UDP datagram leaves as fragments of at most the MTU, which tsh
 test('a datagram larger than the MTU with DF set is dropped and counted', () => {
   const { iface, device, sockets } = setup();
   // Through a raw socket, which sends the header as given (DF set).
-  const raw = new RawSocket({ protocol: 253, tx: { packets: 2, payload: 4000 } });
+  const raw = new RawIpSocket({ protocol: 253, tx: { packets: 2, payload: 4000 } });
   sockets.add(raw);
   const packet = ipv4Frame(253, pattern(2000), { dontFrag: true, src: 0, dst: PEER_IP }).subarray(14);
   raw.send(packet, 0, packet.length);

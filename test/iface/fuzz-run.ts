@@ -13,7 +13,7 @@ import { ChecksumCapabilities, type DeviceCapabilities } from '../../src/phy/cap
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from '../../src/phy/device.js';
 import { Interface } from '../../src/iface/interface.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { TcpControl } from '../../src/wire/tcp.js';
@@ -113,7 +113,7 @@ export function runFuzz(count: number, seed: number): FuzzResult {
   udp.bind(7);
   const icmp = new IcmpSocket();
   icmp.bindIdent(1);
-  const raw = new RawSocket({ protocol: 253 });
+  const raw = new RawIpSocket({ protocol: 253 });
   sockets.add(udp);
   sockets.add(icmp);
   sockets.add(raw);

@@ -104,8 +104,8 @@ test('IPv4 options are skipped', () => {
   repr.payloadLength = payload.length;
   const view = new Ipv4Packet(packet);
   repr.emit(view);
-  view.headerLen = 24;
-  view.totalLen = packet.length;
+  packet[0] = 0x46; // version 4, IHL 6: a 24-byte header
+  packet[3] = packet.length; // Total Length (below 256 here)
   packet.set([1, 1, 1, 0], 20); // NOP NOP NOP EOL
   packet.set(payload, 24);
   view.fillChecksum();

@@ -9,7 +9,7 @@ import { Interface, type InterfaceOptions } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { LogLevel } from '../../src/iface/logger.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type PacketEmitter, type TcpSocketContract } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
@@ -119,8 +119,8 @@ test('icmp socket: a ping and its reply', () => {
 
 test('raw socket: receives a copy while the interface still answers; a taken protocol is not unreachable', () => {
   const { iface, device, sockets } = setup();
-  const icmpRaw = new RawSocket({ protocol: IpProtocol.Icmp });
-  const other = new RawSocket({ protocol: 253 });
+  const icmpRaw = new RawIpSocket({ protocol: IpProtocol.Icmp });
+  const other = new RawIpSocket({ protocol: 253 });
   sockets.add(icmpRaw);
   sockets.add(other);
   device.inject(ipv4Frame(IpProtocol.Icmp, echoRequest(1, 1, pattern(8))), ipv4Frame(253, pattern(5)));
@@ -137,7 +137,7 @@ test('raw socket: receives a copy while the interface still answers; a taken pro
 
 test('raw socket: a packet with source 0.0.0.0 gets ours and a fresh header checksum', () => {
   const { iface, device, sockets } = setup();
-  const raw = new RawSocket({ protocol: 253 });
+  const raw = new RawIpSocket({ protocol: 253 });
   sockets.add(raw);
   const packet = ipv4Frame(253, pattern(5), { src: 0, dst: PEER_IP }).subarray(14);
   raw.send(packet, 0, packet.length);
@@ -217,6 +217,7 @@ class FakeTcp implements TcpSocketContract {
     this.ip.protocol = IpProtocol.Tcp;
     this.ip.hopLimit = 0;
     this.ip.dontFrag = true;
+    if (emitter.ipMtu !== 1500) throw new Error(`the emitter says the IP MTU is ${emitter.ipMtu}`);
     if (emitter.emitTcp(this.ip, this.reply) === EmitResult.Busy) return false;
     this.pendingFin = false;
     return true;
@@ -239,6 +240,19 @@ test('tcp: a socket implementing the contract gets the segment, and its reply an
   assert.is(fin.tcp!.control, TcpControl.Fin);
   assert.ok(fin.ipv4!.dontFrag);
   assert.is(iface.counters.count(RxOutcome.Accepted), 1);
+});
+
+test('nothing escapes poll(): a socket that throws while taking a packet is counted as internal', () => {
+  const { iface, device, sockets } = setup();
+  const broken = new FakeTcp();
+  broken.process = () => {
+    throw new Error('bug in a socket');
+  };
+  sockets.add(broken);
+  device.inject(tcpIn({ ack: true, seqNumber: 7, ackNumber: 1000 }), udpFrame(1, 9, pattern(4)));
+  iface.poll(T0, device, sockets);
+  assert.is(iface.counters.count(RxOutcome.Internal), 1);
+  assert.is(iface.counters.count(RxOutcome.NoSocket), 1, 'the next frame was processed');
 });
 
 test('pollAt and pollDelay: now while a socket has something to send, null when idle', () => {
@@ -286,7 +300,7 @@ test('logging: silent by default; trace and debug events through the logger; ver
   bad[14 + 10] ^= 1;
   device.inject(udpFrame(1, 7, pattern(4)), bad);
   iface.poll(T0, device, sockets);
-  assert.ok(lines.some((l) => l.startsWith(`${LogLevel.Trace}:socket udp: received 4 bytes from 192.168.69.2:1`)), lines.join('\n'));
+  assert.ok(lines.includes(`${LogLevel.Trace}:socket udp: received 4 bytes from 192.168.69.2:1, 1 queued`), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith(`${LogLevel.Debug}:rx: ipv4: bad checksum`)), lines.join('\n'));
   const debugOnly: string[] = [];
   const d = setup({ logger: { log: (_l, m) => debugOnly.push(m) }, logLevel: LogLevel.Debug });

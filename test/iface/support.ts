@@ -16,10 +16,10 @@ import { ChecksumCapabilities, type DeviceCapabilities } from '../../src/phy/cap
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from '../../src/phy/device.js';
 import { ArpRepr } from '../../src/wire/arp.js';
 import { EthernetRepr } from '../../src/wire/ethernet.js';
-import { parseMac } from '../../src/wire/ethernet-address.js';
+import { EthernetAddress } from '../../src/wire/ethernet-address.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
-import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { Ipv4Address } from '../../src/wire/ipv4-address.js';
 import { TcpRepr } from '../../src/wire/tcp.js';
 import { UdpRepr } from '../../src/wire/udp.js';
 import { decodeFrame, isDecoded, type DecodedFrame } from '../wire/support/frames.js';
@@ -34,15 +34,11 @@ export const GW_IP = ip('192.168.69.254');
 export const FAR_IP = ip('10.9.8.7');
 
 export function mac(text: string): number {
-  const value = parseMac(text);
-  if (value < 0) throw new Error(`bad MAC ${text}`);
-  return value;
+  return EthernetAddress.from(text).value;
 }
 
 export function ip(text: string): number {
-  const value = parseIpv4(text) as unknown;
-  if (typeof value !== 'number' || value < 0) throw new Error(`bad IPv4 address ${text}`);
-  return value;
+  return Ipv4Address.from(text).value;
 }
 
 /** A device the test feeds and reads: `inject` queues a received frame, `sent` collects transmitted ones. */

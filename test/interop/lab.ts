@@ -37,7 +37,7 @@ export interface Lab {
   echoed: Uint8Array[];
   runner: Runner;
   /** Extra work each turn, after the echo (a test's own sockets). */
-  afterPoll: (() => void) | null;
+  onTurn: (() => void) | null;
   /** Starts a tool in the namespace (or another one); it is killed on close(). */
   spawn(cmd: string, args: string[], ns?: Netns): ChildProcess;
   /** Namespaces the test made besides `ns`, removed on close(). */
@@ -75,7 +75,7 @@ export function openLab(options: { prefix?: string } = {}): Lab {
     const lab: Lab = {
       ns, tapName, kernelAddr, ourAddr, kernelMac, tap, iface, sockets, echo, echoed,
       runner: null as unknown as Runner,
-      afterPoll: null,
+      onTurn: null,
       extraNamespaces: [],
       spawn(cmd, args, where = ns) {
         const child = where.spawn(cmd, args);
@@ -94,9 +94,8 @@ export function openLab(options: { prefix?: string } = {}): Lab {
         }
       },
     };
-    lab.runner = new Runner({
-      iface, device: tap, sockets,
-      afterPoll: () => {
+    lab.runner = new Runner(iface, tap, sockets, {
+      onPoll: () => {
         for (;;) {
           if (!echo.canRecv()) break;
           const size = echo.peek(buf, 0, buf.length, from);
@@ -105,7 +104,7 @@ export function openLab(options: { prefix?: string } = {}): Lab {
           echoed.push(buf.slice(0, size));
           echo.send(buf, 0, size, from.addr, from.port);
         }
-        lab.afterPoll?.();
+        lab.onTurn?.();
       },
     });
     const stop = new AbortController();
@@ -174,24 +173,6 @@ export async function udpListening(ns: Netns, port: number, ms = 20_000): Promis
     if (performance.now() > deadline) throw new Error(`no UDP socket on port ${port} in ${ns.name} after ${ms} ms`);
     await new Promise<void>((r) => setImmediate(r));
   }
-}
-
-/** Resolves once `condition()` holds, checked after each of our stack's polls. */
-export function afterPollUntil(lab: Lab, condition: () => boolean, what: string, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      lab.afterPoll = null;
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-    }, ms);
-    lab.afterPoll = () => {
-      if (condition()) {
-        clearTimeout(timer);
-        lab.afterPoll = null;
-        resolve();
-      }
-    };
-    lab.runner.wake();
-  });
 }
 
 export function addr(dotted: string): number {

@@ -14,7 +14,7 @@ import { Netns, disableIpv6, startCapture } from '../helpers/netns.js';
 import { waitForStderr } from '../helpers/child.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { UdpSocket } from '../../src/socket/udp.js';
-import { ECHO_PORT, OUR_MAC, addr, afterPollUntil, collect, stdoutLength, udpListening, withLab } from './lab.js';
+import { ECHO_PORT, OUR_MAC, addr, collect, stdoutLength, udpListening, withLab } from './lab.js';
 
 const test = privilegedSuite('interop/linux-iface', ['ping', 'socat', 'ss', 'tcpdump', 'tshark']);
 // arping (Thomas Habets' arping, apt package `arping`) gates only its own test.
@@ -47,7 +47,7 @@ if (test) {
       assert.is(code, 0);
       assert.is(lab.iface.counters.rx[RxOutcome.Malformed] + lab.iface.counters.rx[RxOutcome.BadChecksum], 0);
       // The runner slept in waitReadable between requests instead of spinning: about one poll per frame.
-      const stats = lab.runner.stats;
+      const stats = lab.runner;
       assert.ok(stats.readableWakes >= 50, `woken by the tap ${stats.readableWakes} times`);
       assert.ok(stats.polls < 4 * lab.iface.counters.rxFrames + 20, `${stats.polls} polls for ${lab.iface.counters.rxFrames} frames`);
     });

@@ -18,7 +18,7 @@ function read(_ctx: null, bytes: Uint8Array, offset: number, length: number): nu
 let crossed = 0;
 let woken = 0;
 const pair = new LinkedPair({ capacity: 64 });
-pair.endB.onReadable = () => {
+pair.b.onReadable = () => {
   woken++;
 };
 

@@ -2,7 +2,7 @@
 // cleanly on abort, and reports a poll mistake or a device that went away by rejecting run().
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LinkedPair, type LinkedEnd } from '../../src/phy/linked-pair.js';
+import { LinkedPair, type LinkedDevice } from '../../src/phy/linked-pair.js';
 import type { Device, WaitableDevice } from '../../src/phy/device.js';
 import { Interface } from '../../src/iface/interface.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
@@ -13,6 +13,7 @@ import { Runner } from '../../src/runner/runner.js';
 import { millis } from '../../src/time.js';
 
 const test = suite('runner');
+const B_IP = 0xc0a84502;
 
 const B = parseIpv4('10.9.0.2');
 
@@ -52,15 +53,13 @@ test('two runners over a LinkedPair echo 100 datagrams, woken by onReadable, the
   let echoed = 0;
   let back = 0;
   const done = signalled();
-  const runB = new Runner({
-    iface: b.iface, device: pair.b, sockets: b.sockets,
-    afterPoll: () => {
+  const runB = new Runner(b.iface, pair.b, b.sockets, {
+    onPoll: () => {
       for (let n; (n = b.udp.recv(buf, 0, buf.length, from)) >= 0; echoed++) b.udp.send(buf, 0, n, from.addr, from.port);
     },
   });
-  const runA = new Runner({
-    iface: a.iface, device: pair.a, sockets: a.sockets,
-    afterPoll: () => {
+  const runA = new Runner(a.iface, pair.a, a.sockets, {
+    onPoll: () => {
       // At most 8 in flight, so B's 16-datagram receive buffer never overflows.
       for (; sent < 100 && sent - back < 8; sent++) {
         payload[0] = sent;
@@ -71,20 +70,20 @@ test('two runners over a LinkedPair echo 100 datagrams, woken by onReadable, the
       else if (sent < 100 && sent - back < 8) runA.wake(); // room again: another turn to send
     },
   });
-  pair.endA.onReadable = runA.wake;
-  pair.endB.onReadable = runB.wake;
+  pair.a.onReadable = runA.wake;
+  pair.b.onReadable = runB.wake;
   const stop = new AbortController();
   const running = Promise.all([runA.run(stop.signal), runB.run(stop.signal)]);
   await done.promise;
   assert.is(echoed, 100);
   // Idle now: nothing is due, so neither runner polls while the event loop goes round.
-  const polls = runA.stats.polls + runB.stats.polls;
+  const polls = runA.polls + runB.polls;
   await turns(50);
-  assert.is(runA.stats.polls + runB.stats.polls, polls, 'an idle runner does not poll');
+  assert.is(runA.polls + runB.polls, polls, 'an idle runner does not poll');
   stop.abort();
   await running;
   assert.ok(polls < 400, `${polls} polls for 200 datagrams: bursts are taken per poll`);
-  assert.ok(runB.stats.explicitWakes > 0, 'B was woken by its onReadable');
+  assert.ok(runB.explicitWakes > 0, 'B was woken by its onReadable');
   assert.is(a.iface.counters.rxDropped() + b.iface.counters.rxDropped(), 0);
 });
 
@@ -113,18 +112,17 @@ test('a deadline from pollDelay (a reassembly timeout) wakes the runner by its t
   const pair = new LinkedPair();
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000, millis(20));
   const timedOut = signalled();
-  const runB = new Runner({
-    iface: b.iface, device: pair.b, sockets: b.sockets,
-    afterPoll: () => {
+  const runB = new Runner(b.iface, pair.b, b.sockets, {
+    onPoll: () => {
       if (b.iface.counters.reassemblyTimeouts === 1) timedOut.resolve();
     },
   });
-  pair.endB.onReadable = runB.wake;
+  pair.b.onReadable = runB.wake;
   const stop = new AbortController();
   const running = runB.run(stop.signal);
   inject(pair.a, firstFragment([2, 0, 0, 0, 0, 0x0b], [2, 0, 0, 0, 0, 0x0a]));
   await timedOut.promise;
-  assert.ok(runB.stats.timerWakes >= 1, `woken by its timer (${JSON.stringify(runB.stats)})`);
+  assert.ok(runB.timerWakes >= 1, `woken by its timer (${runB.timerWakes})`);
   assert.is(b.iface.counters.count(0), 1, 'the fragment was accepted');
   stop.abort();
   await running;
@@ -133,17 +131,17 @@ test('a deadline from pollDelay (a reassembly timeout) wakes the runner by its t
 test('abort ends a runner sleeping without a deadline; an aborted signal does not start one', async () => {
   const pair = new LinkedPair();
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
-  const runner = new Runner({ iface: b.iface, device: pair.b, sockets: b.sockets });
+  const runner = new Runner(b.iface, pair.b, b.sockets);
   const stop = new AbortController();
   const running = runner.run(stop.signal);
   await turns(5);
-  assert.is(runner.stats.polls, 1, 'polled once, then slept: nothing is due');
-  assert.is(runner.stats.waits, 1);
+  assert.is(runner.polls, 1, 'polled once, then slept: nothing is due');
+  assert.is(runner.sleeps, 1);
   stop.abort();
   await running;
-  assert.is(runner.stats.polls, 1);
+  assert.is(runner.polls, 1);
   await runner.run(stop.signal);
-  assert.is(runner.stats.polls, 1, 'an aborted signal: no poll');
+  assert.is(runner.polls, 1, 'an aborted signal: no poll');
 });
 
 test('wake() before run() or during a turn is not lost; running twice at once is refused', async () => {
@@ -151,9 +149,8 @@ test('wake() before run() or during a turn is not lost; running twice at once is
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
   let woke = 0;
   const second = signalled();
-  const runner = new Runner({
-    iface: b.iface, device: pair.b, sockets: b.sockets,
-    afterPoll: () => {
+  const runner = new Runner(b.iface, pair.b, b.sockets, {
+    onPoll: () => {
       woke++;
       if (woke === 1) runner.wake(); // from inside a turn
       if (woke === 2) second.resolve();
@@ -169,7 +166,7 @@ test('wake() before run() or during a turn is not lost; running twice at once is
   }
   assert.ok(refused, 'a second run() while running is refused');
   await second.promise;
-  assert.is(runner.stats.explicitWakes, 1);
+  assert.is(runner.explicitWakes, 1);
   stop.abort();
   await running;
 });
@@ -182,7 +179,7 @@ test('run() rejects when poll throws for a programmer mistake (a device that is 
     receive: () => null,
     transmit: () => null,
   };
-  const runner = new Runner({ iface: b.iface, device: notEthernet, sockets: b.sockets });
+  const runner = new Runner(b.iface, notEthernet, b.sockets);
   let error: Error | null = null;
   try {
     await runner.run();
@@ -197,7 +194,7 @@ class WaitableEnd implements WaitableDevice {
   waits = 0;
   fail: Error | null = null;
   private resolve: (() => void) | null = null;
-  constructor(readonly end: LinkedEnd) {
+  constructor(readonly end: LinkedDevice) {
     end.onReadable = () => {
       const r = this.resolve;
       this.resolve = null;
@@ -226,11 +223,10 @@ test('a waitable device wakes the runner when a frame is readable, one waitReada
   const pair = new LinkedPair();
   const a = stack('02:00:00:00:00:0a', '10.9.0.1/24', 1000);
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
-  const device = new WaitableEnd(pair.endB);
+  const device = new WaitableEnd(pair.b);
   const got = signalled();
-  const runner = new Runner({
-    iface: b.iface, device, sockets: b.sockets,
-    afterPoll: () => {
+  const runner = new Runner(b.iface, device, b.sockets, {
+    onPoll: () => {
       if (b.udp.recvQueue === 3) got.resolve();
     },
   });
@@ -245,8 +241,8 @@ test('a waitable device wakes the runner when a frame is readable, one waitReada
   await turns(5); // B answers
   a.iface.poll(t + 1, pair.a, a.sockets); // the datagrams go
   await got.promise;
-  assert.ok(runner.stats.readableWakes >= 2, JSON.stringify(runner.stats));
-  assert.ok(device.waits <= runner.stats.readableWakes + 1, `${device.waits} waitReadable calls`);
+  assert.ok(runner.readableWakes >= 2, `${runner.readableWakes} readable wakes`);
+  assert.ok(device.waits <= runner.readableWakes + 1, `${device.waits} waitReadable calls`);
   stop.abort();
   await running;
 });
@@ -254,9 +250,9 @@ test('a waitable device wakes the runner when a frame is readable, one waitReada
 test('run() rejects with the error of a device that went away (waitReadable rejected)', async () => {
   const pair = new LinkedPair();
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
-  const device = new WaitableEnd(pair.endB);
+  const device = new WaitableEnd(pair.b);
   device.fail = new Error('device gone');
-  const runner = new Runner({ iface: b.iface, device, sockets: b.sockets });
+  const runner = new Runner(b.iface, device, b.sockets);
   let error: Error | null = null;
   try {
     await runner.run();
@@ -264,6 +260,66 @@ test('run() rejects with the error of a device that went away (waitReadable reje
     error = e as Error;
   }
   assert.is(error?.message, 'device gone');
+});
+
+test('two runners woken by the application itself (it sees frames queued for the peer), ten round trips', async () => {
+  const pair = new LinkedPair();
+  const A = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['192.168.69.1/24'] });
+  const B = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: ['192.168.69.2/24'] });
+  const socketsA = new SocketSet(1);
+  const socketsB = new SocketSet(1);
+  const client = new UdpSocket();
+  client.bind(1000);
+  const server = new UdpSocket();
+  server.bind(7);
+  socketsA.add(client);
+  socketsB.add(server);
+  const controller = new AbortController();
+  const buffer = new Uint8Array(100);
+  const from = new IpEndpoint();
+  let replies = 0;
+  // An in-memory link has nothing to wait on: each runner wakes the other when it left it frames.
+  let runnerA: Runner;
+  const runnerB = new Runner(B, pair.b, socketsB, {
+    onPoll: () => {
+      for (let n = server.recv(buffer, 0, 100, from); n >= 0; n = server.recv(buffer, 0, 100, from)) {
+        server.send(buffer, 0, n, from.addr, from.port);
+      }
+      if (pair.a.queued > 0) runnerA.wake();
+    },
+  });
+  runnerA = new Runner(A, pair.a, socketsA, {
+    onPoll: () => {
+      while (client.recv(buffer, 0, 100, from) >= 0) {
+        assert.is(from.addr, B_IP);
+        replies++;
+        if (replies === 10) controller.abort();
+        else client.send(buffer, 0, 4, B_IP, 7);
+      }
+      if (pair.b.queued > 0) runnerB.wake();
+    },
+  });
+  client.send(Uint8Array.of(1, 2, 3, 4), 0, 4, B_IP, 7);
+  await Promise.all([runnerA.run(controller.signal), runnerB.run(controller.signal)]);
+  assert.is(replies, 10);
+  assert.ok(runnerA.sleeps > 0, 'the runner slept between exchanges');
+  // ARP both ways and ten round trips need a few dozen polls, not a spin.
+  assert.ok(runnerA.polls < 200, `${runnerA.polls} polls`);
+});
+
+test('an idle runner sleeps until aborted', async () => {
+  const pair = new LinkedPair();
+  const iface = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['192.168.69.1/24'] });
+  const controller = new AbortController();
+  const runner = new Runner(iface, pair.a, new SocketSet(1), {
+    onPoll: () => {
+      if (runner.polls === 1) setImmediate(() => controller.abort());
+    },
+  });
+  await runner.run(controller.signal);
+  assert.is(runner.polls, 1, 'one poll, then asleep until the abort');
+  await runner.run(AbortSignal.abort());
+  assert.is(runner.polls, 1, 'an aborted signal: no poll at all');
 });
 
 test.run();

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { Icmpv4Message, IpProtocol } from '../../generated/index.js';
 import { SocketError } from '../../src/socket/errors.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
-import { RawSocket } from '../../src/socket/raw.js';
+import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { EmitResult, IpEndpoint, SocketKind, type PacketEmitter } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
@@ -41,6 +41,7 @@ interface Sent {
 }
 
 class RecordingEmitter implements PacketEmitter {
+  readonly ipMtu = 1500;
   results: EmitResult[] = [];
   sent: Sent[] = [];
   private next(): EmitResult {
@@ -105,10 +106,21 @@ test('set: add gives handles, get is typed, remove invalidates the handle', () =
   assert.is(code(() => new SocketSet(0)), 'ERR_SOCKET_BAD_OPTIONS');
 });
 
+test('set: over storage the caller gives', () => {
+  const storage: (UdpSocket | null)[] = [null, null];
+  const set = new SocketSet(storage);
+  assert.is(set.capacity, 2);
+  const s = new UdpSocket();
+  set.add(s);
+  assert.is(storage[0], s);
+  assert.is(code(() => new SocketSet([s])), 'ERR_SOCKET_BAD_OPTIONS');
+  assert.is(code(() => new SocketSet([])), 'ERR_SOCKET_BAD_OPTIONS');
+});
+
 test('set: iterating visits every socket', () => {
   const set = new SocketSet(8);
   set.add(new UdpSocket());
-  set.add(new RawSocket({ protocol: 1 }));
+  set.add(new RawIpSocket({ protocol: 1 }));
   let kinds = 0;
   for (let i = 0; i < set.capacity; i++) {
     const s = set.at(i);
@@ -297,8 +309,8 @@ test('icmp: send checks size and room, dispatch emits the message verbatim', () 
 // ---- raw ----
 
 test('raw: one protocol; send takes whole IPv4 packets of it only', () => {
-  assert.is(code(() => new RawSocket({ protocol: 256 })), 'ERR_SOCKET_BAD_OPTIONS');
-  const s = new RawSocket({ protocol: 253, tx: { packets: 2, payload: 100 } });
+  assert.is(code(() => new RawIpSocket({ protocol: 256 })), 'ERR_SOCKET_BAD_OPTIONS');
+  const s = new RawIpSocket({ protocol: 253, tx: { packets: 2, payload: 100 } });
   const packet = new Uint8Array(24);
   packet.set([0x45, 0, 0, 24, 0, 0, 0, 0, 64, 253, 0, 0, 192, 168, 69, 1, 192, 168, 69, 2]);
   s.send(packet, 0, 24);

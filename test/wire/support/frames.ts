@@ -1,5 +1,5 @@
-// Decoding a whole Ethernet frame into reprs, layer by layer, and emitting reprs back into a frame: what
-// the interface will do, in the small, for the tests' round trips.
+// Decoding a whole Ethernet frame into reprs, layer by layer (through the interface's FrameDecoder), and
+// emitting reprs back into a frame, for the tests' round trips.
 import {
   ArpPacket,
   EtherType,
@@ -12,6 +12,7 @@ import {
   WireError,
 } from '../../../generated/index.js';
 import { ChecksumCapabilities } from '../../../src/phy/capabilities.js';
+import { FrameDecoder } from '../../../src/iface/frame-decoder.js';
 import { ArpRepr } from '../../../src/wire/arp.js';
 import { EthernetRepr } from '../../../src/wire/ethernet.js';
 import { Icmpv4Repr } from '../../../src/wire/icmpv4.js';
@@ -30,49 +31,50 @@ export interface DecodedFrame {
   tcp?: TcpRepr;
 }
 
-/** The reprs of every layer, or the first layer's error (and which layer). Never throws on bad bytes. */
+/**
+ * The reprs of every layer, or the first layer's error (and which layer). Never throws on bad bytes.
+ * The same steps as the interface's receive dispatch (src/iface/frame-decoder.ts), with a decoder of
+ * its own per call so the reprs returned stay valid.
+ */
 export function decodeFrame(
   bytes: Uint8Array,
   offset = 0,
   length = bytes.length - offset,
   caps = ChecksumCapabilities.default(),
 ): DecodedFrame | { layer: string; error: WireError } {
-  const frame = new EthernetFrame(bytes, offset, length);
-  const ethernet = EthernetRepr.parse(frame);
-  if (typeof ethernet === 'number') return { layer: 'ethernet', error: ethernet };
-  const out: DecodedFrame = { ethernet };
-  if (ethernet.etherType === EtherType.Arp) {
-    const arp = ArpRepr.parse(new ArpPacket(bytes, frame.payloadOffset, frame.payloadLength));
-    if (typeof arp === 'number') return { layer: 'arp', error: arp };
-    out.arp = arp;
-  } else if (ethernet.etherType === EtherType.Ipv4) {
-    const packet = new Ipv4Packet(bytes, frame.payloadOffset, frame.payloadLength);
-    const ipv4 = Ipv4Repr.parse(packet, caps);
-    if (typeof ipv4 === 'number') return { layer: 'ipv4', error: ipv4 };
+  const d = new FrameDecoder();
+  let error = d.decodeEthernet(bytes, offset, length);
+  if (error !== WireError.Ok) return { layer: 'ethernet', error };
+  const out: DecodedFrame = { ethernet: d.ethernet };
+  if (d.ethernet.etherType === EtherType.Arp) {
+    error = d.decodeArp();
+    if (error !== WireError.Ok) return { layer: 'arp', error };
+    out.arp = d.arp;
+  } else if (d.ethernet.etherType === EtherType.Ipv4) {
+    error = d.decodeIpv4(caps);
+    if (error !== WireError.Ok) return { layer: 'ipv4', error };
+    const ipv4 = d.ipv4;
     out.ipv4 = ipv4;
-    out.ipv4HeaderLength = packet.headerLen;
-    const at = packet.payloadOffset;
-    const len = packet.payloadLength;
+    out.ipv4HeaderLength = d.ipv4HeaderLength;
+    const at = d.ipv4PayloadOffset;
+    const len = ipv4.payloadLength;
     if (ipv4.moreFrags || ipv4.fragOffset !== 0) return out; // a fragment: the upper layer is not whole
     switch (ipv4.protocol) {
-      case IpProtocol.Icmp: {
-        const icmp = Icmpv4Repr.parse(new Icmpv4Packet(bytes, at, len), caps);
-        if (typeof icmp === 'number') return { layer: 'icmpv4', error: icmp };
-        out.icmpv4 = icmp;
+      case IpProtocol.Icmp:
+        error = d.decodeIcmpv4(bytes, at, len, caps);
+        if (error !== WireError.Ok) return { layer: 'icmpv4', error };
+        out.icmpv4 = d.icmpv4;
         break;
-      }
-      case IpProtocol.Udp: {
-        const udp = UdpRepr.parse(new UdpPacket(bytes, at, len), ipv4.srcAddr, ipv4.dstAddr, caps);
-        if (typeof udp === 'number') return { layer: 'udp', error: udp };
-        out.udp = udp;
+      case IpProtocol.Udp:
+        error = d.decodeUdp(bytes, at, len, ipv4.srcAddr, ipv4.dstAddr, caps);
+        if (error !== WireError.Ok) return { layer: 'udp', error };
+        out.udp = d.udp;
         break;
-      }
-      case IpProtocol.Tcp: {
-        const tcp = TcpRepr.parse(new TcpPacket(bytes, at, len), ipv4.srcAddr, ipv4.dstAddr, caps);
-        if (typeof tcp === 'number') return { layer: 'tcp', error: tcp };
-        out.tcp = tcp;
+      case IpProtocol.Tcp:
+        error = d.decodeTcp(bytes, at, len, ipv4.srcAddr, ipv4.dstAddr, caps);
+        if (error !== WireError.Ok) return { layer: 'tcp', error };
+        out.tcp = d.tcp;
         break;
-      }
     }
   }
   return out;

@@ -21,12 +21,12 @@ import { makePacketBuffer, type DatagramSocketBuffers } from './buffers.js';
 import { SocketError } from './errors.js';
 import { EmitResult, SocketKind, SocketMeta, type PacketEmitter, type Socket } from './socket.js';
 
-export interface RawSocketOptions extends DatagramSocketBuffers {
+export interface RawIpSocketOptions extends DatagramSocketBuffers {
   /** The IP protocol number (0 to 255) this socket sends and receives, e.g. IpProtocol.Icmp. */
   protocol: IpProtocol | number;
 }
 
-export class RawSocket implements Socket {
+export class RawIpSocket implements Socket {
   readonly kind = SocketKind.Raw;
   readonly meta = new SocketMeta();
   /** The IP protocol number. */
@@ -39,14 +39,14 @@ export class RawSocket implements Socket {
   private readonly tx: PacketBuffer;
   private readonly view = new Ipv4Packet();
 
-  constructor(options: RawSocketOptions) {
+  constructor(options: RawIpSocketOptions) {
     const protocol = options?.protocol;
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255) {
-      throw new SocketError('ERR_SOCKET_BAD_OPTIONS', `RawSocket: protocol must be an IP protocol number from 0 to 255, got ${protocol}; pass e.g. { protocol: IpProtocol.Icmp }.`);
+      throw new SocketError('ERR_SOCKET_BAD_OPTIONS', `RawIpSocket: protocol must be an IP protocol number from 0 to 255, got ${protocol}; pass e.g. { protocol: IpProtocol.Icmp }.`);
     }
     this.protocol = protocol;
-    this.rx = makePacketBuffer('RawSocket rx', options.rx, 0);
-    this.tx = makePacketBuffer('RawSocket tx', options.tx, 0);
+    this.rx = makePacketBuffer('RawIpSocket rx', options.rx, 0);
+    this.tx = makePacketBuffer('RawIpSocket tx', options.tx, 0);
   }
 
   canSend(length = 0): boolean {
@@ -69,14 +69,14 @@ export class RawSocket implements Socket {
   send(bytes: Uint8Array, offset: number, length: number): void {
     const max = Math.min(this.tx.payloadCapacity, 65535);
     if (length > max) {
-      throw new SocketError('ERR_SOCKET_PAYLOAD_TOO_LARGE', `RawSocket.send: a packet of ${length} bytes cannot be sent: this socket's buffer holds at most ${max}; send less or give the socket a larger tx payload.`);
+      throw new SocketError('ERR_SOCKET_PAYLOAD_TOO_LARGE', `RawIpSocket.send: a packet of ${length} bytes cannot be sent: this socket's buffer holds at most ${max}; send less or give the socket a larger tx payload.`);
     }
     const problem = this.checkPacket(bytes, offset, length);
     if (problem !== null) {
-      throw new SocketError('ERR_SOCKET_BAD_PACKET', `RawSocket.send: ${problem}; give a whole IPv4 packet, header included.`);
+      throw new SocketError('ERR_SOCKET_BAD_PACKET', `RawIpSocket.send: ${problem}; give a whole IPv4 packet, header included.`);
     }
     if (this.tx.enqueueSlice(bytes, offset, length) < 0) {
-      throw new SocketError('ERR_SOCKET_BUFFER_FULL', `RawSocket.send: the transmit buffer has no room for ${length} more bytes now; poll the interface to send what is queued, or check canSend(length) first.`);
+      throw new SocketError('ERR_SOCKET_BUFFER_FULL', `RawIpSocket.send: the transmit buffer has no room for ${length} more bytes now; poll the interface to send what is queued, or check canSend(length) first.`);
     }
   }
 

@@ -1,0 +1,17 @@
+// The socket layer (smoltcp's socket): the socket set, the socket contract the interface calls, and the
+// UDP, ICMP and raw IP sockets. Sockets never touch a device: an Interface moves their packets.
+export { SocketSet, type SocketHandle } from './socket-set.js';
+export {
+  EmitResult,
+  IpEndpoint,
+  SocketKind,
+  SocketMeta,
+  type PacketEmitter,
+  type Socket,
+  type TcpSocketContract,
+} from './socket.js';
+export { SocketError, type SocketErrorCode } from './errors.js';
+export type { DatagramSocketBuffers, PacketBufferSize } from './buffers.js';
+export { UdpSocket, UDP_MAX_DATAGRAM_PAYLOAD, type UdpSocketOptions } from './udp.js';
+export { IcmpSocket, ICMP_MAX_MESSAGE, type IcmpSocketOptions } from './icmp.js';
+export { RawIpSocket, type RawIpSocketOptions } from './raw-ip.js';
