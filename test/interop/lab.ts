@@ -7,6 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Netns, disableIpv6, withNetns } from '../helpers/netns.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
+import type { Device } from '../../src/phy/device.js';
 import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
 import { Interface } from '../../src/iface/interface.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
@@ -46,7 +47,13 @@ export interface Lab {
 }
 
 /** Creates the namespace, the tap and our stack, and starts the runner. */
-export function openLab(options: { prefix?: string } = {}): Lab {
+export interface LabOptions {
+  prefix?: string;
+  /** Middleware over the tap (a Tracer, a FaultInjector): the runner polls it and waits on the tap. */
+  wrap?: (tap: TapInterface) => Device;
+}
+
+export function openLab(options: LabOptions = {}): Lab {
   const n = (process.pid + serial++) % 200 + 20;
   const tapName = `ie${process.pid % 100000}x${serial}`;
   const ns = Netns.create(options.prefix ?? 'iface');
@@ -94,7 +101,9 @@ export function openLab(options: { prefix?: string } = {}): Lab {
         }
       },
     };
-    lab.runner = new Runner(iface, tap, sockets, {
+    const device = options.wrap ? options.wrap(tap) : tap;
+    lab.runner = new Runner(iface, device, sockets, {
+      waitOn: tap,
       onPoll: () => {
         for (;;) {
           if (!echo.canRecv()) break;
@@ -120,7 +129,7 @@ export function openLab(options: { prefix?: string } = {}): Lab {
 }
 
 /** Runs `fn` in a fresh lab and always cleans up. */
-export async function withLab(fn: (lab: Lab) => Promise<void>, options?: { prefix?: string }): Promise<void> {
+export async function withLab(fn: (lab: Lab) => Promise<void>, options?: LabOptions): Promise<void> {
   const lab = openLab(options);
   try {
     await fn(lab);

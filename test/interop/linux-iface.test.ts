@@ -13,6 +13,8 @@ import { privilegedSuite } from '../helpers/privileged.js';
 import { Netns, disableIpv6, startCapture } from '../helpers/netns.js';
 import { waitForStderr } from '../helpers/child.js';
 import { RxOutcome } from '../../src/iface/counters.js';
+import { Tracer } from '../../src/phy/tracer.js';
+import type { TapInterface } from '../../src/phy/tap-interface.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { ECHO_PORT, OUR_MAC, addr, collect, stdoutLength, udpListening, withLab } from './lab.js';
 
@@ -51,6 +53,24 @@ if (test) {
       assert.ok(stats.readableWakes >= 50, `woken by the tap ${stats.readableWakes} times`);
       assert.ok(stats.polls < 4 * lab.iface.counters.rxFrames + 20, `${stats.polls} polls for ${lab.iface.counters.rxFrames} frames`);
     });
+  });
+
+  test('middleware over the tap (a Tracer): the runner polls it and waits on the tap (waitOn); 10 pings answered', async () => {
+    let rx = 0;
+    let tx = 0;
+    const wrap = (tap: TapInterface) =>
+      new Tracer(tap, (direction) => {
+        if (direction === 'rx') rx++;
+        else tx++;
+      });
+    await withLab(async (lab) => {
+      const ping = collect(lab.spawn('ping', ['-n', '-c', '10', '-i', '0.02', '-w', '20', lab.ourAddr]));
+      await ping.exit;
+      const out = ping.stdout().toString();
+      assert.is(pingSummary(out).received, 10, out);
+      assert.ok(rx >= 11 && tx >= 11, `the tracer saw ${rx} frames in, ${tx} out`);
+      assert.ok(lab.runner.readableWakes >= 5, `woken by the tap under the tracer ${lab.runner.readableWakes} times`);
+    }, { wrap });
   });
 
   test('ping -s 4000: fragments both ways, every reply reassembled by the kernel', async () => {
