@@ -214,7 +214,7 @@ if (test) {
 if (arpingTest) {
   arpingTest('arping: our stack answers ARP requests for its address', async () => {
     await withLab(async (lab) => {
-      const arping = collect(lab.spawn('arping', ['-c', '3', '-w', '5', '-i', lab.tapName, lab.ourAddr]));
+      const arping = collect(lab.spawn('arping', ['-c', '3', '-W', '0.2', '-w', '15', '-i', lab.tapName, lab.ourAddr]));
       const code = await arping.exit;
       const out = arping.stdout().toString();
       assert.is(code, 0, `${out}${arping.stderr()}`);
