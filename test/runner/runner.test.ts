@@ -171,6 +171,30 @@ test('wake() before run() or during a turn is not lost; running twice at once is
   await running;
 });
 
+test('run() rejects with what onPoll threw, and can run again afterwards', async () => {
+  const pair = new LinkedPair();
+  const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
+  let turns = 0;
+  const runner = new Runner(b.iface, pair.b, b.sockets, {
+    onPoll: () => {
+      turns++;
+      if (turns === 1) throw new Error('application bug');
+    },
+  });
+  let error: Error | null = null;
+  try {
+    await runner.run();
+  } catch (e) {
+    error = e as Error;
+  }
+  assert.is(error?.message, 'application bug');
+  const stop = new AbortController();
+  const again = runner.run(stop.signal);
+  stop.abort();
+  await again;
+  assert.is(turns, 2, 'not left marked as running');
+});
+
 test('run() rejects when poll throws for a programmer mistake (a device that is not Ethernet)', async () => {
   const pair = new LinkedPair();
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
