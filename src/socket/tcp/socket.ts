@@ -253,6 +253,13 @@ export class TcpSocket implements TcpSocketContract {
   private inflation = 0;
   /** Retransmit the segment at SND.UNA once, regardless of the congestion window (fast retransmit). */
   private rexmitOnce = false;
+  /**
+   * SND.MAX when the segment at SND.UNA was last retransmitted in recovery, while that retransmission
+   * is unacknowledged; NONE otherwise. A SACK beyond it means the retransmission was lost (data sent
+   * after it arrived first), the idea of RACK (RFC 8985) without reordering allowance.
+   */
+  private rexmitMark = 0;
+  private rexmitMarkValid = false;
 
   /** Out-of-order data past RCV.NXT. */
   private readonly reassembly: Assembler;
@@ -992,6 +999,15 @@ export class TcpSocket implements TcpSocketContract {
     // Received SACK blocks (RFC 2018 section 4, RFC 6675): mark what the peer holds past SND.UNA.
     let newlySacked = false;
     if (this.sackOk && seg.sackBlockCount > 0) newlySacked = this.readSackBlocks(seg, ack);
+    if (acked === 0 && this.inRecovery && this.rexmitMarkValid && newlySacked) {
+      // The retransmission of the head was lost: data sent after it has been SACKed. Send it again
+      // rather than wait for the retransmission timer.
+      if (seqGt(seqAdd(this.sndUna, this.scoreboard.highestEnd()), this.rexmitMark)) {
+        this.rexmitMarkValid = false;
+        this.rexmitOnce = true;
+        this.log2('lost retransmission at ', this.sndUna);
+      }
+    }
 
     if (acked > 0) {
       // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK": release acknowledged bytes.
@@ -1036,6 +1052,7 @@ export class TcpSocket implements TcpSocketContract {
     this.sndUna = ack;
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     if (ack === this.sndMax) this.rexmitOnce = false;
+    this.rexmitMarkValid = false;
     this.scoreboard.advance(acked);
     this.rtt.onAck();
 
@@ -1100,9 +1117,10 @@ export class TcpSocket implements TcpSocketContract {
     this.recoveryPoint = this.sndMax;
     this.rttStart = NONE; // Karn: the timed segment may be the one resent
     if (this.sackOk && !this.scoreboard.isEmpty()) {
-      // RFC 6675 section 5: fill the holes from SND.UNA upward, skipping what is SACKed (NextSeg rule 1),
-      // as the pipe allows (lost segments do not count in it).
+      // RFC 6675 section 5: the first segment presumed lost goes at once, whatever the pipe (step 4.3);
+      // then the holes from SND.UNA upward, skipping what is SACKed (NextSeg rule 1), as the pipe allows.
       this.sndNxt = this.sndUna;
+      this.rexmitOnce = true;
       this.inflation = 0;
     } else {
       // NewReno: resend the first segment now, cwnd = ssthresh + 3 * SMSS (RFC 6582 section 3.2 step 2).
@@ -1298,6 +1316,7 @@ export class TcpSocket implements TcpSocketContract {
     this.inflation = 0;
     this.dupAcks = 0;
     this.rexmitOnce = false;
+    this.rexmitMarkValid = false;
     this.rttStart = NONE;
     this.rtoDeadline = now + this.rtt.rto;
   }
@@ -1446,8 +1465,14 @@ export class TcpSocket implements TcpSocketContract {
     const isNew = !seqLt(seq, this.sndMax);
     if (kind === SEND_FORCED) {
       this.rexmitOnce = false;
+      // In SACK recovery the hole filling continues after the segment just resent.
+      if (this.inRecovery && this.sackOk && seqLe(this.sndNxt, seq)) this.sndNxt = end;
     } else {
       this.sndNxt = end;
+    }
+    if (this.inRecovery && seq === this.sndUna && seqLt(seq, this.sndMax)) {
+      this.rexmitMark = this.sndMax;
+      this.rexmitMarkValid = true;
     }
     if (seqGt(end, this.sndMax)) this.sndMax = end;
     // Karn's rule: time only segments sent for the first time; a retransmission voids the measurement.

@@ -229,6 +229,25 @@ test('SACK recovery: only the holes are resent, SACKed segments are skipped', ()
   assert.is(s.sendQueue(), 0);
 });
 
+test('SACK recovery: a lost retransmission is sent again once data sent after it is SACKed', () => {
+  const s = sackBulk();
+  s.send(bytes('ABCDEFGHIJ'.split('').map((c) => c.repeat(100)).join('')));
+  assert.equal(recv(s, 0).map((x) => x.seq - L), [0, 100, 200, 300]);
+  // A is lost; limited transmit and the SACKed bytes leaving the pipe let E to H out.
+  dupWithSack(10, s, L, [[L + 100, L + 200]]);
+  dupWithSack(11, s, L, [[L + 100, L + 300]]);
+  assert.equal(recv(s, 11).map((x) => x.seq - L), [400, 500, 600, 700]);
+  // The third duplicate: recovery, A is retransmitted (SND.MAX is 800 then).
+  dupWithSack(12, s, L, [[L + 100, L + 400]]);
+  assert.equal(recv(s, 12).map((x) => x.seq - L), [0]);
+  // E to H arrive, all sent before the retransmission: nothing to conclude; I and J go.
+  dupWithSack(13, s, L, [[L + 100, L + 800]]);
+  assert.equal(recv(s, 13).map((x) => x.seq - L), [800, 900]);
+  // I, sent after the retransmission of A, arrives while A does not: A was lost again.
+  dupWithSack(14, s, L, [[L + 100, L + 900]]);
+  assert.equal(recv(s, 14).map((x) => x.seq - L)[0], 0);
+});
+
 test('SACK: after a timeout, SACKed data is not resent either', () => {
   const s = sackBulk();
   s.send(bytes('A'.repeat(100) + 'B'.repeat(100) + 'C'.repeat(100)));
