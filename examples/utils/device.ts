@@ -16,13 +16,14 @@ export function fail(message: string, status = 2): never {
 
 /**
  * Opens a Linux device (`open` builds a TapInterface or a RawSocket); a PhyError (no such tap, no
- * permission) becomes its one sentence, which says how to create the tap, and exit status 1.
+ * permission) becomes its one sentence, which says how to create the tap, and exit status 1 (2 for a
+ * name Linux would refuse: a bad argument).
  */
 export function openOrExit<D>(open: () => D): D {
   try {
     return open();
   } catch (e) {
-    if (e instanceof PhyError) fail(e.message, 1);
+    if (e instanceof PhyError) fail(e.message, e.code === 'ERR_PHY_BAD_INTERFACE_NAME' ? 2 : 1);
     throw e;
   }
 }
@@ -76,4 +77,26 @@ export class ExampleDevice implements WaitableDevice {
   waitReadable(timeout: Duration | null): Promise<void> {
     return this.stack.waitReadable(timeout);
   }
+}
+
+/** The TCP sockets' log lines, as the interface's (`[trace] ...`, `[debug] ...`). */
+export const tcpLogger = {
+  trace(message: string): void {
+    console.log(`[trace] ${message}`);
+  },
+  debug(message: string): void {
+    console.log(`[debug] ${message}`);
+  },
+};
+
+/** Parses a dotted IPv4 address into a u32, or returns null. */
+export function parseIpv4(text: string): number | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
+    value = value * 256 + Number(part);
+  }
+  return value;
 }
