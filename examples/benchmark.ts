@@ -6,8 +6,13 @@
 //   npx tsx examples/benchmark.ts tap0 reader
 //   npx tsx examples/benchmark.ts tap0 writer --size 100000000
 
-import { connect } from 'node:net';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { Runner } from '../src/runner/runner.js';
+import { SocketSet } from '../src/socket/socket-set.js';
+import { TcpSocket, TcpState } from '../src/socket/tcp/socket.js';
+import { RingBuffer } from '../src/storage/ring-buffer.js';
+import { fail } from './utils/device.js';
+import { tapExample } from './utils/tap.js';
 
 interface Job {
   mode: 'reader' | 'writer';
@@ -15,111 +20,102 @@ interface Job {
   size: number;
 }
 
-if (!isMainThread) {
-  // The kernel's side: a plain Node TCP client, timed from connect to the last byte.
-  const job = workerData as Job;
-  const started = performance.now();
-  const conn = connect({ host: '192.168.69.1', port: job.port });
-  let done = 0;
-  const finish = (): void => {
-    const seconds = (performance.now() - started) / 1000;
-    parentPort!.postMessage({ bytes: done, seconds });
-    conn.destroy();
-  };
-  conn.on('error', (e) => parentPort!.postMessage({ error: e.message }));
-  if (job.mode === 'reader') {
-    conn.on('data', (chunk: Buffer) => {
-      done += chunk.length;
-      if (done >= job.size) finish();
-    });
-  } else {
-    const chunk = Buffer.alloc(1 << 16);
-    const write = (): void => {
-      while (done < job.size) {
-        const n = Math.min(chunk.length, job.size - done);
-        done += n;
-        if (!conn.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-          conn.once('drain', write);
-          return;
-        }
-      }
-      conn.end(finish);
-    };
-    conn.on('connect', write);
-  }
+// The kernel's side, run in a worker thread: a plain Node TCP client, timed from connect to the last
+// byte. Plain JavaScript (the worker evaluates it), so it runs the same with or without tsx.
+const KERNEL_CLIENT = `
+const { connect } = require('node:net');
+const { parentPort, workerData: job } = require('node:worker_threads');
+const started = performance.now();
+const conn = connect({ host: '192.168.69.1', port: job.port });
+let done = 0;
+const finish = () => {
+  parentPort.postMessage({ bytes: done, seconds: (performance.now() - started) / 1000 });
+  conn.destroy();
+};
+conn.on('error', (e) => parentPort.postMessage({ error: e.message }));
+if (job.mode === 'reader') {
+  conn.on('data', (chunk) => {
+    done += chunk.length;
+    if (done >= job.size) finish();
+  });
 } else {
-  await main();
+  const chunk = Buffer.alloc(1 << 16);
+  const write = () => {
+    while (done < job.size) {
+      const n = Math.min(chunk.length, job.size - done);
+      done += n;
+      if (!conn.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+        conn.once('drain', write);
+        return;
+      }
+    }
+    conn.end(finish);
+  };
+  conn.on('connect', write);
 }
+`;
 
-async function main(): Promise<void> {
-  const { Runner } = await import('../src/runner/runner.js');
-  const { SocketSet } = await import('../src/socket/socket-set.js');
-  const { TcpSocket, TcpState } = await import('../src/socket/tcp/socket.js');
-  const { RingBuffer } = await import('../src/storage/ring-buffer.js');
-  const { fail } = await import('./utils/device.js');
-  const { tapExample } = await import('./utils/tap.js');
 
-  const USAGE = `Usage: npx tsx examples/benchmark.ts TAP reader|writer [--size BYTES] [options]
+const USAGE = `Usage: npx tsx examples/benchmark.ts TAP reader|writer [--size BYTES] [options]
 Our stack on 192.168.69.1 sends (reader) or sinks (writer) BYTES (default 1000000000) to or from a
 kernel TCP client through TAP, and prints the throughput.`;
-  const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' });
-  iface.logger = null; // a log line per segment would measure the console
+const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' });
+iface.logger = null; // a log line per segment would measure the console
 
-  let mode: 'reader' | 'writer' | null = null;
-  let size = 1_000_000_000;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === 'reader' || arg === 'writer') {
-      if (mode !== null) fail(`give one mode, reader or writer, not '${mode}' and '${arg}'`);
-      mode = arg;
-    } else if (arg === '--size') {
-      const text = args[++i];
-      size = text === undefined ? NaN : Number(text);
-      if (!(Number.isSafeInteger(size) && size > 0)) fail(`--size needs a number of bytes above 0, got '${text ?? ''}'`);
-    } else {
-      fail(`unexpected argument '${arg}'; expected reader or writer (try --help)`);
-    }
+let mode: 'reader' | 'writer' | null = null;
+let size = 1_000_000_000;
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i]!;
+  if (arg === 'reader' || arg === 'writer') {
+    if (mode !== null) fail(`give one mode, reader or writer, not '${mode}' and '${arg}'`);
+    mode = arg;
+  } else if (arg === '--size') {
+    const text = args[++i];
+    size = text === undefined ? NaN : Number(text);
+    if (!(Number.isSafeInteger(size) && size > 0)) fail(`--size needs a number of bytes above 0, got '${text ?? ''}'`);
+  } else {
+    fail(`unexpected argument '${arg}'; expected reader or writer (try --help)`);
   }
-  if (mode === null) return fail('missing the mode: reader (our stack sends) or writer (our stack receives)');
-  const chosen: 'reader' | 'writer' = mode;
-
-  const BUFFER = 1 << 20;
-  const socket = new TcpSocket({ rxBuffer: new RingBuffer(BUFFER), txBuffer: new RingBuffer(BUFFER) });
-  const port = mode === 'reader' ? 1234 : 1235;
-  socket.listen(port);
-  const sockets = new SocketSet(1);
-  sockets.add(socket);
-
-  const stop = new AbortController();
-  let sent = 0;
-  const serve = (): void => {
-    if (chosen === 'reader') {
-      // Queue whatever is left of `size`; the bytes' values do not matter here.
-      while (sent < size && socket.maySend()) {
-        const room = Math.min(socket.sendWindowLength(), size - sent);
-        if (room === 0) break;
-        socket.commitSend(room);
-        sent += room;
-      }
-    } else {
-      for (let n = socket.recvWindowLength(); n > 0; n = socket.recvWindowLength()) socket.commitRecv(n);
-    }
-    if (socket.state === TcpState.CloseWait) socket.close();
-  };
-
-  const runner = new Runner(iface, device, sockets, { onPoll: serve });
-  const running = runner.run(stop.signal).catch((e: unknown) => fail(`${tapName}: ${(e as Error).message}`, 1));
-  console.log(`benchmark: ${mode}, ${size} bytes through ${tapName}, port ${port}`);
-  const worker = new Worker(new URL(import.meta.url), { workerData: { mode: chosen, port, size } satisfies Job, execArgv: process.execArgv });
-  const result = await new Promise<{ bytes?: number; seconds?: number; error?: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
-  stop.abort();
-  await running;
-  if (result.error !== undefined) fail(`the kernel's client failed: ${result.error}`, 1);
-  const gbits = (result.bytes! * 8) / result.seconds! / 1e9;
-  console.log(`throughput: ${gbits.toFixed(3)} Gbit/s`);
-  process.exit(0);
 }
+if (mode === null) fail('missing the mode: reader (our stack sends) or writer (our stack receives)');
+const chosen: 'reader' | 'writer' = mode;
+
+const BUFFER = 1 << 20;
+const socket = new TcpSocket({ rxBuffer: new RingBuffer(BUFFER), txBuffer: new RingBuffer(BUFFER) });
+const port = mode === 'reader' ? 1234 : 1235;
+socket.listen(port);
+const sockets = new SocketSet(1);
+sockets.add(socket);
+
+const stop = new AbortController();
+let sent = 0;
+const serve = (): void => {
+  if (chosen === 'reader') {
+    // Queue whatever is left of `size`; the bytes' values do not matter here.
+    while (sent < size && socket.maySend()) {
+      const room = Math.min(socket.sendWindowLength(), size - sent);
+      if (room === 0) break;
+      socket.commitSend(room);
+      sent += room;
+    }
+  } else {
+    for (let n = socket.recvWindowLength(); n > 0; n = socket.recvWindowLength()) socket.commitRecv(n);
+  }
+  if (socket.state === TcpState.CloseWait) socket.close();
+};
+
+const runner = new Runner(iface, device, sockets, { onPoll: serve });
+const running = runner.run(stop.signal).catch((e: unknown) => fail(`${tapName}: ${(e as Error).message}`, 1));
+console.log(`benchmark: ${mode}, ${size} bytes through ${tapName}, port ${port}`);
+const worker = new Worker(KERNEL_CLIENT, { eval: true, workerData: { mode: chosen, port, size } satisfies Job });
+const result = await new Promise<{ bytes?: number; seconds?: number; error?: string }>((resolve, reject) => {
+  worker.once('message', resolve);
+  worker.once('error', reject);
+});
+await worker.terminate();
+stop.abort();
+await running;
+if (result.error !== undefined) fail(`the kernel's client failed: ${result.error}`, 1);
+const gbits = (result.bytes! * 8) / result.seconds! / 1e9;
+console.log(`throughput: ${gbits.toFixed(3)} Gbit/s`);
+process.exit(0);
