@@ -56,7 +56,7 @@ const buffer = new Uint8Array(LARGE);
 const from = new IpEndpoint();
 // Connections accepted and not yet released, per port; a fountain's next byte per connection.
 const reversing = new Set<TcpSocket>();
-const sinking = new Set<TcpSocket>();
+const sinking = new Map<TcpSocket, number>(); // bytes swallowed per connection
 const flowing = new Map<TcpSocket, number>();
 
 function peerGone(socket: TcpSocket): boolean {
@@ -98,11 +98,13 @@ function serve(): void {
   }
 
   // TCP 6971: read and forget.
-  for (let s = sink.accept(); s !== null; s = sink.accept()) sinking.add(s);
-  for (const s of sinking) {
-    while (s.recv(buffer) > 0);
+  for (let s = sink.accept(); s !== null; s = sink.accept()) sinking.set(s, 0);
+  for (const [s, swallowed] of sinking) {
+    let total = swallowed;
+    for (let n = s.recv(buffer); n > 0; n = s.recv(buffer)) total += n;
+    sinking.set(s, total);
     if (s.recvFinished() || peerGone(s)) {
-      console.log('tcp:6971 close');
+      console.log(`tcp:6971 close after ${total} bytes`);
       sinking.delete(s);
       sink.release(s);
     }
