@@ -12,7 +12,7 @@ import { SocketSet } from '../src/socket/socket-set.js';
 import { TcpSocket, TcpState } from '../src/socket/tcp/socket.js';
 import { RingBuffer } from '../src/storage/ring-buffer.js';
 import { fail } from './utils/device.js';
-import { tapExample } from './utils/tap.js';
+import { openTap, tapArguments } from './utils/tap.js';
 
 interface Job {
   mode: 'reader' | 'writer';
@@ -59,8 +59,8 @@ if (job.mode === 'reader') {
 const USAGE = `Usage: npx tsx examples/benchmark.ts TAP reader|writer [--size BYTES] [options]
 Our stack on 192.168.69.1 sends (reader) or sinks (writer) BYTES (default 1000000000) to or from a
 kernel TCP client through TAP, and prints the throughput.`;
-const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' });
-iface.logger = null; // a log line per segment would measure the console
+const parsed = tapArguments(USAGE);
+const { args, tapName } = parsed;
 
 let mode: 'reader' | 'writer' | null = null;
 let size = 1_000_000_000;
@@ -79,6 +79,8 @@ for (let i = 0; i < args.length; i++) {
 }
 if (mode === null) fail('missing the mode: reader (our stack sends) or writer (our stack receives)');
 const chosen: 'reader' | 'writer' = mode;
+// No trace and no log: a line per segment would measure the console (--pcap still captures).
+const { device, iface } = openTap(parsed, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' }, true);
 
 const BUFFER = 1 << 20;
 const socket = new TcpSocket({ rxBuffer: new RingBuffer(BUFFER), txBuffer: new RingBuffer(BUFFER) });

@@ -11,17 +11,19 @@ import { IpEndpoint } from '../src/socket/socket.js';
 import { TcpSocket, TcpState } from '../src/socket/tcp/socket.js';
 import { RingBuffer } from '../src/storage/ring-buffer.js';
 import { fail, parseIpv4, tcpLogger } from './utils/device.js';
-import { tapExample } from './utils/tap.js';
+import { openTap, tapArguments } from './utils/tap.js';
 
 const USAGE = `Usage: npx tsx examples/client.ts TAP ADDRESS PORT [options]
 A host at 192.168.69.2 on TAP: connects to ADDRESS:PORT and replies with reversed chunks of the input.`;
 
-const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:02', address: '192.168.69.2/24' });
+const parsed = tapArguments(USAGE);
+const { args, tapName } = parsed;
 if (args.length !== 2) fail(`expected ADDRESS and PORT after ${tapName}, got ${args.length} argument(s); try --help`);
 const address = parseIpv4(args[0]!);
 if (address === null) fail(`'${args[0]}' is not an IPv4 address (a dotted quad such as 192.168.69.100)`);
 const port = Number(args[1]);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`'${args[1]}' is not a port number (1 to 65535)`);
+const { device, iface } = openTap(parsed, { hardwareAddr: '02:00:00:00:00:02', address: '192.168.69.2/24' });
 
 // 64-byte buffers, as the original, to exercise flow control.
 const socket = new TcpSocket({ rxBuffer: new RingBuffer(64), txBuffer: new RingBuffer(64), logger: tcpLogger });

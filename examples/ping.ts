@@ -12,13 +12,14 @@ import { SocketSet } from '../src/socket/socket-set.js';
 import { now } from '../src/time.js';
 import { internetChecksum } from '../src/wire/checksum.js';
 import { fail, parseIpv4 } from './utils/device.js';
-import { tapExample } from './utils/tap.js';
+import { openTap, tapArguments } from './utils/tap.js';
 
 const USAGE = `Usage: npx tsx examples/ping.ts TAP ADDRESS [-c COUNT] [-i INTERVAL] [options]
 Sends COUNT (default 4) ICMP echo requests to ADDRESS, one every INTERVAL seconds (default 1), from
 192.168.69.2 on TAP, and prints the replies and a summary as ping does.`;
 
-const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:02', address: '192.168.69.2/24' });
+const parsed = tapArguments(USAGE);
+const { args, tapName } = parsed;
 
 let count = 4;
 let intervalSeconds = 1;
@@ -43,6 +44,7 @@ for (let i = 0; i < args.length; i++) {
 if (target === null) fail('missing the ADDRESS to ping; try --help');
 const address = parseIpv4(target);
 if (address === null) fail(`'${target}' is not an IPv4 address (a dotted quad such as 192.168.69.100)`);
+const { device, iface } = openTap(parsed, { hardwareAddr: '02:00:00:00:00:02', address: '192.168.69.2/24' });
 
 const interval = Math.round(intervalSeconds * 1_000_000); // microseconds, as the stack's clock
 const timeout = Math.max(interval, 1_000_000); // a request unanswered this long is reported

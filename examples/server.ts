@@ -18,14 +18,15 @@ import { TcpSocket, TcpState } from '../src/socket/tcp/socket.js';
 import { UdpSocket } from '../src/socket/udp.js';
 import { RingBuffer } from '../src/storage/ring-buffer.js';
 import { fail, tcpLogger } from './utils/device.js';
-import { tapExample } from './utils/tap.js';
+import { openTap, tapArguments } from './utils/tap.js';
 
 const USAGE = `Usage: npx tsx examples/server.ts TAP [options]
 A host at 192.168.69.1 on TAP: ping; UDP 6969 says hello; TCP 6969 says hello and closes,
 6970 returns reversed chunks, 6971 discards, 6972 sends bytes i % 256 forever.`;
 
-const { args, tapName, device, iface } = tapExample(USAGE, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' });
-if (args.length > 0) fail(`unexpected argument '${args[0]}'; server takes only the tap name and options (try --help)`);
+const parsed = tapArguments(USAGE);
+if (parsed.args.length > 0) fail(`unexpected argument '${parsed.args[0]}'; server takes only the tap name and options (try --help)`);
+const { tapName, device, iface } = openTap(parsed, { hardwareAddr: '02:00:00:00:00:01', address: '192.168.69.1/24' });
 
 const SMALL = 64;
 const LARGE = 65536;

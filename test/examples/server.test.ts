@@ -138,4 +138,4 @@ function serverSuite(name: string, extra: string[], sizes: { sink: number; fount
 }
 
 serverSuite('examples/server', [], { sink: 10_000_000, fountain: 10_000_000 });
-serverSuite('examples/server with faults', ['--drop-chance', '15', '--corrupt-chance', '15', '--seed', '7'], { sink: 1_000_000, fountain: 1_000_000 });
+serverSuite('examples/server with faults', ['--drop-chance', '15', '--corrupt-chance', '15', '--seed', '7'], { sink: 500_000, fountain: 500_000 });
