@@ -11,6 +11,9 @@ import { UdpSocket } from '../../src/socket/udp.js';
 import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { Icmpv4Packet, Icmpv4Message } from '../../generated/index.js';
 import { bytesPer } from '../helpers/alloc.js';
+import { benchStack } from '../../bench/iface/stack.js';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const pair = new LinkedPair({ capacity: 64 });
 const a = pair.a;
@@ -91,6 +94,21 @@ const results: Record<string, number | boolean> = {};
 results.udp64 = bytesPer(300, (n) => udpRound(64, n)) / BURST;
 results.udp1472 = bytesPer(300, (n) => udpRound(1472, n)) / BURST;
 results.ping = bytesPer(300, (n) => pingRound(n)) / BURST;
+// Again after forced full GCs: a full GC can throw optimised code away, and the code V8 compiles again may
+// inline differently, so a value boxed only across a call no longer inlined shows up then (it did: a 48-bit
+// MAC in a double field passed to transmitFrame, 33 bytes per echo round trip). The worst figure counts.
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+gc();
+gc();
+results.udp64 = Math.max(results.udp64 as number, bytesPer(300, (n) => udpRound(64, n)) / BURST);
+results.udp1472 = Math.max(results.udp1472 as number, bytesPer(300, (n) => udpRound(1472, n)) / BURST);
+results.ping = Math.max(results.ping as number, bytesPer(300, (n) => pingRound(n)) / BURST);
+// bench/iface's stack with every buffer a view of one ArrayBuffer (LinkedPair's allocate, the sockets'
+// storage): copies go through copyBytes' copyWithin path on a cached view, still nothing per packet.
+const arena = benchStack(0.3, false, true);
+results.arena = Math.max(arena.icmp.bytesPerPacket, arena.udp64.bytesPerPacket, arena.udp1472.bytesPerPacket);
+results.arenaDelivered = arena.dropped === 0 && arena.icmp.packets > 0 && arena.udp1472.packets > 0;
 results.delivered = udpRound(64, 10) === 64 * 10 * BURST && pingRound(10) === 64 * 10 * BURST;
 results.checked = ifaceA.counters.rxFrames > 0 && ifaceB.counters.rxDropped() === 0 && IpProtocol.Icmp === 1;
 process.stdout.write(JSON.stringify(results));

@@ -1,5 +1,5 @@
 // Measures allocation per frame with V8's GC profiler (heap growth plus what every GC freed) for
-// Loopback, the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
+// Loopback, a LinkedPair (both directions, onReadable set), the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
 // the pcap reader, and prints the figures as JSON. Timestamps are real microsecond instants (doubles
 // beyond the small-integer range), as an interface passes them.
 // test/phy/alloc.test.ts runs this in a fresh process: in the test runner's own process, JIT feedback
@@ -7,6 +7,7 @@
 // polymorphic, which says nothing about a program that reads captures.
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
+import { LinkedPair } from '../../src/phy/linked-pair.js';
 import { Loopback } from '../../src/phy/loopback.js';
 import { PcapWriter } from '../../src/phy/pcap-writer.js';
 import { Tracer } from '../../src/phy/tracer.js';
@@ -53,6 +54,31 @@ const results: Record<string, number | boolean> = {};
 {
   const lo = new Loopback();
   results.loopback = bytesPer(256_000, (n) => pump(lo, n));
+}
+
+{
+  // Both directions of a LinkedPair in bursts, as two interfaces' polls use it, with onReadable set (a
+  // runner's wake): one timestamp per burst of 128 frames.
+  let crossed = 0;
+  let woken = 0;
+  const pair = new LinkedPair({ capacity: 64 });
+  pair.b.onReadable = () => {
+    woken++;
+  };
+  const burst = (now: number): void => {
+    for (let i = 0; i < 64; i++) {
+      pair.a.transmit(now)!.consume(60 + (i % 16) * 90, i, writeFrame);
+      pair.b.transmit(now)!.consume(1514, i, writeFrame);
+    }
+    for (let i = 0; i < 64; i++) {
+      crossed = (crossed + pair.b.receive(now)!.rx.consume(null, readFrame)) | 0;
+      crossed = (crossed + pair.a.receive(now)!.rx.consume(null, readFrame)) | 0;
+    }
+  };
+  results.linkedPair = bytesPer(256_000, (n) => {
+    for (let b = 0; b < n / 128; b++) burst(T0 + b * 100);
+  });
+  results.linkedPairExercised = crossed !== 0 && woken > 0;
 }
 
 {

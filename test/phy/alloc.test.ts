@@ -1,5 +1,5 @@
 // Allocation per frame, measured with V8's GC profiler in a fresh process (test/phy/alloc-measure.ts):
-// Loopback, the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
+// Loopback, a LinkedPair, the full middleware stack (FaultInjector over Tracer over PcapWriter over Loopback) and
 // the pcap reader must allocate nothing per frame once optimised. A real allocation per frame costs
 // at least 16 bytes (one boxed number); the limits leave room only for per-run bookkeeping.
 import { suite } from 'uvu';
@@ -15,6 +15,11 @@ test.before(() => {
 
 test('Loopback: 0 bytes per frame', () => {
   assert.ok((figures.loopback as number) < 0.5, `${figures.loopback} bytes/frame`);
+});
+
+test('LinkedPair, both directions, onReadable set: 0 bytes per frame', () => {
+  assert.ok(figures.linkedPairExercised, 'frames crossed both ways and onReadable fired');
+  assert.ok((figures.linkedPair as number) < 0.5, `${figures.linkedPair} bytes/frame`);
 });
 
 test('FaultInjector over Tracer over PcapWriter over Loopback: 0 bytes per frame', () => {

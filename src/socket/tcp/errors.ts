@@ -10,6 +10,7 @@ export class TcpError extends Error {
   override readonly name = 'TcpError';
   /** An error of `code` with a message that says the fix. */
   constructor(
+    /** Which misuse it was, for code that tells them apart. */
     readonly code: TcpErrorCode,
     message: string,
   ) {

@@ -33,6 +33,7 @@ export interface TcpListenerOptions {
   pool: TcpSocket[];
   /** Connections that may wait to be accepted (default: the pool's size). */
   backlog?: number;
+  /** Where the listener's trace and debug events go; null or absent: nowhere. */
   logger?: TcpLogger | null;
 }
 

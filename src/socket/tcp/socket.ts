@@ -71,19 +71,25 @@ export function tcpStateName(state: TcpState): string {
  * An `ip.srcAddr` of 0 lets the interface pick the source address.
  */
 export interface TcpEmitter {
+  /** The IP MTU of the path out, in bytes (the MSS we announce is it less 40). */
   readonly ipMtu?: number;
+  /** Sends one segment in an IPv4 datagram; says whether it went out or why not. */
   emitTcp(ip: Ipv4Repr, tcp: TcpRepr): EmitResult;
 }
 
 /** A logging hook (the interface passes its own); messages are built only when one is set. */
 export interface TcpLogger {
+  /** A normal event, at trace level (as the interface's own). */
   trace(message: string): void;
+  /** An exceptional event, at debug level. */
   debug(message: string): void;
 }
 
 /** An address (u32, 0 for unspecified) and a port: an IpEndpoint or any object with the two fields. */
 export interface EndpointLike {
+  /** The IPv4 address as a u32; 0 for unspecified. */
   readonly addr: number;
+  /** The port, 0 to 65535. */
   readonly port: number;
 }
 
@@ -130,6 +136,7 @@ export interface TcpSocketOptions {
   ipMtu?: number;
   /** u32 random numbers for the initial sequence number and timestamp offset; default crypto.getRandomValues. */
   random?: () => number;
+  /** Where the socket's trace and debug events go; null or absent: nowhere. */
   logger?: TcpLogger | null;
 }
 
