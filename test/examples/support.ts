@@ -87,6 +87,12 @@ export class ExampleRun {
     return this.output.split('\n').slice(-lines).join('\n');
   }
 
+  /** Stops the example as Ctrl-C would (SIGTERM: it flushes its capture) and resolves with its exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited();
+  }
+
   /** Kills the example (if still running) and waits for it to be gone. */
   async kill(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
