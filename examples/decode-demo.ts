@@ -1,4 +1,4 @@
-// `npm start`: decodes a handful of real frames through the generated views and the reprs, prints each
+// examples/decode-demo.ts: decodes a handful of real frames through the generated views and the reprs, prints each
 // the way `tcpdump -nn` would and as the reprs see it, then answers the ARP request and the ping by
 // emitting reply frames from reprs, and decodes those too.
 //

@@ -185,7 +185,8 @@ export interface MiddlewareStack {
   /**
    * Waits for the device under the stack (smoltcp's phy_wait): its own `waitReadable` when it has one
    * (tap, raw socket); otherwise (a loopback) frames can only come from this process, so it resolves
-   * at once when frames are queued and after `timeout` otherwise (null: at once).
+   * at once when frames are queued and after `timeout` otherwise (null: never; the Runner's wake() or
+   * stop ends its sleep).
    */
   waitReadable(timeout: Duration | null): Promise<void>;
 }
@@ -248,7 +249,10 @@ export function buildMiddleware(
   const waitable = device as Partial<WaitableDevice>;
   const waitReadable = (timeout: Duration | null): Promise<void> => {
     if (typeof waitable.waitReadable === 'function') return waitable.waitReadable.call(device, timeout);
-    if (timeout === null || timeout <= 0 || (device instanceof Loopback && device.queued > 0)) return Promise.resolve();
+    if ((timeout !== null && timeout <= 0) || (device instanceof Loopback && device.queued > 0)) return Promise.resolve();
+    // Nothing queued and no timer: nothing can arrive but what this process sends, and the Runner's
+    // wake() or stop ends its sleep without this promise. Resolving at once would spin.
+    if (timeout === null) return new Promise(() => undefined);
     return new Promise((resolve) => setTimeout(resolve, Math.ceil(timeout / 1000)));
   };
   return { device: faultInjector, faultInjector, tracer, pcapWriter, close, waitReadable };

@@ -1,4 +1,4 @@
-// `npm start` must do something real and exit 0: decode the built-in frames and answer two of them.
+// The decode demo (npx tsx examples/decode-demo.ts) must do something real and exit 0: decode the built-in frames and answer two of them.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
