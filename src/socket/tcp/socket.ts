@@ -1453,7 +1453,7 @@ export class TcpSocket implements TcpSocketContract {
       this.probeDue = false;
       return;
     }
-    const seq = out.seqNumber;
+    const seq = out.seqNumber | 0;
     const end = seqAdd(seq, out.segmentLength());
     const isNew = !seqLt(seq, this.sndMax);
     if (kind === SEND_FORCED) {
