@@ -158,7 +158,10 @@ if (test) {
       children.push(server);
       let stderr = '';
       server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-      const socket = new TcpSocket({ rxBuffer: new RingBuffer(1 << 20), txBuffer: new RingBuffer(1 << 20) });
+      // A minimum RTO of 3 s: on a loaded machine a pause of this process longer than the default 200 ms
+      // would fire a (spurious) timeout that resends the whole flight; the SACK recovery under test needs
+      // no timer at all.
+      const socket = new TcpSocket({ rxBuffer: new RingBuffer(1 << 20), txBuffer: new RingBuffer(1 << 20), rto: { min: 3_000_000 } });
       sockets.add(socket);
       let port = 41000;
       const connect = (): void => socket.connect(new IpEndpoint(ipValue(kernelIp), 9090), new IpEndpoint(ipValue(ourIp), port++));
