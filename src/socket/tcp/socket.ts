@@ -126,6 +126,12 @@ export interface TcpSocketOptions {
   challengeAckLimit?: number;
   /** Retransmissions of SYN or SYN-ACK before giving up (default 6, as Linux's tcp_syn_retries). */
   synRetries?: number;
+  /**
+   * Tail loss probes (RFC 8985 section 7), default false: with SACK in use and no recovery under way, when
+   * no ACK comes for about two round trips the last segment sent is sent again, so a loss at the tail of a
+   * flight is repaired by SACK recovery or the probe itself instead of waiting for the retransmission timeout.
+   */
+  tailLossProbe?: boolean;
   /** IP MTU towards peers when the emitter does not tell (default 1500). */
   ipMtu?: number;
   /** u32 random numbers for the initial sequence number and timestamp offset; default crypto.getRandomValues. */
@@ -218,6 +224,13 @@ export class TcpSocket implements TcpSocketContract {
 
   // Timers.
   private rtoDeadline: Instant = NONE;
+  /** Tail loss probe (RFC 8985 section 7): when the probe timeout fires, NONE when not armed. */
+  private ptoDeadline: Instant = NONE;
+  /** The probe is due: prepareSegment resends the last segment. */
+  private tlpDue = false;
+  /** A probe went out and no ACK of new data has come since: at most one probe per tail. */
+  private tlpOutstanding = false;
+  private readonly tailLossProbe: boolean;
   private synRetransmits = 0;
   private persistDeadline: Instant = NONE;
   private persistBackoff = 0;
@@ -307,6 +320,7 @@ export class TcpSocket implements TcpSocketContract {
     this.offerSack = options.sack ?? true;
     this.challengeAckLimit = options.challengeAckLimit ?? 10;
     this.synRetries = options.synRetries ?? 6;
+    this.tailLossProbe = options.tailLossProbe ?? false;
     this.random = options.random ?? cryptoRandom;
     this.ipMtu = options.ipMtu ?? 1500;
     this.logger = options.logger ?? null;
@@ -1061,6 +1075,8 @@ export class TcpSocket implements TcpSocketContract {
 
     // RFC 6298 section 5.2/5.3: all acknowledged stops the timer, otherwise restart it.
     this.rtoDeadline = this.sndMax === this.sndUna ? NONE : now + this.rtt.rto;
+    this.tlpOutstanding = false;
+    this.armTailLossProbe(now);
 
     if (this.inRecovery) {
       if (seqGe(ack, this.recoveryPoint)) {
@@ -1107,6 +1123,7 @@ export class TcpSocket implements TcpSocketContract {
     const flight = seqDiff(this.sndMax, this.sndUna);
     this.congestion.onCongestion(now, flight);
     this.inRecovery = true;
+    this.ptoDeadline = NONE;
     this.recoveryPoint = this.sndMax;
     this.rttStart = NONE; // Karn: the timed segment may be the one resent
     if (this.sackOk && !this.scoreboard.isEmpty()) {
@@ -1235,6 +1252,7 @@ export class TcpSocket implements TcpSocketContract {
     let at = this.timeWaitDeadline;
     if (state !== TcpState.TimeWait) {
       at = earliest(at, this.rtoDeadline);
+      at = earliest(at, this.ptoDeadline);
       at = earliest(at, this.ackDeadline);
       at = earliest(at, this.persistDeadline);
       if (this.persistDeadline === NONE && this.persistWanted()) at = now;
@@ -1265,6 +1283,16 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
+    if (this.ptoDeadline !== NONE && now >= this.ptoDeadline) {
+      // RFC 8985 section 7.3: the probe timeout fired; send a probe and re-arm the RTO.
+      this.ptoDeadline = NONE;
+      if (!this.inRecovery && this.sndMax !== this.sndUna) {
+        this.log2('tail loss probe at ', this.sndMax);
+        this.tlpDue = true;
+        this.tlpOutstanding = true;
+        this.rtoDeadline = now + this.rtt.rto;
+      }
+    }
     if (this.ackDeadline !== NONE && now >= this.ackDeadline) {
       this.ackNow = true;
       this.ackDeadline = NONE;
@@ -1312,6 +1340,8 @@ export class TcpSocket implements TcpSocketContract {
     this.rexmitMarkValid = false;
     this.rttStart = NONE;
     this.rtoDeadline = now + this.rtt.rto;
+    this.ptoDeadline = NONE;
+    this.tlpDue = false;
   }
 
   /** Fills outTcp with the segment to send now; which kind, or SEND_NOTHING. Changes no state. */
@@ -1372,6 +1402,14 @@ export class TcpSocket implements TcpSocketContract {
     let forced = false;
     if (this.rexmitOnce && this.sndUna !== this.sndMax) {
       seq = this.sndUna;
+      forced = true;
+    } else if (this.tlpDue && this.sndUna !== this.sndMax) {
+      // RFC 8985 section 7.3: the probe resends the last segment (the RFC also allows one new segment
+      // instead, when one is ready; resending keeps the probe within the windows).
+      const dataEnd = seqAdd(this.txStart, this.txBuffer.length);
+      const tail = seqLt(dataEnd, this.sndMax) ? dataEnd : this.sndMax;
+      const span = seqDiff(tail, this.sndUna);
+      seq = seqAdd(tail, -(span < maxPayload ? span : maxPayload));
       forced = true;
     } else if (this.sackOk && !this.scoreboard.isEmpty()) {
       // Skip what the peer holds (RFC 6675 NextSeg); in recovery, past the highest SACK go to new data.
@@ -1458,6 +1496,7 @@ export class TcpSocket implements TcpSocketContract {
     const isNew = !seqLt(seq, this.sndMax);
     if (kind === SEND_FORCED) {
       this.rexmitOnce = false;
+      this.tlpDue = false;
       // In SACK recovery the hole filling continues after the segment just resent.
       if (this.inRecovery && this.sackOk && seqLe(this.sndNxt, seq)) this.sndNxt = end;
     } else {
@@ -1475,6 +1514,22 @@ export class TcpSocket implements TcpSocketContract {
       this.rttStart = now;
     }
     if (this.rtoDeadline === NONE) this.rtoDeadline = now + this.rtt.rto;
+    if (isNew) this.armTailLossProbe(now);
+  }
+
+  /**
+   * RFC 8985 section 7.2: arms the probe timeout, PTO = 2 SRTT (1 s before a sample), plus the peer's
+   * worst-case delayed ACK (200 ms) when one segment is in flight, at least 10 ms, and only when it would
+   * fire before the RTO. Only with SACK, outside recovery, and once per tail.
+   */
+  private armTailLossProbe(now: Instant): void {
+    this.ptoDeadline = NONE;
+    if (!this.tailLossProbe || !this.sackOk || this.inRecovery || this.tlpOutstanding || this.sndMax === this.sndUna) return;
+    let pto = this.rtt.hasSample ? 2 * this.rtt.srtt : 1_000_000;
+    if (seqDiff(this.sndMax, this.sndUna) <= this.sendMss()) pto += 200_000;
+    if (pto < 10_000) pto = 10_000;
+    const at = now + pto;
+    if (this.rtoDeadline === NONE || at < this.rtoDeadline) this.ptoDeadline = at;
   }
 
   private dispatchRst(emitter: TcpEmitter): number {
@@ -1928,6 +1983,9 @@ export class TcpSocket implements TcpSocketContract {
     this.challengeWindowStart = NONE;
     this.challengeCount = 0;
     this.rtoDeadline = NONE;
+    this.ptoDeadline = NONE;
+    this.tlpDue = false;
+    this.tlpOutstanding = false;
     this.synRetransmits = 0;
     this.persistDeadline = NONE;
     this.persistBackoff = 0;
