@@ -3,11 +3,15 @@
 // sequence numbers, acknowledgment numbers and timestamps in the TCP socket goes through these, never
 // through `<` on the raw values, so wraparound is handled in one place.
 //
-// Values are kept as u32 (0 to 2^32-1), the form TcpRepr uses. The functions are tiny so V8 inlines them.
+// Inside the socket the values are kept as int32 (`| 0`): V8 holds those unboxed (small integers in fields,
+// int32 in registers), where a u32 of 2^31 or more would be a heap number each time it crossed a call V8
+// does not inline or was stored into a field. They become u32 (`>>> 0`) only where they are written into a
+// TcpRepr to be emitted, and are read back from a TcpRepr with `| 0`. The comparisons below take either form.
+// The functions are tiny so V8 inlines them.
 
-/** `seq + n` modulo 2^32 (n may be negative). */
+/** `seq + n` modulo 2^32 (n may be negative), as an int32. */
 export function seqAdd(seq: number, n: number): number {
-  return (seq + n) >>> 0;
+  return (seq + n) | 0;
 }
 
 /** The signed distance from `b` to `a` (a - b), valid while the two are less than 2^31 apart. */

@@ -132,6 +132,12 @@ export interface TcpSocketOptions {
   challengeAckLimit?: number;
   /** Retransmissions of SYN or SYN-ACK before giving up (default 6, as Linux's tcp_syn_retries). */
   synRetries?: number;
+  /**
+   * Tail loss probes (RFC 8985 section 7), default false: with SACK in use and no recovery under way, when
+   * no ACK comes for about two round trips the last segment sent is sent again, so a loss at the tail of a
+   * flight is repaired by SACK recovery or the probe itself instead of waiting for the retransmission timeout.
+   */
+  tailLossProbe?: boolean;
   /** IP MTU towards peers when the emitter does not tell (default 1500). */
   ipMtu?: number;
   /** u32 random numbers for the initial sequence number and timestamp offset; default crypto.getRandomValues. */
@@ -225,6 +231,13 @@ export class TcpSocket implements TcpSocketContract {
 
   // Timers.
   private rtoDeadline: Instant = NONE;
+  /** Tail loss probe (RFC 8985 section 7): when the probe timeout fires, NONE when not armed. */
+  private ptoDeadline: Instant = NONE;
+  /** The probe is due: prepareSegment resends the last segment. */
+  private tlpDue = false;
+  /** A probe went out and no ACK of new data has come since: at most one probe per tail. */
+  private tlpOutstanding = false;
+  private readonly tailLossProbe: boolean;
   private synRetransmits = 0;
   private persistDeadline: Instant = NONE;
   private persistBackoff = 0;
@@ -266,7 +279,7 @@ export class TcpSocket implements TcpSocketContract {
   /** Bytes past SND.UNA the peer has SACKed (RFC 6675's scoreboard). */
   private readonly scoreboard: Assembler;
   /** Sequence numbers of the latest out-of-order arrivals, most recent first (RFC 2018 section 4). */
-  private readonly recentSack = new Float64Array(TCP_MAX_SACK_BLOCKS);
+  private readonly recentSack = new Int32Array(TCP_MAX_SACK_BLOCKS);
   private recentSackCount = 0;
 
   // Configuration.
@@ -314,6 +327,7 @@ export class TcpSocket implements TcpSocketContract {
     this.offerSack = options.sack ?? true;
     this.challengeAckLimit = options.challengeAckLimit ?? 10;
     this.synRetries = options.synRetries ?? 6;
+    this.tailLossProbe = options.tailLossProbe ?? false;
     this.random = options.random ?? cryptoRandom;
     this.ipMtu = options.ipMtu ?? 1500;
     this.logger = options.logger ?? null;
@@ -715,13 +729,13 @@ export class TcpSocket implements TcpSocketContract {
     this.fromListen = true;
     // "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected"; options as offered.
     this.acceptSynOptions(seg);
-    this.irs = seg.seqNumber;
-    this.rcvNxt = seqAdd(seg.seqNumber, 1);
+    this.irs = seg.seqNumber | 0;
+    this.rcvNxt = seqAdd(seg.seqNumber | 0, 1);
     this.lastAckSent = this.rcvNxt;
     this.rcvAdvRight = this.rcvNxt;
     this.startConnection(now);
     // The SYN's window is never scaled (RFC 7323 section 2.2).
-    this.updateSendWindow(seg.windowLen, seg.seqNumber, this.iss);
+    this.updateSendWindow(seg.windowLen, seg.seqNumber | 0, this.iss);
     // "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> is sent" by dispatch; "the state should be changed to SYN-RECEIVED".
     this.setState(TcpState.SynReceived);
     return null;
@@ -731,7 +745,7 @@ export class TcpSocket implements TcpSocketContract {
   private processSynSent(now: Instant, ip: Ipv4Repr, seg: TcpRepr): TcpRepr | null {
     // "First, check the ACK bit: if SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST
     // bit is set, if so drop the segment and return)."
-    if (seg.ack && (seqLe(seg.ackNumber, this.iss) || seqGt(seg.ackNumber, this.sndMax))) {
+    if (seg.ack && (seqLe(seg.ackNumber | 0, this.iss) || seqGt(seg.ackNumber | 0, this.sndMax))) {
       if (seg.control === TcpControl.Rst) return null;
       return this.replyRstForAck(seg);
     }
@@ -748,23 +762,23 @@ export class TcpSocket implements TcpSocketContract {
     if (seg.control !== TcpControl.Syn) return null;
     if (this.localAddr === 0) this.localAddr = ip.dstAddr >>> 0;
     this.acceptSynOptions(seg);
-    this.irs = seg.seqNumber;
-    this.rcvNxt = seqAdd(seg.seqNumber, 1);
+    this.irs = seg.seqNumber | 0;
+    this.rcvNxt = seqAdd(seg.seqNumber | 0, 1);
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.rxBuffer.window > 65535 ? 65535 : this.rxBuffer.window);
     this.heardFromPeer(now);
-    if (this.tsOk && seg.hasTimestamp) this.tsRecent = seg.tsVal;
+    if (this.tsOk && seg.hasTimestamp) this.tsRecent = seg.tsVal | 0;
     if (seg.ack) {
       // "SND.UNA should be advanced to equal SEG.ACK ... If SND.UNA > ISS (our SYN has been ACKed),
       // change the connection state to ESTABLISHED, form an ACK segment and send it."
       this.ackOfSyn(now, seg);
-      this.updateSendWindow(seg.windowLen, seg.seqNumber, seg.ackNumber);
+      this.updateSendWindow(seg.windowLen, seg.seqNumber | 0, seg.ackNumber | 0);
       this.ackNow = true;
       this.enterEstablished();
       return null;
     }
     // "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>":
     // simultaneous open (section 3.5, figure 8). The SYN goes again, now with the ACK.
-    this.updateSendWindow(seg.windowLen, seg.seqNumber, this.iss);
+    this.updateSendWindow(seg.windowLen, seg.seqNumber | 0, this.iss);
     this.sndNxt = this.iss;
     this.rtoDeadline = NONE;
     this.rttStart = NONE;
@@ -777,7 +791,7 @@ export class TcpSocket implements TcpSocketContract {
     const state = this.stateValue;
     const control = seg.control;
     const isRst = control === TcpControl.Rst;
-    let seq = seg.seqNumber;
+    let seq = seg.seqNumber | 0;
     let payloadOffset = seg.payloadOffset;
     let payloadLength = seg.payloadLength;
     let fin = control === TcpControl.Fin;
@@ -786,14 +800,14 @@ export class TcpSocket implements TcpSocketContract {
     if (this.tsOk && !seg.hasTimestamp && !isRst && control !== TcpControl.Syn) return null;
 
     // SYN-RECEIVED: the peer sent its SYN again (our SYN-ACK was lost); send the SYN-ACK again.
-    if (state === TcpState.SynReceived && control === TcpControl.Syn && !seg.ack && seg.seqNumber === this.irs) {
+    if (state === TcpState.SynReceived && control === TcpControl.Syn && !seg.ack && (seg.seqNumber | 0) === this.irs) {
       this.sndNxt = this.iss;
       return null;
     }
 
     // First, check sequence number. RFC 7323 section 5.3 (PAWS) comes first: a segment whose TSval is
     // older than TS.Recent is a duplicate from an earlier wrap of the sequence space.
-    if (this.tsOk && seg.hasTimestamp && !isRst && seqLt(seg.tsVal, this.tsRecent)) {
+    if (this.tsOk && seg.hasTimestamp && !isRst && seqLt(seg.tsVal | 0, this.tsRecent)) {
       return this.replyAck(now);
     }
     const segLen = payloadLength + (control === TcpControl.Syn || fin ? 1 : 0);
@@ -847,7 +861,7 @@ export class TcpSocket implements TcpSocketContract {
     // Second, check the RST bit (RFC 5961 section 3.2): exactly at RCV.NXT resets; elsewhere in the
     // window draws a challenge ACK.
     if (isRst) {
-      if (seg.seqNumber !== this.rcvNxt) return this.challengeAck(now);
+      if ((seg.seqNumber | 0) !== this.rcvNxt) return this.challengeAck(now);
       switch (state) {
         case TcpState.SynReceived:
           // "If this connection was initiated with a passive OPEN, then return this connection to the
@@ -889,7 +903,7 @@ export class TcpSocket implements TcpSocketContract {
 
     // Fifth, check the ACK field: "if the ACK bit is off, drop the segment and return".
     if (!seg.ack) return null;
-    const ack = seg.ackNumber;
+    const ack = seg.ackNumber | 0;
 
     if (state === TcpState.SynReceived) {
       // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue processing ...
@@ -897,7 +911,7 @@ export class TcpSocket implements TcpSocketContract {
       if (!(seqLt(this.sndUna, ack) && seqLe(ack, this.sndMax))) return this.replyRstForAck(seg);
       this.ackOfSyn(now, seg);
       this.heardFromPeer(now);
-      this.sndWl1 = seg.seqNumber;
+      this.sndWl1 = seg.seqNumber | 0;
       this.sndWl2 = ack;
       this.sndWnd = seg.windowLen << this.sndShift;
       if (this.sndWnd > this.maxSndWnd) this.maxSndWnd = this.sndWnd;
@@ -908,8 +922,8 @@ export class TcpSocket implements TcpSocketContract {
       if (seqGt(ack, this.sndMax)) return this.challengeAck(now);
       if (seqLt(ack, seqAdd(this.sndUna, -(this.maxSndWnd > 1 ? this.maxSndWnd : 1)))) return this.challengeAck(now);
       // RFC 7323 section 4.3: remember the peer's timestamp for echoing when this segment is in order.
-      if (this.tsOk && seg.hasTimestamp && seqGe(seg.tsVal, this.tsRecent) && seqLe(seg.seqNumber, this.lastAckSent)) {
-        this.tsRecent = seg.tsVal;
+      if (this.tsOk && seg.hasTimestamp && seqGe(seg.tsVal | 0, this.tsRecent) && seqLe(seg.seqNumber | 0, this.lastAckSent)) {
+        this.tsRecent = seg.tsVal | 0;
       }
       this.processAck(now, seg, payloadLength, fin);
       this.heardFromPeer(now);
@@ -936,7 +950,7 @@ export class TcpSocket implements TcpSocketContract {
           break;
       }
     }
-    if (this.tsOk && seg.hasTimestamp && state === TcpState.SynReceived) this.tsRecent = seg.tsVal;
+    if (this.tsOk && seg.hasTimestamp && state === TcpState.SynReceived) this.tsRecent = seg.tsVal | 0;
 
     // Sixth, the URG bit: urgent data is delivered inline, in sequence with the rest (RFC 6093).
 
@@ -993,7 +1007,7 @@ export class TcpSocket implements TcpSocketContract {
 
   /** Step 5 in a synchronized state: SND.UNA, the send window, RTT, congestion control, loss recovery. */
   private processAck(now: Instant, seg: TcpRepr, payloadLength: number, fin: boolean): void {
-    const ack = seg.ackNumber;
+    const ack = seg.ackNumber | 0;
     const acked = seqDiff(ack, this.sndUna);
     const windowBefore = this.sndWnd;
     // Received SACK blocks (RFC 2018 section 4, RFC 6675): mark what the peer holds past SND.UNA.
@@ -1017,8 +1031,8 @@ export class TcpSocket implements TcpSocketContract {
     // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ or
     // (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK."
     if (acked >= 0) {
-      if (seqLt(this.sndWl1, seg.seqNumber) || (this.sndWl1 === seg.seqNumber && seqLe(this.sndWl2, ack))) {
-        this.updateSendWindow(seg.windowLen << this.sndShift, seg.seqNumber, ack);
+      if (seqLt(this.sndWl1, seg.seqNumber | 0) || (this.sndWl1 === (seg.seqNumber | 0) && seqLe(this.sndWl2, ack))) {
+        this.updateSendWindow(seg.windowLen << this.sndShift, seg.seqNumber | 0, ack);
       }
     }
 
@@ -1040,7 +1054,7 @@ export class TcpSocket implements TcpSocketContract {
 
   /** New bytes acknowledged: buffers, RTT sample, timers, congestion window, recovery. */
   private ackNewData(now: Instant, seg: TcpRepr, acked: number): void {
-    const ack = seg.ackNumber;
+    const ack = seg.ackNumber | 0;
     const flightBefore = seqDiff(this.sndMax, this.sndUna);
     // Data bytes acknowledged (a FIN's sequence number is not in the buffer).
     let dataAcked = seqDiff(ack, this.txStart);
@@ -1058,8 +1072,8 @@ export class TcpSocket implements TcpSocketContract {
 
     // RTT: the timestamp echo when there is one (RFC 7323 section 4.1), else the timed segment if it
     // was not retransmitted (Karn).
-    if (this.tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
-      const ms = seqDiff(this.tsNow(now), seg.tsEcr);
+    if (this.tsOk && seg.hasTimestamp && (seg.tsEcr | 0) !== 0) {
+      const ms = seqDiff(this.tsNow(now), seg.tsEcr | 0);
       if (ms >= 0) this.rtt.sample(ms * 1000);
     } else if (this.rttStart !== NONE && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttStart);
@@ -1068,6 +1082,8 @@ export class TcpSocket implements TcpSocketContract {
 
     // RFC 6298 section 5.2/5.3: all acknowledged stops the timer, otherwise restart it.
     this.rtoDeadline = this.sndMax === this.sndUna ? NONE : now + this.rtt.rto;
+    this.tlpOutstanding = false;
+    this.armTailLossProbe(now);
 
     if (this.inRecovery) {
       if (seqGe(ack, this.recoveryPoint)) {
@@ -1114,6 +1130,7 @@ export class TcpSocket implements TcpSocketContract {
     const flight = seqDiff(this.sndMax, this.sndUna);
     this.congestion.onCongestion(now, flight);
     this.inRecovery = true;
+    this.ptoDeadline = NONE;
     this.recoveryPoint = this.sndMax;
     this.rttStart = NONE; // Karn: the timed segment may be the one resent
     if (this.sackOk && !this.scoreboard.isEmpty()) {
@@ -1135,8 +1152,8 @@ export class TcpSocket implements TcpSocketContract {
     const base = seqMax(ack, this.sndUna);
     const before = this.scoreboard.totalLength();
     for (let i = 0; i < seg.sackBlockCount; i++) {
-      let left = seg.sackLeft[i]!;
-      const right = seg.sackRight[i]!;
+      let left = seg.sackLeft[i]! | 0;
+      const right = seg.sackRight[i]! | 0;
       // RFC 2018 section 4: blocks at or below the cumulative ACK (D-SACK) or beyond what was sent are ignored.
       if (!seqLt(left, right) || seqLe(right, base) || seqGt(right, this.sndMax)) continue;
       if (seqLt(left, base)) left = base;
@@ -1242,6 +1259,7 @@ export class TcpSocket implements TcpSocketContract {
     let at = this.timeWaitDeadline;
     if (state !== TcpState.TimeWait) {
       at = earliest(at, this.rtoDeadline);
+      at = earliest(at, this.ptoDeadline);
       at = earliest(at, this.ackDeadline);
       at = earliest(at, this.persistDeadline);
       if (this.persistDeadline === NONE && this.persistWanted()) at = now;
@@ -1272,6 +1290,16 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
+    if (this.ptoDeadline !== NONE && now >= this.ptoDeadline) {
+      // RFC 8985 section 7.3: the probe timeout fired; send a probe and re-arm the RTO.
+      this.ptoDeadline = NONE;
+      if (!this.inRecovery && this.sndMax !== this.sndUna) {
+        this.log2('tail loss probe at ', this.sndMax);
+        this.tlpDue = true;
+        this.tlpOutstanding = true;
+        this.rtoDeadline = now + this.rtt.rto;
+      }
+    }
     if (this.ackDeadline !== NONE && now >= this.ackDeadline) {
       this.ackNow = true;
       this.ackDeadline = NONE;
@@ -1319,6 +1347,8 @@ export class TcpSocket implements TcpSocketContract {
     this.rexmitMarkValid = false;
     this.rttStart = NONE;
     this.rtoDeadline = now + this.rtt.rto;
+    this.ptoDeadline = NONE;
+    this.tlpDue = false;
   }
 
   /** Fills outTcp with the segment to send now; which kind, or SEND_NOTHING. Changes no state. */
@@ -1338,9 +1368,9 @@ export class TcpSocket implements TcpSocketContract {
       if (this.sndNxt !== this.iss) return SEND_NOTHING;
       // The SYN (section 3.10.1) or SYN-ACK (3.10.7.2), with the options offered or negotiated.
       out.control = TcpControl.Syn;
-      out.seqNumber = this.iss;
+      out.seqNumber = this.iss >>> 0;
       out.ack = state === TcpState.SynReceived;
-      out.ackNumber = out.ack ? this.rcvNxt : 0;
+      out.ackNumber = (out.ack ? this.rcvNxt : 0) >>> 0;
       const window = this.rxBuffer.window;
       out.windowLen = window > 65535 ? 65535 : window;
       out.maxSegSize = mtuMss > 65535 ? 65535 : mtuMss;
@@ -1349,27 +1379,27 @@ export class TcpSocket implements TcpSocketContract {
       out.sackPermitted = active ? this.offerSack : this.sackOk;
       if (active ? this.offerTimestamps : this.tsOk) {
         out.hasTimestamp = true;
-        out.tsVal = this.tsNow(now);
-        out.tsEcr = out.ack ? this.tsRecent : 0;
+        out.tsVal = this.tsNow(now) >>> 0;
+        out.tsEcr = (out.ack ? this.tsRecent : 0) >>> 0;
       }
       return SEND_SYN;
     }
 
     out.ack = true;
-    out.ackNumber = this.rcvNxt;
+    out.ackNumber = this.rcvNxt >>> 0;
     out.control = TcpControl.None;
     out.windowLen = this.windowToAnnounce(false);
     if (this.tsOk) {
       out.hasTimestamp = true;
-      out.tsVal = this.tsNow(now);
-      out.tsEcr = this.tsRecent;
+      out.tsVal = this.tsNow(now) >>> 0;
+      out.tsEcr = this.tsRecent >>> 0;
     }
     this.fillSackBlocks(out);
 
     if (state === TcpState.TimeWait) {
       // Only the ACK of a retransmitted FIN.
       if (!this.ackNow) return SEND_NOTHING;
-      out.seqNumber = this.sndNxt;
+      out.seqNumber = this.sndNxt >>> 0;
       return SEND_ACK;
     }
 
@@ -1379,6 +1409,14 @@ export class TcpSocket implements TcpSocketContract {
     let forced = false;
     if (this.rexmitOnce && this.sndUna !== this.sndMax) {
       seq = this.sndUna;
+      forced = true;
+    } else if (this.tlpDue && this.sndUna !== this.sndMax) {
+      // RFC 8985 section 7.3: the probe resends the last segment (the RFC also allows one new segment
+      // instead, when one is ready; resending keeps the probe within the windows).
+      const dataEnd = seqAdd(this.txStart, this.txBuffer.length);
+      const tail = seqLt(dataEnd, this.sndMax) ? dataEnd : this.sndMax;
+      const span = seqDiff(tail, this.sndUna);
+      seq = seqAdd(tail, -(span < maxPayload ? span : maxPayload));
       forced = true;
     } else if (this.sackOk && !this.scoreboard.isEmpty()) {
       // Skip what the peer holds (RFC 6675 NextSeg); in recovery, past the highest SACK go to new data.
@@ -1426,7 +1464,7 @@ export class TcpSocket implements TcpSocketContract {
     }
     // FIN: after the last byte, once (or again after a rewind), if it was not acknowledged yet.
     if (this.finQueued && seqAdd(seq, length) === dataEnd && !this.finAcked()) out.control = TcpControl.Fin;
-    out.seqNumber = seq;
+    out.seqNumber = seq >>> 0;
     if (length > 0 || out.control === TcpControl.Fin) {
       if (length > 0 && this.txBuffer.length > 0 && seqAdd(seq, length) === dataEnd) {
         if (out.control !== TcpControl.Fin) out.control = TcpControl.Psh;
@@ -1437,7 +1475,7 @@ export class TcpSocket implements TcpSocketContract {
     if (this.probeDue) {
       // RFC 1122 section 4.2.3.6 / RFC 9293 section 3.8.6.1: SEG.SEQ = SND.UNA-1 draws an ACK that
       // reports the peer's window.
-      out.seqNumber = seqAdd(this.sndUna, -1);
+      out.seqNumber = seqAdd(this.sndUna, -1) >>> 0;
       return SEND_PROBE;
     }
     if (this.ackNow || this.windowUpdateWanted()) return SEND_ACK;
@@ -1460,11 +1498,12 @@ export class TcpSocket implements TcpSocketContract {
       this.probeDue = false;
       return;
     }
-    const seq = out.seqNumber;
+    const seq = out.seqNumber | 0;
     const end = seqAdd(seq, out.segmentLength());
     const isNew = !seqLt(seq, this.sndMax);
     if (kind === SEND_FORCED) {
       this.rexmitOnce = false;
+      this.tlpDue = false;
       // In SACK recovery the hole filling continues after the segment just resent.
       if (this.inRecovery && this.sackOk && seqLe(this.sndNxt, seq)) this.sndNxt = end;
     } else {
@@ -1482,6 +1521,22 @@ export class TcpSocket implements TcpSocketContract {
       this.rttStart = now;
     }
     if (this.rtoDeadline === NONE) this.rtoDeadline = now + this.rtt.rto;
+    if (isNew) this.armTailLossProbe(now);
+  }
+
+  /**
+   * RFC 8985 section 7.2: arms the probe timeout, PTO = 2 SRTT (1 s before a sample), plus the peer's
+   * worst-case delayed ACK (200 ms) when one segment is in flight, at least 10 ms, and only when it would
+   * fire before the RTO. Only with SACK, outside recovery, and once per tail.
+   */
+  private armTailLossProbe(now: Instant): void {
+    this.ptoDeadline = NONE;
+    if (!this.tailLossProbe || !this.sackOk || this.inRecovery || this.tlpOutstanding || this.sndMax === this.sndUna) return;
+    let pto = this.rtt.hasSample ? 2 * this.rtt.srtt : 1_000_000;
+    if (seqDiff(this.sndMax, this.sndUna) <= this.sendMss()) pto += 200_000;
+    if (pto < 10_000) pto = 10_000;
+    const at = now + pto;
+    if (this.rtoDeadline === NONE || at < this.rtoDeadline) this.ptoDeadline = at;
   }
 
   private dispatchRst(emitter: TcpEmitter): number {
@@ -1489,9 +1544,9 @@ export class TcpSocket implements TcpSocketContract {
     out.srcPort = this.localPortValue;
     out.dstPort = this.remotePortValue;
     out.control = TcpControl.Rst;
-    out.seqNumber = this.sndNxt;
+    out.seqNumber = this.sndNxt >>> 0;
     out.ack = true;
-    out.ackNumber = this.rcvNxt;
+    out.ackNumber = this.rcvNxt >>> 0;
     out.windowLen = 0;
     out.maxSegSize = null;
     out.windowScale = null;
@@ -1532,17 +1587,17 @@ export class TcpSocket implements TcpSocketContract {
     r.srcPort = this.localPortValue;
     r.dstPort = this.remotePortValue;
     r.control = TcpControl.None;
-    r.seqNumber = this.sndNxt;
+    r.seqNumber = this.sndNxt >>> 0;
     r.ack = true;
-    r.ackNumber = this.rcvNxt;
+    r.ackNumber = this.rcvNxt >>> 0;
     r.windowLen = this.windowToAnnounce(true);
     r.maxSegSize = null;
     r.windowScale = null;
     r.sackPermitted = false;
     r.hasTimestamp = this.tsOk;
     if (this.tsOk) {
-      r.tsVal = this.tsNow(now);
-      r.tsEcr = this.tsRecent;
+      r.tsVal = this.tsNow(now) >>> 0;
+      r.tsEcr = this.tsRecent >>> 0;
     }
     this.fillSackBlocks(r);
     r.setPayload(null, 0, 0);
@@ -1595,7 +1650,7 @@ export class TcpSocket implements TcpSocketContract {
     } else {
       outTcp.seqNumber = 0;
       outTcp.ack = true;
-      outTcp.ackNumber = seqAdd(seg.seqNumber, seg.segmentLength());
+      outTcp.ackNumber = seqAdd(seg.seqNumber | 0, seg.segmentLength()) >>> 0;
     }
     outTcp.windowLen = 0;
     outTcp.maxSegSize = null;
@@ -1644,14 +1699,14 @@ export class TcpSocket implements TcpSocketContract {
       if (index < 0) continue;
       const left = seqAdd(rcvNxt, asm.contigStart(index));
       let seen = false;
-      for (let k = 0; k < count; k++) if (out.sackLeft[k] === left) seen = true;
+      for (let k = 0; k < count; k++) if ((out.sackLeft[k]! | 0) === left) seen = true;
       if (seen) continue;
       out.setSackBlock(count++, left, seqAdd(rcvNxt, asm.contigEnd(index)));
     }
     for (let i = 0; i < asm.contigCount && count < TCP_MAX_SACK_BLOCKS; i++) {
       const left = seqAdd(rcvNxt, asm.contigStart(i));
       let seen = false;
-      for (let k = 0; k < count; k++) if (out.sackLeft[k] === left) seen = true;
+      for (let k = 0; k < count; k++) if ((out.sackLeft[k]! | 0) === left) seen = true;
       if (seen) continue;
       out.setSackBlock(count++, left, seqAdd(rcvNxt, asm.contigEnd(i)));
     }
@@ -1796,7 +1851,7 @@ export class TcpSocket implements TcpSocketContract {
   }
 
   private tsNow(now: Instant): number {
-    return (Math.floor(now / 1000) + this.tsOffset) >>> 0;
+    return (Math.floor(now / 1000) + this.tsOffset) | 0;
   }
 
   /** Options of the peer's SYN (RFC 9293 section 3.7.1, RFC 7323 sections 1.3/2.2/3.2, RFC 2018 section 2). */
@@ -1816,7 +1871,7 @@ export class TcpSocket implements TcpSocketContract {
     }
     this.sackOk = this.offerSack && seg.sackPermitted;
     this.tsOk = this.offerTimestamps && seg.hasTimestamp;
-    if (this.tsOk) this.tsRecent = seg.tsVal;
+    if (this.tsOk) this.tsRecent = seg.tsVal | 0;
   }
 
   /** The smallest shift that lets the Window field cover the whole receive buffer (RFC 7323 section 2.3). */
@@ -1828,11 +1883,11 @@ export class TcpSocket implements TcpSocketContract {
 
   /** Our SYN was acknowledged (SYN-SENT's SYN-ACK or SYN-RECEIVED's ACK). */
   private ackOfSyn(now: Instant, seg: TcpRepr): void {
-    this.sndUna = seg.ackNumber;
+    this.sndUna = seg.ackNumber | 0;
     if (seqLt(this.sndNxt, this.sndUna)) this.sndNxt = this.sndUna;
     this.rtoDeadline = NONE;
-    if (this.tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
-      const ms = seqDiff(this.tsNow(now), seg.tsEcr);
+    if (this.tsOk && seg.hasTimestamp && (seg.tsEcr | 0) !== 0) {
+      const ms = seqDiff(this.tsNow(now), seg.tsEcr | 0);
       if (ms >= 0) this.rtt.sample(ms * 1000);
     } else if (this.rttStart !== NONE && this.synRetransmits === 0) {
       this.rtt.sample(now - this.rttStart);
@@ -1851,8 +1906,8 @@ export class TcpSocket implements TcpSocketContract {
 
   /** A new connection's send side: ISS (RFC 9293 section 3.4.1 asks for an unpredictable one), timers. */
   private startConnection(now: Instant): void {
-    this.iss = this.random() >>> 0;
-    this.tsOffset = this.random() >>> 0;
+    this.iss = this.random() | 0;
+    this.tsOffset = this.random() | 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
     this.sndMax = this.iss;
@@ -1935,6 +1990,9 @@ export class TcpSocket implements TcpSocketContract {
     this.challengeWindowStart = NONE;
     this.challengeCount = 0;
     this.rtoDeadline = NONE;
+    this.ptoDeadline = NONE;
+    this.tlpDue = false;
+    this.tlpOutstanding = false;
     this.synRetransmits = 0;
     this.persistDeadline = NONE;
     this.persistBackoff = 0;
@@ -1994,8 +2052,9 @@ export class TcpSocket implements TcpSocketContract {
     if (this.logger !== null) this.logger.trace(`tcp ${this.localPortValue}->${this.remotePortValue}: ${message}`);
   }
 
+  /** Logs `message` followed by a sequence number (an int32 inside the socket, printed as the u32 on the wire). */
   private log2(message: string, value: number): void {
-    if (this.logger !== null) this.logger.trace(`tcp ${this.localPortValue}->${this.remotePortValue}: ${message}${value}`);
+    if (this.logger !== null) this.logger.trace(`tcp ${this.localPortValue}->${this.remotePortValue}: ${message}${value >>> 0}`);
   }
 }
 

@@ -97,14 +97,19 @@ function step(): void {
 }
 
 for (let i = 0; i < 100; i++) step();
-const results: Record<string, number | boolean> = {};
+const results: Record<string, number | boolean | string> = {};
 results.established = a.state === 4 && b.state === 4;
 let segmentsInRound = 0;
-const perStep = bytesPer(400, (n) => {
+const trace: number[] = [];
+// 2000 steps (about 93,000 segments) a round: the measurement itself costs about 600 bytes a round.
+const STEPS = 2000;
+const perStep = bytesPer(STEPS, (n) => {
   const before = segments;
   for (let i = 0; i < n; i++) step();
   segmentsInRound = segments - before;
-});
-results.bytesPerSegment = (perStep * 400) / Math.max(1, segmentsInRound);
+}, 8, trace);
+results.roundsBytesPerStep = trace.join(' ');
+results.stepsPerRound = STEPS;
+results.bytesPerSegment = (perStep * STEPS) / Math.max(1, segmentsInRound);
 results.segmentsPerRound = segmentsInRound;
 process.stdout.write(JSON.stringify(results));

@@ -17,8 +17,11 @@ export const REMOTE_ADDR = 0xc0a80102; // 192.168.1.2
 export const OTHER_ADDR = 0xc0a80103;
 export const LOCAL_PORT = 80;
 export const REMOTE_PORT = 49500;
-/** Our initial sequence number in every test (the socket's random source returns it). */
-export const LOCAL_SEQ = 10000;
+/**
+ * Our initial sequence number in every test (the socket's random source returns it): above 2^31, where the
+ * socket's int32 sequence numbers are negative and a u32 read back from a repr must be `| 0` to compare.
+ */
+export const LOCAL_SEQ = 2 ** 31 + 10000;
 /** The peer's: close below 2^32, so most tests cross the wraparound of the sequence space. */
 export const REMOTE_SEQ = (2 ** 32 - 10001) >>> 0;
 export const MTU = 1500;

@@ -177,6 +177,7 @@ test('a clean link: 64 KiB each way arrives whole', () => {
 
 for (const [name, socketOptions] of [
   ['NewReno with SACK and timestamps', { sack: true, timestamps: true, windowScaling: true }],
+  ['NewReno with SACK and tail loss probes', { sack: true, timestamps: true, windowScaling: true, tailLossProbe: true }],
   ['NewReno without options', { sack: false, timestamps: false, windowScaling: false }],
   ['CUBIC with SACK', { congestion: 'cubic' as const, sack: true, timestamps: true }],
   ['the original RTO mode', { rto: { mode: 'original' as const } }],
@@ -192,6 +193,12 @@ for (const [name, socketOptions] of [
 test('lossy link: 30 % loss still completes', () => {
   for (let seed = 100; seed < 110; seed++) {
     check({ seed, loss: 0.3, duplicate: 0, reorder: 0.2, delayMs: 1, size: 8000, socket: { sack: true, timestamps: true } });
+  }
+});
+
+test('lossy link: 30 % loss with tail loss probes still completes', () => {
+  for (let seed = 100; seed < 110; seed++) {
+    check({ seed, loss: 0.3, duplicate: 0, reorder: 0.2, delayMs: 1, size: 8000, socket: { sack: true, timestamps: true, tailLossProbe: true } });
   }
 });
 

@@ -248,6 +248,33 @@ test('SACK recovery: a lost retransmission is sent again once data sent after it
   assert.equal(recv(s, 14).map((x) => x.seq - L)[0], 0);
 });
 
+test('tail loss probe (RFC 8985): the last segment is resent after 2 SRTT, long before the RTO', () => {
+  const s = established({ sack: true, txSize: 4096, nagle: false, tailLossProbe: true }, { sackPermitted: true, mss: 100 }, 4096);
+  s.send(bytes('A'.repeat(100) + 'B'.repeat(100) + 'C'.repeat(100) + 'D'.repeat(100)));
+  assert.equal(recv(s, 0).map((x) => x.seq - L), [0, 100, 200, 300]);
+  // A and B acknowledged after 10 ms: SRTT 1.25 ms (after the handshake's sample of 0), so the probe
+  // timeout is its 10 ms floor; the RTO is 200 ms.
+  send(s, 10, peer({ seq: R, ack: L + 200, window: 4096 }));
+  expectNothing(s, 19);
+  const probe = recv(s, 20);
+  assert.equal(probe.map((x) => [x.seq - L, x.payload.length, x.payload[0]]), [[300, 100, 'D']]);
+  // One probe per tail: nothing more until the RTO.
+  expectNothing(s, 100);
+  // The probe's ACK (C and D arrived after all) ends the tail; nothing is left to send.
+  send(s, 110, peer({ seq: R, ack: L + 400, window: 4096 }));
+  expectNothing(s, 400);
+  assert.is(s.sendQueue(), 0);
+});
+
+test('tail loss probe: off by default, the RTO resends from SND.UNA', () => {
+  const s = sackBulk();
+  s.send(bytes('A'.repeat(100) + 'B'.repeat(100) + 'C'.repeat(100) + 'D'.repeat(100)));
+  recv(s, 0);
+  send(s, 10, peer({ seq: R, ack: L + 200, window: 4096 }));
+  expectNothing(s, 200);
+  assert.equal(recv(s, 210).map((x) => x.seq - L), [200]);
+});
+
 test('SACK: after a timeout, SACKed data is not resent either', () => {
   const s = sackBulk();
   s.send(bytes('A'.repeat(100) + 'B'.repeat(100) + 'C'.repeat(100)));

@@ -1,0 +1,451 @@
+// `npm run bench -- tcp [--bytes N] [--tap-bytes N] [--kernel-bytes N] [--mtu M] [--tap-mtu M] [--limit S]`:
+// TCP throughput in one run, with bytes allocated and GCs per segment for our stack:
+// - loopback: two of our interfaces in one process over a LinkedPair, a client sending `--bytes`
+//   (default 1 GiB) to a server, with 64 KiB and with 4 MiB socket buffers (MTU `--mtu`, default 1500);
+// - tap: our stack on a tap in a namespace this benchmark creates, against the kernel (bench/tcp/pump.c,
+//   compiled with cc on every run): "reader" is the kernel reading what we send, "writer" the kernel
+//   writing to us (`--tap-bytes`, default 256 MiB; the tap's and our MTU `--tap-mtu`, default 9000);
+// - references: the kernel to itself between two namespaces over a veth (same MTU as the tap), the
+//   kernel over the loopback of a namespace, and Node's `net` over 127.0.0.1 in a namespace
+//   (`--kernel-bytes`, default 1 GiB).
+// Each part stops after `--limit` seconds (default 60) whatever it moved. Ends with one line:
+//   bench tcp: loopback_gbps=.. tap_reader_gbps=.. tap_writer_gbps=.. kernel_veth_gbps=.. kernel_lo_gbps=.. node_net_gbps=.. bytes_per_segment=.. gcs=..
+// loopback_gbps is the 4 MiB figure; bytes_per_segment is the worst of the in-process loops (on the tap,
+// readiness waits allocate; their count is printed), gcs the sum over all our measured parts.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import type { Device, RxPair, TxToken } from '../../src/phy/device.js';
+import type { DeviceCapabilities } from '../../src/phy/capabilities.js';
+import { Interface } from '../../src/iface/interface.js';
+import { LinkedPair } from '../../src/phy/linked-pair.js';
+import { TapInterface } from '../../src/phy/tap-interface.js';
+import { interfaceHardwareAddress } from '../../src/phy/sys/interface.js';
+import { SocketSet } from '../../src/socket/socket-set.js';
+import { IpEndpoint } from '../../src/socket/socket.js';
+import { TcpSocket, TcpState } from '../../src/socket/tcp/socket.js';
+import { RingBuffer } from '../../src/storage/ring-buffer.js';
+import { now as clock } from '../../src/time.js';
+import { Netns, disableIpv6, withNetns } from '../../test/helpers/netns.js';
+import { unmetNeed } from '../../test/helpers/needs.js';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`bench tcp: --${name} needs a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const GiB = 1 << 30;
+const MiB = 1 << 20;
+const loopBytes = option('bytes', GiB);
+const tapBytes = option('tap-bytes', 256 * MiB);
+const kernelBytes = option('kernel-bytes', GiB);
+const loopMtu = option('mtu', 1500);
+const tapMtu = option('tap-mtu', 9000);
+const limitSeconds = option('limit', 60);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** Counts the frames received: every segment either side sends is received once by the other. */
+class Counting implements Device {
+  frames = 0;
+  constructor(readonly inner: Device) {}
+  capabilities(): DeviceCapabilities {
+    return this.inner.capabilities();
+  }
+  receive(timestamp: number): RxPair | null {
+    const pair = this.inner.receive(timestamp);
+    if (pair !== null) this.frames++;
+    return pair;
+  }
+  transmit(timestamp: number): TxToken | null {
+    return this.inner.transmit(timestamp);
+  }
+}
+
+interface Run {
+  bytes: number;
+  seconds: number;
+  segments: number;
+  allocated: number;
+  gcs: number;
+  /** Readiness waits (waitReadable) in the measured part; each allocates about 950 bytes (a promise, a timer, libuv's callback). */
+  waits?: number;
+}
+
+let waits = 0;
+
+const gbps = (r: { bytes: number; seconds: number }): number => (r.bytes * 8) / r.seconds / 1e9;
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+function startProfile(): () => { allocated: number; gcs: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const before = v8.getHeapStatistics().used_heap_size;
+  return () => {
+    const after = v8.getHeapStatistics().used_heap_size;
+    const report = profiler.stop();
+    let freed = 0;
+    for (const gc of report.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+    return { allocated: Math.max(0, after - before + freed), gcs: report.statistics.length };
+  };
+}
+
+function newSocket(size: number): TcpSocket {
+  return new TcpSocket({ rxBuffer: new RingBuffer(size), txBuffer: new RingBuffer(size) });
+}
+
+/**
+ * Two interfaces over a LinkedPair; A sends `total` bytes to B. The application's turn copies into A's
+ * send buffer and out of B's receive buffer (64 KiB at a time), between the two interfaces' polls.
+ * A warm-up of 64 MiB (or an eighth of `total`) runs before the measured part.
+ */
+function loopback(bufferSize: number, total: number): Run {
+  const pair = new LinkedPair({ capacity: 512, maxTransmissionUnit: loopMtu + 14 });
+  const devA = new Counting(pair.a);
+  const devB = new Counting(pair.b);
+  const ifaceA = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['192.168.69.1/24'] });
+  const ifaceB = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: ['192.168.69.2/24'] });
+  const socketsA = new SocketSet(2);
+  const socketsB = new SocketSet(2);
+  const a = newSocket(bufferSize);
+  const b = newSocket(bufferSize);
+  socketsA.add(a);
+  socketsB.add(b);
+  b.listen(5000);
+  a.connect(new IpEndpoint(0xc0a84502, 5000), new IpEndpoint(0xc0a84501, 40000));
+  const chunk = new Uint8Array(65536).fill(0x5a);
+  const sink = new Uint8Array(65536);
+  let received = 0;
+  const pump = (until: number, deadline: number): void => {
+    let i = 0;
+    while (received < until) {
+      const t = clock();
+      if (a.maySend()) a.send(chunk, 0, chunk.length);
+      ifaceA.poll(t, devA, socketsA);
+      ifaceB.poll(t, devB, socketsB);
+      for (;;) {
+        const n = b.recv(sink, 0, sink.length);
+        if (n <= 0) break;
+        received += n;
+      }
+      if ((++i & 255) === 0 && performance.now() > deadline) break;
+    }
+  };
+  const warm = Math.min(64 * MiB, Math.max(MiB, total / 8));
+  pump(warm, performance.now() + limitSeconds * 1000);
+  const startBytes = received;
+  const startFrames = devA.frames + devB.frames;
+  const stop = startProfile();
+  const start = performance.now();
+  pump(startBytes + total, start + limitSeconds * 1000);
+  const seconds = (performance.now() - start) / 1000;
+  const { allocated, gcs } = stop();
+  return { bytes: received - startBytes, seconds, segments: devA.frames + devB.frames - startFrames, allocated, gcs };
+}
+
+function compile(dir: string): string {
+  const out = join(dir, 'pump');
+  execFileSync('cc', ['-O2', '-o', out, join(here, 'pump.c')]);
+  return out;
+}
+
+function exited(child: ChildProcess, limitMs: number): Promise<string> {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${child.spawnargs.slice(3).join(' ')}: exit ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+/** "BYTES SECONDS" on the last line of a pump's output. */
+function pumpResult(out: string): { bytes: number; seconds: number } {
+  const last = out.trim().split('\n').pop()!.split(' ');
+  return { bytes: Number(last[0]), seconds: Number(last[1]) };
+}
+
+function listening(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (c: Buffer): void => {
+      if (c.toString().includes('listening')) {
+        child.stdout!.off('data', on);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', on);
+  });
+}
+
+/** The kernel's TCP from one namespace to another over a veth of MTU `mtu`. */
+async function kernelVeth(pump: string, mtu: number): Promise<{ bytes: number; seconds: number }> {
+  const one = Netns.create('btcp');
+  const two = Netns.create('btcp');
+  try {
+    one.run('ip', ['link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', two.name]);
+    for (const [ns, dev, ip] of [[one, 'va', '10.78.0.1'], [two, 'vb', '10.78.0.2']] as const) {
+      disableIpv6(ns, dev);
+      ns.run('ip', ['link', 'set', dev, 'mtu', String(mtu)]);
+      ns.run('ip', ['addr', 'add', `${ip}/24`, 'dev', dev]);
+      ns.run('ip', ['link', 'set', dev, 'up']);
+    }
+    const server = two.spawn(pump, ['recv', '10.78.0.2', '7000']);
+    const done = exited(server, limitSeconds * 1000);
+    await listening(server);
+    await exited(one.spawn(pump, ['send', '10.78.0.2', '7000', String(kernelBytes)]), limitSeconds * 1000);
+    return pumpResult(await done);
+  } finally {
+    one.destroy();
+    two.destroy();
+  }
+}
+
+/** The kernel's TCP over a namespace's loopback (MTU 65536). */
+async function kernelLoopback(pump: string): Promise<{ bytes: number; seconds: number }> {
+  const ns = Netns.create('btcp');
+  try {
+    const server = ns.spawn(pump, ['recv', '127.0.0.1', '7000']);
+    const done = exited(server, limitSeconds * 1000);
+    await listening(server);
+    await exited(ns.spawn(pump, ['send', '127.0.0.1', '7000', String(kernelBytes)]), limitSeconds * 1000);
+    return pumpResult(await done);
+  } finally {
+    ns.destroy();
+  }
+}
+
+/** Node's net over 127.0.0.1, server and client in one Node process in a namespace (bench/tcp/node-net.ts). */
+async function nodeNet(): Promise<{ bytes: number; seconds: number }> {
+  const ns = Netns.create('btcp');
+  try {
+    const child = ns.spawn(process.execPath, ['--import', 'tsx', join(here, 'node-net.ts'), String(kernelBytes)]);
+    return pumpResult(await exited(child, limitSeconds * 1000 + 10_000));
+  } finally {
+    ns.destroy();
+  }
+}
+
+interface Tap {
+  ns: Netns;
+  tap: TapInterface;
+  dev: Counting;
+  iface: Interface;
+  sockets: SocketSet;
+  kernelMac: number;
+}
+
+const KERNEL_IP = '10.77.0.1';
+const OUR_IP = '10.77.0.2';
+const KERNEL_ADDR = 0x0a4d0001;
+const OUR_ADDR = 0x0a4d0002;
+
+function tapSetUp(): Tap {
+  const ns = Netns.create('btcp');
+  try {
+    ns.run('ip', ['tuntap', 'add', 'name', 'btap', 'mode', 'tap']);
+    disableIpv6(ns, 'btap');
+    ns.run('ip', ['link', 'set', 'btap', 'mtu', String(tapMtu)]);
+    ns.run('ip', ['addr', 'add', `${KERNEL_IP}/24`, 'dev', 'btap']);
+    ns.run('ip', ['link', 'set', 'btap', 'up']);
+    ns.run('ip', ['neigh', 'replace', OUR_IP, 'lladdr', '02:00:00:00:00:02', 'dev', 'btap', 'nud', 'permanent']);
+    const kernelMac = withNetns(ns, () => interfaceHardwareAddress('btap')).reduce((v, b) => v * 256 + b, 0);
+    const tap = withNetns(ns, () => new TapInterface('btap'));
+    const iface = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: [`${OUR_IP}/24`] });
+    iface.neighbors.fill(KERNEL_ADDR, kernelMac, clock());
+    return { ns, tap, dev: new Counting(tap), iface, sockets: new SocketSet(2), kernelMac };
+  } catch (e) {
+    ns.destroy();
+    throw e;
+  }
+}
+
+/**
+ * Polls until `done()`, the application's `step()` between two polls, sleeping in waitReadable when the
+ * interface has nothing to do before its next timer. Stops at `deadline` (performance.now()).
+ */
+async function drive(s: Tap, step: () => void, done: () => boolean, deadline: number): Promise<void> {
+  let i = 0;
+  while (!done()) {
+    const t = clock();
+    s.iface.poll(t, s.dev, s.sockets);
+    step();
+    s.iface.poll(t, s.dev, s.sockets);
+    if ((++i & 63) === 0) {
+      s.iface.neighbors.fill(KERNEL_ADDR, s.kernelMac, t);
+      if (performance.now() > deadline) return;
+    }
+    const delay = s.iface.pollDelay(clock(), s.sockets);
+    if (delay !== 0) {
+      waits++;
+      await s.tap.waitReadable(delay === null ? 50_000 : Math.min(delay, 50_000));
+    }
+  }
+}
+
+/** The kernel reads what we send: our client to `pump recv`. Timed from Established to the last ACK. */
+async function tapReader(pump: string, bufferSize: number): Promise<Run> {
+  const s = tapSetUp();
+  try {
+    const server = s.ns.spawn(pump, ['recv', KERNEL_IP, '7000']);
+    const done = exited(server, limitSeconds * 1000 + 10_000);
+    await listening(server);
+    const socket = newSocket(bufferSize);
+    s.sockets.add(socket);
+    socket.connect(new IpEndpoint(KERNEL_ADDR, 7000), new IpEndpoint(OUR_ADDR, 40000));
+    const chunk = new Uint8Array(65536).fill(0x5a);
+    const deadline = performance.now() + limitSeconds * 1000;
+    await drive(s, () => {}, () => socket.state === TcpState.Established, deadline);
+    let sent = 0;
+    let closed = false;
+    const stop = startProfile();
+    const frames = s.dev.frames;
+    const waitsBefore = waits;
+    const start = performance.now();
+    await drive(
+      s,
+      () => {
+        while (socket.maySend() && sent < tapBytes) {
+          const n = socket.send(chunk, 0, Math.min(chunk.length, tapBytes - sent));
+          if (n === 0) break;
+          sent += n;
+        }
+        if (sent >= tapBytes && !closed) {
+          socket.close();
+          closed = true;
+        }
+      },
+      () => closed && socket.sendQueue() === 0 && socket.state !== TcpState.FinWait1,
+      deadline,
+    );
+    const seconds = (performance.now() - start) / 1000;
+    const { allocated, gcs } = stop();
+    const waited = waits - waitsBefore;
+    const acked = sent - socket.sendQueue();
+    if (!closed) socket.abort();
+    await drive(s, () => {}, () => true, deadline);
+    await done.catch(() => '');
+    // Segments: ours out (about bytes / MSS) and the kernel's ACKs in, which we count.
+    const mss = tapMtu - 40;
+    return { bytes: acked, seconds, segments: s.dev.frames - frames + Math.ceil(acked / mss), allocated, gcs, waits: waited };
+  } finally {
+    s.tap.close();
+    s.ns.destroy();
+  }
+}
+
+/** The kernel writes to us: `pump send` to our listening socket. Timed from the first byte to the FIN. */
+async function tapWriter(pump: string, bufferSize: number): Promise<Run> {
+  const s = tapSetUp();
+  try {
+    const socket = newSocket(bufferSize);
+    s.sockets.add(socket);
+    socket.listen(7000);
+    const client = s.ns.spawn(pump, ['send', OUR_IP, '7000', String(tapBytes)]);
+    const done = exited(client, limitSeconds * 1000 + 10_000);
+    const sink = new Uint8Array(65536);
+    const deadline = performance.now() + limitSeconds * 1000;
+    let received = 0;
+    let finished = false;
+    const read = (): void => {
+      for (;;) {
+        const n = socket.recv(sink, 0, sink.length);
+        if (n === -1) {
+          finished = true;
+          socket.close();
+          return;
+        }
+        if (n === 0) return;
+        received += n;
+      }
+    };
+    await drive(s, read, () => received > 0 || finished, deadline);
+    const first = received;
+    const stop = startProfile();
+    const frames = s.dev.frames;
+    const waitsBefore = waits;
+    const start = performance.now();
+    await drive(s, read, () => finished, deadline);
+    const seconds = (performance.now() - start) / 1000;
+    const { allocated, gcs } = stop();
+    const waited = waits - waitsBefore;
+    const ackEstimate = Math.ceil((received - first) / (tapMtu - 40) / 2);
+    await drive(s, () => {}, () => socket.state === TcpState.Closed || socket.state === TcpState.TimeWait || performance.now() > deadline, deadline);
+    await done.catch(() => '');
+    return { bytes: received - first, seconds, segments: s.dev.frames - frames + ackEstimate, allocated, gcs, waits: waited };
+  } finally {
+    s.tap.close();
+    s.ns.destroy();
+  }
+}
+
+function describe(name: string, r: Run): string {
+  return `${name}: ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(2)} s, ${fmt(gbps(r))} Gbit/s, ${r.segments} segments, ${(r.allocated / Math.max(1, r.segments)).toFixed(2)} bytes/segment, ${r.gcs} GCs${r.waits === undefined ? '' : `, ${r.waits} readiness waits (${(r.waits / Math.max(1, r.segments)).toFixed(2)} a segment)`}`;
+}
+
+async function main(): Promise<void> {
+  const ours: Run[] = [];
+  const loop64 = loopback(64 << 10, loopBytes);
+  console.log(describe(`loopback, 64 KiB buffers, MTU ${loopMtu}`, loop64));
+  const loop4m = loopback(4 * MiB, loopBytes);
+  console.log(describe(`loopback, 4 MiB buffers, MTU ${loopMtu}`, loop4m));
+  ours.push(loop64, loop4m);
+  let reader = NaN;
+  let writer = NaN;
+  let veth = NaN;
+  let lo = NaN;
+  let nodeGbps = NaN;
+  const skip = unmetNeed(['root', 'cc']);
+  if (skip !== null) {
+    console.log(`tap and kernel references: n/a (${skip})`);
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-tcp-'));
+    try {
+      const pump = compile(dir);
+      const r = await tapReader(pump, 4 * MiB);
+      console.log(describe(`tap, the kernel reading from us, 4 MiB buffers, MTU ${tapMtu}`, r));
+      const w = await tapWriter(pump, 4 * MiB);
+      console.log(describe(`tap, the kernel writing to us, 4 MiB buffers, MTU ${tapMtu}`, w));
+      ours.push(r, w);
+      reader = gbps(r);
+      writer = gbps(w);
+      const v = await kernelVeth(pump, tapMtu);
+      veth = gbps(v);
+      console.log(`kernel to kernel over a veth between two namespaces, MTU ${tapMtu}: ${(v.bytes / MiB).toFixed(0)} MiB in ${v.seconds.toFixed(2)} s, ${fmt(veth)} Gbit/s`);
+      const l = await kernelLoopback(pump);
+      lo = gbps(l);
+      console.log(`kernel over a namespace's loopback: ${(l.bytes / MiB).toFixed(0)} MiB in ${l.seconds.toFixed(2)} s, ${fmt(lo)} Gbit/s`);
+      const n = await nodeNet();
+      nodeGbps = gbps(n);
+      console.log(`Node net over 127.0.0.1 (in a namespace): ${(n.bytes / MiB).toFixed(0)} MiB in ${n.seconds.toFixed(2)} s, ${fmt(nodeGbps)} Gbit/s`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const loopGbps = gbps(loop4m);
+  console.log(
+    `ratios: tap reader / kernel veth ${fmt(reader / veth)}, tap writer / kernel veth ${fmt(writer / veth)}, loopback (4 MiB) / kernel loopback ${fmt(loopGbps / lo)} (goals >= 0.5)`,
+  );
+  // The stack's own path: the in-process loops. On the tap each readiness wait allocates its promise and
+  // timer (printed above with the number of waits), which is the driver's cost, not the segments'.
+  const bytesPerSegment = Math.max(...ours.filter((r) => r.waits === undefined).map((r) => r.allocated / Math.max(1, r.segments)));
+  const gcs = ours.reduce((sum, r) => sum + r.gcs, 0);
+  console.log(
+    `bench tcp: loopback_gbps=${fmt(loopGbps)} tap_reader_gbps=${fmt(reader)} tap_writer_gbps=${fmt(writer)} kernel_veth_gbps=${fmt(veth)} kernel_lo_gbps=${fmt(lo)} node_net_gbps=${fmt(nodeGbps)} bytes_per_segment=${bytesPerSegment.toFixed(2)} gcs=${gcs}`,
+  );
+}
+
+await main();
