@@ -84,7 +84,7 @@ function serve(): void {
   for (let s = reverser.accept(); s !== null; s = reverser.accept()) reversing.add(s);
   for (const s of reversing) {
     const room = s.txBuffer.window - 1;
-    if (room > 0 && s.canRecv()) {
+    if (room > 0 && s.canRecv() && s.maySend()) {
       const n = s.recv(buffer, 0, room);
       let m = 0;
       for (let i = n - 1; i >= 0; i--) if (buffer[i] !== 0x0a) buffer[n + m++] = buffer[i]!;
@@ -102,7 +102,8 @@ function serve(): void {
   for (let s = sink.accept(); s !== null; s = sink.accept()) sinking.set(s, 0);
   for (const [s, swallowed] of sinking) {
     let total = swallowed;
-    for (let n = s.recv(buffer); n > 0; n = s.recv(buffer)) total += n;
+    // A reset peer (or a timeout) leaves the socket closed, where recv() throws: check before reading.
+    if (!peerGone(s)) for (let n = s.recv(buffer); n > 0; n = s.recv(buffer)) total += n;
     sinking.set(s, total);
     if (s.recvFinished() || peerGone(s)) {
       console.log(`tcp:6971 close after ${total} bytes`);
@@ -114,13 +115,13 @@ function serve(): void {
   // TCP 6972: fill the send buffer with i % 256 until the peer goes away.
   for (let s = fountain.accept(); s !== null; s = fountain.accept()) flowing.set(s, 0);
   for (const [s, next] of flowing) {
-    while (s.recv(buffer) > 0); // whatever the peer says is ignored
     if (!s.maySend() || peerGone(s)) {
       console.log(`tcp:6972 close after ${next} bytes`);
       flowing.delete(s);
       fountain.release(s);
       continue;
     }
+    while (s.recv(buffer) > 0); // whatever the peer says is ignored
     let i = next;
     for (let room = s.sendWindowLength(); room > 0; room = s.sendWindowLength()) {
       const at = s.sendWindowOffset();
