@@ -128,10 +128,12 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
   const fragmented = (ipFlags & 1) !== 0 || fragmentOffset !== 0;
   switch (protocol) {
     case IpProtocol.Tcp:
-      tcpSegment(f, bytes, payload, end, payloadLength, at, fragmented);
+      setIpv4Context(f, at, src, dst);
+      tcpSegment(f, bytes, payload, end, payloadLength, fragmented);
       return;
     case IpProtocol.Udp:
-      udpDatagram(f, bytes, payload, end, payloadLength, at, fragmented);
+      setIpv4Context(f, at, src, dst);
+      udpDatagram(f, bytes, payload, end, payloadLength, fragmented);
       return;
     case IpProtocol.Icmp:
       icmpMessage(f, bytes, payload, end, payloadLength, fragmented);
@@ -230,9 +232,13 @@ function ipv4Timestamps(f: LineBuilder, bytes: Uint8Array, at: number, length: n
   return true;
 }
 
-/** `10.0.0.1.80 > 10.0.0.2.5555: `, how TCP and UDP lines start. */
-export function addressesWithPorts(f: LineBuilder, src: number, srcPort: number, dst: number, dstPort: number): void {
-  f.out += f.ipText.text(src) + '.' + srcPort + ' > ' + f.ipText.text(dst) + '.' + dstPort + ': ';
+/** Points the transport's IP context (line.ts) at the IPv4 header at bytes[at]. */
+function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): void {
+  const ip = f.ip;
+  ip.version = 4;
+  ip.at = at;
+  ip.src = f.ipText.text(src);
+  ip.dst = f.ipText.text(dst);
 }
 
 /**

@@ -28,6 +28,28 @@ export interface FormatOptions {
   suppressDefaultPrint?: boolean;
 }
 
+/**
+ * The IP header a TCP or UDP printer sits on, whichever the version: the addresses as printed, and where they
+ * are in the bytes (for the pseudo-header checksum and tcpdump's conversation order, src/format/ip.ts). The IP
+ * printers fill it in before calling the transport's; one per LineBuilder, so nothing is allocated per frame.
+ */
+export class IpHeaderContext {
+  /** 4 or 6. */
+  version = 4;
+  /** Where the IP header starts in the bytes. */
+  at = 0;
+  /** The source address as tcpdump prints it. */
+  src = '';
+  /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
+  dst = '';
+  /**
+   * IPv6: where the address the pseudo-header uses as destination starts (RFC 8200 section 8.1: the final
+   * destination of a routing header, else the header's destination). Unused for IPv4, whose final destination
+   * ipv4FinalDestination finds in the options.
+   */
+  pseudoDstAt = 0;
+}
+
 /** One line being built, with the options and the state kept across frames. */
 export class LineBuilder {
   readonly verbose: boolean;
@@ -45,6 +67,8 @@ export class LineBuilder {
   truncated = false;
 
   readonly ipText = new Ipv4TextCache();
+  /** The IP header under the transport being printed, IPv4 or IPv6 (ip.ts); set by the IP printers. */
+  readonly ip = new IpHeaderContext();
   readonly macText = new MacTextCache();
   /** The TCP conversations seen, by both ports in one int32 (tcp.ts), for relative sequence numbers. */
   readonly conversations = new Map<number, TcpConversation[]>();

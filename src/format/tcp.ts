@@ -1,18 +1,19 @@
 // TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for: flags, sequence numbers
 // (absolute, or relative to each conversation's first), window, every option, with -v the checksum.
 
-import { Ipv4Field, IpProtocol } from '../../generated/ipv4.js';
+import { IpProtocol } from '../../generated/ipv4.js';
 import { TcpField, TcpPacket } from '../../generated/tcp.js';
-import { checksumFold, checksumSum, pseudoHeaderSum } from '../wire/checksum.js';
+import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { HEX_BYTE } from './hex-dump.js';
-import { addressesWithPorts, ipv4FinalDestination } from './ipv4.js';
+import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
 import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
 
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
 export interface TcpConversation {
-  src: number;
-  dst: number;
+  /** The addresses as printed (IPv4 or IPv6 text). */
+  src: string;
+  dst: string;
   ports: number;
   seq: number;
   ack: number;
@@ -20,19 +21,22 @@ export interface TcpConversation {
 
 const tcpView = new TcpPacket();
 
-/** A TCP segment at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
-export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
-  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
-  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
+/**
+ * A TCP segment at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
+ * `length` is what the IP layer says is left.
+ */
+export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
+  const src = f.ip.src;
+  const dst = f.ip.dst;
   if (end - at < 4) {
-    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ':';
+    f.out += src + ' > ' + dst + ':';
     f.truncate('tcp', false);
     return;
   }
   const tcp = tcpView.init(bytes, at, end - at);
   const srcPort = tcp.srcPort;
   const dstPort = tcp.dstPort;
-  addressesWithPorts(f, src, srcPort, dst, dstPort);
+  addressesWithPorts(f, srcPort, dstPort);
   if (end - at < 20) {
     f.truncate('tcp', false);
     return;
@@ -58,7 +62,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   let baseSeq = 0;
   let baseAck = 0;
   if (f.relativeSequence && flags & 0x10) {
-    reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
+    reversed = srcPort > dstPort || (srcPort === dstPort && sourceAboveDestination(f.ip, bytes));
     const keySrc = reversed ? dst : src;
     const keyDst = reversed ? src : dst;
     // Both ports in one int32, so the map key is a small integer rather than a heap number.
@@ -105,8 +109,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     return;
   }
   if (f.verbose && !fragmented && at + length <= end) {
-    const pseudoDst = ipv4FinalDestination(bytes, ipAt, end);
-    const sum = checksumFold(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, IpProtocol.Tcp, length)));
+    const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Tcp, length)));
     const field = tcp.checksum;
     f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
   }

@@ -1,18 +1,18 @@
 // UDP (RFC 768), following tcpdump's print-udp.c for ports it has no dissector for.
 
-import { Ipv4Field } from '../../generated/ipv4.js';
 import { UdpPacket } from '../../generated/udp.js';
-import { addressesWithPorts } from './ipv4.js';
-import { u32, type LineBuilder } from './line.js';
+import { addressesWithPorts } from './ip.js';
+import type { LineBuilder } from './line.js';
 
 const udpView = new UdpPacket();
 
-/** A UDP datagram at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
-export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
-  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
-  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
+/**
+ * A UDP datagram at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
+ * `length` is what the IP layer says is left.
+ */
+export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
   if (end - at < 4) {
-    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
+    f.out += f.ip.src + ' > ' + f.ip.dst + ': ';
     f.truncate('udp', false);
     return;
   }
@@ -20,18 +20,18 @@ export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   const srcPort = udp.srcPort;
   const dstPort = udp.dstPort;
   if (length < 8) {
-    addressesWithPorts(f, src, srcPort, dst, dstPort);
+    addressesWithPorts(f, srcPort, dstPort);
     f.out += 'truncated-udp ' + length;
     return;
   }
   if (end - at < 6) {
-    addressesWithPorts(f, src, srcPort, dst, dstPort);
+    addressesWithPorts(f, srcPort, dstPort);
     f.truncate('udp', false);
     return;
   }
   const udpLength = udp.len;
   if (udpLength < 8) {
-    addressesWithPorts(f, src, srcPort, dst, dstPort);
+    addressesWithPorts(f, srcPort, dstPort);
     f.out += 'truncated-udplength ' + udpLength;
     return;
   }
@@ -39,11 +39,11 @@ export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   const udpDataLength = udpLength - 8;
   if (udpDataLength < dataLength) dataLength = udpDataLength;
   if (at + 8 > end) {
-    addressesWithPorts(f, src, srcPort, dst, dstPort);
+    addressesWithPorts(f, srcPort, dstPort);
     f.truncate('udp', false);
     return;
   }
-  addressesWithPorts(f, src, srcPort, dst, dstPort);
+  addressesWithPorts(f, srcPort, dstPort);
   if (udpDataLength > dataLength && !fragmented) {
     f.out += 'UDP, bad length ' + udpDataLength + ' > ' + dataLength;
   } else {
