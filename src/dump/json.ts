@@ -338,12 +338,12 @@ export class JsonPrinter {
 
   /**
    * BSD loopback (LINKTYPE_NULL): a 4-byte address family in the capturing host's byte order, which the file
-   * does not record; like tshark, a value with its low half zero is taken as the other byte order.
+   * does not record; like tshark, a value with bits in its upper half came from the other byte order.
    */
   private nullLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
     if (captured < 4) return this.fail('null: truncated: ' + captured + ' of 4 header bytes captured');
     let family = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
-    if ((family & 0xffff) === 0) family = family >>> 24 | ((family >>> 8) & 0xff00);
+    if ((family & 0xffff0000) !== 0) family = ((family >>> 24) | ((family >>> 8) & 0xff00) | ((family << 8) & 0xff0000) | (family << 24)) >>> 0;
     w.field(NULL_FAMILY, family);
     w.byte(CLOSE);
     // AF_INET is 2 on every BSD and Linux.
