@@ -186,6 +186,8 @@ export class JsonPrinter {
   private readonly icmp = new Icmpv4Packet();
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
+  /** How deep inside ICMP errors' quoted datagrams the writer is (a quoted error's quote is not decoded). */
+  private quotedDepth = 0;
   /** The first problem met in the packet being written, or null. */
   private error: string | null = null;
 
@@ -527,16 +529,34 @@ export class JsonPrinter {
     const type = icmp.msgType as number;
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
-    if (whole && length >= 8) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // A quoted message is cut at 8 bytes: tshark leaves its checksum unverified.
+    if (whole && length >= 8 && this.quotedDepth === 0) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     // Echo, timestamp, information and address mask messages carry an identifier and sequence number
     // (RFC 792, RFC 950).
     if ((type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) && captured >= 8) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
     }
+    if (captured > 8 && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) this.quoted(w, bytes, at + 8, captured - 8, length - 8);
     w.byte(CLOSE);
     if (length < 8) this.fail('icmp: message of ' + length + ' bytes is shorter than its 8-byte header');
     else if (captured < 8) this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
+  }
+
+  /**
+   * The datagram an ICMP error quotes (RFC 792: its IP header and first 8 data bytes), as `"quoted":{"ipv4":{..},
+   * "udp"|"tcp"|"icmp":{..}}`, the fields tshark reports for it; its damage is not the packet's error.
+   */
+  private quoted(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number): void {
+    const error = this.error;
+    w.ascii(',"quoted":{');
+    const start = w.used;
+    this.quotedDepth++;
+    this.ipv4Layer(w, bytes, at, captured, length);
+    this.quotedDepth--;
+    if (w.used > start && w.byteAt(start) === 44) w.removeByte(start);
+    w.byte(CLOSE);
+    this.error = error;
   }
 
   private udpLayer(
@@ -577,6 +597,10 @@ export class JsonPrinter {
     const tcp = this.tcp.init(bytes, at, captured);
     w.field(TCP_SPORT_FIRST, tcp.srcPort);
     if (captured >= TcpField.DstPort + 2) w.field(DPORT, tcp.dstPort);
+    if (captured < 20 && this.quotedDepth > 0 && captured >= TcpField.SeqNumber + 4) {
+      // The 8 bytes an ICMP error quotes (RFC 792) hold the sequence number too, which tshark shows.
+      w.field(SEQ, tcp.seqNumber);
+    }
     if (captured < 20) {
       // tshark reads the whole fixed header before it shows more than the ports.
       w.byte(CLOSE);
@@ -712,6 +736,10 @@ OPTION_LENGTHS[OPT_SACK_PERM] = 2;
 OPTION_LENGTHS[OPT_TS] = 10;
 const OPT_EOL = TcpOptionKind.EndOfList;
 const OPT_NOP = TcpOptionKind.Nop;
+
+/** ICMP errors, which quote the datagram that caused them (RFC 792): unreachable, source quench, redirect,
+ * time exceeded, parameter problem. */
+const QUOTING_TYPES = new Set([3, 4, 5, 11, 12]);
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
