@@ -179,6 +179,30 @@ function fieldMembers(field: FieldSpec): Member[] {
     );
     return members;
   }
+  if (field.type === 'ipv6') {
+    // 16 bytes have no number type: the view gives where they are and copies them, never a new object.
+    const o = field.offset;
+    const cap = upperFirst(field.name);
+    const loop = (dst: string, src: string) => [`for (let i = 0; i < 16; i++) ${dst} = ${src};`];
+    members.push(
+      {
+        doc: jsdoc(field.doc, 'Index in bytes where the 16 address bytes start (absolute, like payloadOffset): read them in place.'),
+        signature: `get ${field.name}Offset(): number`,
+        body: [`return ${index(o)};`],
+      },
+      {
+        doc: jsdoc(field.doc, 'Copies the 16 bytes to out[to, to + 16).'),
+        signature: `copy${cap}To(out: Uint8Array, to = 0): void`,
+        body: ['const bytes = this.bytes;', `const at = ${index(o)};`, ...loop('out[to + i]', 'bytes[at + i]!')],
+      },
+      {
+        doc: jsdoc(field.doc, 'Sets the 16 bytes from src[from, from + 16).'),
+        signature: `set${cap}From(src: Uint8Array, from = 0): void`,
+        body: ['const bytes = this.bytes;', `const at = ${index(o)};`, ...loop('bytes[at + i]', 'src[from + i]!')],
+      },
+    );
+    return members;
+  }
   const raw = rawAccess(field);
   const type = field.enumName ?? 'number';
   if (field.scale !== 1 && field.raw) {
@@ -290,7 +314,7 @@ function valueExpr(spec: HeaderSpec, name: string, self = 'this', locals = false
   const found = spec.fields.find((f) => f.name === name || f.raw === name || f.alias === name);
   if (!found && name === 'headerLength') return code(spec, spec.headerLength, self, locals);
   const field = found!;
-  if (field.type === 'mac') return `${self}.${field.name}`;
+  if (field.type === 'mac' || field.type === 'ipv6') return `${self}.${field.name}`;
   const raw = rawExpr(field, self, locals);
   return field.scale !== 1 && name === field.name ? `${operand(raw, '*')} * ${field.scale}` : raw;
 }

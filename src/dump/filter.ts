@@ -14,6 +14,7 @@ import { Icmpv4Field } from '../../generated/icmpv4.js';
 import { TcpField } from '../../generated/tcp.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import type { PacketState } from './packet-state.js';
+import { VlanField } from '../../generated/vlan.js';
 
 export type Direction = 'src' | 'dst' | 'src or dst' | 'src and dst';
 /** The protocol qualifier in front of a primitive (`tcp port 80`, `arp host 10.0.0.1`, `ether src ...`). */
@@ -33,7 +34,8 @@ export type FilterNode =
   | { kind: 'relation'; op: RelationOp; left: Arith; right: Arith }
   | { kind: 'etherBroadcast' }
   | { kind: 'etherMulticast' }
-  | { kind: 'ipMulticast' };
+  | { kind: 'ipMulticast' }
+  | { kind: 'vlan'; id: number | null };
 
 export type RelationOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>';
@@ -163,9 +165,9 @@ const RELATION_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
  * (A word is removed from here when its primitive is implemented.)
  */
 const UNSUPPORTED_WORDS = new Set([
-  'ip6', 'vlan', 'mpls', 'pppoed', 'pppoes', 'geneve', 'gateway', 'rarp', 'atalk', 'aarp', 'decnet', 'sca', 'lat',
+  'mpls', 'pppoed', 'pppoes', 'geneve', 'gateway', 'rarp', 'atalk', 'aarp', 'decnet', 'sca', 'lat',
   'moprc', 'mopdl', 'iso', 'esis', 'isis', 'clnp', 'stp', 'ipx', 'netbeui', 'llc', 'igmp', 'igrp', 'pim', 'vrrp',
-  'carp', 'sctp', 'ah', 'esp', 'icmp6', 'protochain', 'inbound', 'outbound', 'ifname', 'on', 'rnr', 'rulenum',
+  'carp', 'sctp', 'ah', 'esp', 'protochain', 'inbound', 'outbound', 'ifname', 'on', 'rnr', 'rulenum',
   'reason', 'rset', 'ruleset', 'srnr', 'subrulenum', 'action', 'wlan', 'type', 'subtype', 'addr1', 'addr2', 'addr3',
   'addr4', 'ra', 'ta', 'fddi', 'tr', 'ppp', 'slip', 'link', 'radio', 'atm', 'lane', 'oamf4', 'oamf4ec', 'oamf4sc',
   'oam', 'metac', 'bcc', 'sc', 'ilmic', 'connectmsg', 'metaconnect', 'vpi', 'vci', 'fisu', 'lssu', 'msu', 'sio',
@@ -340,11 +342,20 @@ export function parseFilter(text: string): FilterNode {
     return { kind: 'number', value: parseNumber(token, 0xffff_ffff, 'a number', 'the operator') };
   }
 
+  /** libpcap's `vlan [id]`: an 802.1Q/QinQ tagged frame, its outer tag's VLAN id if given. */
+  function parseVlan(): FilterNode {
+    next();
+    const after = peek();
+    if (after.type === 'word' && /^[0-9]/.test(after.text)) return { kind: 'vlan', id: parseNumber(next(), 4095, 'a VLAN id', 'vlan') };
+    return { kind: 'vlan', id: null };
+  }
+
   function parsePrimitive(): FilterNode {
     const start = peek();
     if (start.type !== 'word') {
       throw new FilterSyntaxError(start.position, `expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80') or '(', found ${describe(start)}`);
     }
+    if (start.text === 'vlan') return parseVlan();
     if (start.text === 'less' || start.text === 'greater') {
       next();
       const value = parseNumber(next(), 0xffff_ffff, 'a length in bytes', start.text);
@@ -363,7 +374,7 @@ export function parseFilter(text: string): FilterNode {
     if (UNSUPPORTED_WORDS.has(start.text)) {
       throw new FilterSyntaxError(
         start.position,
-        `'${start.text}' is not supported by smoltcp-dump's filter; it knows ether, ip, arp, icmp, tcp, udp, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'`,
+        `'${start.text}' is not supported by smoltcp-dump's filter; it knows ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'`,
       );
     }
 
@@ -829,10 +840,35 @@ function ordered(node: FilterNode): boolean {
   }
 }
 
+/**
+ * `vlan [id]` (IEEE 802.1Q clause 9.6): the frame carries a tag (TPID 0x8100, 0x88a8 or 0x9100), with that VLAN
+ * id if given. As in libpcap, whatever the expression tests after a `vlan` is read four bytes further on,
+ * matched or not (`vlan 100 and tcp port 80`; `vlan and vlan` for QinQ; libpcap's `vlan 1 or vlan 2` tests the
+ * second id on the inner tag): the packet's view drops the tag's four bytes. libpcap shifts at compile time, we
+ * when the primitive runs, which differs only where `and`/`or` skip a `vlan` that a later one follows.
+ */
+function vlanTest(id: number | null): Test {
+  return (s) => {
+    if (!captured(s, OFF_ETHERTYPE, 2)) return UNKNOWN;
+    const tpid = u16(s, OFF_ETHERTYPE);
+    let result = tpid === 0x8100 || tpid === 0x88a8 || tpid === 0x9100 ? YES : NO;
+    if (result === YES && id !== null) {
+      if (!captured(s, OFF_ETHERTYPE + 2 + VlanField.VlanId, 2)) result = UNKNOWN;
+      else if ((u16(s, OFF_ETHERTYPE + 2 + VlanField.VlanId) & 0xfff) !== id) result = NO;
+    }
+    s.skipVlanTag();
+    return result;
+  };
+}
+
 /** Compiles an AST to a predicate. It reads the frame in place and allocates nothing. */
 export function compileFilter(node: FilterNode): Predicate {
   const test = compileNode(node);
-  return (s) => test(s) === YES;
+  return (s) => {
+    const result = test(s) === YES;
+    s.restore();
+    return result;
+  };
 }
 
 function compileNode(node: FilterNode): Test {
@@ -882,6 +918,8 @@ function compileNode(node: FilterNode): Test {
     case 'ipMulticast':
       // Class D, 224.0.0.0/4 (RFC 5771).
       return and(isIpv4, (s) => (!captured(s, OFF_IP_DST, 1) ? UNKNOWN : u8(s, OFF_IP_DST) >= 224 ? YES : NO));
+    case 'vlan':
+      return vlanTest(node.id);
     case 'etherHost': {
       const address = node.address;
       const at = (offset: number): Test => (s) => (!captured(s, offset, 6) ? UNKNOWN : u48(s, offset) === address ? YES : NO);

@@ -151,7 +151,7 @@ for (const [expression, message] of [
   ['foo', "filter: at 1: unknown word 'foo'; expected a protocol (ether, ip, arp, icmp, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('"],
   ['tcp[13] & 2 !=', "filter: at 15: expected a number, 'len' or a byte test like 'tcp[13]', found the end of the filter"],
   ['tcp[13:3] = 0', "filter: at 8: a byte test's size is 1, 2 or 4, not '3'"],
-  ['vlan 100', "filter: at 1: 'vlan' is not supported by smoltcp-dump's filter; it knows ether, ip, arp, icmp, tcp, udp, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'"],
+  ['mpls and tcp', "filter: at 1: 'mpls' is not supported by smoltcp-dump's filter; it knows ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'"],
   ['ip broadcast', "filter: at 4: 'ip broadcast' is not supported: it needs the network's netmask; use 'dst host A.B.C.255' or 'ether broadcast'"],
   ['arp port 80', "filter: at 5: 'port' applies to tcp and udp, not to 'arp'"],
   ['tcp host 10.0.0.1', "filter: at 5: 'host' cannot follow 'tcp'; use e.g. 'tcp and host ...'"],

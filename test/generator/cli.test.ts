@@ -96,7 +96,7 @@ test('smoltcp-gen reports spec problems with file:line:column and writes nothing
   assert.is(
     r.stderr,
     [
-      'bad.yaml:11:11: field "flags" has unknown type "u9"; expected one of u8, u16, u32, mac, ipv4',
+      'bad.yaml:11:11: field "flags" has unknown type "u9"; expected one of u8, u16, u32, mac, ipv4, ipv6',
       'bad.yaml:20:11: field "vni" has bits 0-32, past the 32 bits of a u32',
       '2 problems in the specs; nothing was written.',
       '',
