@@ -240,20 +240,8 @@ export class JsonPrinter {
   }
 
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
-    if (caplen < ETH_HEADER) {
-      // tshark reports each address that was captured whole.
-      if (caplen >= ETH_SRC_AT) {
-        w.piece(ETH_DST_FIRST);
-        w.mac(bytes, offset + ETH_DST_AT);
-        if (caplen >= ETH_SRC_AT + 6) {
-          w.piece(SRC_QUOTE);
-          w.mac(bytes, offset + ETH_SRC_AT);
-        }
-        w.piece(QUOTE);
-        w.byte(CLOSE);
-      }
-      return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
-    }
+    // tshark shows nothing of a header cut short.
+    if (caplen < ETH_HEADER) return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
     w.mac(bytes, offset + ETH_SRC_AT);
@@ -290,7 +278,7 @@ export class JsonPrinter {
         return this.fail('vlan: truncated: ' + Math.max(captured, 0) + ' of 4 tag bytes captured');
       }
     }
-    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured);
+    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
   }
 
@@ -352,7 +340,7 @@ export class JsonPrinter {
     if (family === 2) this.ipv4Layer(w, bytes, at + 4, captured - 4, wire - 4);
   }
 
-  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
+  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
     if (captured < 2) return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
     const arp = this.arp.init(bytes, at, captured);
     w.field(ARP_HTYPE, arp.hardwareType as number);
@@ -372,33 +360,36 @@ export class JsonPrinter {
     w.field(HLEN_ARP, hardwareLength);
     w.field(PLEN, protocolLength);
     w.field(OP, operation);
-    // RFC 826: the four addresses at the lengths the header gives; tshark shows them only when all are captured.
+    // RFC 826: the four addresses at the lengths the header gives. tshark shows none when the packet on the
+    // wire is too short for them, else each one the capture holds.
     const sha = at + ARP_SHA_AT;
     const spa = sha + hardwareLength;
     const tha = spa + protocolLength;
     const tpa = tha + hardwareLength;
-    if (tpa + protocolLength > at + captured) {
+    const end = at + captured;
+    if (tpa + protocolLength - at > wire) {
       w.byte(CLOSE);
-      return this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
+      return this.fail('arp: ' + wire + ' bytes are too few for the addresses of ' + (tpa + protocolLength - at));
     }
+    if (tpa + protocolLength > end) this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
     const mac = (hardware === ARPHRD_ETHER || hardware === ARPHRD_IEEE802) && hardwareLength === 6;
     const ipv4 = protocol === ETHERTYPE_IPV4 && protocolLength === 4;
-    if (hardwareLength > 0) {
+    if (hardwareLength > 0 && spa <= end) {
       w.piece(SHA_ONLY);
       this.address(w, bytes, sha, hardwareLength, mac);
     }
-    if (protocolLength > 0) {
+    if (protocolLength > 0 && tha <= end) {
       w.piece(SPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, spa));
         w.piece(QUOTE);
       } else this.address(w, bytes, spa, protocolLength, false);
     }
-    if (hardwareLength > 0) {
+    if (hardwareLength > 0 && tpa <= end) {
       w.piece(THA_ONLY);
       this.address(w, bytes, tha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && operation !== ARP_DRARP_ERROR) {
+    if (protocolLength > 0 && tpa + protocolLength <= end && operation !== ARP_DRARP_ERROR) {
       w.piece(TPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, tpa));
@@ -425,7 +416,7 @@ export class JsonPrinter {
     const version = ip.version;
     if (version !== 4) return this.fail('ipv4: version ' + version + ' is not 4');
     const headerLength = ip.headerLength;
-    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, headerLength);
+    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, wire, headerLength);
     let totalLength = ip.totalLen;
     if (totalLength === 0) {
       // Segmentation offload: Linux captures a super-packet before the NIC splits it and leaves Total
@@ -488,7 +479,7 @@ export class JsonPrinter {
   }
 
   /** An IPv4 header cut short or with a header length under 20: the fields inside the captured bytes. */
-  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, headerLength: number): void {
+  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number, headerLength: number): void {
     const ip = this.ipv4;
     w.field(IPV4_IHL_FIRST, headerLength);
     if (headerLength < 20) {
@@ -498,7 +489,8 @@ export class JsonPrinter {
     if (captured >= Ipv4Field.Dscp + 1) w.field(TOS, bytes[at + IPV4_TOS_AT]!);
     if (captured >= Ipv4Field.TotalLen + 2) {
       const totalLength = ip.totalLen;
-      w.field(LEN, totalLength);
+      // 0 is a segmentation-offload super-packet (see ipv4Layer): the length is the frame's.
+      w.field(LEN, totalLength === 0 ? wire : totalLength);
       if (totalLength !== 0 && totalLength < headerLength) {
         w.byte(CLOSE);
         return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
@@ -536,6 +528,9 @@ export class JsonPrinter {
     if ((type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) && captured >= 8) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
+    } else if ((type === ICMP_EXTENDED_ECHO_REQUEST || type === ICMP_EXTENDED_ECHO_REPLY) && captured >= 6) {
+      // RFC 8335 section 2: an identifier like echo's, then an 8-bit sequence number tshark names apart.
+      w.field(IDENT, icmp.echoIdent);
     }
     if (captured > 8 && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) this.quoted(w, bytes, at + 8, captured - 8, length - 8);
     w.byte(CLOSE);
@@ -739,6 +734,10 @@ const OPT_NOP = TcpOptionKind.Nop;
 
 /** ICMP errors, which quote the datagram that caused them (RFC 792): unreachable, source quench, redirect,
  * time exceeded, parameter problem. */
+/** RFC 8335's extended echo (PROBE) messages. */
+const ICMP_EXTENDED_ECHO_REQUEST = 42;
+const ICMP_EXTENDED_ECHO_REPLY = 43;
+
 const QUOTING_TYPES = new Set([3, 4, 5, 11, 12]);
 
 const HEX: string[] = [];
