@@ -6,6 +6,7 @@ import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
+import { ipv6Packet } from './ipv6.js';
 import { hex4, type LineBuilder } from './line.js';
 import { ETHERTYPE_NAMES } from './names.js';
 
@@ -22,7 +23,7 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   const at = offset + ETHERNET_HEADER_LENGTH;
   const end = offset + caplen;
   const length = wireLength - ETHERNET_HEADER_LENGTH;
-  const decoded = etherType === EtherType.Ipv4 || etherType === EtherType.Arp;
+  const decoded = etherType === EtherType.Ipv4 || etherType === EtherType.Arp || etherType === EtherType.Ipv6;
   // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
   if (f.link || !decoded) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
   if (etherType <= 1500) {
@@ -38,8 +39,11 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     case EtherType.Arp:
       arpPacket(f, bytes, at, end, length);
       return;
+    case EtherType.Ipv6:
+      ipv6Packet(f, bytes, at, end, length, !f.link);
+      return;
     default:
-      // Everything else (IPv6 and 802.1Q included) is shown as its bytes, as tcpdump shows EtherTypes it
+      // Everything else (802.1Q included) is shown as its bytes, as tcpdump shows EtherTypes it
       // does not know.
       if (!f.quiet) f.defaultPrint(bytes, at, end - at, false);
       return;
