@@ -4,7 +4,9 @@
 import { IpProtocol } from '../../generated/ipv4.js';
 import { TcpField, TcpPacket } from '../../generated/tcp.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
+import { dnsMessage } from './dns.js';
 import { HEX_BYTE } from './hex-dump.js';
+import { httpPayload } from './http.js';
 import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
 import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
@@ -114,7 +116,8 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
   }
   const dataLength = length - headerLength;
-  if (dataLength > 0 || flags & 0x07) {
+  // tcpdump shows the sequence number of every segment from -vv on.
+  if (f.verbosity > 1 || dataLength > 0 || flags & 0x07) {
     f.out += ', seq ' + seq;
     if (dataLength > 0) f.out += ':' + ((seq + dataLength) >>> 0);
   }
@@ -132,7 +135,35 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     return;
   }
   // RFC 9293 section 3.5.3 lets a RST carry text saying why; -v shows up to 30 bytes of it.
-  if (flags & 0x04 && f.verbose) resetData(f, bytes, at + headerLength, end, dataLength);
+  if (flags & 0x04 && f.verbose) {
+    resetData(f, bytes, at + headerLength, end, dataLength);
+    return;
+  }
+  applicationPayload(f, bytes, at + headerLength, end, dataLength, srcPort, dstPort);
+}
+
+/** Well-known ports (IANA "Service Name and Transport Protocol Port Number Registry"). */
+const PORT_DNS = 53;
+const PORT_HTTP = 80;
+const PORT_HTTP_ALT = 8080;
+/**
+ * Ports whose tcpdump printers come before HTTP's in its chain (telnet, SMTP, whois, BGP, PPTP, Redis, SSH,
+ * NetBIOS, SMB, BEEP, OpenFlow, FTP): a segment between such a port and 80 is theirs, which we do not decode.
+ */
+const BEFORE_HTTP = new Set([23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21]);
+/** ... and before DNS's: those, HTTP's and RTSP's (554, 8554). */
+const BEFORE_DNS = new Set([...BEFORE_HTTP, 80, 8080, 554, 8554]);
+
+/** tcpdump's application printers for the segment's payload on the ports we decode (HTTP, DNS over TCP). */
+function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, srcPort: number, dstPort: number): void {
+  if (BEFORE_HTTP.has(srcPort) || BEFORE_HTTP.has(dstPort)) return;
+  if (srcPort === PORT_HTTP || dstPort === PORT_HTTP || srcPort === PORT_HTTP_ALT || dstPort === PORT_HTTP_ALT) {
+    f.out += ': ';
+    httpPayload(f, bytes, at, end, length);
+    return;
+  }
+  if (BEFORE_DNS.has(srcPort) || BEFORE_DNS.has(dstPort)) return;
+  if (srcPort === PORT_DNS || dstPort === PORT_DNS) dnsMessage(f, bytes, at, end, length, true);
 }
 
 function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): void {

@@ -62,8 +62,10 @@ for (const [args, message] of [
   [['-r', 'f', '-Z'], "unknown option '-Z'; run smoltcp-dump --help for the list of options."],
   [['-r', 'f', '--pretty'], "unknown option '--pretty'; run smoltcp-dump --help for the list of options."],
   [['-r', 'f', '-i', 'eth0'], 'give either -r FILE or -i IFACE, not both.'],
-  [['-r', 'f', '--json', '-v'], '--json prints every field already; drop -e, -v, -q, -x and -X.'],
-  [['-r', 'f', '-vv'], 'only one level of -v is supported; use -v.'],
+  [['-r', 'f', '--json', '-v'], '--json prints every field already; drop -e, -v, -q, -S, -x, -X and -A.'],
+  [['-r', 'f', '-AAA'], 'use -A or -AA, not more.'],
+  [['-r', 'f', '-s', 'x'], "-s needs a snapshot length in bytes, not 'x'; e.g. -s 96."],
+  [['-r', 'f', '-F', 'filter.txt', 'tcp'], 'give the filter either with -F FILE or on the command line, not both.'],
   [['-r', 'f', '-xxx'], 'use -x or -xx (or -X or -XX), not more.'],
   [['-r', 'f', '-tttttt'], 'use at most five -t flags (-ttttt).'],
 ] as const) {
