@@ -1,7 +1,10 @@
 // --json: one JSON object per packet and line, with the fields tshark reports for the same packet (checksum
 // validation on, absolute sequence numbers, no IP reassembly):
-//   {"n","ts","caplen","len","eth":{..},"arp":{..},"ipv4":{..},"icmp":{..},"udp":{..},"tcp":{..},"error"}
-// A layer is present only when it was decoded; a malformed layer ends decoding with "error" and is left out.
+//   {"n","ts","caplen","len","null"|"sll":{..},"eth":{..},"vlan":[..],"arp":{..},"ipv4":{..},"icmp":{..},"udp":{..},
+//    "tcp":{..},"error"}
+// Decoding is best-effort, as tshark's: every layer reports the fields that lie inside the captured bytes, and
+// what is wrong (a cut header, a bad length, a malformed option) goes into "error", the first problem met;
+// decoding goes on where tshark goes on (a total length past the frame, options after a wrong-length one).
 // `checksum_ok` is left out when the checksum cannot be verified (the data was not captured whole, or the
 // datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
 //
@@ -13,9 +16,14 @@ import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
 import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
 import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
-import { TcpField, TcpOptionIterator, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
-import { UdpPacket } from '../../generated/udp.js';
+import { LinuxSllField, LinuxSllHeader } from '../../generated/linux-sll.js';
+import { LinuxSll2Field, LinuxSll2Header } from '../../generated/linux-sll2.js';
+import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
+import { UdpField, UdpPacket } from '../../generated/udp.js';
+import { VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
+import { u16, u32 } from '../format/line.js';
+import { LinkType } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 
@@ -115,14 +123,71 @@ for (let flags = 0; flags < 256; flags++) {
   FLAGS_WIN.push(new Piece(',"flags":"' + text + '","win":'));
 }
 
+// Keys of the fields a damaged header may leave out, and of the layers this writer added for issue 8.
+const ETH_DST_FIRST = new Piece(',"eth":{"dst":"');
+const SRC_QUOTE = new Piece('","src":"');
+const QUOTE = new Piece('"');
+const TYPE_NUMBER = new Piece(',"type":');
+const IPV4_IHL_FIRST = new Piece(',"ipv4":{"ihl":');
+const SRC = new Piece(',"src":"');
+const DST_QUOTE = new Piece(',"dst":"');
+const DF = [new Piece(',"df":false'), new Piece(',"df":true')];
+const MF = [new Piece(',"mf":false'), new Piece(',"mf":true')];
+const FRAG = new Piece(',"frag":');
+const UDP_SPORT_FIRST = new Piece(',"udp":{"sport":');
+const TCP_SPORT_FIRST = new Piece(',"tcp":{"sport":');
+const FLAGS = new Piece(',"flags":"');
+const WIN = new Piece('","win":');
+const ARP_HTYPE = new Piece(',"arp":{"htype":');
+const PTYPE = new Piece(',"ptype":');
+const HLEN_ARP = new Piece(',"hlen":');
+const PLEN = new Piece(',"plen":');
+const OP = new Piece(',"op":');
+const SHA_ONLY = new Piece(',"sha":"');
+const SPA_ONLY = new Piece(',"spa":"');
+const THA_ONLY = new Piece(',"tha":"');
+const TPA_ONLY = new Piece(',"tpa":"');
+const VLAN_OPEN = new Piece(',"vlan":[');
+const VLAN_ID = new Piece('{"id":');
+const PCP = new Piece(',"pcp":');
+const DEI = [new Piece(',"dei":false'), new Piece(',"dei":true')];
+const SLL_PKTTYPE = new Piece(',"sll":{"pkttype":');
+const HATYPE = new Piece(',"hatype":');
+const IFINDEX = new Piece(',"ifindex":');
+const NULL_FAMILY = new Piece(',"null":{"family":');
+const SACK_LEFT_ONLY = new Piece('[');
+
+const ETHERTYPE_VLAN = EtherType.Vlan;
+/** IEEE 802.1ad's service tag (QinQ's outer tag), decoded like an 802.1Q tag. */
+const ETHERTYPE_QINQ = 0x88a8;
+const ETHERTYPE_VLAN_9100 = 0x9100;
+const VLAN_TAG = 4;
+const LINKTYPE_NULL = LinkType.Null;
+const LINKTYPE_ETHERNET = LinkType.Ethernet;
+const LINKTYPE_RAW = LinkType.Raw;
+const LINKTYPE_IPV4 = LinkType.Ipv4;
+const LINKTYPE_SLL = LinkType.LinuxSll;
+const LINKTYPE_SLL2 = LinkType.LinuxSll2;
+const SLL_HEADER = 16;
+const SLL2_HEADER = 20;
+/** ARPHRD_ETHER and ARPHRD_IEEE802: hardware types whose 6-byte addresses tshark shows as MACs. */
+const ARPHRD_ETHER = 1;
+const ARPHRD_IEEE802 = 6;
+/** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
+const ARP_DRARP_ERROR = 7;
+
 export class JsonPrinter {
   private readonly ethernet = new EthernetFrame();
+  private readonly vlan = new VlanHeader();
+  private readonly sll = new LinuxSllHeader();
+  private readonly sll2 = new LinuxSll2Header();
   private readonly arp = new ArpPacket();
   private readonly ipv4 = new Ipv4Packet();
   private readonly icmp = new Icmpv4Packet();
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
-  private readonly options = new TcpOptionIterator();
+  /** The first problem met in the packet being written, or null. */
+  private error: string | null = null;
 
   /** Writes one line of JSON (newline included) for the frame `bytes[offset, offset + caplen)` to `w`. */
   write(
@@ -137,14 +202,56 @@ export class JsonPrinter {
     else w.micros6(Math.floor(nanos / 1000));
     w.field(CAPLEN, caplen);
     w.field(LEN, len);
-    if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
-    else if (caplen < ETH_HEADER) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
-    else this.ethernetLayer(w, bytes, offset, caplen, len);
+    this.error = null;
+    switch (linkType) {
+      case LINKTYPE_ETHERNET:
+        this.ethernetLayer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_RAW:
+      case LINKTYPE_IPV4:
+        this.ipPacket(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_SLL:
+        this.sllLayer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_SLL2:
+        this.sll2Layer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_NULL:
+        this.nullLayer(w, bytes, offset, caplen, len);
+        break;
+      default:
+        this.fail('link-type ' + linkType + ' is not one we decode (Ethernet, Linux cooked v1/v2, raw IP, BSD loopback)');
+    }
+    if (this.error !== null) {
+      w.ascii(',"error":"');
+      w.ascii(this.error);
+      w.byte(34);
+    }
     w.byte(CLOSE);
     w.byte(NEWLINE);
   }
 
+  /** Notes what is wrong with the packet; the first problem is the one reported. */
+  private fail(message: string): void {
+    if (this.error === null) this.error = message;
+  }
+
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
+    if (caplen < ETH_HEADER) {
+      // tshark reports each address that was captured whole.
+      if (caplen >= ETH_SRC_AT) {
+        w.piece(ETH_DST_FIRST);
+        w.mac(bytes, offset + ETH_DST_AT);
+        if (caplen >= ETH_SRC_AT + 6) {
+          w.piece(SRC_QUOTE);
+          w.mac(bytes, offset + ETH_SRC_AT);
+        }
+        w.piece(QUOTE);
+        w.byte(CLOSE);
+      }
+      return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
+    }
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
     w.mac(bytes, offset + ETH_SRC_AT);
@@ -152,53 +259,187 @@ export class JsonPrinter {
     w.mac(bytes, offset + ETH_DST_AT);
     w.field(TYPE, etherType);
     w.byte(CLOSE);
-    const at = offset + ETH_HEADER;
-    const rest = caplen - ETH_HEADER;
-    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, rest);
-    else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, rest, len - ETH_HEADER);
+    this.etherPayload(w, bytes, etherType, offset + ETH_HEADER, caplen - ETH_HEADER, len - ETH_HEADER);
+  }
+
+  /** The payload of an EtherType: VLAN tags (802.1Q, QinQ), ARP or IPv4. */
+  private etherPayload(w: BlockWriter, bytes: Uint8Array, etherType: number, at: number, captured: number, wire: number): void {
+    if (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
+      // IEEE 802.1Q clause 9.6: each tag is the TCI and the EtherType of what follows; QinQ stacks them.
+      w.piece(VLAN_OPEN);
+      let tags = 0;
+      while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
+        if (captured < VLAN_TAG) break;
+        const tag = this.vlan.init(bytes, at, captured);
+        if (tags > 0) w.piece(COMMA);
+        w.field(VLAN_ID, tag.vlanId);
+        w.field(PCP, tag.priority);
+        w.piece(DEI[tag.dropEligible]!);
+        etherType = tag.etherType;
+        w.field(TYPE_NUMBER, etherType);
+        w.byte(CLOSE);
+        tags++;
+        at += VLAN_TAG;
+        captured -= VLAN_TAG;
+        wire -= VLAN_TAG;
+      }
+      w.piece(CLOSE_BRACKET);
+      if (captured < 0 || (captured < VLAN_TAG && (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100))) {
+        return this.fail('vlan: truncated: ' + Math.max(captured, 0) + ' of 4 tag bytes captured');
+      }
+    }
+    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured);
+    else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
+  }
+
+  /** A packet without link header (raw IP): the version nibble says which IP. */
+  private ipPacket(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 1) return this.fail('ip: no bytes captured');
+    const version = bytes[at]! >> 4;
+    if (version === 4) this.ipv4Layer(w, bytes, at, captured, wire);
+    else this.fail('ip: version ' + version + ' is not one we decode');
+  }
+
+  /** Linux cooked capture v1 (what `tcpdump -i any` writes). */
+  private sllLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < SLL_HEADER) return this.fail('sll: truncated: ' + captured + ' of 16 header bytes captured');
+    const sll = this.sll.init(bytes, at, captured);
+    const protocol = sll.protocol;
+    w.field(SLL_PKTTYPE, sll.packetType);
+    w.field(HATYPE, sll.hardwareType);
+    if (sll.addressLen === 6) {
+      w.piece(SRC);
+      w.mac(bytes, at + LinuxSllField.Address);
+      w.piece(QUOTE);
+    }
+    w.field(TYPE_NUMBER, protocol);
+    w.byte(CLOSE);
+    // Values below 1536 are Linux protocol numbers (ETH_P_802_3 and friends), not EtherTypes.
+    if (protocol >= 1536) this.etherPayload(w, bytes, protocol, at + SLL_HEADER, captured - SLL_HEADER, wire - SLL_HEADER);
+  }
+
+  /** Linux cooked capture v2 (`tcpdump -i any -y LINUX_SLL2`). */
+  private sll2Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < SLL2_HEADER) return this.fail('sll: truncated: ' + captured + ' of 20 header bytes captured');
+    const sll = this.sll2.init(bytes, at, captured);
+    const protocol = sll.protocol;
+    w.field(SLL_PKTTYPE, sll.packetType);
+    w.field(HATYPE, sll.hardwareType);
+    w.field(IFINDEX, sll.interfaceIndex);
+    if (sll.addressLen === 6) {
+      w.piece(SRC);
+      w.mac(bytes, at + LinuxSll2Field.Address);
+      w.piece(QUOTE);
+    }
+    w.field(TYPE_NUMBER, protocol);
+    w.byte(CLOSE);
+    if (protocol >= 1536) this.etherPayload(w, bytes, protocol, at + SLL2_HEADER, captured - SLL2_HEADER, wire - SLL2_HEADER);
+  }
+
+  /**
+   * BSD loopback (LINKTYPE_NULL): a 4-byte address family in the capturing host's byte order, which the file
+   * does not record; like tshark, a value with its low half zero is taken as the other byte order.
+   */
+  private nullLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 4) return this.fail('null: truncated: ' + captured + ' of 4 header bytes captured');
+    let family = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+    if ((family & 0xffff) === 0) family = family >>> 24 | ((family >>> 8) & 0xff00);
+    w.field(NULL_FAMILY, family);
+    w.byte(CLOSE);
+    // AF_INET is 2 on every BSD and Linux.
+    if (family === 2) this.ipv4Layer(w, bytes, at + 4, captured - 4, wire - 4);
   }
 
   private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
-    if (captured < 8) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 8 header bytes captured"');
+    if (captured < 2) return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
     const arp = this.arp.init(bytes, at, captured);
+    w.field(ARP_HTYPE, arp.hardwareType as number);
+    if (captured < 8) {
+      if (captured >= 4) w.field(PTYPE, arp.protocolType as number);
+      if (captured >= 5) w.field(HLEN_ARP, arp.hardwareLen);
+      if (captured >= 6) w.field(PLEN, arp.protocolLen);
+      w.byte(CLOSE);
+      return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
+    }
     const hardware = arp.hardwareType as number;
     const protocol = arp.protocolType as number;
-    if (hardware !== ARP_HARDWARE_ETHERNET || protocol !== ETHERTYPE_IPV4 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
-      return w.ascii(
-        ',"error":"arp: hardware type ' + hardware + ' / protocol type ' + protocol + ' with address lengths ' +
-          arp.hardwareLen + '/' + arp.protocolLen + ' is not Ethernet/IPv4 (1/2048, 6/4)"',
-      );
+    const hardwareLength = arp.hardwareLen;
+    const protocolLength = arp.protocolLen;
+    const operation = arp.operation as number;
+    w.field(PTYPE, protocol);
+    w.field(HLEN_ARP, hardwareLength);
+    w.field(PLEN, protocolLength);
+    w.field(OP, operation);
+    // RFC 826: the four addresses at the lengths the header gives; tshark shows them only when all are captured.
+    const sha = at + ARP_SHA_AT;
+    const spa = sha + hardwareLength;
+    const tha = spa + protocolLength;
+    const tpa = tha + hardwareLength;
+    if (tpa + protocolLength > at + captured) {
+      w.byte(CLOSE);
+      return this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
     }
-    if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
-    w.field(ARP_OP, arp.operation as number);
-    w.piece(SHA);
-    w.mac(bytes, at + ARP_SHA_AT);
-    w.piece(SPA);
-    w.ipv4(arp.sourceProtocolAddr);
-    w.piece(THA);
-    w.mac(bytes, at + ARP_THA_AT);
-    w.piece(TPA);
-    w.ipv4(arp.targetProtocolAddr);
-    w.piece(QUOTE_CLOSE);
+    const mac = (hardware === ARPHRD_ETHER || hardware === ARPHRD_IEEE802) && hardwareLength === 6;
+    const ipv4 = protocol === ETHERTYPE_IPV4 && protocolLength === 4;
+    if (hardwareLength > 0) {
+      w.piece(SHA_ONLY);
+      this.address(w, bytes, sha, hardwareLength, mac);
+    }
+    if (protocolLength > 0) {
+      w.piece(SPA_ONLY);
+      if (ipv4) {
+        w.ipv4(u32(bytes, spa));
+        w.piece(QUOTE);
+      } else this.address(w, bytes, spa, protocolLength, false);
+    }
+    if (hardwareLength > 0) {
+      w.piece(THA_ONLY);
+      this.address(w, bytes, tha, hardwareLength, mac);
+    }
+    if (protocolLength > 0 && operation !== ARP_DRARP_ERROR) {
+      w.piece(TPA_ONLY);
+      if (ipv4) {
+        w.ipv4(u32(bytes, tpa));
+        w.piece(QUOTE);
+      } else this.address(w, bytes, tpa, protocolLength, false);
+    }
+    w.byte(CLOSE);
+  }
+
+  /** A hardware address as a MAC, or any address as plain hex as tshark shows bytes; quote closed for MACs. */
+  private address(w: BlockWriter, bytes: Uint8Array, at: number, length: number, mac: boolean): void {
+    if (mac) {
+      w.mac(bytes, at);
+      w.piece(QUOTE);
+      return;
+    }
+    for (let i = 0; i < length; i++) w.ascii(HEX[bytes[at + i]!]!);
+    w.piece(QUOTE);
   }
 
   private ipv4Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
-    if (captured < 20) return w.ascii(',"error":"ipv4: truncated: ' + captured + ' of 20 header bytes captured"');
+    if (captured < 1) return this.fail('ipv4: truncated: 0 of 20 header bytes captured');
     const ip = this.ipv4.init(bytes, at, captured);
     const version = ip.version;
-    if (version !== 4) return w.ascii(',"error":"ipv4: version ' + version + ' is not 4"');
+    if (version !== 4) return this.fail('ipv4: version ' + version + ' is not 4');
     const headerLength = ip.headerLength;
-    if (headerLength < 20) return w.ascii(',"error":"ipv4: header length ' + headerLength + ' shorter than 20"');
-    const totalLength = ip.totalLen;
-    if (totalLength < headerLength) {
-      return w.ascii(',"error":"ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength + '"');
+    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, headerLength);
+    let totalLength = ip.totalLen;
+    if (totalLength === 0) {
+      // Segmentation offload: Linux captures a super-packet before the NIC splits it and leaves Total
+      // Length 0 (BIG TCP, over 64 KiB); tshark then takes the length from the frame.
+      totalLength = wire;
+    } else if (totalLength < headerLength) {
+      w.field(IPV4_IHL_FIRST, headerLength);
+      w.field(TOS, bytes[at + IPV4_TOS_AT]!);
+      w.field(LEN, totalLength);
+      w.byte(CLOSE);
+      return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
     }
-    if (captured < headerLength) {
-      return w.ascii(',"error":"ipv4: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"');
-    }
+    const headerCaptured = captured >= headerLength;
     const src = ip.srcAddr;
     // With a source route, tshark's ip.dst (and the transport checksum) use the route's final address.
-    const dst = headerLength === 20 ? ip.dstAddr : ipv4FinalDestination(bytes, at, at + headerLength, true);
+    const dst = headerLength === 20 ? ip.dstAddr : ipv4FinalDestination(bytes, at, at + Math.min(headerLength, captured), true);
     const protocol = ip.protocol as number;
     const fragOffset = ip.fragOffset;
     const moreFragments = ip.moreFrags;
@@ -215,21 +456,28 @@ export class JsonPrinter {
     w.field(TTL, ip.hopLimit);
     w.field(PROTO, protocol);
     w.field(CHECKSUM, ip.checksum);
-    w.piece(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
+    if (headerCaptured) {
+      w.piece(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
+    } else {
+      w.byte(CLOSE);
+      return this.fail('ipv4: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
+    }
     if (totalLength > wire) {
-      return w.ascii(',"error":"ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire"');
+      // tshark goes on with the bytes the frame has.
+      this.fail('ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire');
     }
     // A non-first fragment carries no transport header (RFC 791 section 2.3, "Fragmentation").
     if (fragOffset !== 0) return;
+    const end = Math.min(totalLength, wire);
     const payload = at + headerLength;
-    const payloadLength = totalLength - headerLength;
-    const payloadCaptured = Math.min(captured, totalLength) - headerLength;
+    const payloadLength = end - headerLength;
+    const payloadCaptured = Math.min(captured, end) - headerLength;
     const whole = payloadCaptured >= payloadLength && !moreFragments;
     switch (protocol) {
       case PROTO_ICMP:
         return this.icmpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole);
       case PROTO_UDP:
-        return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
+        return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       case PROTO_TCP:
         return this.tcpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       default:
@@ -237,38 +485,85 @@ export class JsonPrinter {
     }
   }
 
+  /** An IPv4 header cut short or with a header length under 20: the fields inside the captured bytes. */
+  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, headerLength: number): void {
+    const ip = this.ipv4;
+    w.field(IPV4_IHL_FIRST, headerLength);
+    if (headerLength < 20) {
+      w.byte(CLOSE);
+      return this.fail('ipv4: header length ' + headerLength + ' shorter than 20');
+    }
+    if (captured >= Ipv4Field.Dscp + 1) w.field(TOS, bytes[at + IPV4_TOS_AT]!);
+    if (captured >= Ipv4Field.TotalLen + 2) {
+      const totalLength = ip.totalLen;
+      w.field(LEN, totalLength);
+      if (totalLength !== 0 && totalLength < headerLength) {
+        w.byte(CLOSE);
+        return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
+      }
+    }
+    if (captured >= Ipv4Field.Ident + 2) w.field(ID, ip.ident);
+    if (captured >= Ipv4Field.Flags + 2) {
+      w.piece(DF[ip.dontFrag ? 1 : 0]!);
+      w.piece(MF[ip.moreFrags ? 1 : 0]!);
+      w.field(FRAG, ip.fragOffset);
+    }
+    if (captured >= Ipv4Field.HopLimit + 1) w.field(TTL, ip.hopLimit);
+    if (captured >= Ipv4Field.Protocol + 1) w.field(PROTO, ip.protocol as number);
+    if (captured >= Ipv4Field.Checksum + 2) w.field(CHECKSUM, ip.checksum);
+    if (captured >= Ipv4Field.SrcAddr + 4) {
+      w.piece(SRC);
+      w.ipv4(ip.srcAddr);
+      w.piece(QUOTE);
+    }
+    w.byte(CLOSE);
+    this.fail('ipv4: truncated: ' + captured + ' of 20 header bytes captured');
+  }
+
   private icmpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean): void {
     // Every ICMP message starts with 8 bytes: type, code, checksum and four type-specific bytes (RFC 792).
-    if (length < 8) return w.ascii(',"error":"icmp: message of ' + length + ' bytes is shorter than its 8-byte header"');
-    if (captured < 8) return w.ascii(',"error":"icmp: truncated: ' + captured + ' of 8 header bytes captured"');
+    if (captured < 4) return this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
-    if (whole) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST) {
+    if (whole && length >= 8) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // Echo, timestamp, information and address mask messages carry an identifier and sequence number
+    // (RFC 792, RFC 950).
+    if ((type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) && captured >= 8) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
     }
     w.byte(CLOSE);
+    if (length < 8) this.fail('icmp: message of ' + length + ' bytes is shorter than its 8-byte header');
+    else if (captured < 8) this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
   }
 
   private udpLayer(
-    w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, src: number, dst: number,
+    w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
+    src: number, dst: number,
   ): void {
-    if (length < 8) return w.ascii(',"error":"udp: datagram of ' + length + ' bytes is shorter than its 8-byte header"');
-    if (captured < 8) return w.ascii(',"error":"udp: truncated: ' + captured + ' of 8 header bytes captured"');
+    if (captured < 2) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
     const udp = this.udp.init(bytes, at, captured);
+    w.field(UDP_SPORT_FIRST, udp.srcPort);
+    if (captured >= UdpField.DstPort + 2) w.field(DPORT, udp.dstPort);
+    if (captured >= UdpField.Len + 2) w.field(LEN, udp.len);
+    if (captured < 8) {
+      w.byte(CLOSE);
+      return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
+    }
     const udpLength = udp.len;
     const checksum = udp.checksum;
-    if (udpLength < 8) return w.ascii(',"error":"udp: length field ' + udpLength + ' shorter than the 8-byte header"');
-    if (udpLength > length) {
-      return w.ascii(',"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"');
+    if (udpLength < 8) {
+      w.byte(CLOSE);
+      return this.fail('udp: length field ' + udpLength + ' shorter than the 8-byte header');
     }
-    w.field(UDP_SPORT, udp.srcPort);
-    w.field(DPORT, udp.dstPort);
-    w.field(LEN, udpLength);
     w.field(CHECKSUM, checksum);
+    if (udpLength > length && !fragment) {
+      // tshark leaves the checksum unverified when the length field runs past the IP payload.
+      w.byte(CLOSE);
+      return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
+    }
     if (checksum === 0) w.piece(CHECKSUM_OK_TRUE);
     else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
@@ -278,77 +573,145 @@ export class JsonPrinter {
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
     src: number, dst: number,
   ): void {
-    if (length < 20) return w.ascii(',"error":"tcp: segment of ' + length + ' bytes is shorter than its 20-byte header"');
-    if (captured < 20) return w.ascii(',"error":"tcp: truncated: ' + captured + ' of 20 header bytes captured"');
+    if (captured < 2) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
     const tcp = this.tcp.init(bytes, at, captured);
+    w.field(TCP_SPORT_FIRST, tcp.srcPort);
+    if (captured >= TcpField.DstPort + 2) w.field(DPORT, tcp.dstPort);
+    if (captured < 20) {
+      // tshark reads the whole fixed header before it shows more than the ports.
+      w.byte(CLOSE);
+      return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+    }
     const headerLength = tcp.headerLength;
-    if (headerLength < 20) return w.ascii(',"error":"tcp: header length ' + headerLength + ' shorter than 20"');
-    if (headerLength > length) {
-      return w.ascii(',"error":"tcp: header length ' + headerLength + ' exceeds the segment length ' + length + '"');
-    }
-    if (headerLength > captured) {
-      return w.ascii(',"error":"tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"');
-    }
-    // Written optimistically; malformed options rewind it (reserve() guaranteed no flush in between).
-    const start = w.used;
-    w.field(TCP_SPORT, tcp.srcPort);
-    w.field(DPORT, tcp.dstPort);
     w.field(SEQ, tcp.seqNumber);
+    if (headerLength < 20) {
+      w.field(HLEN, headerLength);
+      if (!fragment) w.field(PAYLOAD, length - headerLength);
+      w.byte(CLOSE);
+      return this.fail('tcp: header length ' + headerLength + ' shorter than 20');
+    }
     w.field(ACK, tcp.ackNumber);
     w.field(HLEN, headerLength);
     // The flags' second byte holds CWR to FIN, the flags tshark reports.
     w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
     w.field(URG, tcp.urgentAt);
     if (whole) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (headerLength > 20) {
-      const it = this.options.init(tcp.init(bytes, at, headerLength));
-      let sackBlocks = 0;
-      while (it.next()) {
-        switch (it.kind as number) {
+    if (headerLength > length) {
+      w.byte(CLOSE);
+      return this.fail('tcp: header length ' + headerLength + ' exceeds the segment length ' + length);
+    }
+    if (headerLength > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
+    if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
+    // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
+    if (!fragment) w.field(PAYLOAD, length - headerLength);
+    w.byte(CLOSE);
+  }
+
+  /**
+   * The options in bytes[at, end) of an option list that runs to `listEnd` (past `end` when the capture cut
+   * it), walked as tshark walks them: an option whose length is wrong for its kind is skipped, one whose
+   * length byte is below 2 or runs past the list ends the walk; what came before stays.
+   */
+  private tcpOptions(w: BlockWriter, bytes: Uint8Array, at: number, end: number, listEnd: number): void {
+    // Each kind is written once, from its first occurrence (tshark's first value); the blocks of every SACK
+    // option go into one list after the walk (RFC 2018 section 3).
+    let seen = 0;
+    let sackOptions = 0;
+    const start = at;
+    while (at < listEnd) {
+      if (at >= end) return this.fail('tcp: options truncated by the capture');
+      const kind = bytes[at]!;
+      if (kind === OPT_EOL) break;
+      if (kind === OPT_NOP) {
+        at++;
+        continue;
+      }
+      if (at + 1 >= listEnd) {
+        this.fail('tcp: option ' + kind + ' has no room for its length byte');
+        break;
+      }
+      if (at + 1 >= end) {
+        this.fail('tcp: options truncated by the capture');
+        break;
+      }
+      const length = bytes[at + 1]!;
+      if (length < 2) {
+        this.fail('tcp: option ' + kind + ' has length ' + length + ', below 2');
+        break;
+      }
+      if (at + length > listEnd) {
+        this.fail('tcp: option ' + kind + ' of length ' + length + ' runs past the header');
+        break;
+      }
+      const exact = OPTION_LENGTHS[kind]!;
+      if (exact !== 0 && length !== exact) {
+        this.fail('tcp: option ' + kind + ' has length ' + length + ', not ' + exact);
+      } else if (at + length > end) {
+        this.fail('tcp: options truncated by the capture');
+        break;
+      } else if (kind === OPT_SACK) {
+        sackOptions++;
+      } else if (kind < 32 && (seen & (1 << kind)) === 0) {
+        seen |= 1 << kind;
+        switch (kind) {
           case OPT_MSS:
-            w.field(MSS, it.mss);
+            w.field(MSS, u16(bytes, at + 2));
             break;
           case OPT_WSCALE:
-            w.field(WSCALE, it.windowScale);
+            w.field(WSCALE, bytes[at + 2]!);
             break;
           case OPT_SACK_PERM:
             w.piece(SACK_PERM_TRUE);
             break;
-          case OPT_SACK:
-            sackBlocks += it.sackBlockCount;
-            break;
           case OPT_TS:
-            w.field(TSVAL, it.tsVal);
-            w.field(TSECR, it.tsEcr);
+            w.field(TSVAL, u32(bytes, at + 2));
+            w.field(TSECR, u32(bytes, at + 6));
             break;
         }
       }
-      if (it.error) {
-        w.used = start;
-        return w.piece(MALFORMED_OPTIONS_ERROR);
+      at += length;
+    }
+    if (sackOptions > 0) this.sack(w, bytes, start, at);
+  }
+
+  /**
+   * The edges of every SACK option in bytes[at, end) (options already checked by tcpOptions) as [left, right]
+   * pairs, as many as each option's length holds, a last lone left edge included, as tshark reads them.
+   */
+  private sack(w: BlockWriter, bytes: Uint8Array, at: number, end: number): void {
+    w.piece(SACK);
+    let first = true;
+    while (at < end) {
+      const kind = bytes[at]!;
+      if (kind === OPT_NOP) {
+        at++;
+        continue;
       }
-      if (sackBlocks > 0) {
-        // RFC 2018 section 3: the blocks of every SACK option, in order.
-        w.piece(SACK);
-        let first = true;
-        it.init(tcp);
-        while (it.next()) {
-          if ((it.kind as number) !== 5) continue;
-          for (let i = 0; i < it.sackBlockCount; i++) {
-            w.piece(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
-            first = false;
-            w.uint(it.sackLeft(i));
-            w.field(COMMA, it.sackRight(i));
-            w.piece(CLOSE_BRACKET);
-          }
+      const length = bytes[at + 1]!;
+      if (kind === OPT_SACK) {
+        for (let i = 2; i + 4 <= length; i += 8) {
+          w.piece(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
+          first = false;
+          w.uint(u32(bytes, at + i));
+          if (i + 8 <= length) w.field(COMMA, u32(bytes, at + i + 4));
+          w.piece(CLOSE_BRACKET);
         }
-        w.piece(CLOSE_BRACKET);
+        if ((length - 2) % 8 !== 0) this.fail('tcp: SACK option length ' + length + ' is not 2 plus a multiple of 8');
       }
+      at += length;
     }
-    // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
-    if (!fragment) {
-      w.field(PAYLOAD, length - headerLength);
-    }
-    w.byte(CLOSE);
+    w.piece(CLOSE_BRACKET);
   }
 }
+
+/** tshark's fixed option lengths (RFC 9293 section 3.2, RFC 7323, RFC 2018); 0 for kinds of other lengths. */
+const OPTION_LENGTHS = new Uint8Array(256);
+OPTION_LENGTHS[OPT_MSS] = 4;
+OPTION_LENGTHS[OPT_WSCALE] = 3;
+OPTION_LENGTHS[OPT_SACK_PERM] = 2;
+OPTION_LENGTHS[OPT_TS] = 10;
+const OPT_EOL = TcpOptionKind.EndOfList;
+const OPT_NOP = TcpOptionKind.Nop;
+
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));

@@ -24,9 +24,9 @@ export const TSHARK_OPTIONS = [
 type Layers = Record<string, string[]>;
 
 /** tshark -T json with our fields, one layers object per packet. */
-export function tsharkPackets(file: string): Layers[] {
+export function tsharkPackets(file: string, extraFields: readonly string[] = []): Layers[] {
   const args = ['-T', 'json', ...TSHARK_OPTIONS, '-r', file];
-  for (const f of FIELDS) args.push('-e', f);
+  for (const f of [...FIELDS, ...extraFields]) args.push('-e', f);
   const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { _source: { layers: Layers } }[]).map((p) => p._source.layers);
