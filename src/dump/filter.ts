@@ -16,6 +16,7 @@ import { Ipv6Field } from '../../generated/ipv6.js';
 import { TcpField } from '../../generated/tcp.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import type { PacketState } from './packet-state.js';
+import { VlanField } from '../../generated/vlan.js';
 
 export type Direction = 'src' | 'dst' | 'src or dst' | 'src and dst';
 /** The protocol qualifier in front of a primitive (`tcp port 80`, `arp host 10.0.0.1`, `ether src ...`). */
@@ -34,7 +35,8 @@ export type FilterNode =
   /** An IPv6 host (prefix 128) or network: the address's first `prefix` bits. */
   | { kind: 'net6'; dir: Direction; address: Uint8Array; prefix: number }
   | { kind: 'ip6Proto'; value: number }
-  | { kind: 'length'; op: 'less' | 'greater'; value: number };
+  | { kind: 'length'; op: 'less' | 'greater'; value: number }
+  | { kind: 'vlan'; id: number | null };
 
 /** A filter that does not parse: `position` is the 1-based column of the offending token. */
 export class FilterSyntaxError extends Error {
@@ -184,11 +186,20 @@ export function parseFilter(text: string): FilterNode {
     return value;
   }
 
+  /** libpcap's `vlan [id]`: an 802.1Q/QinQ tagged frame, its outer tag's VLAN id if given. */
+  function parseVlan(): FilterNode {
+    next();
+    const after = peek();
+    if (after.type === 'word' && /^[0-9]/.test(after.text)) return { kind: 'vlan', id: parseNumber(next(), 4095, 'a VLAN id', 'vlan') };
+    return { kind: 'vlan', id: null };
+  }
+
   function parsePrimitive(): FilterNode {
     const start = peek();
     if (start.type !== 'word') {
       throw new FilterSyntaxError(start.position, `expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80') or '(', found ${describe(start)}`);
     }
+    if (start.text === 'vlan') return parseVlan();
     if (start.text === 'less' || start.text === 'greater') {
       next();
       const value = parseNumber(next(), 0xffff_ffff, 'a length in bytes', start.text);
@@ -545,10 +556,35 @@ function ipv4Port(which: number, low: number, high: number): Test {
   };
 }
 
+/**
+ * `vlan [id]` (IEEE 802.1Q clause 9.6): the frame carries a tag (TPID 0x8100, 0x88a8 or 0x9100), with that VLAN
+ * id if given. As in libpcap, whatever the expression tests after a `vlan` is read four bytes further on,
+ * matched or not (`vlan 100 and tcp port 80`; `vlan and vlan` for QinQ; libpcap's `vlan 1 or vlan 2` tests the
+ * second id on the inner tag): the packet's view drops the tag's four bytes. libpcap shifts at compile time, we
+ * when the primitive runs, which differs only where `and`/`or` skip a `vlan` that a later one follows.
+ */
+function vlanTest(id: number | null): Test {
+  return (s) => {
+    if (!captured(s, OFF_ETHERTYPE, 2)) return UNKNOWN;
+    const tpid = u16(s, OFF_ETHERTYPE);
+    let result = tpid === 0x8100 || tpid === 0x88a8 || tpid === 0x9100 ? YES : NO;
+    if (result === YES && id !== null) {
+      if (!captured(s, OFF_ETHERTYPE + 2 + VlanField.VlanId, 2)) result = UNKNOWN;
+      else if ((u16(s, OFF_ETHERTYPE + 2 + VlanField.VlanId) & 0xfff) !== id) result = NO;
+    }
+    s.skipVlanTag();
+    return result;
+  };
+}
+
 /** Compiles an AST to a predicate. It reads the frame in place and allocates nothing. */
 export function compileFilter(node: FilterNode): Predicate {
   const test = compileNode(node);
-  return (s) => test(s) === YES;
+  return (s) => {
+    const result = test(s) === YES;
+    s.restore();
+    return result;
+  };
 }
 
 function compileNode(node: FilterNode): Test {
@@ -595,6 +631,8 @@ function compileNode(node: FilterNode): Test {
       const value = node.value;
       return node.op === 'less' ? (s) => (s.len <= value ? YES : NO) : (s) => (s.len >= value ? YES : NO);
     }
+    case 'vlan':
+      return vlanTest(node.id);
     case 'etherHost': {
       const address = node.address;
       const at = (offset: number): Test => (s) => (!captured(s, offset, 6) ? UNKNOWN : u48(s, offset) === address ? YES : NO);

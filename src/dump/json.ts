@@ -224,6 +224,8 @@ export class JsonPrinter {
   private readonly icmp = new Icmpv4Packet();
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
+  /** How deep inside ICMP errors' quoted datagrams the writer is (a quoted error's quote is not decoded). */
+  private quotedDepth = 0;
   /** The first problem met in the packet being written, or null. */
   private error: string | null = null;
 
@@ -276,20 +278,8 @@ export class JsonPrinter {
   }
 
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
-    if (caplen < ETH_HEADER) {
-      // tshark reports each address that was captured whole.
-      if (caplen >= ETH_SRC_AT) {
-        w.piece(ETH_DST_FIRST);
-        w.mac(bytes, offset + ETH_DST_AT);
-        if (caplen >= ETH_SRC_AT + 6) {
-          w.piece(SRC_QUOTE);
-          w.mac(bytes, offset + ETH_SRC_AT);
-        }
-        w.piece(QUOTE);
-        w.byte(CLOSE);
-      }
-      return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
-    }
+    // tshark shows nothing of a header cut short.
+    if (caplen < ETH_HEADER) return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
     w.mac(bytes, offset + ETH_SRC_AT);
@@ -326,7 +316,7 @@ export class JsonPrinter {
         return this.fail('vlan: truncated: ' + Math.max(captured, 0) + ' of 4 tag bytes captured');
       }
     }
-    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured);
+    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV6) this.ipv6Layer(w, bytes, at, captured, wire);
   }
@@ -378,12 +368,12 @@ export class JsonPrinter {
 
   /**
    * BSD loopback (LINKTYPE_NULL): a 4-byte address family in the capturing host's byte order, which the file
-   * does not record; like tshark, a value with its low half zero is taken as the other byte order.
+   * does not record; like tshark, a value with bits in its upper half came from the other byte order.
    */
   private nullLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
     if (captured < 4) return this.fail('null: truncated: ' + captured + ' of 4 header bytes captured');
     let family = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
-    if ((family & 0xffff) === 0) family = family >>> 24 | ((family >>> 8) & 0xff00);
+    if ((family & 0xffff0000) !== 0) family = ((family >>> 24) | ((family >>> 8) & 0xff00) | ((family << 8) & 0xff0000) | (family << 24)) >>> 0;
     w.field(NULL_FAMILY, family);
     w.byte(CLOSE);
     // AF_INET is 2 on every BSD and Linux.
@@ -392,7 +382,7 @@ export class JsonPrinter {
     else if (family === 10 || family === 24 || family === 28 || family === 30) this.ipv6Layer(w, bytes, at + 4, captured - 4, wire - 4);
   }
 
-  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
+  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
     if (captured < 2) return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
     const arp = this.arp.init(bytes, at, captured);
     w.field(ARP_HTYPE, arp.hardwareType as number);
@@ -412,33 +402,36 @@ export class JsonPrinter {
     w.field(HLEN_ARP, hardwareLength);
     w.field(PLEN, protocolLength);
     w.field(OP, operation);
-    // RFC 826: the four addresses at the lengths the header gives; tshark shows them only when all are captured.
+    // RFC 826: the four addresses at the lengths the header gives. tshark shows none when the packet on the
+    // wire is too short for them, else each one the capture holds.
     const sha = at + ARP_SHA_AT;
     const spa = sha + hardwareLength;
     const tha = spa + protocolLength;
     const tpa = tha + hardwareLength;
-    if (tpa + protocolLength > at + captured) {
+    const end = at + captured;
+    if (tpa + protocolLength - at > wire) {
       w.byte(CLOSE);
-      return this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
+      return this.fail('arp: ' + wire + ' bytes are too few for the addresses of ' + (tpa + protocolLength - at));
     }
+    if (tpa + protocolLength > end) this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
     const mac = (hardware === ARPHRD_ETHER || hardware === ARPHRD_IEEE802) && hardwareLength === 6;
     const ipv4 = protocol === ETHERTYPE_IPV4 && protocolLength === 4;
-    if (hardwareLength > 0) {
+    if (hardwareLength > 0 && spa <= end) {
       w.piece(SHA_ONLY);
       this.address(w, bytes, sha, hardwareLength, mac);
     }
-    if (protocolLength > 0) {
+    if (protocolLength > 0 && tha <= end) {
       w.piece(SPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, spa));
         w.piece(QUOTE);
       } else this.address(w, bytes, spa, protocolLength, false);
     }
-    if (hardwareLength > 0) {
+    if (hardwareLength > 0 && tpa <= end) {
       w.piece(THA_ONLY);
       this.address(w, bytes, tha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && operation !== ARP_DRARP_ERROR) {
+    if (protocolLength > 0 && tpa + protocolLength <= end && operation !== ARP_DRARP_ERROR) {
       w.piece(TPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, tpa));
@@ -465,7 +458,7 @@ export class JsonPrinter {
     const version = ip.version;
     if (version !== 4) return this.fail('ipv4: version ' + version + ' is not 4');
     const headerLength = ip.headerLength;
-    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, headerLength);
+    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, wire, headerLength);
     let totalLength = ip.totalLen;
     if (totalLength === 0) {
       // Segmentation offload: Linux captures a super-packet before the NIC splits it and leaves Total
@@ -528,7 +521,7 @@ export class JsonPrinter {
   }
 
   /** An IPv4 header cut short or with a header length under 20: the fields inside the captured bytes. */
-  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, headerLength: number): void {
+  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number, headerLength: number): void {
     const ip = this.ipv4;
     w.field(IPV4_IHL_FIRST, headerLength);
     if (headerLength < 20) {
@@ -538,7 +531,8 @@ export class JsonPrinter {
     if (captured >= Ipv4Field.Dscp + 1) w.field(TOS, bytes[at + IPV4_TOS_AT]!);
     if (captured >= Ipv4Field.TotalLen + 2) {
       const totalLength = ip.totalLen;
-      w.field(LEN, totalLength);
+      // 0 is a segmentation-offload super-packet (see ipv4Layer): the length is the frame's.
+      w.field(LEN, totalLength === 0 ? wire : totalLength);
       if (totalLength !== 0 && totalLength < headerLength) {
         w.byte(CLOSE);
         return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
@@ -709,16 +703,37 @@ export class JsonPrinter {
     const type = icmp.msgType as number;
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
-    if (whole && length >= 8) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // A quoted message is cut at 8 bytes: tshark leaves its checksum unverified.
+    if (whole && length >= 8 && this.quotedDepth === 0) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     // Echo, timestamp, information and address mask messages carry an identifier and sequence number
     // (RFC 792, RFC 950).
     if ((type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) && captured >= 8) {
       w.field(IDENT, icmp.echoIdent);
       w.field(SEQ, icmp.echoSeqNo);
+    } else if ((type === ICMP_EXTENDED_ECHO_REQUEST || type === ICMP_EXTENDED_ECHO_REPLY) && captured >= 6) {
+      // RFC 8335 section 2: an identifier like echo's, then an 8-bit sequence number tshark names apart.
+      w.field(IDENT, icmp.echoIdent);
     }
+    if (captured > 8 && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) this.quoted(w, bytes, at + 8, captured - 8, length - 8);
     w.byte(CLOSE);
     if (length < 8) this.fail('icmp: message of ' + length + ' bytes is shorter than its 8-byte header');
     else if (captured < 8) this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
+  }
+
+  /**
+   * The datagram an ICMP error quotes (RFC 792: its IP header and first 8 data bytes), as `"quoted":{"ipv4":{..},
+   * "udp"|"tcp"|"icmp":{..}}`, the fields tshark reports for it; its damage is not the packet's error.
+   */
+  private quoted(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number): void {
+    const error = this.error;
+    w.ascii(',"quoted":{');
+    const start = w.used;
+    this.quotedDepth++;
+    this.ipv4Layer(w, bytes, at, captured, length);
+    this.quotedDepth--;
+    if (w.used > start && w.byteAt(start) === 44) w.removeByte(start);
+    w.byte(CLOSE);
+    this.error = error;
   }
 
   /** `pseudo6`: the IPv6 pseudo-header's address sum (RFC 8200 section 8.1), or -1 over IPv4 (src, dst). */
@@ -765,6 +780,10 @@ export class JsonPrinter {
     const tcp = this.tcp.init(bytes, at, captured);
     w.field(TCP_SPORT_FIRST, tcp.srcPort);
     if (captured >= TcpField.DstPort + 2) w.field(DPORT, tcp.dstPort);
+    if (captured < 20 && this.quotedDepth > 0 && captured >= TcpField.SeqNumber + 4) {
+      // The 8 bytes an ICMP error quotes (RFC 792) hold the sequence number too, which tshark shows.
+      w.field(SEQ, tcp.seqNumber);
+    }
     if (captured < 20) {
       // tshark reads the whole fixed header before it shows more than the ports.
       w.byte(CLOSE);
@@ -903,6 +922,14 @@ OPTION_LENGTHS[OPT_SACK_PERM] = 2;
 OPTION_LENGTHS[OPT_TS] = 10;
 const OPT_EOL = TcpOptionKind.EndOfList;
 const OPT_NOP = TcpOptionKind.Nop;
+
+/** ICMP errors, which quote the datagram that caused them (RFC 792): unreachable, source quench, redirect,
+ * time exceeded, parameter problem. */
+/** RFC 8335's extended echo (PROBE) messages. */
+const ICMP_EXTENDED_ECHO_REQUEST = 42;
+const ICMP_EXTENDED_ECHO_REPLY = 43;
+
+const QUOTING_TYPES = new Set([3, 4, 5, 11, 12]);
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));

@@ -4,6 +4,7 @@
 
 // Modules only some runs need (the filter, JSON, the pcap writer, the raw socket) are imported when asked for:
 // under tsx every module costs a round trip to its loader thread, which is most of the start-up time.
+import { readdirSync, readFileSync } from 'node:fs';
 import { LinkType } from '../pcap/format.js';
 import { PcapReader } from '../pcap/reader.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
@@ -15,6 +16,24 @@ import type { JsonPrinter } from './json.js';
 import type { PacketState } from './packet-state.js';
 import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
 import { BlockWriter } from './output.js';
+
+/** Interface names by index on this machine, read once when a Linux cooked v2 capture asks (as tcpdump does). */
+let interfaceNames: Map<number, string> | null = null;
+
+function interfaceName(index: number): string | undefined {
+  if (interfaceNames === null) {
+    interfaceNames = new Map();
+    try {
+      for (const name of readdirSync('/sys/class/net')) {
+        const text = readFileSync('/sys/class/net/' + name + '/ifindex', 'latin1');
+        interfaceNames.set(Number(text.trim()), name);
+      }
+    } catch {
+      // No sysfs (not Linux): every index prints as tcpdump prints an unknown one.
+    }
+  }
+  return interfaceNames.get(index);
+}
 
 /** Longest timestamp: a -ttt/-ttttt delta of many hours, or -tttt's date and time. */
 const TIMESTAMP_ROOM = 64;
@@ -45,6 +64,7 @@ export class PacketHandler {
       quiet: options.quiet,
       relativeSequence: !options.absoluteSequence,
       suppressDefaultPrint: options.hex > 0 || options.hexAscii > 0,
+      interfaceName,
     });
     this.timestamps = new TimestampFormatter(timestampStyleForCount(options.timestampCount));
   }
@@ -73,16 +93,9 @@ export class PacketHandler {
       // joined into one string that would have to be flattened again.
       this.out.reserve(TIMESTAMP_ROOM);
       this.timestamps.writeTo(this.out, seconds, Math.floor(nanos / 1000));
-      let line: string;
-      let linkHeader = 0;
-      if (ethernet) {
-        line = this.formatter.format(bytes, offset, caplen, len);
-        linkHeader = ETHERNET_HEADER_LENGTH;
-      } else if (linkType === LinkType.Raw || linkType === LinkType.Ipv4) {
-        line = this.formatter.formatIpv4(bytes, offset, caplen, len);
-      } else {
-        line = 'unsupported link-type ' + linkType + ', length ' + len;
-      }
+      let line = this.formatter.formatLink(linkType, bytes, offset, caplen, len);
+      if (line === null) line = 'unsupported link-type ' + linkType + ', length ' + len;
+      const linkHeader = this.formatter.linkHeaderLength;
       if (this.options.hex || this.options.hexAscii) {
         // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
         // capture (its printer never reported the link header's length) or with -xx/-XX.

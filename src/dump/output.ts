@@ -101,6 +101,17 @@ export class BlockWriter {
     if (this.used + length + OVERRUN > BLOCK_SIZE) this.flush();
   }
 
+  /** Takes out the byte at `position` (since `reserve`), e.g. a comma that turned out to open an object. */
+  removeByte(position: number): void {
+    this.block.copyWithin(position, position + 1, this.used);
+    this.used--;
+  }
+
+  /** The byte at `position` (since `reserve`). */
+  byteAt(position: number): number {
+    return this.block[position]!;
+  }
+
   /** Writes one byte (room reserved). */
   byte(value: number): void {
     this.block[this.used++] = value;

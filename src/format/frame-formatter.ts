@@ -17,6 +17,7 @@ import { arpPacket } from './arp.js';
 import { ethernetFrame } from './ethernet.js';
 import { ipv4Packet } from './ipv4.js';
 import { LineBuilder, type FormatOptions } from './line.js';
+import { linuxSll2Frame, linuxSllFrame, nullFrame, rawIpFrame } from './link.js';
 
 /**
  * Formats whole Ethernet frames as tcpdump -nn does. One instance keeps the TCP conversations it has seen (for
@@ -76,6 +77,43 @@ export class FrameFormatter {
     const line = this.line;
     line.begin();
     ethernetFrame(line, bytes, offset, caplen, wireLength);
+    return line.end();
+  }
+
+  /** Bytes of link-layer header of the last frame (Ethernet and its VLAN tags, cooked or loopback header). */
+  get linkHeaderLength(): number {
+    return this.line.linkHeaderLength;
+  }
+
+  /**
+   * The summary of a frame of any link type we decode (LINKTYPE_ETHERNET, _RAW, _IPV4, _IPV6, _LINUX_SLL,
+   * _LINUX_SLL2, _NULL), or null for another link type.
+   */
+  formatLink(linkType: number, bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string | null {
+    const line = this.line;
+    line.begin();
+    switch (linkType) {
+      case 1:
+        ethernetFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 101:
+      case 228:
+      case 229:
+        rawIpFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 113:
+        linuxSllFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 276:
+        linuxSll2Frame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 0:
+        nullFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      default:
+        line.end();
+        return null;
+    }
     return line.end();
   }
 

@@ -31,6 +31,11 @@ export interface FormatOptions {
    * dump, unless -x or -X already dump the whole packet; true suppresses these dumps.
    */
   suppressDefaultPrint?: boolean;
+  /**
+   * The name of the interface with this index, for Linux cooked v2 captures (tcpdump looks it up on the
+   * machine reading the file and prints `?` when there is none).
+   */
+  interfaceName?: (index: number) => string | undefined;
 }
 
 /**
@@ -72,6 +77,9 @@ export class LineBuilder {
    * frame for -x/-X, link header included, because its printer never returned the header length.
    */
   truncated = false;
+  /** Bytes of link-layer header (Ethernet with its VLAN tags, cooked, loopback) before the network header. */
+  linkHeaderLength = 0;
+  readonly interfaceName: (index: number) => string | undefined;
 
   readonly ipText = new Ipv4TextCache();
   /** The IP header under the transport being printed, IPv4 or IPv6 (ip.ts); set by the IP printers. */
@@ -87,12 +95,14 @@ export class LineBuilder {
     this.quiet = options.quiet ?? false;
     this.relativeSequence = options.relativeSequence ?? false;
     this.suppressDefaultPrint = options.suppressDefaultPrint ?? false;
+    this.interfaceName = options.interfaceName ?? (() => undefined);
   }
 
   /** Starts a new line. */
   begin(): void {
     this.out = '';
     this.truncated = false;
+    this.linkHeaderLength = 0;
   }
 
   /** The line built since begin(); drops the builder's reference to it. */
