@@ -13,6 +13,7 @@ import { ArpField } from '../../generated/arp.js';
 import { EtherType, EthernetField } from '../../generated/ethernet.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
 import { Ipv6Field } from '../../generated/ipv6.js';
+import { Icmpv4Field } from '../../generated/icmpv4.js';
 import { TcpField } from '../../generated/tcp.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import type { PacketState } from './packet-state.js';
@@ -36,7 +37,24 @@ export type FilterNode =
   | { kind: 'net6'; dir: Direction; address: Uint8Array; prefix: number }
   | { kind: 'ip6Proto'; value: number }
   | { kind: 'length'; op: 'less' | 'greater'; value: number }
+  | { kind: 'relation'; op: RelationOp; left: Arith; right: Arith }
+  | { kind: 'etherBroadcast' }
+  | { kind: 'etherMulticast' }
+  | { kind: 'ipMulticast' }
   | { kind: 'vlan'; id: number | null };
+
+export type RelationOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>';
+/** What a byte test loads from: the frame (`ether`), a network header or a transport header (pcap-filter(7)). */
+export type LoadProto = 'ether' | 'ip' | 'ip6' | 'tcp' | 'udp' | 'icmp' | 'icmp6';
+
+/** The arithmetic of byte tests: `tcp[tcpflags] & tcp-syn`, `ip[2:2] - 20`, `len`. Values are unsigned 32-bit. */
+export type Arith =
+  | { kind: 'number'; value: number }
+  | { kind: 'len' }
+  | { kind: 'load'; proto: LoadProto; index: Arith; size: 1 | 2 | 4 }
+  | { kind: 'binary'; op: ArithOp; left: Arith; right: Arith }
+  | { kind: 'negate'; operand: Arith };
 
 /** A filter that does not parse: `position` is the 1-based column of the offending token. */
 export class FilterSyntaxError extends Error {
@@ -71,6 +89,8 @@ function isOperatorChar(code: number): boolean {
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let at = 0;
+  // Inside a byte test's brackets ':' separates the offset from the size; elsewhere it is part of a MAC address.
+  let brackets = 0;
   while (at < text.length) {
     const code = text.charCodeAt(at);
     if (isSpace(code)) {
@@ -78,32 +98,87 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const position = at + 1;
+    const two = text.slice(at, at + 2);
     if (code === 40 || code === 41) {
       tokens.push({ type: text[at]!, text: text[at]!, position });
       at++;
-    } else if (code === 33 && text.charCodeAt(at + 1) !== 61) {
+    } else if (two === '&&' || two === '||' || two === '!=' || two === '==' || two === '<=' || two === '>=' || two === '<<' || two === '>>') {
+      // `==` is `=`, as in libpcap.
+      const type = two === '==' ? '=' : two;
+      tokens.push({ type, text: two, position });
+      at += 2;
+    } else if (code === 33) {
       tokens.push({ type: '!', text: '!', position });
       at++;
-    } else if ((code === 38 || code === 124) && text.charCodeAt(at + 1) === code) {
-      const op = text.slice(at, at + 2);
-      tokens.push({ type: op, text: op, position });
-      at += 2;
-    } else if (code === 91) {
-      throw new FilterSyntaxError(position, "byte tests like 'tcp[13]' are not supported; use 'tcp', 'port N', 'host A' and friends");
-    } else if (isOperatorChar(code)) {
-      throw new FilterSyntaxError(
-        position,
-        `unexpected '${text[at]}'; expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80'), 'and', 'or', 'not' or parentheses`,
-      );
+    } else if (code === 45) {
+      // A leading '-' is a minus sign (`-ip[9]`); inside a word it joins port ranges and names (`tcp-syn`).
+      tokens.push({ type: '-', text: '-', position });
+      at++;
+    } else if (isOperatorChar(code) || code === 43 || code === 42 || code === 37 || code === 94 || (code === 58 && brackets > 0)) {
+      // [ ] = < > & | + * % ^ and, inside brackets, ':'
+      if (code === 91) brackets++;
+      if (code === 93 && brackets > 0) brackets--;
+      tokens.push({ type: text[at]!, text: text[at]!, position });
+      at++;
     } else {
       const start = at;
-      while (at < text.length && !isSpace(text.charCodeAt(at)) && !isOperatorChar(text.charCodeAt(at))) at++;
-      tokens.push({ type: 'word', text: text.slice(start, at), position });
+      while (
+        at < text.length && !isSpace(text.charCodeAt(at)) && !isOperatorChar(text.charCodeAt(at)) &&
+        !isArithmeticChar(text.charCodeAt(at)) && !(brackets > 0 && text.charCodeAt(at) === 58)
+      ) {
+        at++;
+      }
+      const word = text.slice(start, at);
+      // A lone '-' or '/' is subtraction or division; inside words they belong to port ranges and networks.
+      tokens.push({ type: word === '-' || word === '/' ? word : 'word', text: word, position });
     }
   }
   tokens.push({ type: 'end', text: '', position: text.length + 1 });
   return tokens;
 }
+
+/** + * % ^: operators that never occur inside a word. */
+function isArithmeticChar(code: number): boolean {
+  return code === 43 || code === 42 || code === 37 || code === 94;
+}
+
+/**
+ * libpcap's named offsets and values for byte tests (pcap-filter(7)): the TCP flags byte and its bits, the
+ * ICMP type and code bytes and the type values. Offsets come from the generated field tables.
+ */
+const NAMED_VALUES = new Map<string, number>([
+  ['tcpflags', TcpField.Flags + 1],
+  ['tcp-fin', 0x01], ['tcp-syn', 0x02], ['tcp-rst', 0x04], ['tcp-push', 0x08],
+  ['tcp-ack', 0x10], ['tcp-urg', 0x20], ['tcp-ece', 0x40], ['tcp-cwr', 0x80],
+  ['icmptype', Icmpv4Field.MsgType], ['icmpcode', Icmpv4Field.MsgCode],
+  ['icmp-echoreply', 0], ['icmp-unreach', 3], ['icmp-sourcequench', 4], ['icmp-redirect', 5], ['icmp-echo', 8],
+  ['icmp-routeradvert', 9], ['icmp-routersolicit', 10], ['icmp-timxceed', 11], ['icmp-paramprob', 12],
+  ['icmp-tstamp', 13], ['icmp-tstampreply', 14], ['icmp-ireq', 15], ['icmp-ireqreply', 16],
+  ['icmp-maskreq', 17], ['icmp-maskreply', 18],
+  // ICMPv6 (RFC 4443, RFC 4861): its type and code bytes are where ICMPv4 has them.
+  ['icmp6type', Icmpv4Field.MsgType], ['icmp6code', Icmpv4Field.MsgCode],
+  ['icmp6-destinationunreach', 1], ['icmp6-packettoobig', 2], ['icmp6-timeexceeded', 3], ['icmp6-parameterproblem', 4],
+  ['icmp6-echo', 128], ['icmp6-echoreply', 129], ['icmp6-multicastlistenerquery', 130],
+  ['icmp6-multicastlistenerreportv1', 131], ['icmp6-multicastlistenerdone', 132], ['icmp6-routersolicit', 133],
+  ['icmp6-routeradvert', 134], ['icmp6-neighborsolicit', 135], ['icmp6-neighboradvert', 136], ['icmp6-redirect', 137],
+]);
+
+const LOAD_PROTOS = new Set<string>(['ether', 'ip', 'ip6', 'tcp', 'udp', 'icmp', 'icmp6']);
+const RELATION_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * Words of libpcap's language this filter does not implement: refused as "not supported", not as a typo.
+ * (A word is removed from here when its primitive is implemented.)
+ */
+const UNSUPPORTED_WORDS = new Set([
+  'mpls', 'pppoed', 'pppoes', 'geneve', 'gateway', 'rarp', 'atalk', 'aarp', 'decnet', 'sca', 'lat',
+  'moprc', 'mopdl', 'iso', 'esis', 'isis', 'clnp', 'stp', 'ipx', 'netbeui', 'llc', 'igmp', 'igrp', 'pim', 'vrrp',
+  'carp', 'sctp', 'ah', 'esp', 'protochain', 'inbound', 'outbound', 'ifname', 'on', 'rnr', 'rulenum',
+  'reason', 'rset', 'ruleset', 'srnr', 'subrulenum', 'action', 'wlan', 'type', 'subtype', 'addr1', 'addr2', 'addr3',
+  'addr4', 'ra', 'ta', 'fddi', 'tr', 'ppp', 'slip', 'link', 'radio', 'atm', 'lane', 'oamf4', 'oamf4ec', 'oamf4sc',
+  'oam', 'metac', 'bcc', 'sc', 'ilmic', 'connectmsg', 'metaconnect', 'vpi', 'vci', 'fisu', 'lssu', 'msu', 'sio',
+  'opc', 'dpc', 'sls', 'hfisu', 'hlssu', 'hmsu', 'hsio', 'hopc', 'hdpc', 'hsls', 'gateway', 'arcnet', 'ether6',
+]);
 
 const PROTO_WORDS = new Set(['ether', 'ip', 'ip6', 'arp', 'tcp', 'udp', 'icmp', 'icmp6']);
 const TYPE_WORDS = new Set(['host', 'net', 'port', 'portrange']);
@@ -148,6 +223,14 @@ export function parseFilter(text: string): FilterNode {
       next();
       return { kind: 'not', operand: parseUnary() };
     }
+    if (startsArithmetic(token)) {
+      // `tcp[13] & 2 != 0`, `len > 100`, `(ip[0] & 0xf) > 5`: an arithmetic comparison, when what follows
+      // parses as one; otherwise a primitive or a parenthesised expression (`tcp`, `(tcp or udp)`).
+      const saved = index;
+      const relation = tryRelation();
+      if (relation !== null) return relation;
+      index = saved;
+    }
     if (token.type === '(') {
       next();
       const inner = parseExpression();
@@ -176,14 +259,93 @@ export function parseFilter(text: string): FilterNode {
         value = value * 16 + digit;
       }
     } else {
+      // A leading 0 is octal, as libpcap reads it (`ip[6] & 020`).
+      const base = text.length > 1 && text[0] === '0' ? 8 : 10;
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        if (code < 48 || code > 57) throw new FilterSyntaxError(token.position, `expected ${what} after '${after}', found ${describe(token)}`);
-        value = value * 10 + (code - 48);
+        if (code < 48 || code >= 48 + base) throw new FilterSyntaxError(token.position, `expected ${what} after '${after}', found ${describe(token)}`);
+        value = value * base + (code - 48);
       }
     }
     if (value > max) throw new FilterSyntaxError(token.position, `${what} ${text} is out of range (0-${max})`);
     return value;
+  }
+
+  /** Set once a byte test's '[' is read: the expression is arithmetic, whatever follows. */
+  let committed = false;
+
+  function startsArithmetic(token: Token): boolean {
+    if (token.type === '(' || token.type === '-') return true;
+    if (token.type !== 'word') return false;
+    const text = token.text;
+    if (text === 'len' || NAMED_VALUES.has(text) || looksLikeValue(text)) return true;
+    return LOAD_PROTOS.has(text) && tokens[index + 1]!.type === '[';
+  }
+
+  /** An arithmetic comparison at the current token, or null when there is none (nothing consumed counts). */
+  function tryRelation(): FilterNode | null {
+    let left: Arith;
+    committed = false;
+    try {
+      left = parseArith(0);
+    } catch (e) {
+      // Past a byte test's '[' the words can only be arithmetic: report the error there.
+      if (e instanceof FilterSyntaxError && !committed) return null;
+      throw e;
+    }
+    const op = peek();
+    if (!RELATION_OPS.has(op.type)) return null;
+    next();
+    const right = parseArith(0);
+    return { kind: 'relation', op: op.type as RelationOp, left, right };
+  }
+
+  // libpcap's precedence, loosest first: | then ^ then & then << >> then + - then * / %.
+  const LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+
+  function parseArith(level: number): Arith {
+    if (level === LEVELS.length) return parseArithUnary();
+    let left = parseArith(level + 1);
+    for (;;) {
+      const op = peek();
+      if (!LEVELS[level]!.includes(op.type)) return left;
+      next();
+      const right = parseArith(level + 1);
+      left = { kind: 'binary', op: op.type as ArithOp, left, right };
+    }
+  }
+
+  function parseArithUnary(): Arith {
+    const token = next();
+    if (token.type === '-') return { kind: 'negate', operand: parseArithUnary() };
+    if (token.type === '(') {
+      const inner = parseArith(0);
+      const close = next();
+      if (close.type !== ')') throw new FilterSyntaxError(close.position, `expected ')' to close the '(' at ${token.position}, found ${describe(close)}`);
+      return inner;
+    }
+    if (token.type !== 'word') throw new FilterSyntaxError(token.position, `expected a number, 'len' or a byte test like 'tcp[13]', found ${describe(token)}`);
+    if (token.text === 'len') return { kind: 'len' };
+    const named = NAMED_VALUES.get(token.text);
+    if (named !== undefined) return { kind: 'number', value: named };
+    if (LOAD_PROTOS.has(token.text) && peek().type === '[') {
+      next();
+      committed = true;
+      const indexArith = parseArith(0);
+      let size: 1 | 2 | 4 = 1;
+      if (peek().type === ':') {
+        next();
+        const sizeToken = next();
+        if (sizeToken.text !== '1' && sizeToken.text !== '2' && sizeToken.text !== '4') {
+          throw new FilterSyntaxError(sizeToken.position, `a byte test's size is 1, 2 or 4, not ${describe(sizeToken)}`);
+        }
+        size = Number(sizeToken.text) as 1 | 2 | 4;
+      }
+      const close = next();
+      if (close.type !== ']') throw new FilterSyntaxError(close.position, `expected ']' to close '${token.text}[', found ${describe(close)}`);
+      return { kind: 'load', proto: token.text as LoadProto, index: indexArith, size };
+    }
+    return { kind: 'number', value: parseNumber(token, 0xffff_ffff, 'a number', 'the operator') };
   }
 
   /** libpcap's `vlan [id]`: an 802.1Q/QinQ tagged frame, its outer tag's VLAN id if given. */
@@ -206,6 +368,22 @@ export function parseFilter(text: string): FilterNode {
       return { kind: 'length', op: start.text, value };
     }
 
+    if (start.text === 'broadcast' || start.text === 'multicast') {
+      next();
+      return { kind: start.text === 'broadcast' ? 'etherBroadcast' : 'etherMulticast' };
+    }
+    if (start.text === 'proto') {
+      // `proto N` alone: IPv4's protocol (libpcap also tries IPv6's next header, which we do not yet).
+      next();
+      return { kind: 'ipProto', value: parseProtocol(next()) };
+    }
+    if (UNSUPPORTED_WORDS.has(start.text)) {
+      throw new FilterSyntaxError(
+        start.position,
+        `'${start.text}' is not supported by smoltcp-dump's filter; it knows ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'`,
+      );
+    }
+
     let proto: ProtoQualifier | null = null;
     let dir: Direction | null = null;
     let type: Qualifiers['type'] | null = null;
@@ -217,8 +395,16 @@ export function parseFilter(text: string): FilterNode {
       const after = peek();
       if (isWord(after, 'proto') && (proto === 'ip' || proto === 'ip6' || proto === 'ether')) {
         next();
-        const value = parseNumber(next(), proto === 'ether' ? 0xffff : 255, proto === 'ether' ? 'an EtherType number' : 'an IP protocol number', 'proto');
-        return proto === 'ip' ? { kind: 'ipProto', value } : proto === 'ip6' ? { kind: 'ip6Proto', value } : { kind: 'etherProto', value };
+        if (proto === 'ip') return { kind: 'ipProto', value: parseProtocol(next()) };
+        if (proto === 'ip6') return { kind: 'ip6Proto', value: parseProtocol(next()) };
+        return { kind: 'etherProto', value: parseNumber(next(), 0xffff, 'an EtherType number', 'proto') };
+      }
+      if ((isWord(after, 'broadcast') || isWord(after, 'multicast')) && (proto === 'ether' || proto === 'ip')) {
+        next();
+        if (proto === 'ether') return { kind: after.text === 'broadcast' ? 'etherBroadcast' : 'etherMulticast' };
+        if (after.text === 'multicast') return { kind: 'ipMulticast' };
+        // libpcap needs the capture's netmask for it, which a file does not have (tcpdump refuses it with -r too).
+        throw new FilterSyntaxError(after.position, "'ip broadcast' is not supported: it needs the network's netmask; use 'dst host A.B.C.255' or 'ether broadcast'");
       }
       if (!(after.type === 'word' && (after.text === 'src' || after.text === 'dst' || TYPE_WORDS.has(after.text)))) {
         if (proto === 'ether') {
@@ -268,6 +454,13 @@ export function parseFilter(text: string): FilterNode {
     const node = primitive(qualifiers, value, lastWord);
     lastQualifiers = qualifiers;
     return node;
+  }
+
+  /** An IP protocol number, or libpcap's escaped names `\\tcp`, `\\udp`, `\\icmp`. */
+  function parseProtocol(token: Token): number {
+    const names: Record<string, number> = { '\\tcp': IpProtocol.Tcp, '\\udp': IpProtocol.Udp, '\\icmp': IpProtocol.Icmp };
+    if (token.type === 'word' && names[token.text] !== undefined) return names[token.text]!;
+    return parseNumber(token, 255, 'an IP protocol number', 'proto');
   }
 
   function primitive(q: Qualifiers, value: Token, after: Token): FilterNode {
@@ -429,6 +622,7 @@ const OFF_IP6_DST = OFF_IP + Ipv6Field.DstAddr;
 /** Where what follows the fixed IPv6 header starts: libpcap looks no further than one fragment header. */
 const OFF_IP6_PAYLOAD = OFF_IP + 40;
 const OFF_IP6_FRAGMENT_NEXT = OFF_IP6_PAYLOAD;
+const IPV6_HEADER_LENGTH = 40;
 const OFF_ARP_SPA = OFF_IP + ArpField.SourceProtocolAddr;
 const OFF_ARP_TPA = OFF_IP + ArpField.TargetProtocolAddr;
 // TCP, UDP and SCTP (RFC 9260 section 3.1) all start with the source and destination ports.
@@ -471,10 +665,17 @@ function and(left: Test, right: Test): Test {
   };
 }
 
-function or(left: Test, right: Test): Test {
+/**
+ * `left or right`. With `strict`, a left side that cannot be decided rejects the packet as BPF does when a load
+ * runs past the capture before the right side is tried: what libpcap generates for byte tests, `len` and
+ * Ethernet addresses, whose loads its optimizer keeps in order. Without, Kleene's logic: libpcap's optimizer
+ * merges and reorders the address comparisons of `host`/`net`/`port`, so a decided right side wins.
+ */
+function or(left: Test, right: Test, strict = false): Test {
   return (s) => {
     const l = left(s);
     if (l === YES) return YES;
+    if (l === UNKNOWN && strict) return UNKNOWN;
     const r = right(s);
     if (r === YES) return YES;
     return l === NO && r === NO ? NO : UNKNOWN;
@@ -556,6 +757,155 @@ function ipv4Port(which: number, low: number, high: number): Test {
   };
 }
 
+/** An arithmetic value: an unsigned 32-bit number, or one of these for a load that cannot be made. */
+type ArithFn = (s: PacketState) => number;
+/** The bytes were not captured (libpcap's BPF rejects the packet there). */
+const VALUE_UNKNOWN = -1;
+/** The packet is not of the load's protocol: libpcap ANDs that test into the comparison, which is then false. */
+const VALUE_OTHER_PROTOCOL = -2;
+
+/** Where a load's protocol header starts in the frame, or one of the VALUE_ codes. */
+function loadBase(proto: LoadProto): (s: PacketState) => number {
+  switch (proto) {
+    case 'ether':
+      return () => 0;
+    case 'ip':
+      return (s) => (!captured(s, OFF_ETHERTYPE, 2) ? VALUE_UNKNOWN : u16(s, OFF_ETHERTYPE) === EtherType.Ipv4 ? OFF_IP : VALUE_OTHER_PROTOCOL);
+    case 'ip6':
+      return (s) => (!captured(s, OFF_ETHERTYPE, 2) ? VALUE_UNKNOWN : u16(s, OFF_ETHERTYPE) === EtherType.Ipv6 ? OFF_IP : VALUE_OTHER_PROTOCOL);
+    case 'icmp6':
+      // After a fixed 40-byte IPv6 header with Next Header 58, as libpcap loads it (RFC 8200 section 3).
+      return (s) => {
+        if (!captured(s, OFF_ETHERTYPE, 2)) return VALUE_UNKNOWN;
+        if (u16(s, OFF_ETHERTYPE) !== EtherType.Ipv6) return VALUE_OTHER_PROTOCOL;
+        if (!captured(s, OFF_IP6_NEXT_HEADER, 1)) return VALUE_UNKNOWN;
+        return u8(s, OFF_IP6_NEXT_HEADER) === IpProtocol.Icmpv6 ? OFF_IP + IPV6_HEADER_LENGTH : VALUE_OTHER_PROTOCOL;
+      };
+    default: {
+      // tcp, udp, icmp: an IPv4 first fragment of that protocol, the header after the IPv4 header's length.
+      const protocol = proto === 'tcp' ? IpProtocol.Tcp : proto === 'udp' ? IpProtocol.Udp : IpProtocol.Icmp;
+      return (s) => {
+        if (!captured(s, OFF_ETHERTYPE, 2)) return VALUE_UNKNOWN;
+        if (u16(s, OFF_ETHERTYPE) !== EtherType.Ipv4) return VALUE_OTHER_PROTOCOL;
+        if (!captured(s, OFF_IP_PROTO, 1)) return VALUE_UNKNOWN;
+        if (u8(s, OFF_IP_PROTO) !== protocol) return VALUE_OTHER_PROTOCOL;
+        if (!captured(s, OFF_IP_FRAGMENT, 2)) return VALUE_UNKNOWN;
+        const ip = ipv4View.init(s.bytes, s.offset + OFF_IP, s.caplen - OFF_IP);
+        if (ip.fragOffsetRaw !== 0) return VALUE_OTHER_PROTOCOL;
+        return OFF_IP + ip.headerLength;
+      };
+    }
+  }
+}
+
+function compileArith(node: Arith): ArithFn {
+  switch (node.kind) {
+    case 'number': {
+      const value = node.value >>> 0;
+      return () => value;
+    }
+    case 'len':
+      return (s) => s.len >>> 0;
+    case 'load': {
+      const base = loadBase(node.proto);
+      const index = compileArith(node.index);
+      const size = node.size;
+      return (s) => {
+        const b = base(s);
+        if (b < 0) return b;
+        const i = index(s);
+        if (i < 0) return i;
+        const at = b + i;
+        if (!captured(s, at, size)) return VALUE_UNKNOWN;
+        return size === 1 ? u8(s, at) : size === 2 ? u16(s, at) : i32(s, at) >>> 0;
+      };
+    }
+    case 'negate': {
+      const operand = compileArith(node.operand);
+      return (s) => {
+        const v = operand(s);
+        return v < 0 ? v : -v >>> 0;
+      };
+    }
+    case 'binary': {
+      const left = compileArith(node.left);
+      const right = compileArith(node.right);
+      const op = binaryOp(node.op);
+      return (s) => {
+        const a = left(s);
+        const b = right(s);
+        if (a === VALUE_OTHER_PROTOCOL || b === VALUE_OTHER_PROTOCOL) return VALUE_OTHER_PROTOCOL;
+        if (a < 0 || b < 0) return VALUE_UNKNOWN;
+        return op(a, b);
+      };
+    }
+  }
+}
+
+/** BPF's ALU on unsigned 32-bit values; division and modulo by zero reject the packet, as BPF does. */
+function binaryOp(op: ArithOp): (a: number, b: number) => number {
+  switch (op) {
+    case '+':
+      return (a, b) => (a + b) >>> 0;
+    case '-':
+      return (a, b) => (a - b) >>> 0;
+    case '*':
+      return (a, b) => Math.imul(a, b) >>> 0;
+    case '/':
+      return (a, b) => (b === 0 ? VALUE_UNKNOWN : Math.floor(a / b));
+    case '%':
+      return (a, b) => (b === 0 ? VALUE_UNKNOWN : a % b);
+    case '&':
+      return (a, b) => (a & b) >>> 0;
+    case '|':
+      return (a, b) => (a | b) >>> 0;
+    case '^':
+      return (a, b) => (a ^ b) >>> 0;
+    case '<<':
+      return (a, b) => (b >= 32 ? 0 : (a << b) >>> 0);
+    case '>>':
+      return (a, b) => (b >= 32 ? 0 : a >>> b);
+  }
+}
+
+function compileRelation(op: RelationOp, leftNode: Arith, rightNode: Arith): Test {
+  const left = compileArith(leftNode);
+  const right = compileArith(rightNode);
+  const compare: (a: number, b: number) => boolean =
+    op === '=' ? (a, b) => a === b
+    : op === '!=' ? (a, b) => a !== b
+    : op === '<' ? (a, b) => a < b
+    : op === '<=' ? (a, b) => a <= b
+    : op === '>' ? (a, b) => a > b
+    : (a, b) => a >= b;
+  return (s) => {
+    const a = left(s);
+    const b = right(s);
+    if (a === VALUE_OTHER_PROTOCOL || b === VALUE_OTHER_PROTOCOL) return NO;
+    if (a < 0 || b < 0) return UNKNOWN;
+    return compare(a, b) ? YES : NO;
+  };
+}
+
+/** Whether the subtree holds a test whose loads libpcap keeps in order (see `or`). */
+function ordered(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return ordered(node.left) || ordered(node.right);
+    case 'not':
+      return ordered(node.operand);
+    case 'relation':
+    case 'etherHost':
+    case 'etherBroadcast':
+    case 'etherMulticast':
+    case 'length':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * `vlan [id]` (IEEE 802.1Q clause 9.6): the frame carries a tag (TPID 0x8100, 0x88a8 or 0x9100), with that VLAN
  * id if given. As in libpcap, whatever the expression tests after a `vlan` is read four bytes further on,
@@ -592,7 +942,7 @@ function compileNode(node: FilterNode): Test {
     case 'and':
       return and(compileNode(node.left), compileNode(node.right));
     case 'or':
-      return or(compileNode(node.left), compileNode(node.right));
+      return or(compileNode(node.left), compileNode(node.right), ordered(node.left) || ordered(node.right));
     case 'not': {
       const operand = compileNode(node.operand);
       return (s) => {
@@ -631,6 +981,17 @@ function compileNode(node: FilterNode): Test {
       const value = node.value;
       return node.op === 'less' ? (s) => (s.len <= value ? YES : NO) : (s) => (s.len >= value ? YES : NO);
     }
+    case 'relation':
+      return compileRelation(node.op, node.left, node.right);
+    case 'etherBroadcast':
+      // All ones (IEEE 802.3 clause 3.2.3).
+      return (s) => (!captured(s, EthernetField.DstAddr, 6) ? UNKNOWN : u48(s, EthernetField.DstAddr) === 0xffff_ffff_ffff ? YES : NO);
+    case 'etherMulticast':
+      // The group bit: the lowest bit of the first byte (IEEE 802.3 clause 3.2.3).
+      return (s) => (!captured(s, EthernetField.DstAddr, 1) ? UNKNOWN : u8(s, EthernetField.DstAddr) & 1 ? YES : NO);
+    case 'ipMulticast':
+      // Class D, 224.0.0.0/4 (RFC 5771).
+      return and(isIpv4, (s) => (!captured(s, OFF_IP_DST, 1) ? UNKNOWN : u8(s, OFF_IP_DST) >= 224 ? YES : NO));
     case 'vlan':
       return vlanTest(node.id);
     case 'etherHost': {

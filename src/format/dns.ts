@@ -88,6 +88,7 @@ export function dnsMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     f.truncate('domain', false);
     return;
   }
+  jumped = false;
   const m = message;
   m.bytes = bytes;
   m.base = at;
@@ -168,8 +169,11 @@ export function dnsMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   f.out += ' (' + length + ')';
 }
 
+/** Set when a read past the capture already ended the line (tcpdump's longjmp out of the printer). */
+let jumped = false;
+
 function truncated(f: LineBuilder): void {
-  f.truncate('domain', false);
+  if (!jumped) f.truncate('domain', false);
 }
 
 /**
@@ -535,6 +539,7 @@ function record(f: LineBuilder, m: Message, cp: number): number {
         const suffix = new Uint8Array(16);
         if (cp + 1 + 16 - prefixBytes > end) {
           f.truncate('domain');
+          jumped = true;
           return NULL;
         }
         suffix.set(bytes.subarray(cp + 1, cp + 1 + 16 - prefixBytes), prefixBytes);

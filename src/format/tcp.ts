@@ -147,23 +147,35 @@ const PORT_DNS = 53;
 const PORT_HTTP = 80;
 const PORT_HTTP_ALT = 8080;
 /**
- * Ports whose tcpdump printers come before HTTP's in its chain (telnet, SMTP, whois, BGP, PPTP, Redis, SSH,
- * NetBIOS, SMB, BEEP, OpenFlow, FTP): a segment between such a port and 80 is theirs, which we do not decode.
+ * Each port's place in tcpdump's chain of TCP printers, one byte per port so that a segment between two
+ * ports no printer claims costs two loads: 0 none, APP_EARLIER a printer before HTTP's that we do not have
+ * (telnet, SMTP, whois, BGP, PPTP, Redis, SSH, NetBIOS, SMB, BEEP, OpenFlow, FTP), APP_HTTP, APP_BEFORE_DNS
+ * (RTSP, whose printer comes before DNS's), APP_DNS. The lower class wins, as tcpdump tests them in order.
  */
-const BEFORE_HTTP = new Set([23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21]);
-/** ... and before DNS's: those, HTTP's and RTSP's (554, 8554). */
-const BEFORE_DNS = new Set([...BEFORE_HTTP, 80, 8080, 554, 8554]);
+const APP_EARLIER = 1;
+const APP_HTTP = 2;
+const APP_BEFORE_DNS = 3;
+const APP_DNS = 4;
+const PORT_CLASS = new Uint8Array(65536);
+for (const port of [23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21]) PORT_CLASS[port] = APP_EARLIER;
+PORT_CLASS[PORT_HTTP] = APP_HTTP;
+PORT_CLASS[PORT_HTTP_ALT] = APP_HTTP;
+PORT_CLASS[554] = APP_BEFORE_DNS;
+PORT_CLASS[8554] = APP_BEFORE_DNS;
+PORT_CLASS[PORT_DNS] = APP_DNS;
 
 /** tcpdump's application printers for the segment's payload on the ports we decode (HTTP, DNS over TCP). */
 function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, srcPort: number, dstPort: number): void {
-  if (BEFORE_HTTP.has(srcPort) || BEFORE_HTTP.has(dstPort)) return;
-  if (srcPort === PORT_HTTP || dstPort === PORT_HTTP || srcPort === PORT_HTTP_ALT || dstPort === PORT_HTTP_ALT) {
+  const a = PORT_CLASS[srcPort]!;
+  const b = PORT_CLASS[dstPort]!;
+  if ((a | b) === 0) return;
+  const first = a === 0 ? b : b === 0 ? a : Math.min(a, b);
+  if (first === APP_HTTP) {
     f.out += ': ';
     httpPayload(f, bytes, at, end, length);
-    return;
+  } else if (first === APP_DNS) {
+    dnsMessage(f, bytes, at, end, length, true);
   }
-  if (BEFORE_DNS.has(srcPort) || BEFORE_DNS.has(dstPort)) return;
-  if (srcPort === PORT_DNS || dstPort === PORT_DNS) dnsMessage(f, bytes, at, end, length, true);
 }
 
 function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): void {

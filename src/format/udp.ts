@@ -11,18 +11,28 @@ import { addressesWithPorts, transportPseudoSum } from './ip.js';
 import { checksumShouldBe, hex4, type LineBuilder } from './line.js';
 import { ntpPacket } from './ntp.js';
 
-/** Well-known ports (IANA "Service Name and Transport Protocol Port Number Registry"). */
-const PORT_DNS = 53;
-const PORT_MDNS = 5353;
-const PORT_BOOTPS = 67;
-const PORT_BOOTPC = 68;
-const PORT_NTP = 123;
 /**
- * Ports whose tcpdump printers come before BOOTP's or NTP's in its chain (timed, TFTP, RIP, AODV, ISAKMP,
- * SNMP): a datagram between such a port and 67/68/123 is theirs, which we do not decode.
+ * Each port's place in tcpdump's chain of UDP printers, one byte per port so that a datagram between two ports
+ * no printer claims costs two loads (IANA "Service Name and Transport Protocol Port Number Registry"): DNS (53),
+ * multicast DNS (5353), APP_EARLIER for timed and TFTP (525, 69) whose printers come before BOOTP's, BOOTP/DHCP
+ * (67, 68), APP_BEFORE_NTP for RIP, AODV, ISAKMP and SNMP (520, 654, 500, 4500, 161, 162), NTP (123). The
+ * lower class wins, as tcpdump tests them in order; the classes we have no printer for end the line as before.
  */
-const BEFORE_BOOTP = new Set([525, 69]);
-const BEFORE_NTP = new Set([525, 69, 67, 68, 520, 654, 500, 4500, 161, 162]);
+const APP_DNS = 1;
+const APP_MDNS = 2;
+const APP_EARLIER = 3;
+const APP_BOOTP = 4;
+const APP_BEFORE_NTP = 5;
+const APP_NTP = 6;
+const PORT_CLASS = new Uint8Array(65536);
+PORT_CLASS[53] = APP_DNS;
+PORT_CLASS[5353] = APP_MDNS;
+PORT_CLASS[525] = APP_EARLIER;
+PORT_CLASS[69] = APP_EARLIER;
+PORT_CLASS[67] = APP_BOOTP;
+PORT_CLASS[68] = APP_BOOTP;
+for (const port of [520, 654, 500, 4500, 161, 162]) PORT_CLASS[port] = APP_BEFORE_NTP;
+PORT_CLASS[123] = APP_NTP;
 
 const udpView = new UdpPacket();
 
@@ -86,25 +96,25 @@ export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: 
 
 /** The application printer for the ports, if we have tcpdump's; false when the ports are not ours to decode. */
 function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, srcPort: number, dstPort: number): boolean {
-  if (srcPort === PORT_DNS || dstPort === PORT_DNS) {
-    dnsMessage(f, bytes, at, end, length, false);
-    return true;
+  const a = PORT_CLASS[srcPort]!;
+  const b = PORT_CLASS[dstPort]!;
+  if ((a | b) === 0) return false;
+  switch (a === 0 ? b : b === 0 ? a : Math.min(a, b)) {
+    case APP_DNS:
+      dnsMessage(f, bytes, at, end, length, false);
+      return true;
+    case APP_MDNS:
+      dnsMessage(f, bytes, at, end, length, false, true);
+      return true;
+    case APP_BOOTP:
+      bootpMessage(f, bytes, at, end, length);
+      return true;
+    case APP_NTP:
+      ntpPacket(f, bytes, at, end, length);
+      return true;
+    default:
+      return false;
   }
-  if (srcPort === PORT_MDNS || dstPort === PORT_MDNS) {
-    dnsMessage(f, bytes, at, end, length, false, true);
-    return true;
-  }
-  if (BEFORE_BOOTP.has(srcPort) || BEFORE_BOOTP.has(dstPort)) return false;
-  if (srcPort === PORT_BOOTPS || dstPort === PORT_BOOTPS || srcPort === PORT_BOOTPC || dstPort === PORT_BOOTPC) {
-    bootpMessage(f, bytes, at, end, length);
-    return true;
-  }
-  if (BEFORE_NTP.has(srcPort) || BEFORE_NTP.has(dstPort)) return false;
-  if (srcPort === PORT_NTP || dstPort === PORT_NTP) {
-    ntpPacket(f, bytes, at, end, length);
-    return true;
-  }
-  return false;
 }
 
 /** `[udp sum ok] ` or `[bad udp cksum 0x.. -> 0x..!] ` for the `length` bytes of the datagram at bytes[at]. */

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suiteNeeding } from '../helpers/needs.js';
 import { APPLICATION_CAPTURE_NEEDS, makeApplicationCapture } from './app-capture.js';
+import { prng, writePcap, type CraftedRecord } from './craft.js';
+import { framesOf } from './fuzz-capture.js';
 import { removeDir, runDump, splitPackets, tcpdump, tempDir } from './helpers.js';
 
 process.env.TZ = 'UTC';
@@ -75,6 +77,48 @@ if (apps) {
       assert.ok(theirs.length > 60, `only ${theirs.length} packets`);
     });
   }
+
+  apps('damaged application payloads: every cut and random corruptions print as tcpdump prints them', async () => {
+    // Each DNS, HTTP, DHCP and NTP frame cut at every length past the UDP or TCP header, and corrupted at random
+    // bytes of its payload (names, counts, record lengths, compression pointers, request lines).
+    const random = prng(8);
+    const records: CraftedRecord[] = [];
+    for (const frame of framesOf(file)) {
+      if (frame.length < 54 || frame[12] !== 0x08 || frame[13] !== 0x00) continue;
+      const ipEnd = 14 + (frame[14]! & 15) * 4;
+      const protocol = frame[23];
+      const ports = [(frame[ipEnd]! << 8) | frame[ipEnd + 1]!, (frame[ipEnd + 2]! << 8) | frame[ipEnd + 3]!];
+      const payload = protocol === 17 ? ipEnd + 8 : protocol === 6 ? ipEnd + (frame[ipEnd + 12]! >>> 4) * 4 : frame.length;
+      if (payload >= frame.length || !ports.some((p) => [53, 67, 68, 123, 80, 8080].includes(p))) continue;
+      for (let cut = payload; cut < frame.length; cut++) records.push({ data: frame.slice(0, cut), origLen: frame.length });
+      for (let i = 0; i < 60; i++) {
+        const copy = frame.slice();
+        const flips = 1 + Math.floor(random() * 3);
+        for (let f = 0; f < flips; f++) copy[payload + Math.floor(random() * (frame.length - payload))] = Math.floor(random() * 256);
+        records.push({ data: copy });
+      }
+    }
+    const damaged = writePcap(join(dir, 'damaged-apps.pcap'), records);
+    for (const style of ['', '-v', '-vv', '-vvv', '-x']) {
+      const flags = style === '' ? [] : [style];
+      const theirs = splitPackets(tcpdump(['-tt', ...flags, '-r', damaged]));
+      const ours = splitPackets((await runDump(['-nn', '-tt', ...flags, '-r', damaged], dir)).stdout);
+      assert.is(ours.length, theirs.length, 'packet count');
+      let skipped = 0;
+      const mismatches: string[] = [];
+      for (let i = 0; i < theirs.length; i++) {
+        if (theirs[i] === ours[i]) continue;
+        if (style.includes('v') && /BOOTP\/DHCP|NTPv/.test(ours[i]!)) {
+          skipped++;
+          continue;
+        }
+        if (mismatches.length < 5) mismatches.push(`${style} packet ${i + 1}:\n  tcpdump: ${theirs[i]}\n  ours:    ${ours[i]}`);
+      }
+      assert.equal(mismatches, [], mismatches.join('\n'));
+      assert.ok(theirs.length > 2000, `only ${theirs.length} packets`);
+      assert.ok(skipped < theirs.length / 4, `skipped ${skipped}`);
+    }
+  });
 
   apps('-F reads the filter from a file, comments dropped, as tcpdump does', async () => {
     const filterFile = join(dir, 'dns.filter');
