@@ -50,7 +50,8 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
     return;
   }
   if (f.verbose && !fragmented && at + length <= end) {
-    // RFC 4443 section 2.3: the checksum covers the IPv6 pseudo-header too.
+    // RFC 4443 section 2.3: the checksum covers the IPv6 pseudo-header too. (tcpdump reads the field first.)
+    if (at + 4 > end) return truncated(f);
     const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Icmpv6, length)));
     const field = u16(bytes, at + 2);
     f.out += sum !== 0 ? '[bad icmp6 cksum 0x' + hex4(field) + ' -> 0x' + hex4(checksumShouldBe(field, sum)) + '!] ' : '[icmp6 sum ok] ';
@@ -293,26 +294,33 @@ function mldV2Report(f: LineBuilder, bytes: Uint8Array, at: number, end: number,
   return true;
 }
 
-/** An MLDv2 query (RFC 3810 section 5.1); false when the capture ends inside it. */
+/**
+ * An MLDv2 query (RFC 3810 section 5.1); false when the capture ends inside it. Printed field by field as
+ * tcpdump reads them, so a cut query shows what came before the cut.
+ */
 function mldV2Query(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): boolean {
   if (length < 28) {
     f.out += ' [invalid len ' + length + ']';
     return true;
   }
-  if (at + 28 > end) return false;
+  if (at + 6 > end) return false;
   const code = u16(bytes, at + 4);
   // RFC 3810 section 5.1.3: codes from 32768 on are a floating-point value.
   const delay = code < 32768 ? code : ((code & 0x0fff) | 0x1000) << (((code & 0x7000) >> 12) + 3);
   if (f.verbose) f.out += ' [max resp delay=' + delay + ']';
+  if (at + 24 > end) return false;
   f.out += ' [gaddr ' + formatIpv6(bytes, at + 8);
   if (f.verbose) {
+    if (at + 25 > end) return false;
     const flags = bytes[at + 24]!;
     if (flags & 0x08) f.out += ' sflag';
     if (flags & 0x07) f.out += ' robustness=' + (flags & 0x07);
+    if (at + 26 > end) return false;
     const qqic = bytes[at + 25]!;
     const qqi = qqic < 128 ? qqic : ((qqic & 0x0f) | 0x10) << (((qqic & 0x70) >> 4) + 3);
     f.out += ' qqi=' + qqi;
   }
+  if (at + 28 > end) return false;
   const sources = u16(bytes, at + 26);
   if (sources > 0) {
     if (length < 28 + sources * 16) f.out += ' [invalid number of sources]';

@@ -125,15 +125,17 @@ export function ipv6Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
         nh = bytes[cp]!;
         break;
       case IpProtocol.Ipv6Frag: {
-        // tcpdump's frag6_print: offset and what the packet holds after the fragment header.
-        if (cp + 8 > end) {
+        // tcpdump's frag6_print: offset and what the packet holds after the fragment header (a size_t in
+        // tcpdump, so a Payload Length too small for the headers wraps around 2^64).
+        if (cp + (f.verbose ? 8 : 4) > end) {
           f.truncate('frag6');
           return;
         }
         const frag = fragmentView.init(bytes, cp, end - cp);
         const offset = frag.fragOffset;
         const fragmentLength = IPV6_HEADER_LENGTH + ip.payloadLen - (cp - at) - 8;
-        f.out += 'frag (' + (f.verbose ? '0x' + hex8(frag.ident) + ':' : '') + offset + '|' + fragmentLength + ')';
+        const lengthText = fragmentLength >= 0 ? String(fragmentLength) : String(2n ** 64n + BigInt(fragmentLength));
+        f.out += 'frag (' + (f.verbose ? '0x' + hex8(frag.ident) + ':' : '') + offset + '|' + lengthText + ')';
         if (offset !== 0) return;
         f.out += ' ';
         advance = 8;
@@ -320,32 +322,36 @@ function optionsTruncated(f: LineBuilder, protocol: string): number {
   return -1;
 }
 
-/** tcpdump's rt6_print: `RT6 (len=.., type=.., segleft=.., ...) `; the header's length, or -1 when the line ended. */
+/**
+ * tcpdump's rt6_print: `RT6 (len=.., type=.., segleft=.., ...) `, printed field by field as it reads them (a cut
+ * header shows what came before the cut); the header's length, or -1 when the line ended.
+ */
 function routingHeader(f: LineBuilder, bytes: Uint8Array, cp: number, end: number): number {
-  f.out += 'RT6';
-  if (cp + 4 > end) {
-    f.truncate('rt6');
+  if (cp >= end) {
+    f.truncate('ip6');
     return -1;
   }
+  f.out += 'RT6';
+  if (cp + 2 > end) return routingTruncated(f);
   const rt = routingView.init(bytes, cp, end - cp);
   let len = rt.hdrExtLen;
+  f.out += ' (len=' + len;
+  if (cp + 3 > end) return routingTruncated(f);
   const type = rt.routingType;
-  f.out += ' (len=' + len + ', type=' + type + (type === ROUTING_TYPE_0 ? ' [Deprecated]' : '') + ', segleft=' + rt.segmentsLeft;
+  f.out += ', type=' + type + (type === ROUTING_TYPE_0 ? ' [Deprecated]' : '');
+  if (cp + 4 > end) return routingTruncated(f);
+  f.out += ', segleft=' + rt.segmentsLeft;
   if (type === ROUTING_TYPE_0 || type === ROUTING_TYPE_2 || type === ROUTING_TYPE_4) {
     if (type === ROUTING_TYPE_4) {
       // RFC 8754 section 2: Last Entry, Flags, Tag in the second word.
-      if (cp + 8 > end) {
-        f.truncate('rt6');
-        return -1;
-      }
+      if (cp + 5 > end) return routingTruncated(f);
       f.out += ', last-entry=' + bytes[cp + 4]!;
+      if (cp + 6 > end) return routingTruncated(f);
       if (bytes[cp + 5]! !== 0 || f.verbose) f.out += ', flags=0x' + hex(bytes[cp + 5]!);
+      if (cp + 8 > end) return routingTruncated(f);
       f.out += ', tag=' + hex(u16(bytes, cp + 6));
     } else {
-      if (cp + 8 > end) {
-        f.truncate('rt6');
-        return -1;
-      }
+      if (cp + 8 > end) return routingTruncated(f);
       const reserved = u32(bytes, cp + 4);
       if (reserved !== 0 || f.verbose) f.out += ', rsv=0x' + hex(reserved);
     }
@@ -356,11 +362,7 @@ function routingHeader(f: LineBuilder, bytes: Uint8Array, cp: number, end: numbe
     len >>= 1;
     let p = cp + ROUTING_ADDRESSES_AT;
     for (let i = 0; i < len; i++) {
-      if (p + 16 > end) {
-        f.out += ', [' + i + ']';
-        f.truncate('rt6');
-        return -1;
-      }
+      if (p + 16 > end) return routingTruncated(f);
       f.out += ', [' + i + ']' + formatIpv6(bytes, p);
       p += 16;
     }
@@ -371,10 +373,16 @@ function routingHeader(f: LineBuilder, bytes: Uint8Array, cp: number, end: numbe
   return -1;
 }
 
+function routingTruncated(f: LineBuilder): number {
+  f.truncate('rt6');
+  return -1;
+}
+
 /**
  * Where the address the pseudo-header uses as destination starts (RFC 8200 section 8.1), as tcpdump's
- * ip6_finddst: the last address of a type 0 routing header, the first segment of a type 4 one, else the
- * header's destination.
+ * ip6_finddst: the last address of a type 0 or type 2 routing header (RFC 6275 section 6.4: the home address),
+ * the first segment of a type 4 one (RFC 8754 section 2: segments are listed last first), else the header's
+ * destination.
  */
 export function ipv6PseudoDestination(bytes: Uint8Array, ipAt: number, end: number): number {
   let dst = ipAt + 24;
@@ -394,8 +402,8 @@ export function ipv6PseudoDestination(bytes: Uint8Array, ipAt: number, end: numb
       if (cp + 4 > end) return dst;
       const len = bytes[cp + 1]!;
       const type = bytes[cp + 2]!;
-      if ((type === ROUTING_TYPE_0 || type === ROUTING_TYPE_4) && len % 2 === 0) {
-        const count = type === ROUTING_TYPE_0 ? len >> 1 : Math.min(1, len >> 1);
+      if ((type === ROUTING_TYPE_0 || type === ROUTING_TYPE_2 || type === ROUTING_TYPE_4) && len % 2 === 0) {
+        const count = type === ROUTING_TYPE_4 ? Math.min(1, len >> 1) : len >> 1;
         for (let i = 0; i < count && cp + ROUTING_ADDRESSES_AT + 16 * (i + 1) <= end; i++) dst = cp + ROUTING_ADDRESSES_AT + 16 * i;
       }
       return dst;
@@ -414,6 +422,7 @@ function upperLayer(f: LineBuilder, bytes: Uint8Array, ipAt: number, cp: number,
       const ip = f.ip;
       ip.version = 6;
       ip.at = ipAt;
+      ip.portsOnly = bytes[ipAt + 6] !== nh;
       ip.src = formatIpv6(bytes, ipAt + 8);
       ip.dst = formatIpv6(bytes, ipAt + 24);
       ip.pseudoDstAt = ipv6PseudoDestination(bytes, ipAt, end);

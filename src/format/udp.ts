@@ -42,7 +42,7 @@ const udpView = new UdpPacket();
  */
 export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
   if (end - at < 4) {
-    f.out += f.ip.src + ' > ' + f.ip.dst + ': ';
+    if (!f.ip.portsOnly) f.out += f.ip.src + ' > ' + f.ip.dst + ': ';
     f.truncate('udp', false);
     return;
   }
