@@ -213,6 +213,25 @@ const ARPHRD_IEEE802 = 6;
 /** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
 const ARP_DRARP_ERROR = 7;
 
+/**
+ * Where the address of a Home Address option (RFC 6275 section 6.3, type 0xc9) in the options at
+ * bytes[at, end) starts, or `otherwise`.
+ */
+function homeAddressOption(bytes: Uint8Array, at: number, end: number, otherwise: number): number {
+  while (at < end) {
+    const type = bytes[at]!;
+    if (type === 0) {
+      at++;
+      continue;
+    }
+    if (at + 2 > end) break;
+    const length = bytes[at + 1]!;
+    if (type === 0xc9 && length >= 16 && at + 18 <= end) return at + 2;
+    at += 2 + length;
+  }
+  return otherwise;
+}
+
 export class JsonPrinter {
   private readonly ethernet = new EthernetFrame();
   private readonly vlan = new VlanHeader();
@@ -583,18 +602,25 @@ export class JsonPrinter {
     let cp = at + 40;
     let fragmented = false;
     let nonFirst = false;
+    let homeAt = at + IPV6_SRC_AT;
     // RFC 8200 section 4.1: the extension headers in order, each naming the next.
     for (;;) {
       if (nh === PROTO_HOPOPTS || nh === PROTO_DSTOPTS || nh === PROTO_ROUTING) {
         if (cp + 2 > end) {
+          w.field(PROTO, nh);
           w.byte(CLOSE);
           return this.fail('ipv6: extension header ' + nh + ' truncated');
         }
         const next = bytes[cp]!;
-        cp += (bytes[cp + 1]! + 1) * 8;
+        const headerEnd = cp + (bytes[cp + 1]! + 1) * 8;
+        // RFC 6275 section 6.3: with a Home Address destination option the pseudo-header's source is the home
+        // address (tshark's checksum takes it, tcpdump's does not).
+        if (nh === PROTO_DSTOPTS) homeAt = homeAddressOption(bytes, cp + 2, Math.min(headerEnd, end), homeAt);
+        cp = headerEnd;
         nh = next;
       } else if (nh === PROTO_FRAGMENT) {
         if (cp + 8 > end) {
+          w.field(PROTO, nh);
           w.byte(CLOSE);
           return this.fail('ipv6: fragment header truncated');
         }
@@ -602,7 +628,8 @@ export class JsonPrinter {
         w.field(FRAG6, offsetFlags & 0xfff8);
         w.piece(MF6[offsetFlags & 1]!);
         w.field(FRAG_ID, u32(bytes, cp + 4));
-        fragmented = true;
+        // An atomic fragment (offset 0, M clear; RFC 6946) is a whole packet: its checksum can be verified.
+        fragmented = offsetFlags !== 0 && (offsetFlags & 0xfff9) !== 0;
         nonFirst = (offsetFlags & 0xfff8) !== 0;
         nh = bytes[cp]!;
         cp += 8;
@@ -620,7 +647,7 @@ export class JsonPrinter {
     // The pseudo-header's addresses (RFC 8200 section 8.1): the source and the final destination.
     const dstAt = ipv6PseudoDestination(bytes, at, end);
     let pseudo = 0;
-    for (let i = 0; i < 16; i += 2) pseudo += u16(bytes, at + IPV6_SRC_AT + i) + u16(bytes, dstAt + i);
+    for (let i = 0; i < 16; i += 2) pseudo += u16(bytes, homeAt + i) + u16(bytes, dstAt + i);
     switch (nh) {
       case PROTO_ICMPV6:
         return this.icmp6Layer(w, bytes, cp, payloadCaptured, length, whole, pseudo);
@@ -649,9 +676,9 @@ export class JsonPrinter {
       w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     }
     let options = 0;
-    if ((type === ICMP6_ECHO_REQUEST || type === ICMP6_ECHO_REPLY) && captured >= 8) {
+    if ((type === ICMP6_ECHO_REQUEST || type === ICMP6_ECHO_REPLY) && captured >= 6) {
       w.field(IDENT, u16(bytes, at + 4));
-      w.field(SEQ, u16(bytes, at + 6));
+      if (captured >= 8) w.field(SEQ, u16(bytes, at + 6));
     } else if (type === ICMP6_PACKET_TOO_BIG && captured >= 8) {
       w.field(MTU, u32(bytes, at + 4));
     } else if (type === ICMP6_MLDV2_REPORT && captured >= 8) {
@@ -661,11 +688,11 @@ export class JsonPrinter {
       w.ipv6(bytes, at + 8);
       w.piece(QUOTE);
       options = 24;
-    } else if (type === ICMP6_REDIRECT && captured >= 40) {
+    } else if (type === ICMP6_REDIRECT && captured >= 24) {
       w.piece(TARGET);
       w.ipv6(bytes, at + 8);
       w.piece(QUOTE);
-      options = 40;
+      if (captured >= 40) options = 40;
     } else if (type === ICMP6_RS) {
       options = 8;
     } else if (type === ICMP6_RA) {
@@ -741,7 +768,8 @@ export class JsonPrinter {
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
     src: number, dst: number, pseudo6 = -1,
   ): void {
-    if (captured < 2) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
+    // tshark reads both ports before it shows either.
+    if (captured < 4) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
     const udp = this.udp.init(bytes, at, captured);
     w.field(UDP_SPORT_FIRST, udp.srcPort);
     if (captured >= UdpField.DstPort + 2) w.field(DPORT, udp.dstPort);
@@ -763,9 +791,9 @@ export class JsonPrinter {
       return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
     }
     if (pseudo6 >= 0) {
-      // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): a zero field is wrong, not absent.
-      if (checksum === 0) w.piece(CHECKSUM_OK_FALSE);
-      else if (whole) w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+      // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal
+      // and leaves it unverified, so do we.
+      if (checksum !== 0 && whole) w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     } else if (checksum === 0) w.piece(CHECKSUM_OK_TRUE);
     else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
@@ -776,7 +804,8 @@ export class JsonPrinter {
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
     src: number, dst: number, pseudo6 = -1,
   ): void {
-    if (captured < 2) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+    // tshark reads both ports before it shows either.
+    if (captured < 4) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
     const tcp = this.tcp.init(bytes, at, captured);
     w.field(TCP_SPORT_FIRST, tcp.srcPort);
     if (captured >= TcpField.DstPort + 2) w.field(DPORT, tcp.dstPort);

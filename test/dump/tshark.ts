@@ -125,9 +125,9 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
     expect('tcp.sport', tcp.sport, num('tcp.srcport'));
     expect('tcp.dport', tcp.dport, num('tcp.dstport'));
     expect('tcp.seq', tcp.seq, num('tcp.seq'));
-    if (tcp.flags.includes('A') || t['tcp.ack'] !== undefined) expect('tcp.ack', tcp.ack, num('tcp.ack') ?? 0);
+    if ((tcp.flags ?? '').includes('A') || t['tcp.ack'] !== undefined) expect('tcp.ack', tcp.ack, num('tcp.ack') ?? 0);
     expect('tcp.hlen', tcp.hlen, num('tcp.hdr_len'));
-    expect('tcp.flags', tcp.flags, flagsFromHex(first('tcp.flags') ?? '0'));
+    expect('tcp.flags', tcp.flags, t['tcp.flags'] === undefined ? undefined : flagsFromHex(first('tcp.flags')!));
     expect('tcp.win', tcp.win, num('tcp.window_size_value'));
     expect('tcp.urg', tcp.urg, num('tcp.urgent_pointer'));
     expect('tcp.checksum_ok', tcp.checksum_ok, statusToOk(first('tcp.checksum.status')));
