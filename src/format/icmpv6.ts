@@ -87,7 +87,8 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
           break;
         case Icmpv6DstUnreachable.PortUnreachable: {
           const transport = quotedTransport(bytes, quoted, end);
-          if (transport < 0) return truncated(f);
+          // tcpdump's get_upperlayer tests the bytes (ND_TTEST) rather than reading past them.
+          if (transport < 0) return truncated(f, false);
           if (quoted + 40 > end) return truncated(f);
           const port = u16(bytes, transport + TcpField.DstPort);
           const target = formatIpv6(bytes, quoted + 24);
@@ -142,7 +143,7 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
       mldV1(f, bytes, at, end);
       break;
     case Icmpv6Message.RouterSolicit:
-      if (f.verbose && !ndOptions(f, bytes, at + 8, end, length - 8)) return truncated(f);
+      if (f.verbose && !ndOptions(f, bytes, at + 8, end, length - 8)) return truncated(f, false);
       break;
     case Icmpv6Message.RouterAdvert:
       if (f.verbose) {
@@ -157,13 +158,13 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
         f.out +=
           '\n\thop limit ' + ra.curHopLimit + ', Flags [' + (flags || 'none') + '], pref ' + PREFERENCE_TEXT[ra.preference]! +
           ', router lifetime ' + ra.routerLifetime + 's, reachable time ' + ra.reachableTime + 'ms, retrans timer ' + ra.retransTimer + 'ms';
-        if (!ndOptions(f, bytes, at + 16, end, length - 16)) return truncated(f);
+        if (!ndOptions(f, bytes, at + 16, end, length - 16)) return truncated(f, false);
       }
       break;
     case Icmpv6Message.NeighborSolicit: {
       if (at + 24 > end) return truncated(f);
       f.out += ', who has ' + formatIpv6(bytes, neighborView.init(bytes, at, end - at).targetAddrOffset);
-      if (f.verbose && !ndOptions(f, bytes, at + 24, end, length - 24)) return truncated(f);
+      if (f.verbose && !ndOptions(f, bytes, at + 24, end, length - 24)) return truncated(f, false);
       break;
     }
     case Icmpv6Message.NeighborAdvert: {
@@ -176,7 +177,7 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
         if (na.solicited) flags += (flags ? ', ' : '') + 'solicited';
         if (na.override) flags += (flags ? ', ' : '') + 'override';
         f.out += ', Flags [' + (flags || 'none') + ']';
-        if (!ndOptions(f, bytes, at + 24, end, length - 24)) return truncated(f);
+        if (!ndOptions(f, bytes, at + 24, end, length - 24)) return truncated(f, false);
       }
       break;
     }
@@ -184,7 +185,7 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
       if (at + 40 > end) return truncated(f);
       const redirect = redirectView.init(bytes, at, end - at);
       f.out += ', ' + formatIpv6(bytes, redirect.destAddrOffset) + ' to ' + formatIpv6(bytes, redirect.targetAddrOffset);
-      if (f.verbose && !ndOptions(f, bytes, at + 40, end, length - 40)) return truncated(f);
+      if (f.verbose && !ndOptions(f, bytes, at + 40, end, length - 40)) return truncated(f, false);
       break;
     }
     case Icmpv6Message.MldV2Report:
@@ -330,7 +331,10 @@ function mldV2Query(f: LineBuilder, bytes: Uint8Array, at: number, end: number, 
   return true;
 }
 
-/** Neighbor Discovery options (RFC 4861 section 4.6), one per line as tcpdump -v prints them; false when cut short. */
+/**
+ * Neighbor Discovery options (RFC 4861 section 4.6), one per line as tcpdump -v prints them; false when cut short
+ * (tcpdump tests the bytes there, so the line ends without abandoning the packet).
+ */
 function ndOptions(f: LineBuilder, bytes: Uint8Array, cp: number, end: number, resid: number): boolean {
   // tcpdump dumps a Redirected Header option from the first option on, not from the option itself.
   const ndOptionsStart = cp;

@@ -80,7 +80,7 @@ export function ipv6Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
   let fragmented = false;
   while (cp < end && advance > 0) {
     if (len < advance) {
-      f.truncate('ip6');
+      f.truncate('ip6', false);
       return;
     }
     cp += advance;
@@ -155,14 +155,14 @@ export function ipv6Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
         if (foundJumbo) {
           len = payloadLength + IPV6_HEADER_LENGTH;
           if (len < totalAdvance) {
-            f.truncate('ip6');
+            f.truncate('ip6', false);
             return;
           }
           if (length < len) f.out += 'truncated-ip6 - ' + (len - length) + ' bytes missing!';
           len -= totalAdvance;
         } else if (payloadLength === 0) {
           if (foundExtension) {
-            f.truncate('ip6');
+            f.truncate('ip6', false);
             return;
           }
           len = 0;
@@ -328,7 +328,7 @@ function optionsTruncated(f: LineBuilder, protocol: string): number {
  */
 function routingHeader(f: LineBuilder, bytes: Uint8Array, cp: number, end: number): number {
   if (cp >= end) {
-    f.truncate('ip6');
+    f.truncate('ip6', false);
     return -1;
   }
   f.out += 'RT6';
