@@ -37,7 +37,7 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     if (f.link) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
     if (f.link && tags > 0) {
       f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';
-      vlanTagsText(f, bytes, at, tags);
+      vlanTagsText(f, bytes, at, tags, true);
     }
     f.truncate('vlan', false);
     // tcpdump's -x dumps nothing of such a frame: all of it counts as link header.
