@@ -95,7 +95,8 @@ Text output:
               e.g. smoltcp-dump -nn -r capture.pcap
   -h, --help  show this help
 
-Filter (tcpdump's language, core subset): ip arp icmp tcp udp, [src|dst] host A, [src|dst] net A/len,
+Filter (tcpdump's language, core subset): ip ip6 arp icmp icmp6 tcp udp, [src|dst] host A (IPv4 or IPv6),
+  [src|dst] net A/len (IPv4 or IPv6, e.g. ip6 net fd00::/64), ip6 proto N,
   [tcp|udp] [src|dst] port N, portrange A-B, ether [src|dst] host MAC, ether broadcast|multicast,
   ip broadcast|multicast, ip proto N, proto N, less N, greater N, len, byte tests such as
   'tcp[tcpflags] & tcp-syn != 0', 'icmp[icmptype] = icmp-echo', 'ip[8] < 64', 'ether[0] & 1 = 1',

@@ -2,14 +2,17 @@
 // and a compiler from the AST to a predicate over the reused PacketState. As in libpcap, `not` binds
 // tightest and `and`/`or` have equal precedence, associating left to right; a bare value after `and`/`or`
 // reuses the previous qualifiers (`port 80 or 443`). Matching follows the BPF code libpcap generates: `tcp` is
-// any IPv4 datagram with protocol 6 (or IPv6 next header 6), `port` only matches first fragments, `host` and
-// `net` match IPv4, ARP and RARP, and a load past the captured bytes rejects the packet.
+// any IPv4 datagram with protocol 6 (or IPv6 next header 6, directly or after a fragment header), `port` only
+// matches IPv4 first fragments and IPv6 packets whose next header is TCP or UDP, `host` and `net` match IPv4,
+// ARP and RARP (IPv6 for an IPv6 address), and a load past the captured bytes rejects the packet.
 
 import { parseIpv4 } from '../wire/ipv4-address.js';
+import { parseIpv6 } from '../wire/ipv6-address.js';
 import { parseMac } from '../wire/ethernet-address.js';
 import { ArpField } from '../../generated/arp.js';
 import { EtherType, EthernetField } from '../../generated/ethernet.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { Ipv6Field } from '../../generated/ipv6.js';
 import { Icmpv4Field } from '../../generated/icmpv4.js';
 import { TcpField } from '../../generated/tcp.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
@@ -18,7 +21,7 @@ import { VlanField } from '../../generated/vlan.js';
 
 export type Direction = 'src' | 'dst' | 'src or dst' | 'src and dst';
 /** The protocol qualifier in front of a primitive (`tcp port 80`, `arp host 10.0.0.1`, `ether src ...`). */
-export type ProtoQualifier = 'ether' | 'ip' | 'arp' | 'tcp' | 'udp' | 'icmp';
+export type ProtoQualifier = 'ether' | 'ip' | 'ip6' | 'arp' | 'tcp' | 'udp' | 'icmp' | 'icmp6';
 
 export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
@@ -30,6 +33,9 @@ export type FilterNode =
   | { kind: 'net'; proto: 'ip' | 'arp' | null; dir: Direction; network: number; mask: number }
   | { kind: 'port'; proto: 'tcp' | 'udp' | null; dir: Direction; low: number; high: number }
   | { kind: 'etherHost'; dir: Direction; address: number }
+  /** An IPv6 host (prefix 128) or network: the address's first `prefix` bits. */
+  | { kind: 'net6'; dir: Direction; address: Uint8Array; prefix: number }
+  | { kind: 'ip6Proto'; value: number }
   | { kind: 'length'; op: 'less' | 'greater'; value: number }
   | { kind: 'relation'; op: RelationOp; left: Arith; right: Arith }
   | { kind: 'etherBroadcast' }
@@ -174,7 +180,7 @@ const UNSUPPORTED_WORDS = new Set([
   'opc', 'dpc', 'sls', 'hfisu', 'hlssu', 'hmsu', 'hsio', 'hopc', 'hdpc', 'hsls', 'gateway', 'arcnet', 'ether6',
 ]);
 
-const PROTO_WORDS = new Set(['ether', 'ip', 'arp', 'tcp', 'udp', 'icmp']);
+const PROTO_WORDS = new Set(['ether', 'ip', 'ip6', 'arp', 'tcp', 'udp', 'icmp', 'icmp6']);
 const TYPE_WORDS = new Set(['host', 'net', 'port', 'portrange']);
 
 interface Qualifiers {
@@ -387,9 +393,10 @@ export function parseFilter(text: string): FilterNode {
       proto = start.text as ProtoQualifier;
       next();
       const after = peek();
-      if (isWord(after, 'proto') && (proto === 'ip' || proto === 'ether')) {
+      if (isWord(after, 'proto') && (proto === 'ip' || proto === 'ip6' || proto === 'ether')) {
         next();
         if (proto === 'ip') return { kind: 'ipProto', value: parseProtocol(next()) };
+        if (proto === 'ip6') return { kind: 'ip6Proto', value: parseProtocol(next()) };
         return { kind: 'etherProto', value: parseNumber(next(), 0xffff, 'an EtherType number', 'proto') };
       }
       if ((isWord(after, 'broadcast') || isWord(after, 'multicast')) && (proto === 'ether' || proto === 'ip')) {
@@ -439,7 +446,7 @@ export function parseFilter(text: string): FilterNode {
       }
       throw new FilterSyntaxError(
         start.position,
-        `unknown word ${describe(start)}; expected a protocol (ether, ip, arp, icmp, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('`,
+        `unknown word ${describe(start)}; expected a protocol (ether, ip, ip6, arp, icmp, icmp6, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('`,
       );
     }
     const qualifiers: Qualifiers = { proto, dir: dir ?? 'src or dst', type: type ?? 'host' };
@@ -473,7 +480,7 @@ export function parseFilter(text: string): FilterNode {
       const high = parseNumber({ ...value, text: value.text.slice(dash + 1) }, 0xffff, 'a port number', afterText);
       return { kind: 'port', proto, dir: q.dir, low: Math.min(low, high), high: Math.max(low, high) };
     }
-    if (q.proto === 'tcp' || q.proto === 'udp' || q.proto === 'icmp') {
+    if (q.proto === 'tcp' || q.proto === 'udp' || q.proto === 'icmp' || q.proto === 'icmp6') {
       throw new FilterSyntaxError(after.position, `'${q.type}' cannot follow '${q.proto}'; use e.g. '${q.proto} and ${q.type} ...'`);
     }
     if (q.proto === 'ether') {
@@ -482,7 +489,8 @@ export function parseFilter(text: string): FilterNode {
       if (typeof address !== 'number') throw new FilterSyntaxError(value.position, `expected a MAC address like 02:00:00:00:00:01 after '${afterText}', found ${describe(value)}`);
       return { kind: 'etherHost', dir: q.dir, address };
     }
-    const proto = q.proto;
+    if (q.proto === 'ip6' || (value.type === 'word' && value.text.includes(':'))) return ipv6Primitive(q, value, afterText);
+    const proto = q.proto as 'ip' | 'arp' | null;
     if (q.type === 'host') {
       const address = value.type === 'word' ? parseIpv4(value.text) : null;
       if (typeof address !== 'number') {
@@ -505,6 +513,28 @@ export function parseFilter(text: string): FilterNode {
       throw new FilterSyntaxError(value.position, `network ${value.text} has host bits set beyond its mask`);
     }
     return { kind: 'net', proto, dir: q.dir, network, mask };
+  }
+
+  /** `ip6 host A`, `host A` with an IPv6 address, `ip6 net A/len` (RFC 4291 section 2.3 prefixes). */
+  function ipv6Primitive(q: Qualifiers, value: Token, afterText: string): FilterNode {
+    if (q.proto !== null && q.proto !== 'ip6') {
+      throw new FilterSyntaxError(value.position, `'${q.proto} ${q.type}' takes an IPv4 address; use 'ip6 ${q.type}' for ${describe(value)}`);
+    }
+    const text = value.type === 'word' ? value.text : '';
+    const slash = text.indexOf('/');
+    const address = parseIpv6(slash >= 0 ? text.slice(0, slash) : text);
+    let prefix = 128;
+    if (slash >= 0) prefix = parseNumber({ ...value, text: text.slice(slash + 1) }, 128, 'a prefix length', afterText);
+    if (!(address instanceof Uint8Array) || (q.type === 'host' && slash >= 0)) {
+      const example = q.type === 'net' ? 'fd00::/64' : 'fe80::1';
+      throw new FilterSyntaxError(value.position, `expected an IPv6 ${q.type === 'net' ? 'network' : 'address'} like ${example} after '${afterText}', found ${describe(value)}`);
+    }
+    if (q.type === 'net') {
+      for (let bit = prefix; bit < 128; bit++) {
+        if (address[bit >> 3]! & (0x80 >> (bit & 7))) throw new FilterSyntaxError(value.position, `network ${text} has host bits set beyond its prefix`);
+      }
+    }
+    return { kind: 'net6', dir: q.dir, address, prefix };
   }
 
   const ast = parseExpression();
@@ -586,8 +616,12 @@ const OFF_IP_FRAGMENT = OFF_IP + Ipv4Field.FragOffset;
 const OFF_IP_PROTO = OFF_IP + Ipv4Field.Protocol;
 const OFF_IP_SRC = OFF_IP + Ipv4Field.SrcAddr;
 const OFF_IP_DST = OFF_IP + Ipv4Field.DstAddr;
-// IPv6's Next Header (RFC 8200 section 3): written here until an IPv6 spec exists.
-const OFF_IP6_NEXT_HEADER = OFF_IP + 6;
+const OFF_IP6_NEXT_HEADER = OFF_IP + Ipv6Field.NextHeader;
+const OFF_IP6_SRC = OFF_IP + Ipv6Field.SrcAddr;
+const OFF_IP6_DST = OFF_IP + Ipv6Field.DstAddr;
+/** Where what follows the fixed IPv6 header starts: libpcap looks no further than one fragment header. */
+const OFF_IP6_PAYLOAD = OFF_IP + 40;
+const OFF_IP6_FRAGMENT_NEXT = OFF_IP6_PAYLOAD;
 const IPV6_HEADER_LENGTH = 40;
 const OFF_ARP_SPA = OFF_IP + ArpField.SourceProtocolAddr;
 const OFF_ARP_TPA = OFF_IP + ArpField.TargetProtocolAddr;
@@ -674,6 +708,38 @@ function addressIs(at: number, mask: number, value: number): Test {
 }
 
 const isIpv4 = etherTypeIs(EtherType.Ipv4);
+const isIpv6 = etherTypeIs(EtherType.Ipv6);
+
+/**
+ * IPv6 carrying `protocol` as libpcap's `ip6 proto` compiles it: the fixed header's Next Header, or a
+ * Fragment header's right after it.
+ */
+function ipv6Carries(protocol: number): Test {
+  return and(isIpv6, or(byteIs(OFF_IP6_NEXT_HEADER, protocol), and(byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Ipv6Frag), byteIs(OFF_IP6_FRAGMENT_NEXT, protocol))));
+}
+
+/** The IPv6 address at `at` starts with the first `prefix` bits of `address`. */
+function ipv6AddressIs(at: number, address: Uint8Array, prefix: number): Test {
+  const whole = prefix >> 3;
+  const lastMask = (0xff00 >> (prefix & 7)) & 0xff;
+  return (s) => {
+    if (!captured(s, at, 16)) return UNKNOWN;
+    const o = s.offset + at;
+    for (let i = 0; i < whole; i++) if (s.bytes[o + i] !== address[i]) return NO;
+    if (lastMask !== 0 && ((s.bytes[o + whole]! ^ address[whole]!) & lastMask) !== 0) return NO;
+    return YES;
+  };
+}
+
+/** An IPv6 packet whose next header is TCP/UDP (libpcap does not chase extension headers for ports). */
+function ipv6Port(which: number, low: number, high: number): Test {
+  return (s) => {
+    const at = OFF_IP6_PAYLOAD + which;
+    if (!captured(s, at, 2)) return UNKNOWN;
+    const port = u16(s, at);
+    return port >= low && port <= high ? YES : NO;
+  };
+}
 
 const ipv4View = new Ipv4Packet();
 
@@ -890,11 +956,15 @@ function compileNode(node: FilterNode): Test {
           return etherTypeIs(EtherType.Arp);
         case 'icmp':
           return and(isIpv4, byteIs(OFF_IP_PROTO, IpProtocol.Icmp));
+        case 'icmp6':
+          return ipv6Carries(IpProtocol.Icmpv6);
+        case 'ip6':
+          return isIpv6;
         case 'tcp':
         case 'udp': {
           // libpcap's `tcp`/`udp` cover IPv4's protocol and IPv6's next header.
           const protocol = node.proto === 'tcp' ? IpProtocol.Tcp : IpProtocol.Udp;
-          return or(and(isIpv4, byteIs(OFF_IP_PROTO, protocol)), and(etherTypeIs(EtherType.Ipv6), byteIs(OFF_IP6_NEXT_HEADER, protocol)));
+          return or(and(isIpv4, byteIs(OFF_IP_PROTO, protocol)), ipv6Carries(protocol));
         }
         default:
           return isIpv4;
@@ -903,6 +973,10 @@ function compileNode(node: FilterNode): Test {
       return and(isIpv4, byteIs(OFF_IP_PROTO, node.value));
     case 'etherProto':
       return etherTypeIs(node.value);
+    case 'ip6Proto':
+      return ipv6Carries(node.value);
+    case 'net6':
+      return and(isIpv6, matchDirection(node.dir, ipv6AddressIs(OFF_IP6_SRC, node.address, node.prefix), ipv6AddressIs(OFF_IP6_DST, node.address, node.prefix)));
     case 'length': {
       const value = node.value;
       return node.op === 'less' ? (s) => (s.len <= value ? YES : NO) : (s) => (s.len >= value ? YES : NO);
@@ -945,7 +1019,14 @@ function compileNode(node: FilterNode): Test {
           : node.proto === 'udp'
             ? byteIs(OFF_IP_PROTO, IpProtocol.Udp)
             : or(byteIs(OFF_IP_PROTO, IpProtocol.Tcp), or(byteIs(OFF_IP_PROTO, IpProtocol.Udp), byteIs(OFF_IP_PROTO, IpProtocol.Sctp)));
-      return and(isIpv4, and(protocols, ports));
+      const ports6 = matchDirection(node.dir, ipv6Port(PORT_SRC, node.low, node.high), ipv6Port(PORT_DST, node.low, node.high));
+      const protocols6 =
+        node.proto === 'tcp'
+          ? byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Tcp)
+          : node.proto === 'udp'
+            ? byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Udp)
+            : or(byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Tcp), or(byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Udp), byteIs(OFF_IP6_NEXT_HEADER, IpProtocol.Sctp)));
+      return or(and(isIpv4, and(protocols, ports)), and(isIpv6, and(protocols6, ports6)));
     }
   }
 }

@@ -53,6 +53,11 @@ export class IpHeaderContext {
   /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
   dst = '';
   /**
+   * IPv6 with extension headers before the transport: tcpdump printed the addresses already and gives the
+   * ports alone (`5353 > 5353: `), as its printers check the fixed header's Next Header.
+   */
+  portsOnly = false;
+  /**
    * IPv6: where the address the pseudo-header uses as destination starts (RFC 8200 section 8.1: the final
    * destination of a routing header, else the header's destination). Unused for IPv4, whose final destination
    * ipv4FinalDestination finds in the options.

@@ -11,6 +11,7 @@ import { ipPacket } from './ip.js';
 import { ipv4Packet } from './ipv4.js';
 import { ipv6Packet } from './ipv6.js';
 import type { LineBuilder } from './line.js';
+import { ETHERTYPE_NAMES } from './names.js';
 
 /** The Tag Protocol Identifiers tcpdump reads as VLAN tags: 802.1Q, 802.1ad (QinQ) and the older 0x9100. */
 export function isVlanTag(etherType: number): boolean {
@@ -40,12 +41,13 @@ export function innerEtherType(bytes: Uint8Array, etherType: number, at: number,
 }
 
 /** Under -e, each tag as tcpdump prints it: `vlan 100, p 3, ethertype IPv4 (0x0800), `. */
-export function vlanTagsText(f: LineBuilder, bytes: Uint8Array, at: number, count: number): void {
+export function vlanTagsText(f: LineBuilder, bytes: Uint8Array, at: number, count: number, cut = false): void {
   for (let i = 0; i < count; i++, at += 4) {
     const tag = vlanView.init(bytes, at, 4);
     f.out += 'vlan ' + tag.vlanId + ', p ' + tag.priority + (tag.dropEligible ? ', DEI' : '') + ', ';
     const next = tag.etherType;
-    if (next > 1500) f.out += etherTypeText(f, next) + ', ';
+    // tcpdump names the next tag's TPID only when that tag was captured.
+    if (next > 1500 && !(cut && i === count - 1)) f.out += etherTypeText(f, next) + ', ';
   }
 }
 
@@ -58,14 +60,36 @@ export function linuxSllFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   const sll = sllView.init(bytes, offset, caplen);
   const protocol = sll.protocol;
   f.linkHeaderLength = 16;
-  if (f.link) {
-    const type = PACKET_TYPES[sll.packetType] ?? '?';
-    f.out += (type.length < 3 ? '   '.slice(type.length) + type : type) + ' ';
-    f.out += linkAddressText(f, bytes, offset + LinuxSllField.Address, sll.addressLen, sll.hardwareType);
-    // Under -q tcpdump leaves out the protocol and length.
-    f.out += f.quiet ? ' ' : ' ' + (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
+  const type = PACKET_TYPES[sll.packetType] ?? '?';
+  let header = (type.length < 3 ? '   '.slice(type.length) + type : type) + ' ';
+  header += linkAddressText(f, bytes, offset + LinuxSllField.Address, sll.addressLen, sll.hardwareType);
+  // Under -q tcpdump leaves out the protocol and length.
+  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
+  cookedPayload(f, bytes, protocol, offset + 16, offset + caplen, wireLength - 16, header);
+}
+
+/**
+ * What follows a cooked header, as print-sll.c prints it: the header itself (without -e) only before a payload
+ * that is not decoded; a VLAN tag (0x8100, which libpcap puts back in front of the payload) with `ethertype
+ * ARP, ` even without -e (then `ethertype ARP, ARP, Request ...`, as tcpdump prints it).
+ */
+function cookedPayload(f: LineBuilder, bytes: Uint8Array, protocol: number, at: number, end: number, length: number, header: string): void {
+  if (f.link) f.out += header;
+  if (protocol === 0x8100) {
+    if (end - at < 4) {
+      f.truncate('vlan', false);
+      return;
+    }
+    const tag = vlanView.init(bytes, at, end - at);
+    if (f.link) f.out += 'vlan ' + tag.vlanId + ', p ' + tag.priority + (tag.dropEligible ? ', DEI' : '') + ', ';
+    const inner = tag.etherType;
+    if (!f.quiet) f.out += 'ethertype ' + (inner > 1500 ? ETHERTYPE_NAMES.get(inner) ?? 'Unknown' : 'Unknown') + ', ';
+    f.linkHeaderLength += 4;
+    etherTypePayload(f, bytes, inner, at + 4, end, length - 4);
+    return;
   }
-  etherTypePayload(f, bytes, protocol, offset + 16, offset + caplen, wireLength - 16);
+  if (!f.link && protocol !== 0x0800 && protocol !== 0x0806 && protocol !== 0x86dd) f.out += header;
+  etherTypePayload(f, bytes, protocol, at, end, length);
 }
 
 /**
@@ -84,19 +108,18 @@ export function linuxSll2Frame(f: LineBuilder, bytes: Uint8Array, offset: number
   const type = PACKET_TYPES[sll.packetType] ?? '?';
   f.out += name + (name.length < 5 ? '     '.slice(name.length) : '') + ' ' + type + '   '.slice(type.length) + ' ';
   f.linkHeaderLength = 20;
-  if (f.link) {
-    f.out += 'ifindex ' + index + ' ';
-    f.out += linkAddressText(f, bytes, offset + LinuxSll2Field.Address, sll.addressLen, sll.hardwareType);
-    f.out += f.quiet ? ' ' : ' ' + (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
-  }
-  etherTypePayload(f, bytes, protocol, offset + 20, offset + caplen, wireLength - 20);
+  let header = 'ifindex ' + index + ' ';
+  header += linkAddressText(f, bytes, offset + LinuxSll2Field.Address, sll.addressLen, sll.hardwareType);
+  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
+  cookedPayload(f, bytes, protocol, offset + 20, offset + caplen, wireLength - 20, header);
 }
 
+/** The source address and the space after it; nothing for an address of length 0 (a tun device). */
 function linkAddressText(f: LineBuilder, bytes: Uint8Array, at: number, length: number, _hardware: number): string {
-  if (length === 6) return f.macText.text(macAt(bytes, at));
+  if (length === 6) return f.macText.text(macAt(bytes, at)) + ' ';
   let text = '';
   for (let i = 0; i < Math.min(length, 8); i++) text += (i ? ':' : '') + (bytes[at + i]! < 16 ? '0' : '') + bytes[at + i]!.toString(16);
-  return text;
+  return length > 0 ? text + ' ' : text;
 }
 
 function macAt(bytes: Uint8Array, at: number): number {
@@ -120,7 +143,7 @@ export function nullFrame(f: LineBuilder, bytes: Uint8Array, offset: number, cap
   if ((family & 0xffff0000) !== 0) family = ((family >>> 24) | ((family >>> 8) & 0xff00) | ((family << 8) & 0xff0000) | (family << 24)) >>> 0;
   f.linkHeaderLength = 4;
   const name = NULL_FAMILIES.get(family);
-  const header = (f.quiet ? name ?? 'Unknown' : 'AF ' + (name ?? 'Unknown') + ' (' + family + ')') + ', length ' + wireLength + ': ';
+  const header = (f.quiet ? name ?? 'Unknown AF ' + family : 'AF ' + (name ?? 'Unknown') + ' (' + family + ')') + ', length ' + wireLength + ': ';
   if (f.link) f.out += header;
   const at = offset + 4;
   const end = offset + caplen;
@@ -128,7 +151,7 @@ export function nullFrame(f: LineBuilder, bytes: Uint8Array, offset: number, cap
   else if (name === 'IPv6') ipv6Packet(f, bytes, at, end, wireLength - 4, !f.link);
   else {
     if (!f.link) f.out += header;
-    f.defaultPrint(bytes, at, end - at, false);
+    if (!f.quiet) f.defaultPrint(bytes, at, end - at, false);
   }
 }
 

@@ -42,7 +42,7 @@ const udpView = new UdpPacket();
  */
 export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
   if (end - at < 4) {
-    f.out += f.ip.src + ' > ' + f.ip.dst + ': ';
+    if (!f.ip.portsOnly) f.out += f.ip.src + ' > ' + f.ip.dst + ': ';
     f.truncate('udp', false);
     return;
   }
@@ -74,13 +74,16 @@ export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     return;
   }
   addressesWithPorts(f, srcPort, dstPort);
-  if (f.verbosity > 1 && !fragmented && f.ip.version === 4) {
+  // tcpdump checks UDP checksums at -v over IPv6, where they are mandatory (RFC 8200 section 8.1); over IPv4
+  // only at -vv, where a zero field means none was computed (RFC 768).
+  if (f.verbose && !fragmented && f.ip.version === 6) {
+    if (at + 8 + dataLength <= end) udpChecksum(f, bytes, at, end, dataLength + 8, udp.checksum);
+  } else if (f.verbosity > 1 && !fragmented && f.ip.version === 4) {
     const field = udp.checksum;
     if (field === 0) {
       f.out += '[no cksum] ';
     } else if (at + 8 + dataLength <= end) {
-      const sum = checksumFold(checksumSum(bytes, at, dataLength + 8, transportPseudoSum(f.ip, bytes, end, IpProtocol.Udp, dataLength + 8)));
-      f.out += sum !== 0 ? '[bad udp cksum 0x' + hex4(field) + ' -> 0x' + hex4(checksumShouldBe(field, sum)) + '!] ' : '[udp sum ok] ';
+      udpChecksum(f, bytes, at, end, dataLength + 8, field);
     }
   }
   if (!f.quiet && applicationPayload(f, bytes, at + 8, end, dataLength, srcPort, dstPort)) return;
@@ -112,4 +115,10 @@ function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     default:
       return false;
   }
+}
+
+/** `[udp sum ok] ` or `[bad udp cksum 0x.. -> 0x..!] ` for the `length` bytes of the datagram at bytes[at]. */
+function udpChecksum(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, field: number): void {
+  const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Udp, length)));
+  f.out += sum !== 0 ? '[bad udp cksum 0x' + hex4(field) + ' -> 0x' + hex4(checksumShouldBe(field, sum)) + '!] ' : '[udp sum ok] ';
 }

@@ -257,7 +257,8 @@ export function differentialRecords(count: number, seed: number): { records: Cra
 
 type Layers = Record<string, string[]>;
 
-const TSHARK_FIELDS = [
+export const TSHARK_FIELDS = [
+  'sll.pkttype', 'sll.hatype', 'sll.src.eth', 'sll.etype', 'sll.ltype', 'sll.ifindex', 'null.family',
   'ip.version', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.proto',
   'vlan.id', 'vlan.priority', 'vlan.dei', 'vlan.etype', 'ieee8021ad.id', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ah.etype',
   'arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.src.hw', 'arp.src.proto', 'arp.dst.hw', 'arp.dst.proto',
@@ -275,6 +276,12 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   const put = (key: string, value: unknown): void => {
     if (value !== undefined) f.set(key, value);
   };
+  put('sll.pkttype', num('sll.pkttype'));
+  put('sll.hatype', num('sll.hatype'));
+  put('sll.ifindex', num('sll.ifindex'));
+  put('sll.src', first('sll.src.eth'));
+  put('sll.type', num('sll.etype') ?? num('sll.ltype'));
+  put('null.family', num('null.family'));
   put('eth.src', first('eth.src'));
   put('eth.dst', first('eth.dst'));
   put('eth.type', num('eth.type') ?? num('eth.len'));
@@ -404,6 +411,21 @@ export function ourSchemaFields(ours: Record<string, any>): Map<string, unknown>
   return f;
 }
 
+/** Every schema field of every packet of `file`: ours (from `--json` lines) against tshark's. */
+export function compareSchemaFields(ourLines: string[], theirs: Layers[]): { compared: number; differences: FieldDifference[] } {
+  const differences: FieldDifference[] = [];
+  let compared = 0;
+  ourLines.forEach((line, i) => {
+    const ours = ourSchemaFields(JSON.parse(line) as Record<string, unknown>);
+    const tshark = tsharkSchemaFields(theirs[i] ?? {});
+    for (const key of new Set([...ours.keys(), ...tshark.keys()])) {
+      compared++;
+      if (ours.get(key) !== tshark.get(key)) differences.push({ packet: i + 1, field: key, ours: ours.get(key), tshark: tshark.get(key) });
+    }
+  });
+  return { compared, differences };
+}
+
 export interface FieldDifference {
   packet: number;
   field: string;
@@ -441,20 +463,12 @@ export async function runDifferential(dir: string, count: number, seed: number, 
     frames: records.length, damaged, fieldsCompared: 0, fieldsEqual: 0, differences: [], byField: [],
     textCompared: 0, textSkipped: 0, textMismatches: [],
   };
+  const { compared, differences } = compareSchemaFields(lines, theirs);
+  result.fieldsCompared = compared;
+  result.fieldsEqual = compared - differences.length;
+  result.differences = differences;
   const counts = new Map<string, number>();
-  lines.forEach((line, i) => {
-    const ours = ourSchemaFields(JSON.parse(line) as Record<string, unknown>);
-    const tshark = tsharkSchemaFields(theirs[i]!);
-    for (const key of new Set([...ours.keys(), ...tshark.keys()])) {
-      result.fieldsCompared++;
-      if (ours.get(key) === tshark.get(key)) {
-        result.fieldsEqual++;
-        continue;
-      }
-      result.differences.push({ packet: i + 1, field: key, ours: ours.get(key), tshark: tshark.get(key) });
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  });
+  for (const d of differences) counts.set(d.field, (counts.get(d.field) ?? 0) + 1);
   result.byField = [...counts].sort((a, b) => b[1] - a[1]);
   for (const style of textStyles) {
     const text = tcpdump(['-tt', ...style, '-r', file]);

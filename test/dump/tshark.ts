@@ -14,11 +14,17 @@ const FIELDS = [
   'tcp.urgent_pointer', 'tcp.checksum.status', 'tcp.options.mss_val', 'tcp.options.wscale.shift',
   'tcp.options.sack_perm', 'tcp.options.timestamp.tsval', 'tcp.options.timestamp.tsecr', 'tcp.options.sack_le',
   'tcp.options.sack_re', 'tcp.len',
+  'ipv6.src', 'ipv6.dst', 'ipv6.tclass', 'ipv6.flow', 'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.fraghdr.offset',
+  'ipv6.fraghdr.more', 'ipv6.fraghdr.ident', 'ipv6.fraghdr.nxt', 'ipv6.hopopts.nxt', 'ipv6.dstopts.nxt', 'ipv6.routing.nxt',
+  'icmpv6.type', 'icmpv6.code', 'icmpv6.checksum', 'icmpv6.checksum.status', 'icmpv6.echo.identifier',
+  'icmpv6.echo.sequence_number', 'icmpv6.nd.ns.target_address', 'icmpv6.nd.na.target_address', 'icmpv6.nd.rd.target_address',
+  'icmpv6.mtu', 'icmpv6.mldr.nb_mcast_records', 'icmpv6.opt.src_linkaddr', 'icmpv6.opt.target_linkaddr',
 ];
 
 export const TSHARK_OPTIONS = [
   '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
   '-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.defragment:FALSE',
+  '-o', 'ipv6.defragment:FALSE',
 ];
 
 type Layers = Record<string, string[]>;
@@ -119,9 +125,9 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
     expect('tcp.sport', tcp.sport, num('tcp.srcport'));
     expect('tcp.dport', tcp.dport, num('tcp.dstport'));
     expect('tcp.seq', tcp.seq, num('tcp.seq'));
-    if (tcp.flags.includes('A') || t['tcp.ack'] !== undefined) expect('tcp.ack', tcp.ack, num('tcp.ack') ?? 0);
+    if ((tcp.flags ?? '').includes('A') || t['tcp.ack'] !== undefined) expect('tcp.ack', tcp.ack, num('tcp.ack') ?? 0);
     expect('tcp.hlen', tcp.hlen, num('tcp.hdr_len'));
-    expect('tcp.flags', tcp.flags, flagsFromHex(first('tcp.flags') ?? '0'));
+    expect('tcp.flags', tcp.flags, t['tcp.flags'] === undefined ? undefined : flagsFromHex(first('tcp.flags')!));
     expect('tcp.win', tcp.win, num('tcp.window_size_value'));
     expect('tcp.urg', tcp.urg, num('tcp.urgent_pointer'));
     expect('tcp.checksum_ok', tcp.checksum_ok, statusToOk(first('tcp.checksum.status')));
@@ -137,12 +143,48 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
     expect('tcp.payload', tcp.payload, num('tcp.len'));
   }
   // A layer tshark decoded that we did not print must come with our error (or be a quoted datagram).
-  const quoted = ours.icmp && ours.icmp.type !== 0 && ours.icmp.type !== 8;
-  const fragment = ours.ipv4 && ours.ipv4.frag !== 0;
+  if (ours.ipv6) {
+    const ip = ours.ipv6;
+    expect('ipv6.src', ip.src, first('ipv6.src'));
+    expect('ipv6.dst', ip.dst, first('ipv6.dst'));
+    expect('ipv6.tclass', ip.tclass, num('ipv6.tclass'));
+    expect('ipv6.flow', ip.flow, num('ipv6.flow'));
+    expect('ipv6.plen', ip.plen, num('ipv6.plen'));
+    expect('ipv6.nxt', ip.nxt, num('ipv6.nxt'));
+    expect('ipv6.hlim', ip.hlim, num('ipv6.hlim'));
+    if (t['ipv6.fraghdr.ident'] !== undefined || ip.frag_id !== undefined) {
+      // tshark reports the offset in 8-byte units; the schema has it in bytes (RFC 8200 section 4.5).
+      expect('ipv6.frag', ip.frag, (num('ipv6.fraghdr.offset') ?? 0) * 8);
+      expect('ipv6.mf', ip.mf, first('ipv6.fraghdr.more') === '1');
+      expect('ipv6.frag_id', ip.frag_id, num('ipv6.fraghdr.ident'));
+    }
+    // The upper layer: the last Next Header of the chain tshark walked.
+    const chain = ['ipv6.fraghdr.nxt', 'ipv6.hopopts.nxt', 'ipv6.dstopts.nxt', 'ipv6.routing.nxt'].flatMap((k) => t[k] ?? []);
+    if (chain.length === 0) expect('ipv6.proto', ip.proto, num('ipv6.nxt'));
+    else if (!chain.includes(String(ip.proto))) problems.push(`ipv6.proto: ours ${ip.proto}, tshark's chain ${chain.join(',')}`);
+  }
+  if (ours.icmp6) {
+    const icmp = ours.icmp6;
+    expect('icmp6.type', icmp.type, num('icmpv6.type'));
+    expect('icmp6.code', icmp.code, num('icmpv6.code'));
+    expect('icmp6.checksum', icmp.checksum, num('icmpv6.checksum'));
+    expect('icmp6.checksum_ok', icmp.checksum_ok, statusToOk(first('icmpv6.checksum.status')));
+    expect('icmp6.ident', icmp.ident, num('icmpv6.echo.identifier'));
+    expect('icmp6.seq', icmp.seq, num('icmpv6.echo.sequence_number'));
+    const target = first('icmpv6.nd.ns.target_address') ?? first('icmpv6.nd.na.target_address') ?? first('icmpv6.nd.rd.target_address');
+    expect('icmp6.target', icmp.target, target);
+    expect('icmp6.mtu', icmp.mtu, num('icmpv6.mtu'));
+    expect('icmp6.records', icmp.records, num('icmpv6.mldr.nb_mcast_records'));
+    expect('icmp6.src_lladdr', icmp.src_lladdr, first('icmpv6.opt.src_linkaddr'));
+    expect('icmp6.tgt_lladdr', icmp.tgt_lladdr, first('icmpv6.opt.target_linkaddr'));
+  }
+  const quoted = (ours.icmp && ours.icmp.type !== 0 && ours.icmp.type !== 8) || (ours.icmp6 && ours.icmp6.type < 128);
+  const fragment = (ours.ipv4 && ours.ipv4.frag !== 0) || (ours.ipv6 && ours.ipv6.frag > 0);
   // (tshark also files UDP-Lite under udp.*, which we do not decode: the IP protocol number must match.)
-  const protocols: Record<string, number> = { icmp: 1, tcp: 6, udp: 17 };
-  for (const [layer, field] of [['arp', 'arp.opcode'], ['ipv4', 'ip.src'], ['icmp', 'icmp.type'], ['udp', 'udp.srcport'], ['tcp', 'tcp.srcport']] as const) {
-    const otherProtocol = protocols[layer] !== undefined && ours.ipv4 !== undefined && ours.ipv4.proto !== protocols[layer];
+  const protocols: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, icmp6: 58 };
+  for (const [layer, field] of [['arp', 'arp.opcode'], ['ipv4', 'ip.src'], ['icmp', 'icmp.type'], ['udp', 'udp.srcport'], ['tcp', 'tcp.srcport'], ['ipv6', 'ipv6.src'], ['icmp6', 'icmpv6.type']] as const) {
+    const ip = ours.ipv4 ?? ours.ipv6;
+    const otherProtocol = protocols[layer] !== undefined && ip !== undefined && ip.proto !== protocols[layer];
     if (t[field] !== undefined && ours[layer] === undefined && !ours.error && !quoted && !fragment && !otherProtocol) {
       problems.push(`tshark decoded ${layer} but we printed neither the layer nor an error`);
     }
