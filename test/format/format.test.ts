@@ -66,8 +66,11 @@ test('IPv4 and ARP without a link header; a wire length larger than the capture'
 });
 
 test('frames we do not decode: their link header and bytes, like tcpdump shows unknown EtherTypes', () => {
-  const ipv6 = ethernet(0x86dd, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]));
-  assert.is(formatFrame(ipv6), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype IPv6 (0x86dd), length 22: \n\t0x0000:  6000 0000 0008 3b40                      `.....;@');
+  // 0x88b5 is IEEE 802's local experimental EtherType, which tcpdump names but does not decode.
+  const experimental = ethernet(0x88b5, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]));
+  assert.is(formatFrame(experimental), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5), length 22: \n\t0x0000:  6000 0000 0008 3b40                      `.....;@');
+  // IPv6 is decoded now (test/dump/ipv6.test.ts): eight bytes are a header cut short, as tcpdump says.
+  assert.is(formatFrame(ethernet(0x86dd, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]))), ' [|ip6]');
   const vlan = ethernet(0x8100, Uint8Array.from([0, 5, 8, 0]));
   assert.is(formatFrame(vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 18: \n\t0x0000:  0005 0800                                ....');
   assert.is(formatFrameWith({ suppressDefaultPrint: true }, vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 18: ');
