@@ -7,6 +7,16 @@
 // decoding goes on where tshark goes on (a total length past the frame, options after a wrong-length one).
 // `checksum_ok` is left out when the checksum cannot be verified (the data was not captured whole, or the
 // datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
+// The objects (tshark's field in brackets where the name differs):
+//   null {family} [null.family]; sll {pkttype, hatype, ifindex (v2 only), src, type [sll.etype/ltype]};
+//   eth {src, dst, type}; vlan [{id, pcp, dei, type}] outer tag first [vlan.*, ieee8021ad.* for 0x88a8];
+//   arp {htype, ptype, hlen, plen, op, sha, spa, tha, tpa}: addresses as MAC/dotted quad for Ethernet/IPv4,
+//   else as plain hex, as tshark shows bytes; ipv4 {src, dst, ihl, tos, len, id, df, mf, frag (bytes), ttl,
+//   proto, checksum, checksum_ok} (len: the frame's for a segmentation-offload super-packet with 0);
+//   icmp {type, code, checksum_ok, ident, seq, quoted: {ipv4, udp|tcp|icmp}} (quoted: the datagram an error
+//   quotes); udp {sport, dport, len, checksum, checksum_ok}; tcp {sport, dport, seq, ack, hlen, flags
+//   (FSRPAUEC), win, urg, checksum_ok, mss, wscale, sack_perm, tsval, tsecr, sack [[left, right], ...] (a
+//   last lone left edge when the option's length holds no right one), payload}.
 //
 // The line is written straight into the output block, four bytes per store where it can (constant pieces as
 // pre-encoded words, numbers and address bytes from digit tables): no strings are made for a packet, so a
@@ -20,7 +30,7 @@ import { LinuxSllField, LinuxSllHeader } from '../../generated/linux-sll.js';
 import { LinuxSll2Field, LinuxSll2Header } from '../../generated/linux-sll2.js';
 import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpField, UdpPacket } from '../../generated/udp.js';
-import { VlanHeader } from '../../generated/vlan.js';
+import { VlanField, VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
 import { u16, u32 } from '../format/line.js';
 import { LinkType } from '../pcap/format.js';
@@ -261,12 +271,18 @@ export class JsonPrinter {
       w.piece(VLAN_OPEN);
       let tags = 0;
       while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
-        if (captured < VLAN_TAG) break;
+        // tshark's 802.1ad dissector reads the whole tag first, its 802.1Q one the control information.
+        if (captured < (etherType === ETHERTYPE_QINQ ? VLAN_TAG : VlanField.VlanId + 2)) break;
         const tag = this.vlan.init(bytes, at, captured);
         if (tags > 0) w.piece(COMMA);
         w.field(VLAN_ID, tag.vlanId);
         w.field(PCP, tag.priority);
         w.piece(DEI[tag.dropEligible]!);
+        if (captured < VLAN_TAG) {
+          // The tag control information without the EtherType after it: tshark shows the former.
+          w.byte(CLOSE);
+          break;
+        }
         etherType = tag.etherType;
         w.field(TYPE_NUMBER, etherType);
         w.byte(CLOSE);
@@ -707,6 +723,11 @@ export class JsonPrinter {
       const exact = OPTION_LENGTHS[kind]!;
       if (exact !== 0 && length !== exact) {
         this.fail('tcp: option ' + kind + ' has length ' + length + ', not ' + exact);
+        // tshark's sack_perm is the option itself, shown whatever its length.
+        if (kind === OPT_SACK_PERM && (seen & (1 << kind)) === 0) {
+          seen |= 1 << kind;
+          w.piece(SACK_PERM_TRUE);
+        }
       } else if (at + length > end) {
         // Cut by the capture: tshark shows the values that were captured whole.
         this.fail('tcp: options truncated by the capture');
