@@ -100,8 +100,9 @@ export class Ipv6Packet {
 
   set flowLabel(value: number) {
     const at = this.offset + 1;
-    this.dataView.setUint16(at, (((this.dataView.getUint16(at) << 8) | this.bytes[at + 2]) & 0xf00000) | (value & 0xfffff) >>> 8);
-    this.bytes[at + 2] = (((this.dataView.getUint16(at) << 8) | this.bytes[at + 2]) & 0xf00000) | (value & 0xfffff);
+    const bits = (((this.dataView.getUint16(at) << 8) | this.bytes[at + 2]) & 0xf00000) | (value & 0xfffff);
+    this.dataView.setUint16(at, bits >>> 8);
+    this.bytes[at + 2] = bits;
   }
 
   /** Length of what follows the fixed header in bytes, extension headers included (RFC 8200 section 3, "Payload Length"). */

@@ -104,7 +104,8 @@ function write(n: number, at: string, value: string): string[] {
     case 2:
       return [`this.dataView.setUint16(${at}, ${value});`];
     case 3:
-      return [`this.dataView.setUint16(${at}, ${value} >>> 8);`, `this.bytes[${at} + 2] = ${value};`];
+      // The value once, in a local: an expression repeated after the first store would read the new bytes.
+      return [`const bits = ${value};`, `this.dataView.setUint16(${at}, bits >>> 8);`, `this.bytes[${at} + 2] = bits;`];
     default:
       return [`this.dataView.setUint32(${at}, ${value});`];
   }

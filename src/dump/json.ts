@@ -1,7 +1,8 @@
 // --json: one JSON object per packet and line, with the fields tshark reports for the same packet (checksum
 // validation on, absolute sequence numbers, no IP reassembly):
-//   {"n","ts","caplen","len","null"|"sll":{..},"eth":{..},"vlan":[..],"arp":{..},"ipv4":{..},"icmp":{..},"udp":{..},
-//    "tcp":{..},"error"}
+//   {"n","ts","caplen","len","null"|"sll":{..},"eth":{..},"vlan":[..],"arp":{..},"ipv4"|"ipv6":{..},
+//    "icmp"|"icmp6":{..},"udp":{..},"tcp":{..},"error"}
+// (The fields of each object are listed in README.md, "smoltcp-dump --json".)
 // Decoding is best-effort, as tshark's: every layer reports the fields that lie inside the captured bytes, and
 // what is wrong (a cut header, a bad length, a malformed option) goes into "error", the first problem met;
 // decoding goes on where tshark goes on (a total length past the frame, options after a wrong-length one).
@@ -25,13 +26,17 @@
 import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
 import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
 import { Icmpv4Field, Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Icmpv6Message } from '../../generated/icmpv6.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
+import { Ipv6Field, Ipv6Packet } from '../../generated/ipv6.js';
 import { LinuxSllField, LinuxSllHeader } from '../../generated/linux-sll.js';
 import { LinuxSll2Field, LinuxSll2Header } from '../../generated/linux-sll2.js';
 import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpField, UdpPacket } from '../../generated/udp.js';
 import { VlanField, VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
+import { ipv6PseudoDestination } from '../format/ipv6.js';
+import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { u16, u32 } from '../format/line.js';
 import { LinkType } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
@@ -41,6 +46,23 @@ import { Piece, type BlockWriter } from './output.js';
 // file, so an imported enum member or offset would be a property load at every use.
 const ETHERTYPE_ARP = EtherType.Arp;
 const ETHERTYPE_IPV4 = EtherType.Ipv4;
+const ETHERTYPE_IPV6 = EtherType.Ipv6;
+const IPV6_SRC_AT = Ipv6Field.SrcAddr;
+const IPV6_DST_AT = Ipv6Field.DstAddr;
+const PROTO_ICMPV6 = IpProtocol.Icmpv6;
+const PROTO_HOPOPTS = IpProtocol.HopByHop;
+const PROTO_ROUTING = IpProtocol.Ipv6Route;
+const PROTO_FRAGMENT = IpProtocol.Ipv6Frag;
+const PROTO_DSTOPTS = IpProtocol.Ipv6Opts;
+const ICMP6_PACKET_TOO_BIG = Icmpv6Message.PacketTooBig;
+const ICMP6_ECHO_REQUEST = Icmpv6Message.EchoRequest;
+const ICMP6_ECHO_REPLY = Icmpv6Message.EchoReply;
+const ICMP6_RS = Icmpv6Message.RouterSolicit;
+const ICMP6_RA = Icmpv6Message.RouterAdvert;
+const ICMP6_NS = Icmpv6Message.NeighborSolicit;
+const ICMP6_NA = Icmpv6Message.NeighborAdvert;
+const ICMP6_REDIRECT = Icmpv6Message.Redirect;
+const ICMP6_MLDV2_REPORT = Icmpv6Message.MldV2Report;
 const ARP_HARDWARE_ETHERNET = ArpHardware.Ethernet;
 const ETH_SRC_AT = EthernetField.SrcAddr;
 const ETH_DST_AT = EthernetField.DstAddr;
@@ -82,6 +104,21 @@ const THA = new Piece('","tha":"');
 const TPA = new Piece('","tpa":"');
 const QUOTE_CLOSE = new Piece('"}');
 const IPV4_SRC = new Piece(',"ipv4":{"src":"');
+const IPV6_SRC = new Piece(',"ipv6":{"src":"');
+const TCLASS = new Piece('","tclass":');
+const FLOW = new Piece(',"flow":');
+const IPV6_PLEN = new Piece(',"plen":');
+const NXT = new Piece(',"nxt":');
+const HLIM = new Piece(',"hlim":');
+const FRAG6 = new Piece(',"frag":');
+const MF6 = [new Piece(',"mf":false'), new Piece(',"mf":true')];
+const FRAG_ID = new Piece(',"frag_id":');
+const ICMP6_TYPE = new Piece(',"icmp6":{"type":');
+const TARGET = new Piece(',"target":"');
+const MTU = new Piece(',"mtu":');
+const RECORDS = new Piece(',"records":');
+const SRC_LLADDR = new Piece(',"src_lladdr":"');
+const TGT_LLADDR = new Piece(',"tgt_lladdr":"');
 const IHL = new Piece('","ihl":');
 const TOS = new Piece(',"tos":');
 const ID = new Piece(',"id":');
@@ -186,6 +223,25 @@ const ARPHRD_IEEE802 = 6;
 /** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
 const ARP_DRARP_ERROR = 7;
 
+/**
+ * Where the address of a Home Address option (RFC 6275 section 6.3, type 0xc9) in the options at
+ * bytes[at, end) starts, or `otherwise`.
+ */
+function homeAddressOption(bytes: Uint8Array, at: number, end: number, otherwise: number): number {
+  while (at < end) {
+    const type = bytes[at]!;
+    if (type === 0) {
+      at++;
+      continue;
+    }
+    if (at + 2 > end) break;
+    const length = bytes[at + 1]!;
+    if (type === 0xc9 && length >= 16 && at + 18 <= end) return at + 2;
+    at += 2 + length;
+  }
+  return otherwise;
+}
+
 export class JsonPrinter {
   private readonly ethernet = new EthernetFrame();
   private readonly vlan = new VlanHeader();
@@ -193,6 +249,7 @@ export class JsonPrinter {
   private readonly sll2 = new LinuxSll2Header();
   private readonly arp = new ArpPacket();
   private readonly ipv4 = new Ipv4Packet();
+  private readonly ipv6 = new Ipv6Packet();
   private readonly icmp = new Icmpv4Packet();
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
@@ -298,6 +355,7 @@ export class JsonPrinter {
     }
     if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
+    else if (etherType === ETHERTYPE_IPV6) this.ipv6Layer(w, bytes, at, captured, wire);
   }
 
   /** A packet without link header (raw IP): the version nibble says which IP. */
@@ -305,6 +363,7 @@ export class JsonPrinter {
     if (captured < 1) return this.fail('ip: no bytes captured');
     const version = bytes[at]! >> 4;
     if (version === 4) this.ipv4Layer(w, bytes, at, captured, wire);
+    else if (version === 6) this.ipv6Layer(w, bytes, at, captured, wire);
     else this.fail('ip: version ' + version + ' is not one we decode');
   }
 
@@ -356,6 +415,8 @@ export class JsonPrinter {
     w.byte(CLOSE);
     // AF_INET is 2 on every BSD and Linux.
     if (family === 2) this.ipv4Layer(w, bytes, at + 4, captured - 4, wire - 4);
+    // AF_INET6 differs between systems: 10 on Linux, 24 on NetBSD/OpenBSD, 28 on FreeBSD, 30 on macOS.
+    else if (family === 10 || family === 24 || family === 28 || family === 30) this.ipv6Layer(w, bytes, at + 4, captured - 4, wire - 4);
   }
 
   private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
@@ -553,6 +614,154 @@ export class JsonPrinter {
     this.fail('ipv4: truncated: ' + captured + ' of 20 header bytes captured');
   }
 
+  /**
+   * IPv6 (RFC 8200): the fixed header, the extension headers walked (Hop-by-Hop, Routing, Destination Options,
+   * Fragment) to the upper layer, whose protocol is "proto"; a fragment header adds "frag" (bytes), "mf" and
+   * "frag_id". A non-first fragment carries no upper-layer header (RFC 8200 section 4.5).
+   */
+  private ipv6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 40) return this.fail('ipv6: truncated: ' + Math.max(captured, 0) + ' of 40 header bytes captured');
+    const ip = this.ipv6.init(bytes, at, captured);
+    const version = ip.version;
+    if (version !== 6) return this.fail('ipv6: version ' + version + ' is not 6');
+    const payloadLength = ip.payloadLen;
+    let nh = ip.nextHeader as number;
+    w.piece(IPV6_SRC);
+    w.ipv6(bytes, at + IPV6_SRC_AT);
+    w.piece(DST);
+    w.ipv6(bytes, at + IPV6_DST_AT);
+    w.field(TCLASS, ip.trafficClass);
+    w.field(FLOW, ip.flowLabel);
+    w.field(IPV6_PLEN, payloadLength);
+    w.field(NXT, nh);
+    w.field(HLIM, ip.hopLimit);
+    if (40 + payloadLength > wire) this.fail('ipv6: payload length ' + payloadLength + ' exceeds the ' + (wire - 40) + ' bytes on the wire');
+    const packetEnd = at + 40 + Math.min(payloadLength, Math.max(wire - 40, 0));
+    const end = Math.min(at + captured, packetEnd);
+    let cp = at + 40;
+    let fragmented = false;
+    let nonFirst = false;
+    let homeAt = at + IPV6_SRC_AT;
+    // RFC 8200 section 4.1: the extension headers in order, each naming the next.
+    for (;;) {
+      if (nh === PROTO_HOPOPTS || nh === PROTO_DSTOPTS || nh === PROTO_ROUTING) {
+        if (cp + 2 > end) {
+          w.field(PROTO, nh);
+          w.byte(CLOSE);
+          return this.fail('ipv6: extension header ' + nh + ' truncated');
+        }
+        const next = bytes[cp]!;
+        const headerEnd = cp + (bytes[cp + 1]! + 1) * 8;
+        // RFC 6275 section 6.3: with a Home Address destination option the pseudo-header's source is the home
+        // address (tshark's checksum takes it, tcpdump's does not).
+        if (nh === PROTO_DSTOPTS) homeAt = homeAddressOption(bytes, cp + 2, Math.min(headerEnd, end), homeAt);
+        cp = headerEnd;
+        nh = next;
+      } else if (nh === PROTO_FRAGMENT) {
+        if (cp + 8 > end) {
+          w.field(PROTO, nh);
+          w.byte(CLOSE);
+          return this.fail('ipv6: fragment header truncated');
+        }
+        const offsetFlags = u16(bytes, cp + 2);
+        w.field(FRAG6, offsetFlags & 0xfff8);
+        w.piece(MF6[offsetFlags & 1]!);
+        w.field(FRAG_ID, u32(bytes, cp + 4));
+        // An atomic fragment (offset 0, M clear; RFC 6946) is a whole packet: its checksum can be verified.
+        fragmented = offsetFlags !== 0 && (offsetFlags & 0xfff9) !== 0;
+        nonFirst = (offsetFlags & 0xfff8) !== 0;
+        nh = bytes[cp]!;
+        cp += 8;
+        if (nonFirst) break;
+      } else {
+        break;
+      }
+    }
+    w.field(PROTO, nh);
+    w.byte(CLOSE);
+    if (nonFirst || cp > end) return;
+    const payloadCaptured = end - cp;
+    const length = packetEnd - cp;
+    const whole = payloadCaptured >= length && !fragmented;
+    // The pseudo-header's addresses (RFC 8200 section 8.1): the source and the final destination.
+    const dstAt = ipv6PseudoDestination(bytes, at, end);
+    let pseudo = 0;
+    for (let i = 0; i < 16; i += 2) pseudo += u16(bytes, homeAt + i) + u16(bytes, dstAt + i);
+    switch (nh) {
+      case PROTO_ICMPV6:
+        return this.icmp6Layer(w, bytes, cp, payloadCaptured, length, whole, pseudo);
+      case PROTO_UDP:
+        return this.udpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
+      case PROTO_TCP:
+        return this.tcpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
+      default:
+        return;
+    }
+  }
+
+  /**
+   * ICMPv6 (RFC 4443): type, code, checksum and its verdict; the echo identifier and sequence, the target of a
+   * Neighbor Solicitation, Advertisement or Redirect (RFC 4861), the MTU of Packet Too Big, the record count of
+   * an MLDv2 report (RFC 3810), and the first source and target link-layer address options of an NDP message.
+   */
+  private icmp6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, pseudo: number): void {
+    if (captured < 2) return this.fail('icmp6: truncated: ' + captured + ' of 4 header bytes captured');
+    const type = bytes[at]!;
+    w.field(ICMP6_TYPE, type);
+    w.field(CODE, bytes[at + 1]!);
+    if (captured >= 4) w.field(CHECKSUM, u16(bytes, at + 2));
+    if (whole && length >= 4) {
+      const ok = checksumFold(checksumSum(bytes, at, length, pseudo + PROTO_ICMPV6 + length)) === 0;
+      w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    }
+    let options = 0;
+    if ((type === ICMP6_ECHO_REQUEST || type === ICMP6_ECHO_REPLY) && captured >= 6) {
+      w.field(IDENT, u16(bytes, at + 4));
+      if (captured >= 8) w.field(SEQ, u16(bytes, at + 6));
+    } else if (type === ICMP6_PACKET_TOO_BIG && captured >= 8) {
+      w.field(MTU, u32(bytes, at + 4));
+    } else if (type === ICMP6_MLDV2_REPORT && captured >= 8) {
+      w.field(RECORDS, u16(bytes, at + 6));
+    } else if ((type === ICMP6_NS || type === ICMP6_NA) && captured >= 24) {
+      w.piece(TARGET);
+      w.ipv6(bytes, at + 8);
+      w.piece(QUOTE);
+      options = 24;
+    } else if (type === ICMP6_REDIRECT && captured >= 24) {
+      w.piece(TARGET);
+      w.ipv6(bytes, at + 8);
+      w.piece(QUOTE);
+      if (captured >= 40) options = 40;
+    } else if (type === ICMP6_RS) {
+      options = 8;
+    } else if (type === ICMP6_RA) {
+      options = 16;
+    }
+    if (options > 0) this.ndOptions(w, bytes, at + options, at + Math.min(captured, length));
+    w.byte(CLOSE);
+    if (length < 4) this.fail('icmp6: message of ' + length + ' bytes is shorter than its 4-byte header');
+    else if (captured < 4) this.fail('icmp6: truncated: ' + captured + ' of 4 header bytes captured');
+  }
+
+  /** The first source and target link-layer address options (RFC 4861 section 4.6.1) in bytes[at, end). */
+  private ndOptions(w: BlockWriter, bytes: Uint8Array, at: number, end: number): void {
+    let seen = 0;
+    while (at + 2 <= end) {
+      const type = bytes[at]!;
+      const units = bytes[at + 1]!;
+      // A zero length would loop forever; RFC 4861 section 4.6 says to drop the packet.
+      if (units === 0) return this.fail('icmp6: option ' + type + ' has length 0');
+      if (at + units * 8 > end) return;
+      if ((type === 1 || type === 2) && units === 1 && (seen & type) === 0) {
+        seen |= type;
+        w.piece(type === 1 ? SRC_LLADDR : TGT_LLADDR);
+        w.mac(bytes, at + 2);
+        w.piece(QUOTE);
+      }
+      at += units * 8;
+    }
+  }
+
   private icmpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean): void {
     // Every ICMP message starts with 8 bytes: type, code, checksum and four type-specific bytes (RFC 792).
     // tshark reads the type-specific word's first half before it shows anything.
@@ -600,9 +809,10 @@ export class JsonPrinter {
     this.error = error;
   }
 
+  /** `pseudo6`: the IPv6 pseudo-header's address sum (RFC 8200 section 8.1), or -1 over IPv4 (src, dst). */
   private udpLayer(
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
-    src: number, dst: number,
+    src: number, dst: number, pseudo6 = -1,
   ): void {
     // tshark reads both ports before it shows either.
     if (captured < 4) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
@@ -628,18 +838,22 @@ export class JsonPrinter {
       w.byte(CLOSE);
       return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
     }
-    // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
-    if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
-      // nothing
+    if (pseudo6 >= 0) {
+      // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal
+      // and leaves it unverified, so do we.
+      if (checksum !== 0 && whole) w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    } else if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
+      // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
     } else if (checksum === 0) {
       // written above
     } else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
   }
 
+  /** `pseudo6`: the IPv6 pseudo-header's address sum (RFC 8200 section 8.1), or -1 over IPv4 (src, dst). */
   private tcpLayer(
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
-    src: number, dst: number,
+    src: number, dst: number, pseudo6 = -1,
   ): void {
     // tshark reads both ports before it shows either, and the fields up to the window before it shows those.
     if (captured < 4) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
@@ -668,7 +882,10 @@ export class JsonPrinter {
     w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
     if (captured >= TcpField.UrgentAt + 2) w.field(URG, tcp.urgentAt);
     else this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
-    if (whole && length >= TcpField.Checksum + 2) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    if (whole && length >= TcpField.Checksum + 2) {
+      const ok = pseudo6 >= 0 ? checksumFold(checksumSum(bytes, at, length, pseudo6 + PROTO_TCP + length)) === 0 : tcp.init(bytes, at, length).verifyChecksum(src, dst);
+      w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    }
     // Options as far as the capture holds them, even when the header claims more than the segment has.
     if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
     if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');

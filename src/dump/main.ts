@@ -59,9 +59,10 @@ export class PacketHandler {
   ) {
     this.formatter = new FrameFormatter({
       verbose: options.verbose,
+      verbosity: options.verbosity,
       link: options.link,
       quiet: options.quiet,
-      relativeSequence: true,
+      relativeSequence: !options.absoluteSequence,
       suppressDefaultPrint: options.hex > 0 || options.hexAscii > 0,
       interfaceName,
     });
@@ -80,7 +81,7 @@ export class PacketHandler {
     }
     this.printed++;
     if (this.pcapOut !== null) {
-      this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen);
+      this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen, len);
     }
     if (this.json !== null) {
       this.json.write(this.out, number, seconds, nanos, precision, linkType, bytes, offset, caplen, len);
@@ -103,12 +104,36 @@ export class PacketHandler {
         if (caplen > skip) {
           line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip);
         }
+      } else if (this.options.ascii) {
+        // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
+        const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
+        if (caplen > skip) line += asciiDump(bytes, offset + skip, caplen - skip);
       }
       this.out.write(line);
       this.out.newline();
+      if (this.options.lineBuffered) this.out.flush();
     }
     return this.options.count === 0 || this.printed < this.options.count;
   }
+}
+
+/**
+ * tcpdump's ascii_print: a newline, then each byte as itself when printable (tab, space and newline too) or
+ * '.', a CR dropped before a LF or in the last two bytes.
+ */
+export function asciiDump(bytes: Uint8Array, at: number, length: number): string {
+  let text = '\n';
+  for (let i = 0; i < length; i++) {
+    const c = bytes[at + i]!;
+    if (c === 13) {
+      if (length - i - 1 > 1 && bytes[at + i + 1] !== 10) text += '.';
+    } else if ((c > 0x20 && c < 0x7f) || c === 9 || c === 32 || c === 10) {
+      text += String.fromCharCode(c);
+    } else {
+      text += '.';
+    }
+  }
+  return text;
 }
 
 /** Where the CLI writes: descriptors and a stderr sink, replaceable so tests run it in-process. */
@@ -179,11 +204,12 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   io.stderr(`smoltcp-dump: listening on ${options.interface}, link-type EN10MB (Ethernet)\n`);
-  const ctx = { handler, going: true, number: 0, now: 0 };
+  // -s: what the capture keeps of each frame; the frame's own length is still recorded.
+  const ctx = { handler, going: true, number: 0, now: 0, snap: options.snapLength || 262_144 };
   const consume = (c: typeof ctx, bytes: Uint8Array, offset: number, length: number): void => {
     const seconds = Math.floor(c.now / 1_000_000);
     const micros = c.now - seconds * 1_000_000;
-    c.going = c.handler.handle(++c.number, LinkType.Ethernet, seconds, micros * 1000, 6, bytes, offset, length, length);
+    c.going = c.handler.handle(++c.number, LinkType.Ethernet, seconds, micros * 1000, 6, bytes, offset, Math.min(length, c.snap), length);
   };
   while (!stopped && ctx.going && !out.closed) {
     await socket.waitReadable(null);
@@ -224,6 +250,17 @@ export async function main(argv: readonly string[], dumpIo: DumpIo = processIo):
     }
     throw e;
   }
+  if (options.filterFile !== null) {
+    const { readFileSync } = await import('node:fs');
+    try {
+      // As tcpdump's -F: '#' starts a comment that runs to the end of the line.
+      options.filter = readFileSync(options.filterFile, 'latin1').replace(/#[^\n]*/g, ' ').replace(/\s+/g, ' ');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      fail(`cannot read the filter file ${options.filterFile}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      return 2;
+    }
+  }
   if (options.filter.trim() !== '') {
     const { buildFilter, FilterSyntaxError } = await import('./filter.js');
     const { PacketState } = await import('./packet-state.js');
@@ -242,7 +279,7 @@ export async function main(argv: readonly string[], dumpIo: DumpIo = processIo):
   if (options.writeFile !== null) {
     const { PcapFileWriter } = await import('../pcap/writer.js');
     try {
-      pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: 262_144, flushInterval: options.interface ? 0 : null });
+      pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: options.snapLength || 262_144, flushInterval: options.interface ? 0 : null });
     } catch (e) {
       fail(`cannot write ${options.writeFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}.`);
       return 1;

@@ -30,7 +30,7 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   const tagged = isVlanTag(etherType);
   const inner = tagged ? innerEtherType(bytes, etherType, at, end, vlanTags) : etherType;
   const tags = tagged ? vlanTags.count : 0;
-  const decoded = inner === EtherType.Ipv4 || inner === EtherType.Arp;
+  const decoded = inner === EtherType.Ipv4 || inner === EtherType.Arp || inner === EtherType.Ipv6;
   if (inner < 0) {
     // A tag cut by the capture: tcpdump prints the addresses only under -e.
     if (f.link) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';

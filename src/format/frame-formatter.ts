@@ -1,14 +1,16 @@
 // One-line summaries of frames in the style of `tcpdump -nn` (tcpdump 4.99): Ethernet, ARP, IPv4 (options
-// included), ICMPv4, UDP and TCP (every option), with tcpdump's `-e` (link header), `-v` (IPv4 details,
+// included), ICMPv4, IPv6 (extension headers walked, ipv6.ts), ICMPv6 (neighbour discovery and MLD, icmpv6.ts),
+// UDP and TCP (every option), with tcpdump's `-e` (link header), `-v` (IPv4 details,
 // checksums, quoted datagrams) and `-q` (quiet) variants. The text equals tcpdump's line for line, truncation
 // markers (`[|tcp]`) and malformed-header messages included (test/dump/text.test.ts diffs thousands of kernel,
 // crafted and corrupted frames against tcpdump).
 //
-// What we do not decode is shown generically: other EtherTypes (IPv6 and 802.1Q among them) as their link
-// header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
-// `LLC, length N`; other IPv4 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
-// for. There are no port-based application printers: a segment to port 80 ends at `length N`, where tcpdump
-// goes on to print `: HTTP`. MPTCP options are shown as bytes.
+// (test/dump/ipv6.test.ts does the same for IPv6.) What we do not decode is shown generically: other EtherTypes
+// as their link header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
+// `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no
+// printer for. Application printers follow tcpdump's for DNS (53, and 5353), HTTP (80, 8080), BOOTP/DHCP (67,
+// 68) and NTP (123), in its order of precedence between ports (dns.ts, http.ts, bootp.ts, ntp.ts); other ports
+// end at `length N` or `UDP, length N`. MPTCP options are shown as bytes.
 //
 // Truncation follows tcpdump's two lengths: the captured bytes bound what may be read (reading past them ends
 // the line with ` [|proto]`), while the lengths printed come from the headers, as on the wire.

@@ -242,6 +242,7 @@ function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): v
   const ip = f.ip;
   ip.version = 4;
   ip.at = at;
+  ip.portsOnly = false;
   ip.src = f.ipText.text(src);
   ip.dst = f.ipText.text(dst);
 }

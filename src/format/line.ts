@@ -12,6 +12,11 @@ import { Ipv4TextCache, MacTextCache } from './text-cache.js';
 export interface FormatOptions {
   /** tcpdump -v: IPv4 header details, TCP/ICMP checksum verdicts, the IP header quoted in ICMP errors. */
   verbose?: boolean;
+  /**
+   * tcpdump's -v count (0 to 3), for the printers that print more at -vv and -vvv (DNS sections and TTLs, UDP
+   * checksums); `verbose: true` alone counts as 1.
+   */
+  verbosity?: number;
   /** tcpdump -e: print the Ethernet header (addresses, EtherType, frame length) first. */
   link?: boolean;
   /** tcpdump -q: shorter protocol lines (`tcp 0` instead of flags and options). */
@@ -48,6 +53,11 @@ export class IpHeaderContext {
   /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
   dst = '';
   /**
+   * IPv6 with extension headers before the transport: tcpdump printed the addresses already and gives the
+   * ports alone (`5353 > 5353: `), as its printers check the fixed header's Next Header.
+   */
+  portsOnly = false;
+  /**
    * IPv6: where the address the pseudo-header uses as destination starts (RFC 8200 section 8.1: the final
    * destination of a routing header, else the header's destination). Unused for IPv4, whose final destination
    * ipv4FinalDestination finds in the options.
@@ -58,6 +68,8 @@ export class IpHeaderContext {
 /** One line being built, with the options and the state kept across frames. */
 export class LineBuilder {
   readonly verbose: boolean;
+  /** The number of -v flags (0 to 3). */
+  readonly verbosity: number;
   readonly link: boolean;
   readonly quiet: boolean;
   readonly relativeSequence: boolean;
@@ -82,7 +94,8 @@ export class LineBuilder {
   readonly conversations = new Map<number, TcpConversation[]>();
 
   constructor(options: FormatOptions = {}) {
-    this.verbose = options.verbose ?? false;
+    this.verbosity = options.verbosity ?? (options.verbose ? 1 : 0);
+    this.verbose = this.verbosity > 0;
     this.link = options.link ?? false;
     this.quiet = options.quiet ?? false;
     this.relativeSequence = options.relativeSequence ?? false;

@@ -24,8 +24,8 @@ test('ARP, ICMP echo and UDP', () => {
   const echo = ethernet(0x0800, ipv4({ protocol: 1 }, icmp(8, 0, [0, 1, 0, 1, ...new Uint8Array(56)])));
   assert.is(formatFrame(echo), 'IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 1, length 64');
   const datagram = ethernet(0x0800, ipv4({ protocol: 17 }, udp(5353, 53, new Uint8Array(12))));
-  // No port-based dissectors: tcpdump would go on to decode DNS here.
-  assert.is(formatFrame(datagram), 'IP 10.0.0.1.5353 > 10.0.0.2.53: UDP, length 12');
+  // Port 53 is DNS to tcpdump: twelve zero bytes are a query with ID 0 and no question.
+  assert.is(formatFrame(datagram), 'IP 10.0.0.1.5353 > 10.0.0.2.53: 0 [0q] (12)');
 });
 
 test('a frame inside a larger buffer, and the -e, -v and -q variants', () => {
