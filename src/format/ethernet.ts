@@ -17,6 +17,7 @@ const vlanTags = { count: 0 };
 
 /** Appends the frame `bytes[offset, offset + caplen)`, `wireLength` bytes on the wire, to the line. */
 export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
+  f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
     f.truncate('ether', false);
     // tcpdump's ether printer returns the captured length as the header's: -x, -X and -A dump nothing.
@@ -25,7 +26,6 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   }
   const frame = ethernetView.init(bytes, offset, caplen);
   const etherType = frame.etherType as number;
-  f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   let at = offset + ETHERNET_HEADER_LENGTH;
   const end = offset + caplen;
   let length = wireLength - ETHERNET_HEADER_LENGTH;
