@@ -8,6 +8,16 @@
 // decoding goes on where tshark goes on (a total length past the frame, options after a wrong-length one).
 // `checksum_ok` is left out when the checksum cannot be verified (the data was not captured whole, or the
 // datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
+// The objects (tshark's field in brackets where the name differs):
+//   null {family} [null.family]; sll {pkttype, hatype, ifindex (v2 only), src, type [sll.etype/ltype]};
+//   eth {src, dst, type}; vlan [{id, pcp, dei, type}] outer tag first [vlan.*, ieee8021ad.* for 0x88a8];
+//   arp {htype, ptype, hlen, plen, op, sha, spa, tha, tpa}: addresses as MAC/dotted quad for Ethernet/IPv4,
+//   else as plain hex, as tshark shows bytes; ipv4 {src, dst, ihl, tos, len, id, df, mf, frag (bytes), ttl,
+//   proto, checksum, checksum_ok} (len: the frame's for a segmentation-offload super-packet with 0);
+//   icmp {type, code, checksum_ok, ident, seq, quoted: {ipv4, udp|tcp|icmp}} (quoted: the datagram an error
+//   quotes); udp {sport, dport, len, checksum, checksum_ok}; tcp {sport, dport, seq, ack, hlen, flags
+//   (FSRPAUEC), win, urg, checksum_ok, mss, wscale, sack_perm, tsval, tsecr, sack [[left, right], ...] (a
+//   last lone left edge when the option's length holds no right one), payload}.
 //
 // The line is written straight into the output block, four bytes per store where it can (constant pieces as
 // pre-encoded words, numbers and address bytes from digit tables): no strings are made for a packet, so a
@@ -15,7 +25,7 @@
 
 import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
 import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
-import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Icmpv4Field, Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
 import { Icmpv6Message } from '../../generated/icmpv6.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
 import { Ipv6Field, Ipv6Packet } from '../../generated/ipv6.js';
@@ -23,7 +33,7 @@ import { LinuxSllField, LinuxSllHeader } from '../../generated/linux-sll.js';
 import { LinuxSll2Field, LinuxSll2Header } from '../../generated/linux-sll2.js';
 import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpField, UdpPacket } from '../../generated/udp.js';
-import { VlanHeader } from '../../generated/vlan.js';
+import { VlanField, VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
 import { ipv6PseudoDestination } from '../format/ipv6.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
@@ -245,6 +255,8 @@ export class JsonPrinter {
   private readonly tcp = new TcpPacket();
   /** How deep inside ICMP errors' quoted datagrams the writer is (a quoted error's quote is not decoded). */
   private quotedDepth = 0;
+  /** The type of the ICMP error whose quoted datagram is being written. */
+  private quotingType = 0;
   /** The first problem met in the packet being written, or null. */
   private error: string | null = null;
 
@@ -316,12 +328,18 @@ export class JsonPrinter {
       w.piece(VLAN_OPEN);
       let tags = 0;
       while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
-        if (captured < VLAN_TAG) break;
+        // tshark's 802.1ad dissector reads the whole tag first, its 802.1Q one the control information.
+        if (captured < (etherType === ETHERTYPE_QINQ ? VLAN_TAG : VlanField.VlanId + 2)) break;
         const tag = this.vlan.init(bytes, at, captured);
         if (tags > 0) w.piece(COMMA);
         w.field(VLAN_ID, tag.vlanId);
         w.field(PCP, tag.priority);
         w.piece(DEI[tag.dropEligible]!);
+        if (captured < VLAN_TAG) {
+          // The tag control information without the EtherType after it: tshark shows the former.
+          w.byte(CLOSE);
+          break;
+        }
         etherType = tag.etherType;
         w.field(TYPE_NUMBER, etherType);
         w.byte(CLOSE);
@@ -421,36 +439,51 @@ export class JsonPrinter {
     w.field(HLEN_ARP, hardwareLength);
     w.field(PLEN, protocolLength);
     w.field(OP, operation);
-    // RFC 826: the four addresses at the lengths the header gives. tshark shows none when the packet on the
-    // wire is too short for them, else each one the capture holds.
+    // RFC 826: the four addresses at the lengths the header gives, shown while the capture holds them. Before
+    // any, tshark reads the addresses its summary of the operation names, so a capture that cuts one of those
+    // shows none.
     const sha = at + ARP_SHA_AT;
     const spa = sha + hardwareLength;
     const tha = spa + protocolLength;
     const tpa = tha + hardwareLength;
     const end = at + captured;
-    if (tpa + protocolLength - at > wire) {
+    const complete = tpa + protocolLength <= end;
+    if (!complete) this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
+    // tshark also sets the packet's length to the addresses' end, which fails when the wire had fewer bytes.
+    if (tpa + protocolLength - at > wire || arpSummaryEnd(operation, spa, tha, tpa, protocolLength) > end) {
       w.byte(CLOSE);
-      return this.fail('arp: ' + wire + ' bytes are too few for the addresses of ' + (tpa + protocolLength - at));
+      return;
     }
-    if (tpa + protocolLength > end) this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
     const mac = (hardware === ARPHRD_ETHER || hardware === ARPHRD_IEEE802) && hardwareLength === 6;
     const ipv4 = protocol === ETHERTYPE_IPV4 && protocolLength === 4;
-    if (hardwareLength > 0 && spa <= end) {
+    if (spa > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (hardwareLength > 0) {
       w.piece(SHA_ONLY);
       this.address(w, bytes, sha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && tha <= end) {
+    if (tha > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (protocolLength > 0) {
       w.piece(SPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, spa));
         w.piece(QUOTE);
       } else this.address(w, bytes, spa, protocolLength, false);
     }
-    if (hardwareLength > 0 && tpa <= end) {
+    if (tpa > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (hardwareLength > 0) {
       w.piece(THA_ONLY);
       this.address(w, bytes, tha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && tpa + protocolLength <= end && operation !== ARP_DRARP_ERROR) {
+    if (protocolLength > 0 && complete && operation !== ARP_DRARP_ERROR) {
       w.piece(TPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, tpa));
@@ -499,9 +532,15 @@ export class JsonPrinter {
     const moreFragments = ip.moreFrags;
     w.piece(IPV4_SRC);
     w.ipv4(src);
-    w.piece(DST);
-    w.ipv4(dst);
-    w.field(IHL, headerLength);
+    if (headerCaptured || !routeScanCut(bytes, at + 20, at + headerLength, at + captured)) {
+      w.piece(DST);
+      w.ipv4(dst);
+      w.field(IHL, headerLength);
+    } else {
+      // tshark looks for a source route (which changes the destination) before it shows the destination:
+      // none when that walk runs out of captured bytes.
+      w.field(IHL, headerLength);
+    }
     w.field(TOS, bytes[at + IPV4_TOS_AT]!); // the whole byte: DSCP and ECN
     w.field(LEN, totalLength);
     w.field(ID, ip.ident);
@@ -725,23 +764,30 @@ export class JsonPrinter {
 
   private icmpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean): void {
     // Every ICMP message starts with 8 bytes: type, code, checksum and four type-specific bytes (RFC 792).
-    if (captured < 4) return this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
+    // tshark reads the type-specific word's first half before it shows anything.
+    if (captured < 6) return this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
     // A quoted message is cut at 8 bytes: tshark leaves its checksum unverified.
-    if (whole && length >= 8 && this.quotedDepth === 0) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    if (whole && this.quotedDepth === 0) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     // Echo, timestamp, information and address mask messages carry an identifier and sequence number
     // (RFC 792, RFC 950).
-    if ((type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) && captured >= 8) {
+    if (type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) {
       w.field(IDENT, icmp.echoIdent);
-      w.field(SEQ, icmp.echoSeqNo);
-    } else if ((type === ICMP_EXTENDED_ECHO_REQUEST || type === ICMP_EXTENDED_ECHO_REPLY) && captured >= 6) {
+      if (captured >= Icmpv4Field.EchoSeqNo + 2) w.field(SEQ, icmp.echoSeqNo);
+    } else if (type === ICMP_EXTENDED_ECHO_REQUEST || type === ICMP_EXTENDED_ECHO_REPLY) {
       // RFC 8335 section 2: an identifier like echo's, then an 8-bit sequence number tshark names apart.
       w.field(IDENT, icmp.echoIdent);
     }
-    if (captured > 8 && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) this.quoted(w, bytes, at + 8, captured - 8, length - 8);
+    // With an RFC 4884 length (types 3, 11, 12: the quote's length in 32-bit words, byte 5) that the message
+    // holds, tshark shows nothing of a quote cut under 4 bytes.
+    const extended = type !== ICMP_REDIRECT && captured >= 6 && bytes[at + 5]! !== 0 && bytes[at + 5]! * 4 <= length - 8;
+    if (captured > (extended ? 11 : 8) && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) {
+      this.quotingType = type;
+      this.quoted(w, bytes, at + 8, captured - 8, length - 8);
+    }
     w.byte(CLOSE);
     if (length < 8) this.fail('icmp: message of ' + length + ' bytes is shorter than its 8-byte header');
     else if (captured < 8) this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
@@ -772,7 +818,7 @@ export class JsonPrinter {
     if (captured < 4) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
     const udp = this.udp.init(bytes, at, captured);
     w.field(UDP_SPORT_FIRST, udp.srcPort);
-    if (captured >= UdpField.DstPort + 2) w.field(DPORT, udp.dstPort);
+    w.field(DPORT, udp.dstPort);
     if (captured >= UdpField.Len + 2) w.field(LEN, udp.len);
     if (captured < 8) {
       w.byte(CLOSE);
@@ -785,17 +831,23 @@ export class JsonPrinter {
       return this.fail('udp: length field ' + udpLength + ' shorter than the 8-byte header');
     }
     w.field(CHECKSUM, checksum);
+    // A zero checksum means none was sent (RFC 768), whatever the length says.
+    // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal and
+    // leaves it unverified, so do we.
+    if (checksum === 0 && pseudo6 < 0 && !(this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT)) w.piece(CHECKSUM_OK_TRUE);
     if (udpLength > length && !fragment) {
       // tshark leaves the checksum unverified when the length field runs past the IP payload.
       w.byte(CLOSE);
       return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
     }
-    if (pseudo6 >= 0) {
-      // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal
-      // and leaves it unverified, so do we.
-      if (checksum !== 0 && whole) w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    } else if (checksum === 0) w.piece(CHECKSUM_OK_TRUE);
-    else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
+    if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
+      // nothing
+    } else if (checksum === 0) {
+      // written above
+    } else if (whole && pseudo6 >= 0) {
+      w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    } else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
   }
 
@@ -804,17 +856,16 @@ export class JsonPrinter {
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
     src: number, dst: number, pseudo6 = -1,
   ): void {
-    // tshark reads both ports before it shows either.
+    // tshark reads both ports before it shows either, and the fields up to the window before it shows those.
     if (captured < 4) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
     const tcp = this.tcp.init(bytes, at, captured);
     w.field(TCP_SPORT_FIRST, tcp.srcPort);
-    if (captured >= TcpField.DstPort + 2) w.field(DPORT, tcp.dstPort);
-    if (captured < 20 && this.quotedDepth > 0 && captured >= TcpField.SeqNumber + 4) {
+    w.field(DPORT, tcp.dstPort);
+    if (captured >= TcpField.SeqNumber + 4 && this.quotedDepth > 0 && captured < TcpField.WindowLen + 2) {
       // The 8 bytes an ICMP error quotes (RFC 792) hold the sequence number too, which tshark shows.
       w.field(SEQ, tcp.seqNumber);
     }
-    if (captured < 20) {
-      // tshark reads the whole fixed header before it shows more than the ports.
+    if (captured < TcpField.WindowLen + 2) {
       w.byte(CLOSE);
       return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
     }
@@ -830,17 +881,19 @@ export class JsonPrinter {
     w.field(HLEN, headerLength);
     // The flags' second byte holds CWR to FIN, the flags tshark reports.
     w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
-    w.field(URG, tcp.urgentAt);
-    if (whole) {
+    if (captured >= TcpField.UrgentAt + 2) w.field(URG, tcp.urgentAt);
+    else this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+    if (whole && length >= TcpField.Checksum + 2) {
       const ok = pseudo6 >= 0 ? checksumFold(checksumSum(bytes, at, length, pseudo6 + PROTO_TCP + length)) === 0 : tcp.init(bytes, at, length).verifyChecksum(src, dst);
       w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     }
+    // Options as far as the capture holds them, even when the header claims more than the segment has.
+    if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
+    if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
     if (headerLength > length) {
       w.byte(CLOSE);
       return this.fail('tcp: header length ' + headerLength + ' exceeds the segment length ' + length);
     }
-    if (headerLength > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
-    if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
     // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
     if (!fragment) w.field(PAYLOAD, length - headerLength);
     w.byte(CLOSE);
@@ -858,7 +911,10 @@ export class JsonPrinter {
     let sackOptions = 0;
     const start = at;
     while (at < listEnd) {
-      if (at >= end) return this.fail('tcp: options truncated by the capture');
+      if (at >= end) {
+        this.fail('tcp: options truncated by the capture');
+        break;
+      }
       const kind = bytes[at]!;
       if (kind === OPT_EOL) break;
       if (kind === OPT_NOP) {
@@ -885,8 +941,20 @@ export class JsonPrinter {
       const exact = OPTION_LENGTHS[kind]!;
       if (exact !== 0 && length !== exact) {
         this.fail('tcp: option ' + kind + ' has length ' + length + ', not ' + exact);
+        // tshark's sack_perm is the option itself, shown whatever its length.
+        if (kind === OPT_SACK_PERM && (seen & (1 << kind)) === 0) {
+          seen |= 1 << kind;
+          w.piece(SACK_PERM_TRUE);
+        }
       } else if (at + length > end) {
+        // Cut by the capture: tshark shows the values that were captured whole.
         this.fail('tcp: options truncated by the capture');
+        if (kind === OPT_SACK) {
+          sackOptions++;
+          at++; // the SACK walk below includes this option, as far as it was captured
+        } else if (kind < 32 && (seen & (1 << kind)) === 0) {
+          this.partialOption(w, bytes, kind, at, end);
+        }
         break;
       } else if (kind === OPT_SACK) {
         sackOptions++;
@@ -910,17 +978,37 @@ export class JsonPrinter {
       }
       at += length;
     }
-    if (sackOptions > 0) this.sack(w, bytes, start, at);
+    if (sackOptions > 0) this.sack(w, bytes, start, at, end);
+  }
+
+  /** The captured part of an option the capture cut (the walk ends with it). */
+  private partialOption(w: BlockWriter, bytes: Uint8Array, kind: number, at: number, end: number): void {
+    switch (kind) {
+      case OPT_MSS:
+        if (at + 4 <= end) w.field(MSS, u16(bytes, at + 2));
+        return;
+      case OPT_WSCALE:
+        if (at + 3 <= end) w.field(WSCALE, bytes[at + 2]!);
+        return;
+      case OPT_SACK_PERM:
+        w.piece(SACK_PERM_TRUE);
+        return;
+      case OPT_TS:
+        if (at + 6 <= end) w.field(TSVAL, u32(bytes, at + 2));
+        if (at + 10 <= end) w.field(TSECR, u32(bytes, at + 6));
+        return;
+    }
   }
 
   /**
    * The edges of every SACK option in bytes[at, end) (options already checked by tcpOptions) as [left, right]
    * pairs, as many as each option's length holds, a last lone left edge included, as tshark reads them.
    */
-  private sack(w: BlockWriter, bytes: Uint8Array, at: number, end: number): void {
+  private sack(w: BlockWriter, bytes: Uint8Array, at: number, stop: number, end: number): void {
+    const start = w.used;
     w.piece(SACK);
     let first = true;
-    while (at < end) {
+    while (at < stop) {
       const kind = bytes[at]!;
       if (kind === OPT_NOP) {
         at++;
@@ -928,18 +1016,66 @@ export class JsonPrinter {
       }
       const length = bytes[at + 1]!;
       if (kind === OPT_SACK) {
-        for (let i = 2; i + 4 <= length; i += 8) {
+        for (let i = 2; i + 4 <= length && at + i + 4 <= end; i += 8) {
           w.piece(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
           first = false;
           w.uint(u32(bytes, at + i));
-          if (i + 8 <= length) w.field(COMMA, u32(bytes, at + i + 4));
+          if (i + 8 <= length && at + i + 8 <= end) w.field(COMMA, u32(bytes, at + i + 4));
           w.piece(CLOSE_BRACKET);
         }
         if ((length - 2) % 8 !== 0) this.fail('tcp: SACK option length ' + length + ' is not 2 plus a multiple of 8');
       }
       at += length;
     }
-    w.piece(CLOSE_BRACKET);
+    // Options cut before their first edge leave nothing to show (reserve() made sure nothing was flushed).
+    if (first) w.used = start;
+    else w.piece(CLOSE_BRACKET);
+  }
+}
+
+/**
+ * Whether walking the IPv4 options in bytes[at, listEnd) for a source route (RFC 791 section 3.1: kind and
+ * length bytes, a route's last address) reads past the captured bytes, which end at `capturedEnd`.
+ */
+function routeScanCut(bytes: Uint8Array, at: number, listEnd: number, capturedEnd: number): boolean {
+  while (at < listEnd) {
+    if (at >= capturedEnd) return true;
+    const kind = bytes[at]!;
+    if (kind === 0) return false;
+    if (kind === 1) {
+      at++;
+      continue;
+    }
+    if (at + 1 >= listEnd) return false;
+    if (at + 1 >= capturedEnd) return true;
+    const length = bytes[at + 1]!;
+    if (length < 2 || at + length > listEnd) return false;
+    if ((kind === 131 || kind === 137) && length >= 7 && at + length > capturedEnd) return true;
+    at += length;
+  }
+  return false;
+}
+
+/**
+ * Where the addresses end that tshark reads for its one-line summary of an ARP operation (RFC 826, 903, 1931,
+ * 2390, 2022): ARP request and reply and the replies of RARP and DRARP name the target protocol address, the
+ * reverse and inverse requests the target hardware address, inverse replies and MARS messages the sender's.
+ */
+function arpSummaryEnd(operation: number, spa: number, tha: number, tpa: number, protocolLength: number): number {
+  switch (operation) {
+    case 1:
+    case 2:
+    case 4:
+    case 6:
+      return tpa + protocolLength;
+    case 3:
+    case 5:
+    case 8:
+      return tpa;
+    case 9:
+      return tha;
+    default:
+      return operation >= 11 && operation <= 23 ? tha : 0;
   }
 }
 
@@ -954,6 +1090,7 @@ const OPT_NOP = TcpOptionKind.Nop;
 
 /** ICMP errors, which quote the datagram that caused them (RFC 792): unreachable, source quench, redirect,
  * time exceeded, parameter problem. */
+const ICMP_REDIRECT = Icmpv4Message.Redirect;
 /** RFC 8335's extended echo (PROBE) messages. */
 const ICMP_EXTENDED_ECHO_REQUEST = 42;
 const ICMP_EXTENDED_ECHO_REPLY = 43;

@@ -7,7 +7,6 @@ import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
-import { ipv6Packet } from './ipv6.js';
 import { hex4, type LineBuilder } from './line.js';
 import { innerEtherType, isVlanTag, vlanTagsText } from './link.js';
 import { ETHERTYPE_NAMES } from './names.js';
@@ -17,13 +16,13 @@ const vlanTags = { count: 0 };
 
 /** Appends the frame `bytes[offset, offset + caplen)`, `wireLength` bytes on the wire, to the line. */
 export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
+  f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
     f.truncate('ether', false);
     return;
   }
   const frame = ethernetView.init(bytes, offset, caplen);
   const etherType = frame.etherType as number;
-  f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   let at = offset + ETHERNET_HEADER_LENGTH;
   const end = offset + caplen;
   let length = wireLength - ETHERNET_HEADER_LENGTH;
@@ -70,9 +69,6 @@ export function etherTypePayload(f: LineBuilder, bytes: Uint8Array, etherType: n
       return;
     case EtherType.Arp:
       arpPacket(f, bytes, at, end, length);
-      return;
-    case EtherType.Ipv6:
-      ipv6Packet(f, bytes, at, end, length, !f.link);
       return;
     default:
       // Everything else is shown as its bytes, as tcpdump shows EtherTypes it does not know.

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { arp, bytesOf, ethernet, icmp, ipv4, prng, tcp, udp, writePcap, type CraftedRecord, type Ipv4Fields, MAC_A, MAC_B, IP_A, IP_B } from './craft.js';
 import { comparePackets, runDump, tcpdump } from './helpers.js';
-import { tsharkPackets } from './tshark.js';
+import { compareSchemaFields, tsharkPackets, type FieldDifference } from './tshark.js';
 
 type Random = () => number;
 
@@ -255,184 +255,6 @@ export function differentialRecords(count: number, seed: number): { records: Cra
   return { records, damaged };
 }
 
-type Layers = Record<string, string[]>;
-
-export const TSHARK_FIELDS = [
-  'sll.pkttype', 'sll.hatype', 'sll.src.eth', 'sll.etype', 'sll.ltype', 'sll.ifindex', 'null.family',
-  'ip.version', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.proto',
-  'vlan.id', 'vlan.priority', 'vlan.dei', 'vlan.etype', 'ieee8021ad.id', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ah.etype',
-  'arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.src.hw', 'arp.src.proto', 'arp.dst.hw', 'arp.dst.proto',
-];
-
-function hexNumber(v: string | undefined): number | undefined {
-  return v === undefined ? undefined : v.startsWith('0x') ? parseInt(v, 16) : Number(v);
-}
-
-/** Every field of our schema for one packet, by name, as tshark reports it. */
-export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
-  const f = new Map<string, unknown>();
-  const first = (name: string): string | undefined => t[name]?.[0];
-  const num = (name: string): number | undefined => hexNumber(first(name));
-  const put = (key: string, value: unknown): void => {
-    if (value !== undefined) f.set(key, value);
-  };
-  put('sll.pkttype', num('sll.pkttype'));
-  put('sll.hatype', num('sll.hatype'));
-  put('sll.ifindex', num('sll.ifindex'));
-  put('sll.src', first('sll.src.eth'));
-  put('sll.type', num('sll.etype') ?? num('sll.ltype'));
-  put('null.family', num('null.family'));
-  put('eth.src', first('eth.src'));
-  put('eth.dst', first('eth.dst'));
-  put('eth.type', num('eth.type') ?? num('eth.len'));
-  // tshark files an 802.1ad (0x88a8) outer tag under ieee8021ad, the 802.1Q tags under vlan.
-  let tag = 0;
-  const serviceIds = t['ieee8021ad.id'] ?? [];
-  serviceIds.forEach((id, i) => {
-    put(`vlan.${tag}.id`, Number(id));
-    put(`vlan.${tag}.pcp`, hexNumber(t['ieee8021ad.priority']?.[i]));
-    put(`vlan.${tag}.dei`, hexNumber(t['ieee8021ad.dei']?.[i]) === 1);
-    put(`vlan.${tag}.type`, hexNumber(t['ieee8021ah.etype']?.[i]));
-    tag++;
-  });
-  const vlanIds = t['vlan.id'] ?? [];
-  vlanIds.forEach((id, i) => {
-    put(`vlan.${tag}.id`, Number(id));
-    put(`vlan.${tag}.pcp`, hexNumber(t['vlan.priority']?.[i]));
-    put(`vlan.${tag}.dei`, hexNumber(t['vlan.dei']?.[i]) === undefined ? undefined : hexNumber(t['vlan.dei']?.[i]) === 1);
-    put(`vlan.${tag}.type`, hexNumber(t['vlan.etype']?.[i]));
-    tag++;
-  });
-  put('arp.htype', num('arp.hw.type'));
-  put('arp.ptype', num('arp.proto.type'));
-  put('arp.hlen', num('arp.hw.size'));
-  put('arp.plen', num('arp.proto.size'));
-  put('arp.op', num('arp.opcode'));
-  put('arp.sha', first('arp.src.hw_mac') ?? first('arp.src.hw'));
-  put('arp.spa', first('arp.src.proto_ipv4') ?? first('arp.src.proto'));
-  put('arp.tha', first('arp.dst.hw_mac') ?? first('arp.dst.hw'));
-  put('arp.tpa', first('arp.dst.proto_ipv4') ?? first('arp.dst.proto'));
-  // In an ICMP error tshark lists the quoted datagram's fields after the packet's own: ip.* and icmp.* second,
-  // udp.* and tcp.* only there. Ours sit in icmp.quoted.
-  const icmpError = [3, 4, 5, 11, 12].includes(Number(first('icmp.type')));
-  const outerIsIcmp = Number(first('ip.proto')) === 1;
-  ipFields(0, 'ipv4');
-  icmpFields(0, 'icmp');
-  if (icmpError) {
-    ipFields(1, 'icmp.quoted.ipv4');
-    icmpFields(1, 'icmp.quoted.icmp');
-  }
-  const transport = outerIsIcmp && icmpError ? 'icmp.quoted.' : '';
-  put(transport + 'udp.sport', num('udp.srcport'));
-  put(transport + 'udp.dport', num('udp.dstport'));
-  put(transport + 'udp.len', num('udp.length'));
-  put(transport + 'udp.checksum', num('udp.checksum'));
-  put(transport + 'udp.checksum_ok', status(first('udp.checksum.status'), num('udp.checksum') === 0));
-  put(transport + 'tcp.sport', num('tcp.srcport'));
-  put(transport + 'tcp.dport', num('tcp.dstport'));
-  put(transport + 'tcp.seq', num('tcp.seq'));
-  put(transport + 'tcp.ack', num('tcp.ack'));
-  put(transport + 'tcp.hlen', num('tcp.hdr_len'));
-  const flags = num('tcp.flags');
-  if (flags !== undefined) {
-    let text = '';
-    for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) text += 'FSRPAUEC'[bit];
-    put(transport + 'tcp.flags', text);
-  }
-  put(transport + 'tcp.win', num('tcp.window_size_value'));
-  put(transport + 'tcp.urg', num('tcp.urgent_pointer'));
-  put(transport + 'tcp.checksum_ok', status(first('tcp.checksum.status')));
-  put(transport + 'tcp.mss', num('tcp.options.mss_val'));
-  put(transport + 'tcp.wscale', num('tcp.options.wscale.shift'));
-  put(transport + 'tcp.sack_perm', t['tcp.options.sack_perm'] ? true : undefined);
-  put(transport + 'tcp.tsval', num('tcp.options.timestamp.tsval'));
-  put(transport + 'tcp.tsecr', num('tcp.options.timestamp.tsecr'));
-  const le = t['tcp.options.sack_le'] ?? [];
-  const re = t['tcp.options.sack_re'] ?? [];
-  if (le.length) put(transport + 'tcp.sack', JSON.stringify(le.map((l, i) => (re[i] === undefined ? [Number(l)] : [Number(l), Number(re[i])]))));
-  put(transport + 'tcp.payload', num('tcp.len'));
-
-  function ipFields(i: number, prefix: string): void {
-    const at = (name: string): string | undefined => t[name]?.[i];
-    const n = (name: string): number | undefined => hexNumber(at(name));
-    if (at('ip.version') === undefined && at('ip.src') === undefined && at('ip.hdr_len') === undefined) return;
-    put(prefix + '.src', at('ip.src'));
-    put(prefix + '.dst', at('ip.dst'));
-    put(prefix + '.ihl', n('ip.hdr_len'));
-    put(prefix + '.tos', n('ip.dsfield'));
-    put(prefix + '.len', n('ip.len'));
-    put(prefix + '.id', n('ip.id'));
-    put(prefix + '.df', at('ip.flags.df') === undefined ? undefined : at('ip.flags.df') === '1');
-    put(prefix + '.mf', at('ip.flags.mf') === undefined ? undefined : at('ip.flags.mf') === '1');
-    put(prefix + '.frag', n('ip.frag_offset') === undefined ? undefined : n('ip.frag_offset')! * 8);
-    put(prefix + '.ttl', n('ip.ttl'));
-    put(prefix + '.proto', n('ip.proto'));
-    put(prefix + '.checksum', n('ip.checksum'));
-    put(prefix + '.checksum_ok', status(at('ip.checksum.status')));
-  }
-
-  function icmpFields(i: number, prefix: string): void {
-    const n = (name: string): number | undefined => hexNumber(t[name]?.[i]);
-    put(prefix + '.type', n('icmp.type'));
-    put(prefix + '.code', n('icmp.code'));
-    put(prefix + '.checksum_ok', status(t['icmp.checksum.status']?.[i]));
-    put(prefix + '.ident', n('icmp.ident'));
-    put(prefix + '.seq', n('icmp.seq'));
-  }
-  return f;
-}
-
-function status(value: string | undefined, zeroChecksum = false): boolean | undefined {
-  if (value === '1') return true;
-  if (value === '0') return false;
-  // tshark's "not present" for a UDP checksum of zero (RFC 768: the sender computed none).
-  if (value === '3' && zeroChecksum) return true;
-  return undefined;
-}
-
-/** Every field of our schema in one of our JSON lines, by the same names as tsharkSchemaFields. */
-export function ourSchemaFields(ours: Record<string, any>): Map<string, unknown> {
-  const f = new Map<string, unknown>();
-  const flatten = (prefix: string, object: Record<string, unknown>): void => {
-    for (const [key, value] of Object.entries(object)) {
-      if (key === 'sack') f.set(`${prefix}.${key}`, JSON.stringify(value));
-      else if (value !== null && typeof value === 'object' && !Array.isArray(value)) flatten(`${prefix}.${key}`, value as Record<string, unknown>);
-      else f.set(`${prefix}.${key}`, value);
-    }
-  };
-  for (const layer of ['null', 'sll', 'eth', 'arp', 'ipv4', 'icmp', 'udp', 'tcp']) {
-    const object = ours[layer] as Record<string, unknown> | undefined;
-    if (object) flatten(layer, object);
-  }
-  const vlans = (ours.vlan ?? []) as Record<string, unknown>[];
-  vlans.forEach((tag, i) => {
-    for (const [key, value] of Object.entries(tag)) f.set(`vlan.${i}.${key}`, value);
-  });
-  return f;
-}
-
-/** Every schema field of every packet of `file`: ours (from `--json` lines) against tshark's. */
-export function compareSchemaFields(ourLines: string[], theirs: Layers[]): { compared: number; differences: FieldDifference[] } {
-  const differences: FieldDifference[] = [];
-  let compared = 0;
-  ourLines.forEach((line, i) => {
-    const ours = ourSchemaFields(JSON.parse(line) as Record<string, unknown>);
-    const tshark = tsharkSchemaFields(theirs[i] ?? {});
-    for (const key of new Set([...ours.keys(), ...tshark.keys()])) {
-      compared++;
-      if (ours.get(key) !== tshark.get(key)) differences.push({ packet: i + 1, field: key, ours: ours.get(key), tshark: tshark.get(key) });
-    }
-  });
-  return { compared, differences };
-}
-
-export interface FieldDifference {
-  packet: number;
-  field: string;
-  ours: unknown;
-  tshark: unknown;
-}
-
 export interface DifferentialResult {
   frames: number;
   damaged: number;
@@ -454,7 +276,7 @@ export interface DifferentialResult {
 export async function runDifferential(dir: string, count: number, seed: number, textStyles: string[][] = [[]]): Promise<DifferentialResult> {
   const { records, damaged } = differentialRecords(count, seed);
   const file = writePcap(join(dir, 'differential.pcap'), records);
-  const theirs = tsharkPackets(file, TSHARK_FIELDS);
+  const theirs = tsharkPackets(file);
   const run = await runDump(['--json', '-r', file], dir);
   if (run.status !== 0) throw new Error(`smoltcp-dump --json failed: ${run.stderr}`);
   const lines = run.stdout.trimEnd().split('\n');

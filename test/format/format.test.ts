@@ -71,9 +71,13 @@ test('frames we do not decode: their link header and bytes, like tcpdump shows u
   assert.is(formatFrame(experimental), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5), length 22: \n\t0x0000:  6000 0000 0008 3b40                      `.....;@');
   // IPv6 is decoded now (test/dump/ipv6.test.ts): eight bytes are a header cut short, as tcpdump says.
   assert.is(formatFrame(ethernet(0x86dd, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]))), ' [|ip6]');
-  const vlan = ethernet(0x8100, Uint8Array.from([0, 5, 8, 0]));
-  assert.is(formatFrame(vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 18: \n\t0x0000:  0005 0800                                ....');
-  assert.is(formatFrameWith({ suppressDefaultPrint: true }, vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 18: ');
+  // Behind an 802.1Q tag it is the inner EtherType that counts (strings from tcpdump 4.99.3).
+  const vlan = ethernet(0x8100, Uint8Array.from([0x60, 5, 0x12, 0x34, 1, 2]));
+  assert.is(formatFrame(vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x1234), length 20: \n\t0x0000:  0102                                     ..');
+  assert.is(formatFrameWith({ link: true, suppressDefaultPrint: true }, vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 20: vlan 5, p 3, ethertype Unknown (0x1234), ');
+  const cutIp = ethernet(0x8100, Uint8Array.from([0, 5, 8, 0]));
+  assert.is(formatFrame(cutIp), ' [|ip]');
+  assert.is(formatFrameWith({ link: true }, cutIp), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype 802.1Q (0x8100), length 18: vlan 5, p 0, ethertype IPv4 (0x0800),  [|ip]');
   assert.is(formatFrameWith({ quiet: true }, ethernet(0x1234, new Uint8Array(4))), '02:00:00:00:00:01 > 02:00:00:00:00:02, Unknown Ethertype (0x1234), length 18: ');
   assert.is(formatFrame(ethernet(100, new Uint8Array(46))), '02:00:00:00:00:01 > 02:00:00:00:00:02, 802.3, length 46: LLC, length 46');
   assert.is(formatFrame(new Uint8Array(10)), ' [|ether]');
