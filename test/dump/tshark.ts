@@ -118,7 +118,8 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   put('arp.tpa', first('arp.dst.proto_ipv4') ?? first('arp.dst.proto'));
   // A version-6 header under EtherType 0x0800 is IPv6 to tshark (its ipv6.* fields), which this schema has
   // no object for yet: nothing of it is compared.
-  if (first('ip.version') === '6') return f;
+  // (tshark's IPv6 dissector sets ip.version too: only a version-6 header behind an IPv4 EtherType is skipped.)
+  if (first('ip.version') === '6' && (num('eth.type') === 0x0800 || num('sll.etype') === 0x0800)) return f;
   ipv6Fields();
   // An ICMPv6 error quotes a packet whose transport tshark decodes; our schema has no object for it.
   if (Number(first('icmpv6.type')) < 128) return f;
@@ -192,7 +193,7 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
    * extension header, the quoted packet's of an error included, without saying whose it is.
    */
   function ipv6Fields(): void {
-    if (first('ipv6.src') === undefined && first('ipv6.plen') === undefined) return;
+    if (first('ipv6.tclass') === undefined && first('ipv6.src') === undefined) return;
     put('ipv6.src', first('ipv6.src'));
     put('ipv6.dst', first('ipv6.dst'));
     put('ipv6.tclass', num('ipv6.tclass'));
