@@ -620,7 +620,7 @@ export class JsonPrinter {
    * "frag_id". A non-first fragment carries no upper-layer header (RFC 8200 section 4.5).
    */
   private ipv6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
-    if (captured < 40) return this.fail('ipv6: truncated: ' + Math.max(captured, 0) + ' of 40 header bytes captured');
+    if (captured < 40) return this.ipv6Partial(w, bytes, at, captured);
     const ip = this.ipv6.init(bytes, at, captured);
     const version = ip.version;
     if (version !== 6) return this.fail('ipv6: version ' + version + ' is not 6');
@@ -699,16 +699,39 @@ export class JsonPrinter {
     }
   }
 
+  /** An IPv6 header cut short: the fields inside the captured bytes, as tshark shows them. */
+  private ipv6Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
+    if (captured >= 4) {
+      const ip = this.ipv6.init(bytes, at, captured);
+      if (ip.version !== 6) return this.fail('ipv6: version ' + ip.version + ' is not 6');
+      w.ascii(',"ipv6":{"tclass":' + ip.trafficClass + ',"flow":' + ip.flowLabel);
+      // tshark shows Payload Length once Next Header is there too.
+      if (captured >= 7) {
+        w.field(IPV6_PLEN, ip.payloadLen);
+        w.field(NXT, ip.nextHeader as number);
+      }
+      if (captured >= 8) w.field(HLIM, ip.hopLimit);
+      if (captured >= 24) {
+        w.piece(SRC);
+        w.ipv6(bytes, at + IPV6_SRC_AT);
+        w.piece(QUOTE);
+      }
+      w.byte(CLOSE);
+    }
+    this.fail('ipv6: truncated: ' + Math.max(captured, 0) + ' of 40 header bytes captured');
+  }
+
   /**
    * ICMPv6 (RFC 4443): type, code, checksum and its verdict; the echo identifier and sequence, the target of a
    * Neighbor Solicitation, Advertisement or Redirect (RFC 4861), the MTU of Packet Too Big, the record count of
    * an MLDv2 report (RFC 3810), and the first source and target link-layer address options of an NDP message.
    */
   private icmp6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, pseudo: number): void {
-    if (captured < 2) return this.fail('icmp6: truncated: ' + captured + ' of 4 header bytes captured');
+    // Field by field as far as the capture goes, as tshark shows them.
+    if (captured < 1) return this.fail('icmp6: truncated: 0 of 4 header bytes captured');
     const type = bytes[at]!;
     w.field(ICMP6_TYPE, type);
-    w.field(CODE, bytes[at + 1]!);
+    if (captured >= 2) w.field(CODE, bytes[at + 1]!);
     if (captured >= 4) w.field(CHECKSUM, u16(bytes, at + 2));
     if (whole && length >= 4) {
       const ok = checksumFold(checksumSum(bytes, at, length, pseudo + PROTO_ICMPV6 + length)) === 0;
@@ -832,20 +855,21 @@ export class JsonPrinter {
     }
     w.field(CHECKSUM, checksum);
     // A zero checksum means none was sent (RFC 768), whatever the length says.
-    if (checksum === 0 && !(this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT)) w.piece(CHECKSUM_OK_TRUE);
+    // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal and
+    // leaves it unverified, so do we.
+    if (checksum === 0 && pseudo6 < 0 && !(this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT)) w.piece(CHECKSUM_OK_TRUE);
     if (udpLength > length && !fragment) {
       // tshark leaves the checksum unverified when the length field runs past the IP payload.
       w.byte(CLOSE);
       return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
     }
-    if (pseudo6 >= 0) {
-      // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal
-      // and leaves it unverified, so do we.
-      if (checksum !== 0 && whole) w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    } else if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
-      // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
+    // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
+    if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
+      // nothing
     } else if (checksum === 0) {
       // written above
+    } else if (whole && pseudo6 >= 0) {
+      w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     } else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
   }

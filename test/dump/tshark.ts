@@ -23,8 +23,7 @@ const FIELDS = [
 
 export const TSHARK_OPTIONS = [
   '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
-  '-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.defragment:FALSE',
-  '-o', 'ipv6.defragment:FALSE',
+  '-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE',
 ];
 
 type Layers = Record<string, string[]>;
@@ -58,43 +57,6 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
   const mine = ourSchemaFields(ours);
   const theirs = tsharkSchemaFields(t);
   for (const key of new Set([...mine.keys(), ...theirs.keys()])) expect(key, mine.get(key), theirs.get(key));
-  // IPv6 and ICMPv6 (the dump-ipv6 branch's objects), field by field where we print them.
-  const num = (field: string): number | undefined => hexNumber(first(field));
-  if (ours.ipv6) {
-    const ip = ours.ipv6;
-    expect('ipv6.src', ip.src, first('ipv6.src'));
-    expect('ipv6.dst', ip.dst, first('ipv6.dst'));
-    expect('ipv6.tclass', ip.tclass, num('ipv6.tclass'));
-    expect('ipv6.flow', ip.flow, num('ipv6.flow'));
-    expect('ipv6.plen', ip.plen, num('ipv6.plen'));
-    expect('ipv6.nxt', ip.nxt, num('ipv6.nxt'));
-    expect('ipv6.hlim', ip.hlim, num('ipv6.hlim'));
-    if (t['ipv6.fraghdr.ident'] !== undefined || ip.frag_id !== undefined) {
-      // tshark reports the offset in 8-byte units; the schema has it in bytes (RFC 8200 section 4.5).
-      expect('ipv6.frag', ip.frag, (num('ipv6.fraghdr.offset') ?? 0) * 8);
-      expect('ipv6.mf', ip.mf, first('ipv6.fraghdr.more') === '1');
-      expect('ipv6.frag_id', ip.frag_id, num('ipv6.fraghdr.ident'));
-    }
-    // The upper layer: the last Next Header of the chain tshark walked.
-    const chain = ['ipv6.fraghdr.nxt', 'ipv6.hopopts.nxt', 'ipv6.dstopts.nxt', 'ipv6.routing.nxt'].flatMap((k) => t[k] ?? []);
-    if (chain.length === 0) expect('ipv6.proto', ip.proto, num('ipv6.nxt'));
-    else if (!chain.includes(String(ip.proto))) problems.push(`ipv6.proto: ours ${ip.proto}, tshark's chain ${chain.join(',')}`);
-  }
-  if (ours.icmp6) {
-    const icmp = ours.icmp6;
-    expect('icmp6.type', icmp.type, num('icmpv6.type'));
-    expect('icmp6.code', icmp.code, num('icmpv6.code'));
-    expect('icmp6.checksum', icmp.checksum, num('icmpv6.checksum'));
-    expect('icmp6.checksum_ok', icmp.checksum_ok, status(first('icmpv6.checksum.status')));
-    expect('icmp6.ident', icmp.ident, num('icmpv6.echo.identifier'));
-    expect('icmp6.seq', icmp.seq, num('icmpv6.echo.sequence_number'));
-    const target = first('icmpv6.nd.ns.target_address') ?? first('icmpv6.nd.na.target_address') ?? first('icmpv6.nd.rd.target_address');
-    expect('icmp6.target', icmp.target, target);
-    expect('icmp6.mtu', icmp.mtu, num('icmpv6.mtu'));
-    expect('icmp6.records', icmp.records, num('icmpv6.mldr.nb_mcast_records'));
-    expect('icmp6.src_lladdr', icmp.src_lladdr, first('icmpv6.opt.src_linkaddr'));
-    expect('icmp6.tgt_lladdr', icmp.tgt_lladdr, first('icmpv6.opt.target_linkaddr'));
-  }
   return problems;
 }
 
@@ -154,8 +116,13 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   put('arp.spa', first('arp.src.proto_ipv4') ?? first('arp.src.proto'));
   put('arp.tha', first('arp.dst.hw_mac') ?? first('arp.dst.hw'));
   put('arp.tpa', first('arp.dst.proto_ipv4') ?? first('arp.dst.proto'));
-  // The transport of an ICMPv6 error is the quoted datagram's, which our icmp6 object does not hold.
-  const icmp6Error = t['icmpv6.type'] !== undefined && Number(first('icmpv6.type')) < 128;
+  // A version-6 header under EtherType 0x0800 is IPv6 to tshark (its ipv6.* fields), which this schema has
+  // no object for yet: nothing of it is compared.
+  // (tshark's IPv6 dissector sets ip.version too: only a version-6 header behind an IPv4 EtherType is skipped.)
+  if (first('ip.version') === '6' && (num('eth.type') === 0x0800 || num('sll.etype') === 0x0800)) return f;
+  ipv6Fields();
+  // An ICMPv6 error quotes a packet whose transport tshark decodes; our schema has no object for it.
+  if (Number(first('icmpv6.type')) < 128) return f;
   // In an ICMP error tshark lists the quoted datagram's fields after the packet's own: ip.* and icmp.* second,
   // udp.* and tcp.* only there. Ours sit in icmp.quoted.
   const icmpError = [3, 4, 5, 11, 12].includes(Number(first('icmp.type')));
@@ -167,41 +134,39 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
     icmpFields(1, 'icmp.quoted.icmp');
   }
   const transport = outerIsIcmp && icmpError ? 'icmp.quoted.' : '';
-  // tshark files UDP-Lite (136), which we do not decode, under udp.* too: only protocol 17 counts.
-  const transportProto = Number(t['ip.proto']?.[transport ? 1 : 0]);
-  const ipv6 = t['ip.proto'] === undefined && t['ipv6.src'] !== undefined;
-  const udpOrNot = (v: unknown): unknown => ((ipv6 ? !icmp6Error : transportProto === 17) ? v : undefined);
-  const putTcp = (key: string, value: unknown): void => {
-    if (!(ipv6 && icmp6Error)) put(key, value);
-  };
+  // tshark files UDP-Lite (136), which we do not decode, under udp.* too: only protocol 17 counts. Over IPv6
+  // the protocol is the last Next Header of the chain tshark walked.
+  const ipv6Chain = ['ipv6.nxt', 'ipv6.hopopts.nxt', 'ipv6.dstopts.nxt', 'ipv6.routing.nxt', 'ipv6.fraghdr.nxt'].flatMap((k) => t[k] ?? []);
+  const transportProto = t['ip.proto'] === undefined && ipv6Chain.length > 0 ? (ipv6Chain.includes('17') ? 17 : 0) : Number(t['ip.proto']?.[transport ? 1 : 0]);
+  const udpOrNot = (v: unknown): unknown => (transportProto === 17 ? v : undefined);
   put(transport + 'udp.sport', udpOrNot(num('udp.srcport')));
   put(transport + 'udp.dport', udpOrNot(num('udp.dstport')));
   put(transport + 'udp.len', udpOrNot(num('udp.length')));
   put(transport + 'udp.checksum', udpOrNot(num('udp.checksum')));
   put(transport + 'udp.checksum_ok', udpOrNot(status(first('udp.checksum.status'), num('udp.checksum') === 0)));
-  putTcp(transport + 'tcp.sport', num('tcp.srcport'));
-  putTcp(transport + 'tcp.dport', num('tcp.dstport'));
-  putTcp(transport + 'tcp.seq', num('tcp.seq'));
-  putTcp(transport + 'tcp.ack', num('tcp.ack'));
-  putTcp(transport + 'tcp.hlen', num('tcp.hdr_len'));
+  put(transport + 'tcp.sport', num('tcp.srcport'));
+  put(transport + 'tcp.dport', num('tcp.dstport'));
+  put(transport + 'tcp.seq', num('tcp.seq'));
+  put(transport + 'tcp.ack', num('tcp.ack'));
+  put(transport + 'tcp.hlen', num('tcp.hdr_len'));
   const flags = num('tcp.flags');
   if (flags !== undefined) {
     let text = '';
     for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) text += 'FSRPAUEC'[bit];
-    putTcp(transport + 'tcp.flags', text);
+    put(transport + 'tcp.flags', text);
   }
-  putTcp(transport + 'tcp.win', num('tcp.window_size_value'));
-  putTcp(transport + 'tcp.urg', num('tcp.urgent_pointer'));
-  putTcp(transport + 'tcp.checksum_ok', status(first('tcp.checksum.status')));
-  putTcp(transport + 'tcp.mss', num('tcp.options.mss_val'));
-  putTcp(transport + 'tcp.wscale', num('tcp.options.wscale.shift'));
-  putTcp(transport + 'tcp.sack_perm', t['tcp.options.sack_perm'] ? true : undefined);
-  putTcp(transport + 'tcp.tsval', num('tcp.options.timestamp.tsval'));
-  putTcp(transport + 'tcp.tsecr', num('tcp.options.timestamp.tsecr'));
+  put(transport + 'tcp.win', num('tcp.window_size_value'));
+  put(transport + 'tcp.urg', num('tcp.urgent_pointer'));
+  put(transport + 'tcp.checksum_ok', status(first('tcp.checksum.status')));
+  put(transport + 'tcp.mss', num('tcp.options.mss_val'));
+  put(transport + 'tcp.wscale', num('tcp.options.wscale.shift'));
+  put(transport + 'tcp.sack_perm', t['tcp.options.sack_perm'] ? true : undefined);
+  put(transport + 'tcp.tsval', num('tcp.options.timestamp.tsval'));
+  put(transport + 'tcp.tsecr', num('tcp.options.timestamp.tsecr'));
   const le = t['tcp.options.sack_le'] ?? [];
   const re = t['tcp.options.sack_re'] ?? [];
-  if (le.length) putTcp(transport + 'tcp.sack', JSON.stringify(le.map((l, i) => (re[i] === undefined ? [Number(l)] : [Number(l), Number(re[i])]))));
-  putTcp(transport + 'tcp.payload', num('tcp.len'));
+  if (le.length) put(transport + 'tcp.sack', JSON.stringify(le.map((l, i) => (re[i] === undefined ? [Number(l)] : [Number(l), Number(re[i])]))));
+  put(transport + 'tcp.payload', num('tcp.len'));
 
   function ipFields(i: number, prefix: string): void {
     const at = (name: string): string | undefined => t[name]?.[i];
@@ -220,6 +185,39 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
     put(prefix + '.proto', n('ip.proto'));
     put(prefix + '.checksum', n('ip.checksum'));
     put(prefix + '.checksum_ok', status(at('ip.checksum.status')));
+  }
+
+  /**
+   * IPv6 and ICMPv6 (README.md, "The --json schema"): the fixed header, a fragment header's fields, and the
+   * ICMPv6 fields. The upper-layer protocol ("proto") is not compared: tshark lists the Next Header of every
+   * extension header, the quoted packet's of an error included, without saying whose it is.
+   */
+  function ipv6Fields(): void {
+    if (first('ipv6.tclass') === undefined && first('ipv6.src') === undefined) return;
+    put('ipv6.src', first('ipv6.src'));
+    put('ipv6.dst', first('ipv6.dst'));
+    put('ipv6.tclass', num('ipv6.tclass'));
+    put('ipv6.flow', num('ipv6.flow'));
+    put('ipv6.plen', num('ipv6.plen'));
+    put('ipv6.nxt', num('ipv6.nxt'));
+    put('ipv6.hlim', num('ipv6.hlim'));
+    if (first('ipv6.fraghdr.ident') !== undefined) {
+      // tshark reports the offset in 8-byte units; the schema has it in bytes (RFC 8200 section 4.5).
+      put('ipv6.frag', num('ipv6.fraghdr.offset')! * 8);
+      put('ipv6.mf', first('ipv6.fraghdr.more') === '1');
+      put('ipv6.frag_id', num('ipv6.fraghdr.ident'));
+    }
+    put('icmp6.type', num('icmpv6.type'));
+    put('icmp6.code', num('icmpv6.code'));
+    put('icmp6.checksum', num('icmpv6.checksum'));
+    put('icmp6.checksum_ok', status(first('icmpv6.checksum.status')));
+    put('icmp6.ident', num('icmpv6.echo.identifier'));
+    put('icmp6.seq', num('icmpv6.echo.sequence_number'));
+    put('icmp6.target', first('icmpv6.nd.ns.target_address') ?? first('icmpv6.nd.na.target_address') ?? first('icmpv6.nd.rd.target_address'));
+    put('icmp6.mtu', num('icmpv6.mtu'));
+    put('icmp6.records', num('icmpv6.mldr.nb_mcast_records'));
+    put('icmp6.src_lladdr', first('icmpv6.opt.src_linkaddr'));
+    put('icmp6.tgt_lladdr', first('icmpv6.opt.target_linkaddr'));
   }
 
   function icmpFields(i: number, prefix: string): void {
@@ -251,10 +249,12 @@ export function ourSchemaFields(ours: Record<string, any>): Map<string, unknown>
       else f.set(`${prefix}.${key}`, value);
     }
   };
-  for (const layer of ['null', 'sll', 'eth', 'arp', 'ipv4', 'icmp', 'udp', 'tcp']) {
+  for (const layer of ['null', 'sll', 'eth', 'arp', 'ipv4', 'icmp', 'ipv6', 'icmp6', 'udp', 'tcp']) {
     const object = ours[layer] as Record<string, unknown> | undefined;
     if (object) flatten(layer, object);
   }
+  // Not compared (tsharkSchemaFields says why).
+  f.delete('ipv6.proto');
   const vlans = (ours.vlan ?? []) as Record<string, unknown>[];
   vlans.forEach((tag, i) => {
     for (const [key, value] of Object.entries(tag)) f.set(`vlan.${i}.${key}`, value);
