@@ -120,7 +120,9 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   // no object for yet: nothing of it is compared.
   // (tshark's IPv6 dissector sets ip.version too: only a version-6 header behind an IPv4 EtherType is skipped.)
   if (first('ip.version') === '6' && (num('eth.type') === 0x0800 || num('sll.etype') === 0x0800)) return f;
-  ipv6Fields();
+  // IPv6 fields under an IPv4 header belong to what that header carries or quotes (an ICMP error quoting
+  // bytes whose version nibble is 6), which our schema does not decode.
+  if (first('ip.src') === undefined) ipv6Fields();
   // An ICMPv6 error quotes a packet whose transport tshark decodes; our schema has no object for it.
   if (Number(first('icmpv6.type')) < 128) return f;
   // In an ICMP error tshark lists the quoted datagram's fields after the packet's own: ip.* and icmp.* second,

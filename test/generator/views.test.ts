@@ -349,6 +349,13 @@ test('mutated vectors: check never throws, and after it passes no accessor throw
   dhcp.set([1, 1, 6, 0]);
   dhcp.set([99, 130, 83, 99, 53, 1, 1, 255], 236);
   seeds.push(dhcp);
+  // Nor an IPv6 packet (version 6 and a Payload Length that fits): a neighbour solicitation, 40 + 24 bytes.
+  const ipv6 = new Uint8Array(64);
+  ipv6.set([0x60, 0, 0, 0, 0, 24, 58, 255]);
+  ipv6.set([0xfe, 0x80], 8);
+  ipv6.set([0xff, 0x02], 24);
+  ipv6.set([135, 0, 0, 0], 40);
+  seeds.push(ipv6);
   const passed = new Map<string, number>();
   fc.assert(
     fc.property(
