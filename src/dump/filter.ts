@@ -446,7 +446,7 @@ export function parseFilter(text: string): FilterNode {
       }
       throw new FilterSyntaxError(
         start.position,
-        `unknown word ${describe(start)}; expected a protocol (ether, ip, ip6, arp, icmp, icmp6, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('`,
+        `unknown word ${describe(start)}; expected a protocol (ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan), a direction (src, dst), host, net, port, portrange, proto, broadcast, multicast, less, greater, a comparison such as 'len > 100' or 'tcp[13] & 2 != 0', not or '('`,
       );
     }
     const qualifiers: Qualifiers = { proto, dir: dir ?? 'src or dst', type: type ?? 'host' };

@@ -19,6 +19,8 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
     f.truncate('ether', false);
+    // tcpdump's ether printer returns the captured length as the header's: -x, -X and -A dump nothing.
+    f.linkHeaderLength = caplen;
     return;
   }
   const frame = ethernetView.init(bytes, offset, caplen);

@@ -7,10 +7,10 @@
 //
 // (test/dump/ipv6.test.ts does the same for IPv6.) What we do not decode is shown generically: other EtherTypes
 // as their link header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
-// `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no
-// printer for. Application printers follow tcpdump's for DNS (53, and 5353), HTTP (80, 8080), BOOTP/DHCP (67,
-// 68) and NTP (123), in its order of precedence between ports (dns.ts, http.ts, bootp.ts, ntp.ts); other ports
-// end at `length N` or `UDP, length N`. MPTCP options are shown as bytes.
+// `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
+// for. Application printers follow tcpdump's for DNS (53, and 5353), HTTP (80, 8080), BOOTP/DHCP (67, 68) and NTP
+// (123), in its order of precedence between ports (dns.ts, http.ts, bootp.ts, ntp.ts); other ports end at
+// `length N` or `UDP, length N`. MPTCP options are shown as bytes.
 //
 // Truncation follows tcpdump's two lengths: the captured bytes bound what may be read (reading past them ends
 // the line with ` [|proto]`), while the lengths printed come from the headers, as on the wire.

@@ -148,7 +148,7 @@ for (const [expression, message] of [
   ['tcp and', "filter: at 8: expected a primitive (e.g. 'tcp', 'host 10.0.0.1', 'port 80') or '(', found the end of the filter"],
   ['(tcp or udp', "filter: at 12: expected ')' to close the '(' at 1, found the end of the filter"],
   ['tcp udp', "filter: at 5: expected 'and', 'or' or the end of the filter, found 'udp'"],
-  ['foo', "filter: at 1: unknown word 'foo'; expected a protocol (ether, ip, arp, icmp, tcp, udp), a direction (src, dst), host, net, port, portrange, less, greater, not or '('"],
+  ['foo', "filter: at 1: unknown word 'foo'; expected a protocol (ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan), a direction (src, dst), host, net, port, portrange, proto, broadcast, multicast, less, greater, a comparison such as 'len > 100' or 'tcp[13] & 2 != 0', not or '('"],
   ['tcp[13] & 2 !=', "filter: at 15: expected a number, 'len' or a byte test like 'tcp[13]', found the end of the filter"],
   ['tcp[13:3] = 0', "filter: at 8: a byte test's size is 1, 2 or 4, not '3'"],
   ['mpls and tcp', "filter: at 1: 'mpls' is not supported by smoltcp-dump's filter; it knows ether, ip, ip6, arp, icmp, icmp6, tcp, udp, vlan, host, net, port, portrange, proto, broadcast, multicast, less, greater, len and byte tests such as 'tcp[tcpflags] & tcp-syn != 0'"],

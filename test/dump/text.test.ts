@@ -10,7 +10,7 @@ import { comparePackets, removeDir, runDump, tcpdump, tempDir } from './helpers.
 
 process.env.TZ = 'UTC';
 
-const STYLES = ['', '-v', '-e', '-q', '-x', '-X', '-xx', '-XX', '-e -v -X', '-q -v', '-e -q'];
+const STYLES = ['', '-v', '-e', '-q', '-x', '-X', '-xx', '-XX', '-e -v -X', '-q -v', '-e -q', '-vv', '-S -A', '-vvv -e -X'];
 const TIMESTAMPS = ['-t', '-ttt', '-tttt', '-ttttt', ''];
 
 function words(flags: string): string[] {
