@@ -7,6 +7,7 @@ import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
+import { ipv6Packet } from './ipv6.js';
 import { hex4, type LineBuilder } from './line.js';
 import { innerEtherType, isVlanTag, vlanTagsText } from './link.js';
 import { ETHERTYPE_NAMES } from './names.js';
@@ -71,6 +72,9 @@ export function etherTypePayload(f: LineBuilder, bytes: Uint8Array, etherType: n
       return;
     case EtherType.Arp:
       arpPacket(f, bytes, at, end, length);
+      return;
+    case EtherType.Ipv6:
+      ipv6Packet(f, bytes, at, end, length, !f.link);
       return;
     default:
       // Everything else is shown as its bytes, as tcpdump shows EtherTypes it does not know.

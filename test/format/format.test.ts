@@ -66,8 +66,10 @@ test('IPv4 and ARP without a link header; a wire length larger than the capture'
 });
 
 test('frames we do not decode: their link header and bytes, like tcpdump shows unknown EtherTypes', () => {
-  const ipv6 = ethernet(0x86dd, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]));
-  assert.is(formatFrame(ipv6), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype IPv6 (0x86dd), length 22: \n\t0x0000:  6000 0000 0008 3b40                      `.....;@');
+  const unknown = ethernet(0x88b5, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]));
+  assert.is(formatFrame(unknown), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5), length 22: \n\t0x0000:  6000 0000 0008 3b40                      `.....;@');
+  // IPv6 is decoded now: a header cut short ends as tcpdump's does.
+  assert.is(formatFrame(ethernet(0x86dd, Uint8Array.from([0x60, 0, 0, 0, 0, 8, 59, 64]))), ' [|ip6]');
   // Behind an 802.1Q tag it is the inner EtherType that counts (strings from tcpdump 4.99.3).
   const vlan = ethernet(0x8100, Uint8Array.from([0x60, 5, 0x12, 0x34, 1, 2]));
   assert.is(formatFrame(vlan), '02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x1234), length 20: \n\t0x0000:  0102                                     ..');
