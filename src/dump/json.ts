@@ -508,6 +508,8 @@ export class JsonPrinter {
     if (captured < 1) return this.fail('ipv4: truncated: 0 of 20 header bytes captured');
     const ip = this.ipv4.init(bytes, at, captured);
     const version = ip.version;
+    // tshark hands a version-6 header under EtherType 0x0800 to its IPv6 dissector; so do we.
+    if (version === 6 && this.quotedDepth === 0) return this.ipv6Layer(w, bytes, at, captured, wire);
     if (version !== 4) return this.fail('ipv4: version ' + version + ' is not 4');
     const headerLength = ip.headerLength;
     if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, wire, headerLength);
@@ -694,6 +696,9 @@ export class JsonPrinter {
         return this.udpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
       case PROTO_TCP:
         return this.tcpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
+      case PROTO_ICMP:
+        // ICMPv4 behind an IPv6 header (a version-6 header under EtherType 0x0800 leads here), as tshark reads it.
+        return this.icmpLayer(w, bytes, cp, payloadCaptured, length, whole);
       default:
         return;
     }

@@ -88,7 +88,7 @@ function cookedPayload(f: LineBuilder, bytes: Uint8Array, protocol: number, at: 
     etherTypePayload(f, bytes, inner, at + 4, end, length - 4);
     return;
   }
-  if (!f.link && protocol !== 0x0800 && protocol !== 0x0806) f.out += header;
+  if (!f.link && protocol !== 0x0800 && protocol !== 0x0806 && protocol !== 0x86dd) f.out += header;
   etherTypePayload(f, bytes, protocol, at, end, length);
 }
 

@@ -78,8 +78,7 @@ export function splitPackets(text: string): string[] {
 
 /**
  * Why a tcpdump packet may differ from ours: protocols tcpdump dissects that we deliberately print only
- * generically (IP protocols other than ICMP/TCP/UDP, 802.3/LLC frames, IPv6 until its printer lands, MPTCP
- * options), or null.
+ * generically (IP protocols other than ICMP/TCP/UDP, 802.3/LLC frames, MPTCP options), or null.
  */
 export function knownGap(ours: string): string | null {
   if (/ ip-proto-\d+ \d+/.test(ours)) return 'IP protocol that tcpdump dissects and we print generically';
