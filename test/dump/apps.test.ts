@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suiteNeeding } from '../helpers/needs.js';
 import { APPLICATION_CAPTURE_NEEDS, makeApplicationCapture } from './app-capture.js';
+import { applicationFrames } from './app-craft.js';
 import { prng, writePcap, type CraftedRecord } from './craft.js';
 import { framesOf } from './fuzz-capture.js';
 import { removeDir, runDump, splitPackets, tcpdump, tempDir } from './helpers.js';
@@ -75,7 +76,7 @@ if (apps) {
     // bytes of its payload (names, counts, record lengths, compression pointers, request lines).
     const random = prng(8);
     const records: CraftedRecord[] = [];
-    for (const frame of framesOf(file)) {
+    for (const frame of [...framesOf(file), ...applicationFrames()]) {
       if (frame.length < 54 || frame[12] !== 0x08 || frame[13] !== 0x00) continue;
       const ipEnd = 14 + (frame[14]! & 15) * 4;
       const protocol = frame[23];

@@ -167,7 +167,7 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   put(transport + 'tcp.tsecr', num('tcp.options.timestamp.tsecr'));
   const le = t['tcp.options.sack_le'] ?? [];
   const re = t['tcp.options.sack_re'] ?? [];
-  if (le.length) putTcp(transport + 'tcp.sack', JSON.stringify(le.map((l, i) => (re[i] === undefined ? [Number(l)] : [Number(l), Number(re[i])]))));
+  if (le.length) put(transport + 'tcp.sack', JSON.stringify(le.map((l, i) => (re[i] === undefined ? [Number(l)] : [Number(l), Number(re[i])]))));
   put(transport + 'tcp.payload', num('tcp.len'));
 
   function ipFields(i: number, prefix: string): void {
