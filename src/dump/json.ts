@@ -369,7 +369,21 @@ export class JsonPrinter {
 
   /** Linux cooked capture v1 (what `tcpdump -i any` writes). */
   private sllLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
-    if (captured < SLL_HEADER) return this.fail('sll: truncated: ' + captured + ' of 16 header bytes captured');
+    if (captured < SLL_HEADER) {
+      // tshark reads up to the address length first, then shows each field the capture holds.
+      if (captured >= LinuxSllField.AddressLen + 2) {
+        const cut = this.sll.init(bytes, at, captured);
+        w.field(SLL_PKTTYPE, cut.packetType);
+        if (captured >= LinuxSllField.HardwareType + 2) w.field(HATYPE, cut.hardwareType);
+        if (captured >= LinuxSllField.Address + 6 && captured >= LinuxSllField.AddressLen + 2 && cut.addressLen === 6) {
+          w.piece(SRC);
+          w.mac(bytes, at + LinuxSllField.Address);
+          w.piece(QUOTE);
+        }
+        w.byte(CLOSE);
+      }
+      return this.fail('sll: truncated: ' + captured + ' of 16 header bytes captured');
+    }
     const sll = this.sll.init(bytes, at, captured);
     const protocol = sll.protocol;
     w.field(SLL_PKTTYPE, sll.packetType);
@@ -387,7 +401,23 @@ export class JsonPrinter {
 
   /** Linux cooked capture v2 (`tcpdump -i any -y LINUX_SLL2`). */
   private sll2Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
-    if (captured < SLL2_HEADER) return this.fail('sll: truncated: ' + captured + ' of 20 header bytes captured');
+    if (captured < SLL2_HEADER) {
+      // tshark reads up to the address length first, then shows each field the capture holds.
+      if (captured >= LinuxSll2Field.AddressLen + 1) {
+        const cut = this.sll2.init(bytes, at, captured);
+        w.field(SLL_PKTTYPE, cut.packetType);
+        w.field(HATYPE, cut.hardwareType);
+        w.field(IFINDEX, cut.interfaceIndex);
+        if (captured >= LinuxSll2Field.Address + 6 && cut.addressLen === 6) {
+          w.piece(SRC);
+          w.mac(bytes, at + LinuxSll2Field.Address);
+          w.piece(QUOTE);
+        }
+        w.field(TYPE_NUMBER, cut.protocol);
+        w.byte(CLOSE);
+      }
+      return this.fail('sll: truncated: ' + captured + ' of 20 header bytes captured');
+    }
     const sll = this.sll2.init(bytes, at, captured);
     const protocol = sll.protocol;
     w.field(SLL_PKTTYPE, sll.packetType);

@@ -62,10 +62,10 @@ export function linuxSllFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   f.linkHeaderLength = 16;
   const type = PACKET_TYPES[sll.packetType] ?? '?';
   let header = (type.length < 3 ? '   '.slice(type.length) + type : type) + ' ';
-  header += linkAddressText(f, bytes, offset + LinuxSllField.Address, sll.addressLen, sll.hardwareType);
+  header += linkAddressText(f, bytes, offset + LinuxSllField.Address, sll.addressLen);
   // Under -q tcpdump leaves out the protocol and length.
-  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
-  cookedPayload(f, bytes, protocol, offset + 16, offset + caplen, wireLength - 16, header);
+  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3');
+  cookedPayload(f, bytes, protocol, offset + 16, offset + caplen, wireLength - 16, header, wireLength);
 }
 
 /**
@@ -73,11 +73,17 @@ export function linuxSllFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
  * that is not decoded; a VLAN tag (0x8100, which libpcap puts back in front of the payload) with `ethertype
  * ARP, ` even without -e (then `ethertype ARP, ARP, Request ...`, as tcpdump prints it).
  */
-function cookedPayload(f: LineBuilder, bytes: Uint8Array, protocol: number, at: number, end: number, length: number, header: string): void {
+function cookedPayload(
+  f: LineBuilder, bytes: Uint8Array, protocol: number, at: number, end: number, length: number, prefix: string, wireLength: number,
+): void {
+  // The header with the frame's length (under -q without either), and as re-printed after a VLAN tag.
+  const header = f.quiet ? prefix : prefix + ', length ' + wireLength + ': ';
   if (f.link) f.out += header;
   if (protocol === 0x8100) {
     if (end - at < 4) {
       f.truncate('vlan', false);
+      // tcpdump's -x dumps nothing of it: the cut tag counts as link header.
+      f.linkHeaderLength += end - at;
       return;
     }
     const tag = vlanView.init(bytes, at, end - at);
@@ -85,6 +91,8 @@ function cookedPayload(f: LineBuilder, bytes: Uint8Array, protocol: number, at: 
     const inner = tag.etherType;
     if (!f.quiet) f.out += 'ethertype ' + (inner > 1500 ? ETHERTYPE_NAMES.get(inner) ?? 'Unknown' : 'Unknown') + ', ';
     f.linkHeaderLength += 4;
+    // Behind the tag an EtherType it does not decode makes tcpdump print the cooked header after all.
+    if (!f.link && inner !== 0x0800 && inner !== 0x0806 && inner !== 0x86dd) f.out += f.quiet ? prefix : prefix + ', length ' + (wireLength - 4) + ': ';
     etherTypePayload(f, bytes, inner, at + 4, end, length - 4);
     return;
   }
@@ -109,17 +117,14 @@ export function linuxSll2Frame(f: LineBuilder, bytes: Uint8Array, offset: number
   f.out += name + (name.length < 5 ? '     '.slice(name.length) : '') + ' ' + type + '   '.slice(type.length) + ' ';
   f.linkHeaderLength = 20;
   let header = 'ifindex ' + index + ' ';
-  header += linkAddressText(f, bytes, offset + LinuxSll2Field.Address, sll.addressLen, sll.hardwareType);
-  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3') + ', length ' + wireLength + ': ';
-  cookedPayload(f, bytes, protocol, offset + 20, offset + caplen, wireLength - 20, header);
+  header += linkAddressText(f, bytes, offset + LinuxSll2Field.Address, sll.addressLen);
+  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3');
+  cookedPayload(f, bytes, protocol, offset + 20, offset + caplen, wireLength - 20, header, wireLength);
 }
 
-/** The source address and the space after it; nothing for an address of length 0 (a tun device). */
-function linkAddressText(f: LineBuilder, bytes: Uint8Array, at: number, length: number, _hardware: number): string {
-  if (length === 6) return f.macText.text(macAt(bytes, at)) + ' ';
-  let text = '';
-  for (let i = 0; i < Math.min(length, 8); i++) text += (i ? ':' : '') + (bytes[at + i]! < 16 ? '0' : '') + bytes[at + i]!.toString(16);
-  return length > 0 ? text + ' ' : text;
+/** The source address and the space after it: tcpdump prints only a 6-byte (Ethernet) address. */
+function linkAddressText(f: LineBuilder, bytes: Uint8Array, at: number, length: number): string {
+  return length === 6 ? f.macText.text(macAt(bytes, at)) + ' ' : '';
 }
 
 function macAt(bytes: Uint8Array, at: number): number {
