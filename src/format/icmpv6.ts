@@ -98,8 +98,12 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
           break;
         }
         default:
-          unknownData(f, bytes, at, Math.min(length, end - at), '\n\t');
-          return;
+          // tcpdump dumps the message of other codes unless -vv.
+          if (f.verbosity <= 1) {
+            unknownData(f, bytes, at, Math.min(length, end - at), '\n\t');
+            return;
+          }
+          break;
       }
       break;
     case Icmpv6Message.PacketTooBig:
@@ -197,7 +201,7 @@ export function icmpv6Message(f: LineBuilder, bytes: Uint8Array, at: number, end
     default:
       // Types we do not decode further (router renumbering, node information, mobility, RPL): the bytes.
       f.out += ', length ' + length;
-      unknownData(f, bytes, at, Math.min(length, end - at), '\n\t');
+      if (f.verbosity <= 1) unknownData(f, bytes, at, Math.min(length, end - at), '\n\t');
       return;
   }
   if (!f.verbose) f.out += ', length ' + length;
@@ -288,7 +292,16 @@ function mldV2Report(f: LineBuilder, bytes: Uint8Array, at: number, end: number,
       f.out += ' [invalid number of sources ' + sources + ']';
       return true;
     }
-    f.out += ', ' + sources + ' source(s)';
+    if (f.verbosity === 1) f.out += ', ' + sources + ' source(s)';
+    else {
+      // -vv lists the sources.
+      f.out += ' {';
+      for (let j = 0; j < sources; j++) {
+        if (at + group + 20 + 16 * (j + 1) > end) return false;
+        f.out += ' ' + formatIpv6(bytes, at + group + 20 + 16 * j);
+      }
+      f.out += ' }';
+    }
     group += 20 + sources * 16;
     f.out += ']';
   }
@@ -325,7 +338,14 @@ function mldV2Query(f: LineBuilder, bytes: Uint8Array, at: number, end: number, 
   const sources = u16(bytes, at + 26);
   if (sources > 0) {
     if (length < 28 + sources * 16) f.out += ' [invalid number of sources]';
-    else f.out += ', ' + sources + ' source(s)';
+    else if (f.verbosity > 1) {
+      f.out += ' {';
+      for (let i = 0; i < sources; i++) {
+        if (at + 28 + 16 * (i + 1) > end) return false;
+        f.out += ' ' + formatIpv6(bytes, at + 28 + 16 * i);
+      }
+      f.out += ' }';
+    } else f.out += ', ' + sources + ' source(s)';
   }
   f.out += ']';
   return true;
@@ -387,9 +407,14 @@ function ndOptions(f: LineBuilder, bytes: Uint8Array, cp: number, end: number, r
         f.out += ' ' + u32(bytes, cp + 4) + 'ms';
         break;
       default:
-        unknownData(f, bytes, cp + 2, optionLength - 2, '\n\t  ');
-        return true;
+        if (f.verbosity <= 1) {
+          unknownData(f, bytes, cp + 2, optionLength - 2, '\n\t  ');
+          return true;
+        }
+        break;
     }
+    // -vv adds every option's bytes.
+    if (f.verbosity > 1) unknownData(f, bytes, cp + 2, optionLength - 2, '\n\t    ');
     cp += optionLength;
     resid -= optionLength;
   }

@@ -13,7 +13,7 @@ import { compareJsonPacket, tsharkPackets } from './tshark.js';
 
 process.env.TZ = 'UTC';
 
-const STYLES = ['', '-v', '-e', '-q', '-x', '-X', '-e -v', '-q -v'];
+const STYLES = ['', '-v', '-vv', '-vvv', '-e', '-q', '-x', '-X', '-e -v', '-q -v', '-vv -X'];
 
 function words(flags: string): string[] {
   return flags === '' ? [] : flags.split(' ');

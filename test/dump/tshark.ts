@@ -116,10 +116,8 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   put('arp.spa', first('arp.src.proto_ipv4') ?? first('arp.src.proto'));
   put('arp.tha', first('arp.dst.hw_mac') ?? first('arp.dst.hw'));
   put('arp.tpa', first('arp.dst.proto_ipv4') ?? first('arp.dst.proto'));
-  // A version-6 header under EtherType 0x0800 is IPv6 to tshark (its ipv6.* fields), which this schema has
-  // no object for yet: nothing of it is compared.
-  // (tshark's IPv6 dissector sets ip.version too: only a version-6 header behind an IPv4 EtherType is skipped.)
-  if (first('ip.version') === '6' && (num('eth.type') === 0x0800 || num('sll.etype') === 0x0800)) return f;
+  // A version-6 header is IPv6 to tshark (its ipv6.* fields; its IPv6 dissector sets ip.version too), under
+  // EtherType 0x0800 as well: so it is to us.
   // IPv6 fields under an IPv4 header belong to what that header carries or quotes (an ICMP error quoting
   // bytes whose version nibble is 6), which our schema does not decode.
   if (first('ip.src') === undefined) ipv6Fields();
