@@ -349,13 +349,22 @@ test('mutated vectors: check never throws, and after it passes no accessor throw
   dhcp.set([1, 1, 6, 0]);
   dhcp.set([99, 130, 83, 99, 53, 1, 1, 255], 236);
   seeds.push(dhcp);
-  // Nor an IPv6 packet (version 6 and a Payload Length that fits): a neighbour solicitation, 40 + 24 bytes.
-  const ipv6 = new Uint8Array(64);
-  ipv6.set([0x60, 0, 0, 0, 0, 24, 58, 255]);
-  ipv6.set([0xfe, 0x80], 8);
-  ipv6.set([0xff, 0x02], 24);
-  ipv6.set([135, 0, 0, 0], 40);
-  seeds.push(ipv6);
+  // Nor an IPv6 packet (version 6 and a Payload Length that fits). One seed among forty would be drawn about 75
+  // times in 3000 runs and, cut short half of the time, pass its check too rarely to prove anything; so add the
+  // three kinds a real capture carries even on an IPv4 network, which keeps IPv6's share of the seeds close to
+  // that of IPv4 (about a dozen vectors): a neighbour solicitation (40 + 24 bytes), an MLDv2 report behind a
+  // hop-by-hop header (40 + 8 + 28) and an mDNS query over UDP (40 + 8 + 17).
+  const ipv6 = (next: number, payload: number[]): Uint8Array => {
+    const packet = new Uint8Array(40 + payload.length);
+    packet.set([0x60, 0, 0, 0, payload.length >> 8, payload.length & 0xff, next, 255]);
+    packet.set([0xfe, 0x80], 8);
+    packet.set([0xff, 0x02], 24);
+    packet.set(payload, 40);
+    return packet;
+  };
+  seeds.push(ipv6(58, [135, 0, 0, 0, ...new Array<number>(20).fill(0)]));
+  seeds.push(ipv6(0, [58, 0, 5, 2, 0, 0, 1, 0, 143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0xff, 0x02, ...new Array<number>(13).fill(0), 0xfb]));
+  seeds.push(ipv6(17, [0x14, 0xe9, 0x14, 0xe9, 0, 25, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]));
   const passed = new Map<string, number>();
   fc.assert(
     fc.property(
