@@ -72,6 +72,11 @@ export async function makeIpv6Capture(dir: string): Promise<string> {
       // connection refused is the point
     }
     await waitUntil(() => pcapFileFrames(file).some((f) => isTcpResetFrom6(f, 40081)), `the RST from port 40081 in ${file}`);
+    // The kernel sends its router solicitation after DAD on the link-local address and a random delay of up to
+    // a second (RFC 4861 section 6.3.7), and the listener's FIN when it closes: on a loaded machine either may
+    // come after the RST, so wait for the frames themselves.
+    await waitUntil(() => pcapFileFrames(file).some((f) => isIcmpv6Type(f, 133)), `a router solicitation in ${file}`);
+    await waitUntil(() => pcapFileFrames(file).some((f) => isTcpFlagFrom6(f, 40080, 0x01)), `the FIN from port 40080 in ${file}`);
   } finally {
     for (const h of helpers) if (h.exitCode === null) h.kill();
     if (capture) {
@@ -87,9 +92,19 @@ export async function makeIpv6Capture(dir: string): Promise<string> {
 
 /** A TCP RST from `port` in an Ethernet/IPv6 frame without extension headers. */
 function isTcpResetFrom6(frame: Uint8Array, port: number): boolean {
+  return isTcpFlagFrom6(frame, port, 0x04);
+}
+
+/** A TCP segment from `port` with one of the `flags` bits set, in an Ethernet/IPv6 frame without extension headers. */
+function isTcpFlagFrom6(frame: Uint8Array, port: number, flags: number): boolean {
   if (frame.length < 14 + 40 + 20 || frame[12] !== 0x86 || frame[13] !== 0xdd || frame[14 + 6] !== 6) return false;
   const tcp = 14 + 40;
-  return ((frame[tcp]! << 8) | frame[tcp + 1]!) === port && (frame[tcp + 13]! & 0x04) !== 0;
+  return ((frame[tcp]! << 8) | frame[tcp + 1]!) === port && (frame[tcp + 13]! & flags) !== 0;
+}
+
+/** An ICMPv6 message of `type` in an Ethernet/IPv6 frame without extension headers. */
+function isIcmpv6Type(frame: Uint8Array, type: number): boolean {
+  return frame.length >= 14 + 40 + 4 && frame[12] === 0x86 && frame[13] === 0xdd && frame[14 + 6] === 58 && frame[14 + 40] === type;
 }
 
 // Usage for exploring formats by hand: `npx tsx test/dump/ipv6-captures.ts DIR`.
