@@ -59,9 +59,9 @@ function udp6(srcPort: number, dstPort: number, data: Uint8Array, src: Uint8Arra
   return withChecksum(segment, IpProtocol.Udp, 6, src, dst);
 }
 
-function tcp6Syn(src: Uint8Array, dst: Uint8Array): Uint8Array {
+function tcp6Syn(src: Uint8Array, dst: Uint8Array, srcPort = 0x9c41, dstPort = 80): Uint8Array {
   const segment = new Uint8Array(24);
-  segment.set([0x9c, 0x41, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0, 0x60, 0x02, 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5, 0xa0]);
+  segment.set([srcPort >> 8, srcPort & 0xff, dstPort >> 8, dstPort & 0xff, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0, 0x60, 0x02, 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5, 0xa0]);
   return withChecksum(segment, IpProtocol.Tcp, 16, src, dst);
 }
 
@@ -135,6 +135,8 @@ export function ipv6Frames(): Uint8Array[] {
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.HopByHop, concat(extension(IpProtocol.Udp, [0, 1, 2, 0, 0, 0x3e, 0, 0, 0, 0, 0, 0, 0, 0]), udpA)));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Ipv6Opts, concat(extension(IpProtocol.Tcp, [0xc9, 16, ...Array.from(LL_A), 1, 2, 0, 0]), tcp6Syn(GLOBAL_A, GLOBAL_B))));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.HopByHop, concat(extension(IpProtocol.Ipv6Opts, [1, 4, 0, 0, 0, 0]), extension(IpProtocol.Udp, [1, 4, 0, 0, 0, 0]), udpA)));
+  // A Home Address option with sub-options after the address (Pad1, PadN, an unknown one), then PadN to 8n.
+  frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Ipv6Opts, concat(extension(IpProtocol.Tcp, [0xc9, 22, ...Array.from(LL_A), 0, 1, 0, 5, 1, 0xaa, 1, 4, 0, 0, 0, 0]), tcp6Syn(GLOBAL_A, GLOBAL_B))));
   // Routing: type 0 (deprecated) through two hops, type 2 (Mobile IPv6), type 4 (Segment Routing), an unknown type.
   const hop1 = v6('2001:db8:aaaa::1');
   const final = v6('2001:db8:bbbb::2');
@@ -159,6 +161,9 @@ export function ipv6Frames(): Uint8Array[] {
   zero[7] = 0;
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Udp, zero));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Tcp, tcp6Syn(GLOBAL_A, GLOBAL_B)));
+  // The same port at both ends: tcpdump orders the conversation by the addresses, from the higher one and to it.
+  frames.push(ipv6Frame(GLOBAL_B, GLOBAL_A, IpProtocol.Tcp, tcp6Syn(GLOBAL_B, GLOBAL_A, 443, 443)));
+  frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Tcp, tcp6Syn(GLOBAL_A, GLOBAL_B, 443, 443)));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Ipv6NoNxt, new Uint8Array(0)));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, 253, Uint8Array.of(1, 2, 3, 4)));
   // Addresses in the forms RFC 5952 section 5 prints with a dotted quad.
