@@ -118,7 +118,7 @@ if (kernel) {
     const text = tcpdump(['-v', '-r', file]);
     for (const needle of [
       'neighbor solicitation', 'neighbor advertisement', 'ICMP6, echo request', 'ICMP6, echo reply', 'frag (', 'HBH (rtalert',
-      'multicast listener report v2', 'udp port 40054', 'Flags [S]',
+      'multicast listener report v2', 'router solicitation', 'udp port 40054', 'Flags [S]',
       'Flags [S.]', 'Flags [F.]', 'Flags [R.]', '> ff02::1: [icmp6 sum ok] ICMP6, echo request',
     ]) {
       assert.ok(text.includes(needle), `IPv6 capture lacks "${needle}"`);
