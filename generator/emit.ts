@@ -104,7 +104,8 @@ function write(n: number, at: string, value: string): string[] {
     case 2:
       return [`this.dataView.setUint16(${at}, ${value});`];
     case 3:
-      return [`this.dataView.setUint16(${at}, ${value} >>> 8);`, `this.bytes[${at} + 2] = ${value};`];
+      // The value once, in a local: an expression repeated after the first store would read the new bytes.
+      return [`const bits = ${value};`, `this.dataView.setUint16(${at}, bits >>> 8);`, `this.bytes[${at} + 2] = bits;`];
     default:
       return [`this.dataView.setUint32(${at}, ${value});`];
   }
@@ -175,6 +176,30 @@ function fieldMembers(field: FieldSpec): Member[] {
         doc: jsdoc(field.doc, `Sets the 6 bytes from src[from, from + 6).`),
         signature: `set${cap}From(src: Uint8Array, from = 0): void`,
         body: ['const bytes = this.bytes;', `const at = ${index(o)};`, ...[0, 1, 2, 3, 4, 5].map((i) => `bytes[at${i ? ` + ${i}` : ''}] = src[from${i ? ` + ${i}` : ''}];`)],
+      },
+    );
+    return members;
+  }
+  if (field.type === 'ipv6') {
+    // 16 bytes have no number type: the view gives where they are and copies them, never a new object.
+    const o = field.offset;
+    const cap = upperFirst(field.name);
+    const loop = (dst: string, src: string) => [`for (let i = 0; i < 16; i++) ${dst} = ${src};`];
+    members.push(
+      {
+        doc: jsdoc(field.doc, 'Index in bytes where the 16 address bytes start (absolute, like payloadOffset): read them in place.'),
+        signature: `get ${field.name}Offset(): number`,
+        body: [`return ${index(o)};`],
+      },
+      {
+        doc: jsdoc(field.doc, 'Copies the 16 bytes to out[to, to + 16).'),
+        signature: `copy${cap}To(out: Uint8Array, to = 0): void`,
+        body: ['const bytes = this.bytes;', `const at = ${index(o)};`, ...loop('out[to + i]', 'bytes[at + i]!')],
+      },
+      {
+        doc: jsdoc(field.doc, 'Sets the 16 bytes from src[from, from + 16).'),
+        signature: `set${cap}From(src: Uint8Array, from = 0): void`,
+        body: ['const bytes = this.bytes;', `const at = ${index(o)};`, ...loop('bytes[at + i]', 'src[from + i]!')],
       },
     );
     return members;
@@ -290,7 +315,7 @@ function valueExpr(spec: HeaderSpec, name: string, self = 'this', locals = false
   const found = spec.fields.find((f) => f.name === name || f.raw === name || f.alias === name);
   if (!found && name === 'headerLength') return code(spec, spec.headerLength, self, locals);
   const field = found!;
-  if (field.type === 'mac') return `${self}.${field.name}`;
+  if (field.type === 'mac' || field.type === 'ipv6') return `${self}.${field.name}`;
   const raw = rawExpr(field, self, locals);
   return field.scale !== 1 && name === field.name ? `${operand(raw, '*')} * ${field.scale}` : raw;
 }

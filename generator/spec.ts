@@ -3,9 +3,9 @@
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { exprNames, parseComparison, parseExpr, type Comparison, type Expr } from './expr.js';
 
-export type FieldType = 'u8' | 'u16' | 'u32' | 'mac' | 'ipv4';
-export const FIELD_TYPES: FieldType[] = ['u8', 'u16', 'u32', 'mac', 'ipv4'];
-export const FIELD_SIZES: Record<FieldType, number> = { u8: 1, u16: 2, u32: 4, mac: 6, ipv4: 4 };
+export type FieldType = 'u8' | 'u16' | 'u32' | 'mac' | 'ipv4' | 'ipv6';
+export const FIELD_TYPES: FieldType[] = ['u8', 'u16', 'u32', 'mac', 'ipv4', 'ipv6'];
+export const FIELD_SIZES: Record<FieldType, number> = { u8: 1, u16: 2, u32: 4, mac: 6, ipv4: 4, ipv6: 16 };
 
 /** The check errors a rule may return: the WireError members of the runtime. */
 export const CHECK_ERRORS = ['Truncated', 'Malformed', 'BadVersion', 'Unrecognized'];
@@ -659,19 +659,22 @@ function readField(
   if (raw) claim(raw, reader.pos(reader.node(map, 'raw')));
   if (alias) claim(alias, reader.pos(reader.node(map, 'alias')));
   if ((type === 'u32' || type === 'ipv4') && (bits === null || (bits.first === 0 && bits.last === 31))) claim(`${name}I32`, pos);
-  if (type === 'mac') {
+  if (type === 'mac' || type === 'ipv6') {
     claim(`copy${upperFirst(name)}To`, pos);
     claim(`set${upperFirst(name)}From`, pos);
+  }
+  if (type === 'mac') {
     claim(`${name}High`, pos);
     claim(`${name}Low`, pos);
   }
+  if (type === 'ipv6') claim(`${name}Offset`, pos);
 
   const width = FIELD_SIZES[type] * 8;
   let ok = true;
   // Bits covering the whole field are the whole field.
   const wholeField = bits && bits.first === 0 && bits.last === width - 1;
   if (bits) {
-    if (type === 'mac' || type === 'ipv4') {
+    if (type === 'mac' || type === 'ipv4' || type === 'ipv6') {
       reader.problem(reader.node(map, 'bits'), `${what} is of type ${type}, which has no bit ranges; use u8, u16 or u32`);
       ok = false;
     } else if (bits.last >= width) {
@@ -687,7 +690,7 @@ function readField(
     reader.problem(map, `${what} has "raw" without "scale"; add "scale" (a positive integer, the bytes one unit of the field counts) or drop "raw"`);
     ok = false;
   }
-  if (enumName && (type === 'mac' || type === 'ipv4')) {
+  if (enumName && (type === 'mac' || type === 'ipv4' || type === 'ipv6')) {
     reader.problem(reader.node(map, 'enum'), `${what} is of type ${type} and cannot be an enum`);
     ok = false;
   }
@@ -711,7 +714,7 @@ function readField(
     }
     flags.push({ name: fname, bit, doc: fdoc, pos: fpos });
   }
-  if (flags.length > 0 && (type === 'mac' || type === 'ipv4')) {
+  if (flags.length > 0 && (type === 'mac' || type === 'ipv4' || type === 'ipv6')) {
     reader.problem(map, `${what} is of type ${type} and cannot carry flags`);
     ok = false;
   }

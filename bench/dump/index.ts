@@ -1,5 +1,5 @@
 // bench dump: smoltcp-dump against tcpdump and tshark on the same generated capture, in the same run.
-// `npm run bench -- dump [--packets 1000000] [--rounds 5] [--tshark-text-packets 200000] [--tshark-json-packets 20000]
+// `npm run bench -- dump [--packets 200000] [--rounds 3] [--tshark-text-packets 200000] [--tshark-json-packets 20000]
 //   [--startup-rounds 21]`
 //
 // Every decoder runs as a child process reading the file and writing to /dev/null, timed from spawn to exit
@@ -21,8 +21,8 @@ function option(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 
-const packets = option('packets', 1_000_000);
-const rounds = option('rounds', 5);
+const packets = option('packets', 200_000);
+const rounds = option('rounds', 3);
 const tsharkTextPackets = option('tshark-text-packets', 200_000);
 const tsharkJsonPackets = option('tshark-json-packets', 20_000);
 const startupRounds = option('startup-rounds', 21);

@@ -14,6 +14,18 @@ export interface DumpOptions {
   link: boolean;
   /** -v */
   verbose: boolean;
+  /** Number of -v flags, up to 3 (-vv adds DNS sections and UDP checksums, -vvv DNS TTLs). */
+  verbosity: number;
+  /** -S: absolute TCP sequence numbers instead of numbers relative to each conversation's first. */
+  absoluteSequence: boolean;
+  /** -A (1), -AA (2): each packet's bytes as ASCII, without / with the link header. */
+  ascii: number;
+  /** -l: write each packet's line at once (line-buffered), for a reader that follows the output live. */
+  lineBuffered: boolean;
+  /** -s N: keep at most N bytes of each packet captured live (0: tcpdump's default, 262144). */
+  snapLength: number;
+  /** -F FILE: read the filter expression from FILE ('#' starts a comment to the end of the line). */
+  filterFile: string | null;
   /** -x (1), -xx (2): hex dump without / with the link header. */
   hex: number;
   /** -X (1), -XX (2): hex and ASCII dump without / with the link header. */
@@ -67,12 +79,27 @@ Text output:
   -t          no timestamps; -tt Unix seconds; -ttt delta to the previous packet;
               -tttt date and time; -ttttt delta to the first packet
               e.g. smoltcp-dump -tt -r capture.pcap
+  -vv, -vvv   more detail: DNS question/authority/additional sections and UDP checksums (-vv), DNS TTLs (-vvv)
+              e.g. smoltcp-dump -vv -r capture.pcap
+  -S          absolute TCP sequence numbers
+              e.g. smoltcp-dump -S -r capture.pcap
+  -A          add each packet's bytes as ASCII (-AA with the Ethernet header)
+              e.g. smoltcp-dump -A -r capture.pcap port 80
+  -l          line-buffered: write each line as soon as it is printed
+              e.g. smoltcp-dump -l -i eth0 | grep HTTP
+  -s N        keep at most N bytes of each packet captured live (and written with -w)
+              e.g. smoltcp-dump -i eth0 -s 96 -w heads.pcap
+  -F FILE     read the filter expression from FILE
+              e.g. smoltcp-dump -r capture.pcap -F web.filter
   -n, -nn     accepted for tcpdump compatibility (names are never resolved)
               e.g. smoltcp-dump -nn -r capture.pcap
   -h, --help  show this help
 
-Filter (tcpdump's language, core subset): ip arp icmp tcp udp, [src|dst] host A, [src|dst] net A/len,
-  [tcp|udp] [src|dst] port N, portrange A-B, ether [src|dst] host MAC, ip proto N, less N, greater N,
+Filter (tcpdump's language, core subset): ip ip6 arp icmp icmp6 tcp udp, [src|dst] host A (IPv4 or IPv6),
+  [src|dst] net A/len (IPv4 or IPv6, e.g. ip6 net fd00::/64), ip6 proto N,
+  [tcp|udp] [src|dst] port N, portrange A-B, ether [src|dst] host MAC, ether broadcast|multicast,
+  ip broadcast|multicast, ip proto N, proto N, less N, greater N, len, byte tests such as
+  'tcp[tcpflags] & tcp-syn != 0', 'icmp[icmptype] = icmp-echo', 'ip[8] < 64', 'ether[0] & 1 = 1',
   combined with and/or/not (&&, ||, !) and parentheses
               e.g. smoltcp-dump -r capture.pcap 'tcp and port 80'
                    smoltcp-dump -r capture.pcap 'host 10.0.0.1 and not (arp or icmp)'
@@ -100,6 +127,12 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
     count: 0,
     link: false,
     verbose: false,
+    verbosity: 0,
+    absoluteSequence: false,
+    ascii: 0,
+    lineBuffered: false,
+    snapLength: 0,
+    filterFile: null,
     hex: 0,
     hexAscii: 0,
     timestampCount: 0,
@@ -133,6 +166,8 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
         case 'r':
         case 'i':
         case 'w':
+        case 's':
+        case 'F':
         case 'c': {
           let value = arg.slice(at + 1);
           if (value === '') {
@@ -142,6 +177,8 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
           if (flag === 'r') options.readFile = value;
           else if (flag === 'i') options.interface = value;
           else if (flag === 'w') options.writeFile = value;
+          else if (flag === 'F') options.filterFile = value;
+          else if (flag === 's') options.snapLength = parseSnapLength(value);
           else options.count = parseCount(value);
           at = arg.length;
           break;
@@ -166,6 +203,15 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
           break;
         case 'n':
           break;
+        case 'S':
+          options.absoluteSequence = true;
+          break;
+        case 'A':
+          options.ascii++;
+          break;
+        case 'l':
+          options.lineBuffered = true;
+          break;
         case 'h':
           options.help = true;
           break;
@@ -175,8 +221,9 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
     }
   }
   if (options.help) return options;
-  if (verboseCount > 1) throw new UsageError('only one level of -v is supported; use -v.');
-  options.verbose = verboseCount === 1;
+  // tcpdump prints nothing more past -vvv for what we decode.
+  options.verbosity = Math.min(verboseCount, 3);
+  options.verbose = verboseCount > 0;
   if (options.hex > 2 || options.hexAscii > 2) throw new UsageError('use -x or -xx (or -X or -XX), not more.');
   if (options.timestampCount > 5) throw new UsageError('use at most five -t flags (-ttttt).');
   if (options.readFile !== null && options.interface !== null) {
@@ -185,11 +232,22 @@ export function parseArgs(argv: readonly string[]): DumpOptions {
   if (options.readFile === null && options.interface === null) {
     throw new UsageError('nothing to read: give -r FILE (or -r - for standard input) or -i IFACE; see smoltcp-dump --help.');
   }
-  if (options.json && (options.hex || options.hexAscii || options.link || options.verbose || options.quiet)) {
-    throw new UsageError('--json prints every field already; drop -e, -v, -q, -x and -X.');
+  if (options.json && (options.hex || options.hexAscii || options.ascii || options.link || options.verbose || options.quiet || options.absoluteSequence)) {
+    throw new UsageError('--json prints every field already; drop -e, -v, -q, -S, -x, -X and -A.');
+  }
+  if (options.ascii > 2) throw new UsageError('use -A or -AA, not more.');
+  if (options.filterFile !== null && filterWords.length > 0) {
+    throw new UsageError('give the filter either with -F FILE or on the command line, not both.');
   }
   options.filter = filterWords.join(' ');
   return options;
+}
+
+/** tcpdump's -s: 0 means its default (262144 bytes); otherwise at least 1. */
+function parseSnapLength(text: string): number {
+  if (!/^[0-9]{1,9}$/.test(text)) throw new UsageError(`-s needs a snapshot length in bytes, not '${text}'; e.g. -s 96.`);
+  const value = Number(text);
+  return value > 262_144 ? 262_144 : value;
 }
 
 function example(flag: string): string {
@@ -200,6 +258,10 @@ function example(flag: string): string {
       return '-i eth0';
     case 'w':
       return '-w out.pcap';
+    case 's':
+      return '-s 96';
+    case 'F':
+      return '-F filter.txt';
     default:
       return '-c 10';
   }

@@ -1,9 +1,23 @@
 // --json: one JSON object per packet and line, with the fields tshark reports for the same packet (checksum
 // validation on, absolute sequence numbers, no IP reassembly):
-//   {"n","ts","caplen","len","eth":{..},"arp":{..},"ipv4":{..},"icmp":{..},"udp":{..},"tcp":{..},"error"}
-// A layer is present only when it was decoded; a malformed layer ends decoding with "error" and is left out.
+//   {"n","ts","caplen","len","null"|"sll":{..},"eth":{..},"vlan":[..],"arp":{..},"ipv4"|"ipv6":{..},
+//    "icmp"|"icmp6":{..},"udp":{..},"tcp":{..},"error"}
+// (The fields of each object are listed in README.md, "smoltcp-dump --json".)
+// Decoding is best-effort, as tshark's: every layer reports the fields that lie inside the captured bytes, and
+// what is wrong (a cut header, a bad length, a malformed option) goes into "error", the first problem met;
+// decoding goes on where tshark goes on (a total length past the frame, options after a wrong-length one).
 // `checksum_ok` is left out when the checksum cannot be verified (the data was not captured whole, or the
 // datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
+// The objects (tshark's field in brackets where the name differs):
+//   null {family} [null.family]; sll {pkttype, hatype, ifindex (v2 only), src, type [sll.etype/ltype]};
+//   eth {src, dst, type}; vlan [{id, pcp, dei, type}] outer tag first [vlan.*, ieee8021ad.* for 0x88a8];
+//   arp {htype, ptype, hlen, plen, op, sha, spa, tha, tpa}: addresses as MAC/dotted quad for Ethernet/IPv4,
+//   else as plain hex, as tshark shows bytes; ipv4 {src, dst, ihl, tos, len, id, df, mf, frag (bytes), ttl,
+//   proto, checksum, checksum_ok} (len: the frame's for a segmentation-offload super-packet with 0);
+//   icmp {type, code, checksum_ok, ident, seq, quoted: {ipv4, udp|tcp|icmp}} (quoted: the datagram an error
+//   quotes); udp {sport, dport, len, checksum, checksum_ok}; tcp {sport, dport, seq, ack, hlen, flags
+//   (FSRPAUEC), win, urg, checksum_ok, mss, wscale, sack_perm, tsval, tsecr, sack [[left, right], ...] (a
+//   last lone left edge when the option's length holds no right one), payload}.
 //
 // The line is written straight into the output block, four bytes per store where it can (constant pieces as
 // pre-encoded words, numbers and address bytes from digit tables): no strings are made for a packet, so a
@@ -11,11 +25,20 @@
 
 import { ArpField, ArpHardware, ArpPacket } from '../../generated/arp.js';
 import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
-import { Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Icmpv4Field, Icmpv4Message, Icmpv4Packet } from '../../generated/icmpv4.js';
+import { Icmpv6Message } from '../../generated/icmpv6.js';
 import { Ipv4Field, Ipv4Packet, IpProtocol } from '../../generated/ipv4.js';
-import { TcpField, TcpOptionIterator, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
-import { UdpPacket } from '../../generated/udp.js';
+import { Ipv6Field, Ipv6Packet } from '../../generated/ipv6.js';
+import { LinuxSllField, LinuxSllHeader } from '../../generated/linux-sll.js';
+import { LinuxSll2Field, LinuxSll2Header } from '../../generated/linux-sll2.js';
+import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
+import { UdpField, UdpPacket } from '../../generated/udp.js';
+import { VlanField, VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
+import { ipv6PseudoDestination } from '../format/ipv6.js';
+import { checksumFold, checksumSum } from '../wire/checksum.js';
+import { u16, u32 } from '../format/line.js';
+import { LinkType } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 
@@ -23,6 +46,23 @@ import { Piece, type BlockWriter } from './output.js';
 // file, so an imported enum member or offset would be a property load at every use.
 const ETHERTYPE_ARP = EtherType.Arp;
 const ETHERTYPE_IPV4 = EtherType.Ipv4;
+const ETHERTYPE_IPV6 = EtherType.Ipv6;
+const IPV6_SRC_AT = Ipv6Field.SrcAddr;
+const IPV6_DST_AT = Ipv6Field.DstAddr;
+const PROTO_ICMPV6 = IpProtocol.Icmpv6;
+const PROTO_HOPOPTS = IpProtocol.HopByHop;
+const PROTO_ROUTING = IpProtocol.Ipv6Route;
+const PROTO_FRAGMENT = IpProtocol.Ipv6Frag;
+const PROTO_DSTOPTS = IpProtocol.Ipv6Opts;
+const ICMP6_PACKET_TOO_BIG = Icmpv6Message.PacketTooBig;
+const ICMP6_ECHO_REQUEST = Icmpv6Message.EchoRequest;
+const ICMP6_ECHO_REPLY = Icmpv6Message.EchoReply;
+const ICMP6_RS = Icmpv6Message.RouterSolicit;
+const ICMP6_RA = Icmpv6Message.RouterAdvert;
+const ICMP6_NS = Icmpv6Message.NeighborSolicit;
+const ICMP6_NA = Icmpv6Message.NeighborAdvert;
+const ICMP6_REDIRECT = Icmpv6Message.Redirect;
+const ICMP6_MLDV2_REPORT = Icmpv6Message.MldV2Report;
 const ARP_HARDWARE_ETHERNET = ArpHardware.Ethernet;
 const ETH_SRC_AT = EthernetField.SrcAddr;
 const ETH_DST_AT = EthernetField.DstAddr;
@@ -64,6 +104,21 @@ const THA = new Piece('","tha":"');
 const TPA = new Piece('","tpa":"');
 const QUOTE_CLOSE = new Piece('"}');
 const IPV4_SRC = new Piece(',"ipv4":{"src":"');
+const IPV6_SRC = new Piece(',"ipv6":{"src":"');
+const TCLASS = new Piece('","tclass":');
+const FLOW = new Piece(',"flow":');
+const IPV6_PLEN = new Piece(',"plen":');
+const NXT = new Piece(',"nxt":');
+const HLIM = new Piece(',"hlim":');
+const FRAG6 = new Piece(',"frag":');
+const MF6 = [new Piece(',"mf":false'), new Piece(',"mf":true')];
+const FRAG_ID = new Piece(',"frag_id":');
+const ICMP6_TYPE = new Piece(',"icmp6":{"type":');
+const TARGET = new Piece(',"target":"');
+const MTU = new Piece(',"mtu":');
+const RECORDS = new Piece(',"records":');
+const SRC_LLADDR = new Piece(',"src_lladdr":"');
+const TGT_LLADDR = new Piece(',"tgt_lladdr":"');
 const IHL = new Piece('","ihl":');
 const TOS = new Piece(',"tos":');
 const ID = new Piece(',"id":');
@@ -115,14 +170,95 @@ for (let flags = 0; flags < 256; flags++) {
   FLAGS_WIN.push(new Piece(',"flags":"' + text + '","win":'));
 }
 
+// Keys of the fields a damaged header may leave out, and of the layers this writer added for issue 8.
+const ETH_DST_FIRST = new Piece(',"eth":{"dst":"');
+const SRC_QUOTE = new Piece('","src":"');
+const QUOTE = new Piece('"');
+const TYPE_NUMBER = new Piece(',"type":');
+const IPV4_IHL_FIRST = new Piece(',"ipv4":{"ihl":');
+const SRC = new Piece(',"src":"');
+const DST_QUOTE = new Piece(',"dst":"');
+const DF = [new Piece(',"df":false'), new Piece(',"df":true')];
+const MF = [new Piece(',"mf":false'), new Piece(',"mf":true')];
+const FRAG = new Piece(',"frag":');
+const UDP_SPORT_FIRST = new Piece(',"udp":{"sport":');
+const TCP_SPORT_FIRST = new Piece(',"tcp":{"sport":');
+const FLAGS = new Piece(',"flags":"');
+const WIN = new Piece('","win":');
+const ARP_HTYPE = new Piece(',"arp":{"htype":');
+const PTYPE = new Piece(',"ptype":');
+const HLEN_ARP = new Piece(',"hlen":');
+const PLEN = new Piece(',"plen":');
+const OP = new Piece(',"op":');
+const SHA_ONLY = new Piece(',"sha":"');
+const SPA_ONLY = new Piece(',"spa":"');
+const THA_ONLY = new Piece(',"tha":"');
+const TPA_ONLY = new Piece(',"tpa":"');
+const VLAN_OPEN = new Piece(',"vlan":[');
+const VLAN_ID = new Piece('{"id":');
+const PCP = new Piece(',"pcp":');
+const DEI = [new Piece(',"dei":false'), new Piece(',"dei":true')];
+const SLL_PKTTYPE = new Piece(',"sll":{"pkttype":');
+const HATYPE = new Piece(',"hatype":');
+const IFINDEX = new Piece(',"ifindex":');
+const NULL_FAMILY = new Piece(',"null":{"family":');
+const SACK_LEFT_ONLY = new Piece('[');
+
+const ETHERTYPE_VLAN = EtherType.Vlan;
+/** IEEE 802.1ad's service tag (QinQ's outer tag), decoded like an 802.1Q tag. */
+const ETHERTYPE_QINQ = 0x88a8;
+const ETHERTYPE_VLAN_9100 = 0x9100;
+const VLAN_TAG = 4;
+const LINKTYPE_NULL = LinkType.Null;
+const LINKTYPE_ETHERNET = LinkType.Ethernet;
+const LINKTYPE_RAW = LinkType.Raw;
+const LINKTYPE_IPV4 = LinkType.Ipv4;
+const LINKTYPE_SLL = LinkType.LinuxSll;
+const LINKTYPE_SLL2 = LinkType.LinuxSll2;
+const SLL_HEADER = 16;
+const SLL2_HEADER = 20;
+/** ARPHRD_ETHER and ARPHRD_IEEE802: hardware types whose 6-byte addresses tshark shows as MACs. */
+const ARPHRD_ETHER = 1;
+const ARPHRD_IEEE802 = 6;
+/** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
+const ARP_DRARP_ERROR = 7;
+
+/**
+ * Where the address of a Home Address option (RFC 6275 section 6.3, type 0xc9) in the options at
+ * bytes[at, end) starts, or `otherwise`.
+ */
+function homeAddressOption(bytes: Uint8Array, at: number, end: number, otherwise: number): number {
+  while (at < end) {
+    const type = bytes[at]!;
+    if (type === 0) {
+      at++;
+      continue;
+    }
+    if (at + 2 > end) break;
+    const length = bytes[at + 1]!;
+    if (type === 0xc9 && length >= 16 && at + 18 <= end) return at + 2;
+    at += 2 + length;
+  }
+  return otherwise;
+}
+
 export class JsonPrinter {
   private readonly ethernet = new EthernetFrame();
+  private readonly vlan = new VlanHeader();
+  private readonly sll = new LinuxSllHeader();
+  private readonly sll2 = new LinuxSll2Header();
   private readonly arp = new ArpPacket();
   private readonly ipv4 = new Ipv4Packet();
+  private readonly ipv6 = new Ipv6Packet();
   private readonly icmp = new Icmpv4Packet();
   private readonly udp = new UdpPacket();
   private readonly tcp = new TcpPacket();
-  private readonly options = new TcpOptionIterator();
+  /** How deep inside ICMP errors' quoted datagrams the writer is (a quoted error's quote is not decoded). */
+  private quotedDepth = 0;
+  /** The type of the ICMP error whose quoted datagram is being written. */
+  private quotingType = 0;
+  /** The first problem met in the packet being written, or null. */
+  private error: string | null = null;
 
   /** Writes one line of JSON (newline included) for the frame `bytes[offset, offset + caplen)` to `w`. */
   write(
@@ -137,14 +273,44 @@ export class JsonPrinter {
     else w.micros6(Math.floor(nanos / 1000));
     w.field(CAPLEN, caplen);
     w.field(LEN, len);
-    if (linkType !== 1) w.ascii(',"error":"link-type ' + linkType + ' is not Ethernet"');
-    else if (caplen < ETH_HEADER) w.ascii(',"error":"eth: truncated: ' + caplen + ' of 14 header bytes captured"');
-    else this.ethernetLayer(w, bytes, offset, caplen, len);
+    this.error = null;
+    switch (linkType) {
+      case LINKTYPE_ETHERNET:
+        this.ethernetLayer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_RAW:
+      case LINKTYPE_IPV4:
+        this.ipPacket(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_SLL:
+        this.sllLayer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_SLL2:
+        this.sll2Layer(w, bytes, offset, caplen, len);
+        break;
+      case LINKTYPE_NULL:
+        this.nullLayer(w, bytes, offset, caplen, len);
+        break;
+      default:
+        this.fail('link-type ' + linkType + ' is not one we decode (Ethernet, Linux cooked v1/v2, raw IP, BSD loopback)');
+    }
+    if (this.error !== null) {
+      w.ascii(',"error":"');
+      w.ascii(this.error);
+      w.byte(34);
+    }
     w.byte(CLOSE);
     w.byte(NEWLINE);
   }
 
+  /** Notes what is wrong with the packet; the first problem is the one reported. */
+  private fail(message: string): void {
+    if (this.error === null) this.error = message;
+  }
+
   private ethernetLayer(w: BlockWriter, bytes: Uint8Array, offset: number, caplen: number, len: number): void {
+    // tshark shows nothing of a header cut short.
+    if (caplen < ETH_HEADER) return this.fail('eth: truncated: ' + caplen + ' of 14 header bytes captured');
     const etherType = this.ethernet.init(bytes, offset, caplen).etherType as number;
     w.piece(ETH_SRC);
     w.mac(bytes, offset + ETH_SRC_AT);
@@ -152,61 +318,261 @@ export class JsonPrinter {
     w.mac(bytes, offset + ETH_DST_AT);
     w.field(TYPE, etherType);
     w.byte(CLOSE);
-    const at = offset + ETH_HEADER;
-    const rest = caplen - ETH_HEADER;
-    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, rest);
-    else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, rest, len - ETH_HEADER);
+    this.etherPayload(w, bytes, etherType, offset + ETH_HEADER, caplen - ETH_HEADER, len - ETH_HEADER);
   }
 
-  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
-    if (captured < 8) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 8 header bytes captured"');
+  /** The payload of an EtherType: VLAN tags (802.1Q, QinQ), ARP or IPv4. */
+  private etherPayload(w: BlockWriter, bytes: Uint8Array, etherType: number, at: number, captured: number, wire: number): void {
+    if (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
+      // IEEE 802.1Q clause 9.6: each tag is the TCI and the EtherType of what follows; QinQ stacks them.
+      w.piece(VLAN_OPEN);
+      let tags = 0;
+      while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100) {
+        // tshark's 802.1ad dissector reads the whole tag first, its 802.1Q one the control information.
+        if (captured < (etherType === ETHERTYPE_QINQ ? VLAN_TAG : VlanField.VlanId + 2)) break;
+        const tag = this.vlan.init(bytes, at, captured);
+        if (tags > 0) w.piece(COMMA);
+        w.field(VLAN_ID, tag.vlanId);
+        w.field(PCP, tag.priority);
+        w.piece(DEI[tag.dropEligible]!);
+        if (captured < VLAN_TAG) {
+          // The tag control information without the EtherType after it: tshark shows the former.
+          w.byte(CLOSE);
+          break;
+        }
+        etherType = tag.etherType;
+        w.field(TYPE_NUMBER, etherType);
+        w.byte(CLOSE);
+        tags++;
+        at += VLAN_TAG;
+        captured -= VLAN_TAG;
+        wire -= VLAN_TAG;
+      }
+      w.piece(CLOSE_BRACKET);
+      if (captured < 0 || (captured < VLAN_TAG && (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ || etherType === ETHERTYPE_VLAN_9100))) {
+        return this.fail('vlan: truncated: ' + Math.max(captured, 0) + ' of 4 tag bytes captured');
+      }
+    }
+    if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured, wire);
+    else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
+    else if (etherType === ETHERTYPE_IPV6) this.ipv6Layer(w, bytes, at, captured, wire);
+  }
+
+  /** A packet without link header (raw IP): the version nibble says which IP. */
+  private ipPacket(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 1) return this.fail('ip: no bytes captured');
+    const version = bytes[at]! >> 4;
+    if (version === 4) this.ipv4Layer(w, bytes, at, captured, wire);
+    else if (version === 6) this.ipv6Layer(w, bytes, at, captured, wire);
+    else this.fail('ip: version ' + version + ' is not one we decode');
+  }
+
+  /** Linux cooked capture v1 (what `tcpdump -i any` writes). */
+  private sllLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < SLL_HEADER) {
+      // tshark reads up to the address length first, then shows each field the capture holds.
+      if (captured >= LinuxSllField.AddressLen + 2) {
+        const cut = this.sll.init(bytes, at, captured);
+        w.field(SLL_PKTTYPE, cut.packetType);
+        if (captured >= LinuxSllField.HardwareType + 2) w.field(HATYPE, cut.hardwareType);
+        if (captured >= LinuxSllField.Address + 6 && captured >= LinuxSllField.AddressLen + 2 && cut.addressLen === 6) {
+          w.piece(SRC);
+          w.mac(bytes, at + LinuxSllField.Address);
+          w.piece(QUOTE);
+        }
+        w.byte(CLOSE);
+      }
+      return this.fail('sll: truncated: ' + captured + ' of 16 header bytes captured');
+    }
+    const sll = this.sll.init(bytes, at, captured);
+    const protocol = sll.protocol;
+    w.field(SLL_PKTTYPE, sll.packetType);
+    w.field(HATYPE, sll.hardwareType);
+    if (sll.addressLen === 6) {
+      w.piece(SRC);
+      w.mac(bytes, at + LinuxSllField.Address);
+      w.piece(QUOTE);
+    }
+    w.field(TYPE_NUMBER, protocol);
+    w.byte(CLOSE);
+    // Values below 1536 are Linux protocol numbers (ETH_P_802_3 and friends), not EtherTypes.
+    if (protocol >= 1536) this.etherPayload(w, bytes, protocol, at + SLL_HEADER, captured - SLL_HEADER, wire - SLL_HEADER);
+  }
+
+  /** Linux cooked capture v2 (`tcpdump -i any -y LINUX_SLL2`). */
+  private sll2Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < SLL2_HEADER) {
+      // tshark reads up to the address length first, then shows each field the capture holds.
+      if (captured >= LinuxSll2Field.AddressLen + 1) {
+        const cut = this.sll2.init(bytes, at, captured);
+        w.field(SLL_PKTTYPE, cut.packetType);
+        w.field(HATYPE, cut.hardwareType);
+        w.field(IFINDEX, cut.interfaceIndex);
+        if (captured >= LinuxSll2Field.Address + 6 && cut.addressLen === 6) {
+          w.piece(SRC);
+          w.mac(bytes, at + LinuxSll2Field.Address);
+          w.piece(QUOTE);
+        }
+        w.field(TYPE_NUMBER, cut.protocol);
+        w.byte(CLOSE);
+      }
+      return this.fail('sll: truncated: ' + captured + ' of 20 header bytes captured');
+    }
+    const sll = this.sll2.init(bytes, at, captured);
+    const protocol = sll.protocol;
+    w.field(SLL_PKTTYPE, sll.packetType);
+    w.field(HATYPE, sll.hardwareType);
+    w.field(IFINDEX, sll.interfaceIndex);
+    if (sll.addressLen === 6) {
+      w.piece(SRC);
+      w.mac(bytes, at + LinuxSll2Field.Address);
+      w.piece(QUOTE);
+    }
+    w.field(TYPE_NUMBER, protocol);
+    w.byte(CLOSE);
+    if (protocol >= 1536) this.etherPayload(w, bytes, protocol, at + SLL2_HEADER, captured - SLL2_HEADER, wire - SLL2_HEADER);
+  }
+
+  /**
+   * BSD loopback (LINKTYPE_NULL): a 4-byte address family in the capturing host's byte order, which the file
+   * does not record; like tshark, a value with bits in its upper half came from the other byte order.
+   */
+  private nullLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 4) return this.fail('null: truncated: ' + captured + ' of 4 header bytes captured');
+    let family = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+    if ((family & 0xffff0000) !== 0) family = ((family >>> 24) | ((family >>> 8) & 0xff00) | ((family << 8) & 0xff0000) | (family << 24)) >>> 0;
+    w.field(NULL_FAMILY, family);
+    w.byte(CLOSE);
+    // AF_INET is 2 on every BSD and Linux.
+    if (family === 2) this.ipv4Layer(w, bytes, at + 4, captured - 4, wire - 4);
+    // AF_INET6 differs between systems: 10 on Linux, 24 on NetBSD/OpenBSD, 28 on FreeBSD, 30 on macOS.
+    else if (family === 10 || family === 24 || family === 28 || family === 30) this.ipv6Layer(w, bytes, at + 4, captured - 4, wire - 4);
+  }
+
+  private arpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 2) return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
     const arp = this.arp.init(bytes, at, captured);
+    w.field(ARP_HTYPE, arp.hardwareType as number);
+    if (captured < 8) {
+      if (captured >= 4) w.field(PTYPE, arp.protocolType as number);
+      if (captured >= 5) w.field(HLEN_ARP, arp.hardwareLen);
+      if (captured >= 6) w.field(PLEN, arp.protocolLen);
+      w.byte(CLOSE);
+      return this.fail('arp: truncated: ' + captured + ' of 8 header bytes captured');
+    }
     const hardware = arp.hardwareType as number;
     const protocol = arp.protocolType as number;
-    if (hardware !== ARP_HARDWARE_ETHERNET || protocol !== ETHERTYPE_IPV4 || arp.hardwareLen !== 6 || arp.protocolLen !== 4) {
-      return w.ascii(
-        ',"error":"arp: hardware type ' + hardware + ' / protocol type ' + protocol + ' with address lengths ' +
-          arp.hardwareLen + '/' + arp.protocolLen + ' is not Ethernet/IPv4 (1/2048, 6/4)"',
-      );
+    const hardwareLength = arp.hardwareLen;
+    const protocolLength = arp.protocolLen;
+    const operation = arp.operation as number;
+    w.field(PTYPE, protocol);
+    w.field(HLEN_ARP, hardwareLength);
+    w.field(PLEN, protocolLength);
+    w.field(OP, operation);
+    // RFC 826: the four addresses at the lengths the header gives, shown while the capture holds them. Before
+    // any, tshark reads the addresses its summary of the operation names, so a capture that cuts one of those
+    // shows none.
+    const sha = at + ARP_SHA_AT;
+    const spa = sha + hardwareLength;
+    const tha = spa + protocolLength;
+    const tpa = tha + hardwareLength;
+    const end = at + captured;
+    const complete = tpa + protocolLength <= end;
+    if (!complete) this.fail('arp: truncated: ' + captured + ' of ' + (tpa + protocolLength - at) + ' bytes captured');
+    // tshark also sets the packet's length to the addresses' end, which fails when the wire had fewer bytes.
+    if (tpa + protocolLength - at > wire || arpSummaryEnd(operation, spa, tha, tpa, protocolLength) > end) {
+      w.byte(CLOSE);
+      return;
     }
-    if (captured < 28) return w.ascii(',"error":"arp: truncated: ' + captured + ' of 28 bytes captured"');
-    w.field(ARP_OP, arp.operation as number);
-    w.piece(SHA);
-    w.mac(bytes, at + ARP_SHA_AT);
-    w.piece(SPA);
-    w.ipv4(arp.sourceProtocolAddr);
-    w.piece(THA);
-    w.mac(bytes, at + ARP_THA_AT);
-    w.piece(TPA);
-    w.ipv4(arp.targetProtocolAddr);
-    w.piece(QUOTE_CLOSE);
+    const mac = (hardware === ARPHRD_ETHER || hardware === ARPHRD_IEEE802) && hardwareLength === 6;
+    const ipv4 = protocol === ETHERTYPE_IPV4 && protocolLength === 4;
+    if (spa > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (hardwareLength > 0) {
+      w.piece(SHA_ONLY);
+      this.address(w, bytes, sha, hardwareLength, mac);
+    }
+    if (tha > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (protocolLength > 0) {
+      w.piece(SPA_ONLY);
+      if (ipv4) {
+        w.ipv4(u32(bytes, spa));
+        w.piece(QUOTE);
+      } else this.address(w, bytes, spa, protocolLength, false);
+    }
+    if (tpa > end) {
+      w.byte(CLOSE);
+      return;
+    }
+    if (hardwareLength > 0) {
+      w.piece(THA_ONLY);
+      this.address(w, bytes, tha, hardwareLength, mac);
+    }
+    if (protocolLength > 0 && complete && operation !== ARP_DRARP_ERROR) {
+      w.piece(TPA_ONLY);
+      if (ipv4) {
+        w.ipv4(u32(bytes, tpa));
+        w.piece(QUOTE);
+      } else this.address(w, bytes, tpa, protocolLength, false);
+    }
+    w.byte(CLOSE);
+  }
+
+  /** A hardware address as a MAC, or any address as plain hex as tshark shows bytes; quote closed for MACs. */
+  private address(w: BlockWriter, bytes: Uint8Array, at: number, length: number, mac: boolean): void {
+    if (mac) {
+      w.mac(bytes, at);
+      w.piece(QUOTE);
+      return;
+    }
+    for (let i = 0; i < length; i++) w.ascii(HEX[bytes[at + i]!]!);
+    w.piece(QUOTE);
   }
 
   private ipv4Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
-    if (captured < 20) return w.ascii(',"error":"ipv4: truncated: ' + captured + ' of 20 header bytes captured"');
+    if (captured < 1) return this.fail('ipv4: truncated: 0 of 20 header bytes captured');
     const ip = this.ipv4.init(bytes, at, captured);
     const version = ip.version;
-    if (version !== 4) return w.ascii(',"error":"ipv4: version ' + version + ' is not 4"');
+    // tshark hands a version-6 header under EtherType 0x0800 to its IPv6 dissector; so do we.
+    if (version === 6 && this.quotedDepth === 0) return this.ipv6Layer(w, bytes, at, captured, wire);
+    if (version !== 4) return this.fail('ipv4: version ' + version + ' is not 4');
     const headerLength = ip.headerLength;
-    if (headerLength < 20) return w.ascii(',"error":"ipv4: header length ' + headerLength + ' shorter than 20"');
-    const totalLength = ip.totalLen;
-    if (totalLength < headerLength) {
-      return w.ascii(',"error":"ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength + '"');
+    if (captured < 20 || headerLength < 20) return this.ipv4Partial(w, bytes, at, captured, wire, headerLength);
+    let totalLength = ip.totalLen;
+    if (totalLength === 0) {
+      // Segmentation offload: Linux captures a super-packet before the NIC splits it and leaves Total
+      // Length 0 (BIG TCP, over 64 KiB); tshark then takes the length from the frame.
+      totalLength = wire;
+    } else if (totalLength < headerLength) {
+      w.field(IPV4_IHL_FIRST, headerLength);
+      w.field(TOS, bytes[at + IPV4_TOS_AT]!);
+      w.field(LEN, totalLength);
+      w.byte(CLOSE);
+      return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
     }
-    if (captured < headerLength) {
-      return w.ascii(',"error":"ipv4: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"');
-    }
+    const headerCaptured = captured >= headerLength;
     const src = ip.srcAddr;
     // With a source route, tshark's ip.dst (and the transport checksum) use the route's final address.
-    const dst = headerLength === 20 ? ip.dstAddr : ipv4FinalDestination(bytes, at, at + headerLength, true);
+    const dst = headerLength === 20 ? ip.dstAddr : ipv4FinalDestination(bytes, at, at + Math.min(headerLength, captured), true);
     const protocol = ip.protocol as number;
     const fragOffset = ip.fragOffset;
     const moreFragments = ip.moreFrags;
     w.piece(IPV4_SRC);
     w.ipv4(src);
-    w.piece(DST);
-    w.ipv4(dst);
-    w.field(IHL, headerLength);
+    if (headerCaptured || !routeScanCut(bytes, at + 20, at + headerLength, at + captured)) {
+      w.piece(DST);
+      w.ipv4(dst);
+      w.field(IHL, headerLength);
+    } else {
+      // tshark looks for a source route (which changes the destination) before it shows the destination:
+      // none when that walk runs out of captured bytes.
+      w.field(IHL, headerLength);
+    }
     w.field(TOS, bytes[at + IPV4_TOS_AT]!); // the whole byte: DSCP and ECN
     w.field(LEN, totalLength);
     w.field(ID, ip.ident);
@@ -215,21 +581,28 @@ export class JsonPrinter {
     w.field(TTL, ip.hopLimit);
     w.field(PROTO, protocol);
     w.field(CHECKSUM, ip.checksum);
-    w.piece(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
+    if (headerCaptured) {
+      w.piece(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
+    } else {
+      w.byte(CLOSE);
+      return this.fail('ipv4: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
+    }
     if (totalLength > wire) {
-      return w.ascii(',"error":"ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire"');
+      // tshark goes on with the bytes the frame has.
+      this.fail('ipv4: total length ' + totalLength + ' exceeds the ' + wire + ' bytes on the wire');
     }
     // A non-first fragment carries no transport header (RFC 791 section 2.3, "Fragmentation").
     if (fragOffset !== 0) return;
+    const end = Math.min(totalLength, wire);
     const payload = at + headerLength;
-    const payloadLength = totalLength - headerLength;
-    const payloadCaptured = Math.min(captured, totalLength) - headerLength;
+    const payloadLength = end - headerLength;
+    const payloadCaptured = Math.min(captured, end) - headerLength;
     const whole = payloadCaptured >= payloadLength && !moreFragments;
     switch (protocol) {
       case PROTO_ICMP:
         return this.icmpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole);
       case PROTO_UDP:
-        return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, src, dst);
+        return this.udpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       case PROTO_TCP:
         return this.tcpLayer(w, bytes, payload, payloadCaptured, payloadLength, whole, moreFragments, src, dst);
       default:
@@ -237,118 +610,550 @@ export class JsonPrinter {
     }
   }
 
+  /** An IPv4 header cut short or with a header length under 20: the fields inside the captured bytes. */
+  private ipv4Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number, headerLength: number): void {
+    const ip = this.ipv4;
+    w.field(IPV4_IHL_FIRST, headerLength);
+    if (headerLength < 20) {
+      w.byte(CLOSE);
+      return this.fail('ipv4: header length ' + headerLength + ' shorter than 20');
+    }
+    if (captured >= Ipv4Field.Dscp + 1) w.field(TOS, bytes[at + IPV4_TOS_AT]!);
+    if (captured >= Ipv4Field.TotalLen + 2) {
+      const totalLength = ip.totalLen;
+      // 0 is a segmentation-offload super-packet (see ipv4Layer): the length is the frame's.
+      w.field(LEN, totalLength === 0 ? wire : totalLength);
+      if (totalLength !== 0 && totalLength < headerLength) {
+        w.byte(CLOSE);
+        return this.fail('ipv4: total length ' + totalLength + ' shorter than the header length ' + headerLength);
+      }
+    }
+    if (captured >= Ipv4Field.Ident + 2) w.field(ID, ip.ident);
+    if (captured >= Ipv4Field.Flags + 2) {
+      w.piece(DF[ip.dontFrag ? 1 : 0]!);
+      w.piece(MF[ip.moreFrags ? 1 : 0]!);
+      w.field(FRAG, ip.fragOffset);
+    }
+    if (captured >= Ipv4Field.HopLimit + 1) w.field(TTL, ip.hopLimit);
+    if (captured >= Ipv4Field.Protocol + 1) w.field(PROTO, ip.protocol as number);
+    if (captured >= Ipv4Field.Checksum + 2) w.field(CHECKSUM, ip.checksum);
+    if (captured >= Ipv4Field.SrcAddr + 4) {
+      w.piece(SRC);
+      w.ipv4(ip.srcAddr);
+      w.piece(QUOTE);
+    }
+    w.byte(CLOSE);
+    this.fail('ipv4: truncated: ' + captured + ' of 20 header bytes captured');
+  }
+
+  /**
+   * IPv6 (RFC 8200): the fixed header, the extension headers walked (Hop-by-Hop, Routing, Destination Options,
+   * Fragment) to the upper layer, whose protocol is "proto"; a fragment header adds "frag" (bytes), "mf" and
+   * "frag_id". A non-first fragment carries no upper-layer header (RFC 8200 section 4.5).
+   */
+  private ipv6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < 40) return this.ipv6Partial(w, bytes, at, captured);
+    const ip = this.ipv6.init(bytes, at, captured);
+    const version = ip.version;
+    if (version !== 6) return this.fail('ipv6: version ' + version + ' is not 6');
+    const payloadLength = ip.payloadLen;
+    let nh = ip.nextHeader as number;
+    w.piece(IPV6_SRC);
+    w.ipv6(bytes, at + IPV6_SRC_AT);
+    w.piece(DST);
+    w.ipv6(bytes, at + IPV6_DST_AT);
+    w.field(TCLASS, ip.trafficClass);
+    w.field(FLOW, ip.flowLabel);
+    w.field(IPV6_PLEN, payloadLength);
+    w.field(NXT, nh);
+    w.field(HLIM, ip.hopLimit);
+    if (40 + payloadLength > wire) this.fail('ipv6: payload length ' + payloadLength + ' exceeds the ' + (wire - 40) + ' bytes on the wire');
+    const packetEnd = at + 40 + Math.min(payloadLength, Math.max(wire - 40, 0));
+    const end = Math.min(at + captured, packetEnd);
+    let cp = at + 40;
+    let fragmented = false;
+    let nonFirst = false;
+    let homeAt = at + IPV6_SRC_AT;
+    // RFC 8200 section 4.1: the extension headers in order, each naming the next.
+    for (;;) {
+      if (nh === PROTO_HOPOPTS || nh === PROTO_DSTOPTS || nh === PROTO_ROUTING) {
+        if (cp + 2 > end) {
+          w.field(PROTO, nh);
+          w.byte(CLOSE);
+          return this.fail('ipv6: extension header ' + nh + ' truncated');
+        }
+        const next = bytes[cp]!;
+        const headerEnd = cp + (bytes[cp + 1]! + 1) * 8;
+        // RFC 6275 section 6.3: with a Home Address destination option the pseudo-header's source is the home
+        // address (tshark's checksum takes it, tcpdump's does not).
+        if (nh === PROTO_DSTOPTS) homeAt = homeAddressOption(bytes, cp + 2, Math.min(headerEnd, end), homeAt);
+        cp = headerEnd;
+        nh = next;
+      } else if (nh === PROTO_FRAGMENT) {
+        if (cp + 8 > end) {
+          w.field(PROTO, nh);
+          w.byte(CLOSE);
+          return this.fail('ipv6: fragment header truncated');
+        }
+        const offsetFlags = u16(bytes, cp + 2);
+        w.field(FRAG6, offsetFlags & 0xfff8);
+        w.piece(MF6[offsetFlags & 1]!);
+        w.field(FRAG_ID, u32(bytes, cp + 4));
+        // An atomic fragment (offset 0, M clear; RFC 6946) is a whole packet: its checksum can be verified.
+        fragmented = offsetFlags !== 0 && (offsetFlags & 0xfff9) !== 0;
+        nonFirst = (offsetFlags & 0xfff8) !== 0;
+        nh = bytes[cp]!;
+        cp += 8;
+        if (nonFirst) break;
+      } else {
+        break;
+      }
+    }
+    w.field(PROTO, nh);
+    w.byte(CLOSE);
+    if (nonFirst || cp > end) return;
+    const payloadCaptured = end - cp;
+    const length = packetEnd - cp;
+    const whole = payloadCaptured >= length && !fragmented;
+    // The pseudo-header's addresses (RFC 8200 section 8.1): the source and the final destination.
+    const dstAt = ipv6PseudoDestination(bytes, at, end);
+    let pseudo = 0;
+    for (let i = 0; i < 16; i += 2) pseudo += u16(bytes, homeAt + i) + u16(bytes, dstAt + i);
+    switch (nh) {
+      case PROTO_ICMPV6:
+        return this.icmp6Layer(w, bytes, cp, payloadCaptured, length, whole, pseudo);
+      case PROTO_UDP:
+        return this.udpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
+      case PROTO_TCP:
+        return this.tcpLayer(w, bytes, cp, payloadCaptured, length, whole, fragmented, 0, 0, pseudo);
+      case PROTO_ICMP:
+        // ICMPv4 behind an IPv6 header (a version-6 header under EtherType 0x0800 leads here), as tshark reads it.
+        return this.icmpLayer(w, bytes, cp, payloadCaptured, length, whole);
+      default:
+        return;
+    }
+  }
+
+  /** An IPv6 header cut short: the fields inside the captured bytes, as tshark shows them. */
+  private ipv6Partial(w: BlockWriter, bytes: Uint8Array, at: number, captured: number): void {
+    if (captured >= 4) {
+      const ip = this.ipv6.init(bytes, at, captured);
+      if (ip.version !== 6) return this.fail('ipv6: version ' + ip.version + ' is not 6');
+      w.ascii(',"ipv6":{"tclass":' + ip.trafficClass + ',"flow":' + ip.flowLabel);
+      // tshark shows Payload Length once Next Header is there too.
+      if (captured >= 7) {
+        w.field(IPV6_PLEN, ip.payloadLen);
+        w.field(NXT, ip.nextHeader as number);
+      }
+      if (captured >= 8) w.field(HLIM, ip.hopLimit);
+      if (captured >= 24) {
+        w.piece(SRC);
+        w.ipv6(bytes, at + IPV6_SRC_AT);
+        w.piece(QUOTE);
+      }
+      w.byte(CLOSE);
+    }
+    this.fail('ipv6: truncated: ' + Math.max(captured, 0) + ' of 40 header bytes captured');
+  }
+
+  /**
+   * ICMPv6 (RFC 4443): type, code, checksum and its verdict; the echo identifier and sequence, the target of a
+   * Neighbor Solicitation, Advertisement or Redirect (RFC 4861), the MTU of Packet Too Big, the record count of
+   * an MLDv2 report (RFC 3810), and the first source and target link-layer address options of an NDP message.
+   */
+  private icmp6Layer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, pseudo: number): void {
+    // Field by field as far as the capture goes, as tshark shows them.
+    if (captured < 1) return this.fail('icmp6: truncated: 0 of 4 header bytes captured');
+    const type = bytes[at]!;
+    w.field(ICMP6_TYPE, type);
+    if (captured >= 2) w.field(CODE, bytes[at + 1]!);
+    if (captured >= 4) w.field(CHECKSUM, u16(bytes, at + 2));
+    if (whole && length >= 4) {
+      const ok = checksumFold(checksumSum(bytes, at, length, pseudo + PROTO_ICMPV6 + length)) === 0;
+      w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    }
+    let options = 0;
+    if ((type === ICMP6_ECHO_REQUEST || type === ICMP6_ECHO_REPLY) && captured >= 6) {
+      w.field(IDENT, u16(bytes, at + 4));
+      if (captured >= 8) w.field(SEQ, u16(bytes, at + 6));
+    } else if (type === ICMP6_PACKET_TOO_BIG && captured >= 8) {
+      w.field(MTU, u32(bytes, at + 4));
+    } else if (type === ICMP6_MLDV2_REPORT && captured >= 8) {
+      w.field(RECORDS, u16(bytes, at + 6));
+    } else if ((type === ICMP6_NS || type === ICMP6_NA) && captured >= 24) {
+      w.piece(TARGET);
+      w.ipv6(bytes, at + 8);
+      w.piece(QUOTE);
+      options = 24;
+    } else if (type === ICMP6_REDIRECT && captured >= 24) {
+      w.piece(TARGET);
+      w.ipv6(bytes, at + 8);
+      w.piece(QUOTE);
+      if (captured >= 40) options = 40;
+    } else if (type === ICMP6_RS) {
+      options = 8;
+    } else if (type === ICMP6_RA) {
+      options = 16;
+    }
+    if (options > 0) this.ndOptions(w, bytes, at + options, at + Math.min(captured, length));
+    w.byte(CLOSE);
+    if (length < 4) this.fail('icmp6: message of ' + length + ' bytes is shorter than its 4-byte header');
+    else if (captured < 4) this.fail('icmp6: truncated: ' + captured + ' of 4 header bytes captured');
+  }
+
+  /** The first source and target link-layer address options (RFC 4861 section 4.6.1) in bytes[at, end). */
+  private ndOptions(w: BlockWriter, bytes: Uint8Array, at: number, end: number): void {
+    let seen = 0;
+    while (at + 2 <= end) {
+      const type = bytes[at]!;
+      const units = bytes[at + 1]!;
+      // A zero length would loop forever; RFC 4861 section 4.6 says to drop the packet.
+      if (units === 0) return this.fail('icmp6: option ' + type + ' has length 0');
+      if (at + units * 8 > end) return;
+      if ((type === 1 || type === 2) && units === 1 && (seen & type) === 0) {
+        seen |= type;
+        w.piece(type === 1 ? SRC_LLADDR : TGT_LLADDR);
+        w.mac(bytes, at + 2);
+        w.piece(QUOTE);
+      }
+      at += units * 8;
+    }
+  }
+
   private icmpLayer(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean): void {
     // Every ICMP message starts with 8 bytes: type, code, checksum and four type-specific bytes (RFC 792).
-    if (length < 8) return w.ascii(',"error":"icmp: message of ' + length + ' bytes is shorter than its 8-byte header"');
-    if (captured < 8) return w.ascii(',"error":"icmp: truncated: ' + captured + ' of 8 header bytes captured"');
+    // tshark reads the type-specific word's first half before it shows anything.
+    if (captured < 6) return this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
     const icmp = this.icmp.init(bytes, at, whole ? length : captured);
     const type = icmp.msgType as number;
     w.field(ICMP_TYPE, type);
     w.field(CODE, icmp.msgCode);
-    if (whole) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST) {
+    // A quoted message is cut at 8 bytes: tshark leaves its checksum unverified.
+    if (whole && this.quotedDepth === 0) w.piece(icmp.verifyChecksum() ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // Echo, timestamp, information and address mask messages carry an identifier and sequence number
+    // (RFC 792, RFC 950).
+    if (type === ICMP_ECHO_REPLY || type === ICMP_ECHO_REQUEST || (type >= 13 && type <= 18)) {
       w.field(IDENT, icmp.echoIdent);
-      w.field(SEQ, icmp.echoSeqNo);
+      if (captured >= Icmpv4Field.EchoSeqNo + 2) w.field(SEQ, icmp.echoSeqNo);
+    } else if (type === ICMP_EXTENDED_ECHO_REQUEST || type === ICMP_EXTENDED_ECHO_REPLY) {
+      // RFC 8335 section 2: an identifier like echo's, then an 8-bit sequence number tshark names apart.
+      w.field(IDENT, icmp.echoIdent);
+    }
+    // With an RFC 4884 length (types 3, 11, 12: the quote's length in 32-bit words, byte 5) that the message
+    // holds, tshark shows nothing of a quote cut under 4 bytes.
+    const extended = type !== ICMP_REDIRECT && captured >= 6 && bytes[at + 5]! !== 0 && bytes[at + 5]! * 4 <= length - 8;
+    if (captured > (extended ? 11 : 8) && this.quotedDepth === 0 && QUOTING_TYPES.has(type)) {
+      this.quotingType = type;
+      this.quoted(w, bytes, at + 8, captured - 8, length - 8);
     }
     w.byte(CLOSE);
+    if (length < 8) this.fail('icmp: message of ' + length + ' bytes is shorter than its 8-byte header');
+    else if (captured < 8) this.fail('icmp: truncated: ' + captured + ' of 8 header bytes captured');
   }
 
+  /**
+   * The datagram an ICMP error quotes (RFC 792: its IP header and first 8 data bytes), as `"quoted":{"ipv4":{..},
+   * "udp"|"tcp"|"icmp":{..}}`, the fields tshark reports for it; its damage is not the packet's error.
+   */
+  private quoted(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number): void {
+    const error = this.error;
+    w.ascii(',"quoted":{');
+    const start = w.used;
+    this.quotedDepth++;
+    this.ipv4Layer(w, bytes, at, captured, length);
+    this.quotedDepth--;
+    if (w.used > start && w.byteAt(start) === 44) w.removeByte(start);
+    w.byte(CLOSE);
+    this.error = error;
+  }
+
+  /** `pseudo6`: the IPv6 pseudo-header's address sum (RFC 8200 section 8.1), or -1 over IPv4 (src, dst). */
   private udpLayer(
-    w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, src: number, dst: number,
+    w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
+    src: number, dst: number, pseudo6 = -1,
   ): void {
-    if (length < 8) return w.ascii(',"error":"udp: datagram of ' + length + ' bytes is shorter than its 8-byte header"');
-    if (captured < 8) return w.ascii(',"error":"udp: truncated: ' + captured + ' of 8 header bytes captured"');
+    // tshark reads both ports before it shows either.
+    if (captured < 4) return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
     const udp = this.udp.init(bytes, at, captured);
+    w.field(UDP_SPORT_FIRST, udp.srcPort);
+    w.field(DPORT, udp.dstPort);
+    if (captured >= UdpField.Len + 2) w.field(LEN, udp.len);
+    if (captured < 8) {
+      w.byte(CLOSE);
+      return this.fail('udp: truncated: ' + captured + ' of 8 header bytes captured');
+    }
     const udpLength = udp.len;
     const checksum = udp.checksum;
-    if (udpLength < 8) return w.ascii(',"error":"udp: length field ' + udpLength + ' shorter than the 8-byte header"');
-    if (udpLength > length) {
-      return w.ascii(',"error":"udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes"');
+    if (udpLength < 8) {
+      w.byte(CLOSE);
+      return this.fail('udp: length field ' + udpLength + ' shorter than the 8-byte header');
     }
-    w.field(UDP_SPORT, udp.srcPort);
-    w.field(DPORT, udp.dstPort);
-    w.field(LEN, udpLength);
     w.field(CHECKSUM, checksum);
-    if (checksum === 0) w.piece(CHECKSUM_OK_TRUE);
-    else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    // A zero checksum means none was sent (RFC 768), whatever the length says.
+    // Over IPv6 the checksum is mandatory (RFC 8200 section 8.1): tshark flags a zero field as illegal and
+    // leaves it unverified, so do we.
+    if (checksum === 0 && pseudo6 < 0 && !(this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT)) w.piece(CHECKSUM_OK_TRUE);
+    if (udpLength > length && !fragment) {
+      // tshark leaves the checksum unverified when the length field runs past the IP payload.
+      w.byte(CLOSE);
+      return this.fail('udp: length field ' + udpLength + ' exceeds the IP payload of ' + length + ' bytes');
+    }
+    // tshark leaves the checksum of a UDP header quoted in a redirect unverified.
+    if (this.quotedDepth > 0 && this.quotingType === ICMP_REDIRECT) {
+      // nothing
+    } else if (checksum === 0) {
+      // written above
+    } else if (whole && pseudo6 >= 0) {
+      w.piece(checksumFold(checksumSum(bytes, at, udpLength, pseudo6 + PROTO_UDP + udpLength)) === 0 ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    } else if (whole) w.piece(udp.init(bytes, at, udpLength).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     w.byte(CLOSE);
   }
 
+  /** `pseudo6`: the IPv6 pseudo-header's address sum (RFC 8200 section 8.1), or -1 over IPv4 (src, dst). */
   private tcpLayer(
     w: BlockWriter, bytes: Uint8Array, at: number, captured: number, length: number, whole: boolean, fragment: boolean,
-    src: number, dst: number,
+    src: number, dst: number, pseudo6 = -1,
   ): void {
-    if (length < 20) return w.ascii(',"error":"tcp: segment of ' + length + ' bytes is shorter than its 20-byte header"');
-    if (captured < 20) return w.ascii(',"error":"tcp: truncated: ' + captured + ' of 20 header bytes captured"');
+    // tshark reads both ports before it shows either, and the fields up to the window before it shows those.
+    if (captured < 4) return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
     const tcp = this.tcp.init(bytes, at, captured);
-    const headerLength = tcp.headerLength;
-    if (headerLength < 20) return w.ascii(',"error":"tcp: header length ' + headerLength + ' shorter than 20"');
-    if (headerLength > length) {
-      return w.ascii(',"error":"tcp: header length ' + headerLength + ' exceeds the segment length ' + length + '"');
-    }
-    if (headerLength > captured) {
-      return w.ascii(',"error":"tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured"');
-    }
-    // Written optimistically; malformed options rewind it (reserve() guaranteed no flush in between).
-    const start = w.used;
-    w.field(TCP_SPORT, tcp.srcPort);
+    w.field(TCP_SPORT_FIRST, tcp.srcPort);
     w.field(DPORT, tcp.dstPort);
+    if (captured >= TcpField.SeqNumber + 4 && this.quotedDepth > 0 && captured < TcpField.WindowLen + 2) {
+      // The 8 bytes an ICMP error quotes (RFC 792) hold the sequence number too, which tshark shows.
+      w.field(SEQ, tcp.seqNumber);
+    }
+    if (captured < TcpField.WindowLen + 2) {
+      w.byte(CLOSE);
+      return this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+    }
+    const headerLength = tcp.headerLength;
     w.field(SEQ, tcp.seqNumber);
+    if (headerLength < 20) {
+      w.field(HLEN, headerLength);
+      if (!fragment) w.field(PAYLOAD, length - headerLength);
+      w.byte(CLOSE);
+      return this.fail('tcp: header length ' + headerLength + ' shorter than 20');
+    }
     w.field(ACK, tcp.ackNumber);
     w.field(HLEN, headerLength);
     // The flags' second byte holds CWR to FIN, the flags tshark reports.
     w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
-    w.field(URG, tcp.urgentAt);
-    if (whole) w.piece(tcp.init(bytes, at, length).verifyChecksum(src, dst) ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
-    if (headerLength > 20) {
-      const it = this.options.init(tcp.init(bytes, at, headerLength));
-      let sackBlocks = 0;
-      while (it.next()) {
-        switch (it.kind as number) {
+    if (captured >= TcpField.UrgentAt + 2) w.field(URG, tcp.urgentAt);
+    else this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+    if (whole && length >= TcpField.Checksum + 2) {
+      const ok = pseudo6 >= 0 ? checksumFold(checksumSum(bytes, at, length, pseudo6 + PROTO_TCP + length)) === 0 : tcp.init(bytes, at, length).verifyChecksum(src, dst);
+      w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    }
+    // Options as far as the capture holds them, even when the header claims more than the segment has.
+    if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
+    if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
+    if (headerLength > length) {
+      w.byte(CLOSE);
+      return this.fail('tcp: header length ' + headerLength + ' exceeds the segment length ' + length);
+    }
+    // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
+    if (!fragment) w.field(PAYLOAD, length - headerLength);
+    w.byte(CLOSE);
+  }
+
+  /**
+   * The options in bytes[at, end) of an option list that runs to `listEnd` (past `end` when the capture cut
+   * it), walked as tshark walks them: an option whose length is wrong for its kind is skipped, one whose
+   * length byte is below 2 or runs past the list ends the walk; what came before stays.
+   */
+  private tcpOptions(w: BlockWriter, bytes: Uint8Array, at: number, end: number, listEnd: number): void {
+    // Each kind is written once, from its first occurrence (tshark's first value); the blocks of every SACK
+    // option go into one list after the walk (RFC 2018 section 3).
+    let seen = 0;
+    let sackOptions = 0;
+    const start = at;
+    while (at < listEnd) {
+      if (at >= end) {
+        this.fail('tcp: options truncated by the capture');
+        break;
+      }
+      const kind = bytes[at]!;
+      if (kind === OPT_EOL) break;
+      if (kind === OPT_NOP) {
+        at++;
+        continue;
+      }
+      if (at + 1 >= listEnd) {
+        this.fail('tcp: option ' + kind + ' has no room for its length byte');
+        break;
+      }
+      if (at + 1 >= end) {
+        this.fail('tcp: options truncated by the capture');
+        break;
+      }
+      const length = bytes[at + 1]!;
+      if (length < 2) {
+        this.fail('tcp: option ' + kind + ' has length ' + length + ', below 2');
+        break;
+      }
+      if (at + length > listEnd) {
+        this.fail('tcp: option ' + kind + ' of length ' + length + ' runs past the header');
+        break;
+      }
+      const exact = OPTION_LENGTHS[kind]!;
+      if (exact !== 0 && length !== exact) {
+        this.fail('tcp: option ' + kind + ' has length ' + length + ', not ' + exact);
+        // tshark's sack_perm is the option itself, shown whatever its length.
+        if (kind === OPT_SACK_PERM && (seen & (1 << kind)) === 0) {
+          seen |= 1 << kind;
+          w.piece(SACK_PERM_TRUE);
+        }
+      } else if (at + length > end) {
+        // Cut by the capture: tshark shows the values that were captured whole.
+        this.fail('tcp: options truncated by the capture');
+        if (kind === OPT_SACK) {
+          sackOptions++;
+          at++; // the SACK walk below includes this option, as far as it was captured
+        } else if (kind < 32 && (seen & (1 << kind)) === 0) {
+          this.partialOption(w, bytes, kind, at, end);
+        }
+        break;
+      } else if (kind === OPT_SACK) {
+        sackOptions++;
+      } else if (kind < 32 && (seen & (1 << kind)) === 0) {
+        seen |= 1 << kind;
+        switch (kind) {
           case OPT_MSS:
-            w.field(MSS, it.mss);
+            w.field(MSS, u16(bytes, at + 2));
             break;
           case OPT_WSCALE:
-            w.field(WSCALE, it.windowScale);
+            w.field(WSCALE, bytes[at + 2]!);
             break;
           case OPT_SACK_PERM:
             w.piece(SACK_PERM_TRUE);
             break;
-          case OPT_SACK:
-            sackBlocks += it.sackBlockCount;
-            break;
           case OPT_TS:
-            w.field(TSVAL, it.tsVal);
-            w.field(TSECR, it.tsEcr);
+            w.field(TSVAL, u32(bytes, at + 2));
+            w.field(TSECR, u32(bytes, at + 6));
             break;
         }
       }
-      if (it.error) {
-        w.used = start;
-        return w.piece(MALFORMED_OPTIONS_ERROR);
+      at += length;
+    }
+    if (sackOptions > 0) this.sack(w, bytes, start, at, end);
+  }
+
+  /** The captured part of an option the capture cut (the walk ends with it). */
+  private partialOption(w: BlockWriter, bytes: Uint8Array, kind: number, at: number, end: number): void {
+    switch (kind) {
+      case OPT_MSS:
+        if (at + 4 <= end) w.field(MSS, u16(bytes, at + 2));
+        return;
+      case OPT_WSCALE:
+        if (at + 3 <= end) w.field(WSCALE, bytes[at + 2]!);
+        return;
+      case OPT_SACK_PERM:
+        w.piece(SACK_PERM_TRUE);
+        return;
+      case OPT_TS:
+        if (at + 6 <= end) w.field(TSVAL, u32(bytes, at + 2));
+        if (at + 10 <= end) w.field(TSECR, u32(bytes, at + 6));
+        return;
+    }
+  }
+
+  /**
+   * The edges of every SACK option in bytes[at, end) (options already checked by tcpOptions) as [left, right]
+   * pairs, as many as each option's length holds, a last lone left edge included, as tshark reads them.
+   */
+  private sack(w: BlockWriter, bytes: Uint8Array, at: number, stop: number, end: number): void {
+    const start = w.used;
+    w.piece(SACK);
+    let first = true;
+    while (at < stop) {
+      const kind = bytes[at]!;
+      if (kind === OPT_NOP) {
+        at++;
+        continue;
       }
-      if (sackBlocks > 0) {
-        // RFC 2018 section 3: the blocks of every SACK option, in order.
-        w.piece(SACK);
-        let first = true;
-        it.init(tcp);
-        while (it.next()) {
-          if ((it.kind as number) !== 5) continue;
-          for (let i = 0; i < it.sackBlockCount; i++) {
-            w.piece(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
-            first = false;
-            w.uint(it.sackLeft(i));
-            w.field(COMMA, it.sackRight(i));
-            w.piece(CLOSE_BRACKET);
-          }
+      const length = bytes[at + 1]!;
+      if (kind === OPT_SACK) {
+        for (let i = 2; i + 4 <= length && at + i + 4 <= end; i += 8) {
+          w.piece(first ? OPEN_BRACKET : COMMA_OPEN_BRACKET);
+          first = false;
+          w.uint(u32(bytes, at + i));
+          if (i + 8 <= length && at + i + 8 <= end) w.field(COMMA, u32(bytes, at + i + 4));
+          w.piece(CLOSE_BRACKET);
         }
-        w.piece(CLOSE_BRACKET);
+        if ((length - 2) % 8 !== 0) this.fail('tcp: SACK option length ' + length + ' is not 2 plus a multiple of 8');
       }
+      at += length;
     }
-    // In a first fragment the segment's length is unknown (RFC 791 section 2.3), so is its payload's.
-    if (!fragment) {
-      w.field(PAYLOAD, length - headerLength);
-    }
-    w.byte(CLOSE);
+    // Options cut before their first edge leave nothing to show (reserve() made sure nothing was flushed).
+    if (first) w.used = start;
+    else w.piece(CLOSE_BRACKET);
   }
 }
+
+/**
+ * Whether walking the IPv4 options in bytes[at, listEnd) for a source route (RFC 791 section 3.1: kind and
+ * length bytes, a route's last address) reads past the captured bytes, which end at `capturedEnd`.
+ */
+function routeScanCut(bytes: Uint8Array, at: number, listEnd: number, capturedEnd: number): boolean {
+  while (at < listEnd) {
+    if (at >= capturedEnd) return true;
+    const kind = bytes[at]!;
+    if (kind === 0) return false;
+    if (kind === 1) {
+      at++;
+      continue;
+    }
+    if (at + 1 >= listEnd) return false;
+    if (at + 1 >= capturedEnd) return true;
+    const length = bytes[at + 1]!;
+    if (length < 2 || at + length > listEnd) return false;
+    if ((kind === 131 || kind === 137) && length >= 7 && at + length > capturedEnd) return true;
+    at += length;
+  }
+  return false;
+}
+
+/**
+ * Where the addresses end that tshark reads for its one-line summary of an ARP operation (RFC 826, 903, 1931,
+ * 2390, 2022): ARP request and reply and the replies of RARP and DRARP name the target protocol address, the
+ * reverse and inverse requests the target hardware address, inverse replies and MARS messages the sender's.
+ */
+function arpSummaryEnd(operation: number, spa: number, tha: number, tpa: number, protocolLength: number): number {
+  switch (operation) {
+    case 1:
+    case 2:
+    case 4:
+    case 6:
+      return tpa + protocolLength;
+    case 3:
+    case 5:
+    case 8:
+      return tpa;
+    case 9:
+      return tha;
+    default:
+      return operation >= 11 && operation <= 23 ? tha : 0;
+  }
+}
+
+/** tshark's fixed option lengths (RFC 9293 section 3.2, RFC 7323, RFC 2018); 0 for kinds of other lengths. */
+const OPTION_LENGTHS = new Uint8Array(256);
+OPTION_LENGTHS[OPT_MSS] = 4;
+OPTION_LENGTHS[OPT_WSCALE] = 3;
+OPTION_LENGTHS[OPT_SACK_PERM] = 2;
+OPTION_LENGTHS[OPT_TS] = 10;
+const OPT_EOL = TcpOptionKind.EndOfList;
+const OPT_NOP = TcpOptionKind.Nop;
+
+/** ICMP errors, which quote the datagram that caused them (RFC 792): unreachable, source quench, redirect,
+ * time exceeded, parameter problem. */
+const ICMP_REDIRECT = Icmpv4Message.Redirect;
+/** RFC 8335's extended echo (PROBE) messages. */
+const ICMP_EXTENDED_ECHO_REQUEST = 42;
+const ICMP_EXTENDED_ECHO_REPLY = 43;
+
+const QUOTING_TYPES = new Set([3, 4, 5, 11, 12]);
+
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));

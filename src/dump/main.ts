@@ -4,6 +4,7 @@
 
 // Modules only some runs need (the filter, JSON, the pcap writer, the raw socket) are imported when asked for:
 // under tsx every module costs a round trip to its loader thread, which is most of the start-up time.
+import { readdirSync, readFileSync } from 'node:fs';
 import { LinkType } from '../pcap/format.js';
 import { PcapReader } from '../pcap/reader.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
@@ -15,6 +16,24 @@ import type { JsonPrinter } from './json.js';
 import type { PacketState } from './packet-state.js';
 import { TimestampFormatter, timestampStyleForCount } from './timestamp.js';
 import { BlockWriter } from './output.js';
+
+/** Interface names by index on this machine, read once when a Linux cooked v2 capture asks (as tcpdump does). */
+let interfaceNames: Map<number, string> | null = null;
+
+function interfaceName(index: number): string | undefined {
+  if (interfaceNames === null) {
+    interfaceNames = new Map();
+    try {
+      for (const name of readdirSync('/sys/class/net')) {
+        const text = readFileSync('/sys/class/net/' + name + '/ifindex', 'latin1');
+        interfaceNames.set(Number(text.trim()), name);
+      }
+    } catch {
+      // No sysfs (not Linux): every index prints as tcpdump prints an unknown one.
+    }
+  }
+  return interfaceNames.get(index);
+}
 
 /** Longest timestamp: a -ttt/-ttttt delta of many hours, or -tttt's date and time. */
 const TIMESTAMP_ROOM = 64;
@@ -40,10 +59,12 @@ export class PacketHandler {
   ) {
     this.formatter = new FrameFormatter({
       verbose: options.verbose,
+      verbosity: options.verbosity,
       link: options.link,
       quiet: options.quiet,
-      relativeSequence: true,
+      relativeSequence: !options.absoluteSequence,
       suppressDefaultPrint: options.hex > 0 || options.hexAscii > 0,
+      interfaceName,
     });
     this.timestamps = new TimestampFormatter(timestampStyleForCount(options.timestampCount));
   }
@@ -60,7 +81,7 @@ export class PacketHandler {
     }
     this.printed++;
     if (this.pcapOut !== null) {
-      this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen);
+      this.pcapOut.writeFrame(seconds * 1_000_000 + Math.floor(nanos / 1000), bytes, offset, caplen, len);
     }
     if (this.json !== null) {
       this.json.write(this.out, number, seconds, nanos, precision, linkType, bytes, offset, caplen, len);
@@ -72,16 +93,9 @@ export class PacketHandler {
       // joined into one string that would have to be flattened again.
       this.out.reserve(TIMESTAMP_ROOM);
       this.timestamps.writeTo(this.out, seconds, Math.floor(nanos / 1000));
-      let line: string;
-      let linkHeader = 0;
-      if (ethernet) {
-        line = this.formatter.format(bytes, offset, caplen, len);
-        linkHeader = ETHERNET_HEADER_LENGTH;
-      } else if (linkType === LinkType.Raw || linkType === LinkType.Ipv4) {
-        line = this.formatter.formatIpv4(bytes, offset, caplen, len);
-      } else {
-        line = 'unsupported link-type ' + linkType + ', length ' + len;
-      }
+      let line = this.formatter.formatLink(linkType, bytes, offset, caplen, len);
+      if (line === null) line = 'unsupported link-type ' + linkType + ', length ' + len;
+      const linkHeader = this.formatter.linkHeaderLength;
       if (this.options.hex || this.options.hexAscii) {
         // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
         // capture (its printer never reported the link header's length) or with -xx/-XX.
@@ -90,12 +104,36 @@ export class PacketHandler {
         if (caplen > skip) {
           line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip);
         }
+      } else if (this.options.ascii) {
+        // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
+        const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
+        if (caplen > skip) line += asciiDump(bytes, offset + skip, caplen - skip);
       }
       this.out.write(line);
       this.out.newline();
+      if (this.options.lineBuffered) this.out.flush();
     }
     return this.options.count === 0 || this.printed < this.options.count;
   }
+}
+
+/**
+ * tcpdump's ascii_print: a newline, then each byte as itself when printable (tab, space and newline too) or
+ * '.', a CR dropped before a LF or in the last two bytes.
+ */
+export function asciiDump(bytes: Uint8Array, at: number, length: number): string {
+  let text = '\n';
+  for (let i = 0; i < length; i++) {
+    const c = bytes[at + i]!;
+    if (c === 13) {
+      if (length - i - 1 > 1 && bytes[at + i + 1] !== 10) text += '.';
+    } else if ((c > 0x20 && c < 0x7f) || c === 9 || c === 32 || c === 10) {
+      text += String.fromCharCode(c);
+    } else {
+      text += '.';
+    }
+  }
+  return text;
 }
 
 /** Where the CLI writes: descriptors and a stderr sink, replaceable so tests run it in-process. */
@@ -166,11 +204,12 @@ async function captureLive(options: DumpOptions, handler: PacketHandler, out: Bl
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   io.stderr(`smoltcp-dump: listening on ${options.interface}, link-type EN10MB (Ethernet)\n`);
-  const ctx = { handler, going: true, number: 0, now: 0 };
+  // -s: what the capture keeps of each frame; the frame's own length is still recorded.
+  const ctx = { handler, going: true, number: 0, now: 0, snap: options.snapLength || 262_144 };
   const consume = (c: typeof ctx, bytes: Uint8Array, offset: number, length: number): void => {
     const seconds = Math.floor(c.now / 1_000_000);
     const micros = c.now - seconds * 1_000_000;
-    c.going = c.handler.handle(++c.number, LinkType.Ethernet, seconds, micros * 1000, 6, bytes, offset, length, length);
+    c.going = c.handler.handle(++c.number, LinkType.Ethernet, seconds, micros * 1000, 6, bytes, offset, Math.min(length, c.snap), length);
   };
   while (!stopped && ctx.going && !out.closed) {
     await socket.waitReadable(null);
@@ -211,6 +250,17 @@ export async function main(argv: readonly string[], dumpIo: DumpIo = processIo):
     }
     throw e;
   }
+  if (options.filterFile !== null) {
+    const { readFileSync } = await import('node:fs');
+    try {
+      // As tcpdump's -F: '#' starts a comment that runs to the end of the line.
+      options.filter = readFileSync(options.filterFile, 'latin1').replace(/#[^\n]*/g, ' ').replace(/\s+/g, ' ');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      fail(`cannot read the filter file ${options.filterFile}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      return 2;
+    }
+  }
   if (options.filter.trim() !== '') {
     const { buildFilter, FilterSyntaxError } = await import('./filter.js');
     const { PacketState } = await import('./packet-state.js');
@@ -229,7 +279,7 @@ export async function main(argv: readonly string[], dumpIo: DumpIo = processIo):
   if (options.writeFile !== null) {
     const { PcapFileWriter } = await import('../pcap/writer.js');
     try {
-      pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: 262_144, flushInterval: options.interface ? 0 : null });
+      pcapOut = new PcapFileWriter(options.writeFile === '-' ? 1 : options.writeFile, { snapLength: options.snapLength || 262_144, flushInterval: options.interface ? 0 : null });
     } catch (e) {
       fail(`cannot write ${options.writeFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}.`);
       return 1;

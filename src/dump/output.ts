@@ -60,6 +60,9 @@ for (let i = 0; i < 256; i++) {
 /** Room past a line's end for the stores that overrun their text. */
 const OVERRUN = 4;
 
+/** '0'-'9', 'a'-'f' as character codes. */
+const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 export class BlockWriter {
   private readonly block = new Uint8Array(BLOCK_SIZE);
   /** The same memory for the multi-byte stores of the byte writers (unaligned, little-endian). */
@@ -96,6 +99,17 @@ export class BlockWriter {
    */
   reserve(length: number): void {
     if (this.used + length + OVERRUN > BLOCK_SIZE) this.flush();
+  }
+
+  /** Takes out the byte at `position` (since `reserve`), e.g. a comma that turned out to open an object. */
+  removeByte(position: number): void {
+    this.block.copyWithin(position, position + 1, this.used);
+    this.used--;
+  }
+
+  /** The byte at `position` (since `reserve`). */
+  byteAt(position: number): number {
+    return this.block[position]!;
   }
 
   /** Writes one byte (room reserved). */
@@ -213,6 +227,48 @@ export class BlockWriter {
     // The last byte's dot is written but not counted.
     view.setInt32(used, OCTET_DOT[d]!, true);
     this.used = used + OCTET_DOT_LENGTH[d]! - 1;
+  }
+
+  /**
+   * Writes the 16 bytes at bytes[at] as an IPv6 address in RFC 5952's form (the same text as formatIpv6 in
+   * src/wire/ipv6-address.ts, and tshark's): byte by byte, no string made.
+   */
+  ipv6(bytes: Uint8Array, at: number): void {
+    let bestStart = -1;
+    let bestLength = 0;
+    let runStart = -1;
+    for (let i = 0; i < 8; i++) {
+      if (bytes[at + 2 * i] === 0 && bytes[at + 2 * i + 1] === 0) {
+        if (runStart < 0) runStart = i;
+        if (i - runStart + 1 > bestLength) {
+          bestStart = runStart;
+          bestLength = i - runStart + 1;
+        }
+      } else {
+        runStart = -1;
+      }
+    }
+    if (bestLength < 2) bestStart = -1;
+    const block = this.block;
+    let used = this.used;
+    for (let i = 0; i < 8; i++) {
+      if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLength) {
+        if (i === bestStart) block[used++] = 58;
+        continue;
+      }
+      if (i !== 0) block[used++] = 58;
+      if (i === 6 && bestStart === 0 && (bestLength === 6 || (bestLength === 5 && bytes[at + 10] === 0xff && bytes[at + 11] === 0xff))) {
+        // RFC 5952 section 5: an IPv4-mapped (or -compatible) address ends in a dotted quad.
+        this.used = used;
+        this.ipv4(((bytes[at + 12]! << 24) | (bytes[at + 13]! << 16) | (bytes[at + 14]! << 8) | bytes[at + 15]!) >>> 0);
+        return;
+      }
+      const word = (bytes[at + 2 * i]! << 8) | bytes[at + 2 * i + 1]!;
+      let shift = word >= 0x1000 ? 12 : word >= 0x100 ? 8 : word >= 0x10 ? 4 : 0;
+      for (; shift >= 0; shift -= 4) block[used++] = HEX_DIGIT[(word >>> shift) & 15]!;
+    }
+    if (bestStart >= 0 && bestStart + bestLength === 8) block[used++] = 58;
+    this.used = used;
   }
 
   /** Writes six bytes as a MAC address, `02:00:00:00:00:01`. */

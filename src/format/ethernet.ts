@@ -1,28 +1,51 @@
 // Ethernet II frames (IEEE 802.3 clause 3.2), as tcpdump's print-ether.c prints them: with -e (or for an
 // EtherType we do not decode) the addresses, EtherType and frame length first, then the payload's printer.
-// A new link-layer payload (IPv6, 802.1Q) is one more case in the switch on the EtherType.
+// 802.1Q/QinQ tags are walked here (link.ts prints them); a new link-layer payload is one more case in the
+// switch on the EtherType (etherTypePayload, shared with the Linux cooked captures).
 
 import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
+import { ipv6Packet } from './ipv6.js';
 import { hex4, type LineBuilder } from './line.js';
+import { innerEtherType, isVlanTag, vlanTagsText } from './link.js';
 import { ETHERTYPE_NAMES } from './names.js';
 
 const ethernetView = new EthernetFrame();
+const vlanTags = { count: 0 };
 
 /** Appends the frame `bytes[offset, offset + caplen)`, `wireLength` bytes on the wire, to the line. */
 export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
+  f.linkHeaderLength = ETHERNET_HEADER_LENGTH;
   if (caplen < ETHERNET_HEADER_LENGTH || wireLength < ETHERNET_HEADER_LENGTH) {
     f.truncate('ether', false);
+    // tcpdump's ether printer returns the captured length as the header's: -x, -X and -A dump nothing.
+    f.linkHeaderLength = caplen;
     return;
   }
   const frame = ethernetView.init(bytes, offset, caplen);
   const etherType = frame.etherType as number;
-  const at = offset + ETHERNET_HEADER_LENGTH;
+  let at = offset + ETHERNET_HEADER_LENGTH;
   const end = offset + caplen;
-  const length = wireLength - ETHERNET_HEADER_LENGTH;
-  const decoded = etherType === EtherType.Ipv4 || etherType === EtherType.Arp;
+  let length = wireLength - ETHERNET_HEADER_LENGTH;
+  // 802.1Q and QinQ tags (IEEE 802.1Q clause 9.6): what counts is the EtherType behind them.
+  const tagged = isVlanTag(etherType);
+  const inner = tagged ? innerEtherType(bytes, etherType, at, end, vlanTags) : etherType;
+  const tags = tagged ? vlanTags.count : 0;
+  const decoded = inner === EtherType.Ipv4 || inner === EtherType.Arp || inner === EtherType.Ipv6;
+  if (inner < 0) {
+    // A tag cut by the capture: tcpdump prints the addresses only under -e.
+    if (f.link) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
+    if (f.link && tags > 0) {
+      f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';
+      vlanTagsText(f, bytes, at, tags, true);
+    }
+    f.truncate('vlan', false);
+    // tcpdump's -x dumps nothing of such a frame: all of it counts as link header.
+    f.linkHeaderLength = caplen;
+    return;
+  }
   // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
   if (f.link || !decoded) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
   if (etherType <= 1500) {
@@ -30,7 +53,19 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     f.out += '802.3, length ' + length + ': LLC, length ' + length;
     return;
   }
-  f.out += f.link || !decoded ? etherTypeText(f, etherType) + ', length ' + wireLength + ': ' : '';
+  if (f.link) f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';
+  else if (!decoded) f.out += etherTypeText(f, inner) + ', length ' + wireLength + ': ';
+  if (tags > 0) {
+    if (f.link) vlanTagsText(f, bytes, at, tags);
+    at += 4 * tags;
+    length -= 4 * tags;
+  }
+  f.linkHeaderLength = at - offset;
+  etherTypePayload(f, bytes, inner, at, end, length);
+}
+
+/** The payload of an EtherType (after Ethernet, VLAN tags or a Linux cooked header) at bytes[at]. */
+export function etherTypePayload(f: LineBuilder, bytes: Uint8Array, etherType: number, at: number, end: number, length: number): void {
   switch (etherType) {
     case EtherType.Ipv4:
       ipv4Packet(f, bytes, at, end, length, !f.link);
@@ -38,9 +73,11 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     case EtherType.Arp:
       arpPacket(f, bytes, at, end, length);
       return;
+    case EtherType.Ipv6:
+      ipv6Packet(f, bytes, at, end, length, !f.link);
+      return;
     default:
-      // Everything else (IPv6 and 802.1Q included) is shown as its bytes, as tcpdump shows EtherTypes it
-      // does not know.
+      // Everything else is shown as its bytes, as tcpdump shows EtherTypes it does not know.
       if (!f.quiet) f.defaultPrint(bytes, at, end - at, false);
       return;
   }

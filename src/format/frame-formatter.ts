@@ -1,14 +1,16 @@
 // One-line summaries of frames in the style of `tcpdump -nn` (tcpdump 4.99): Ethernet, ARP, IPv4 (options
-// included), ICMPv4, UDP and TCP (every option), with tcpdump's `-e` (link header), `-v` (IPv4 details,
+// included), ICMPv4, IPv6 (extension headers walked, ipv6.ts), ICMPv6 (neighbour discovery and MLD, icmpv6.ts),
+// UDP and TCP (every option), with tcpdump's `-e` (link header), `-v` (IPv4 details,
 // checksums, quoted datagrams) and `-q` (quiet) variants. The text equals tcpdump's line for line, truncation
 // markers (`[|tcp]`) and malformed-header messages included (test/dump/text.test.ts diffs thousands of kernel,
 // crafted and corrupted frames against tcpdump).
 //
-// What we do not decode is shown generically: other EtherTypes (IPv6 and 802.1Q among them) as their link
-// header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
-// `LLC, length N`; other IPv4 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
-// for. There are no port-based application printers: a segment to port 80 ends at `length N`, where tcpdump
-// goes on to print `: HTTP`. MPTCP options are shown as bytes.
+// (test/dump/ipv6.test.ts does the same for IPv6.) What we do not decode is shown generically: other EtherTypes
+// as their link header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
+// `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
+// for. Application printers follow tcpdump's for DNS (53, and 5353), HTTP (80, 8080), BOOTP/DHCP (67, 68) and NTP
+// (123), in its order of precedence between ports (dns.ts, http.ts, bootp.ts, ntp.ts); other ports end at
+// `length N` or `UDP, length N`. MPTCP options are shown as bytes.
 //
 // Truncation follows tcpdump's two lengths: the captured bytes bound what may be read (reading past them ends
 // the line with ` [|proto]`), while the lengths printed come from the headers, as on the wire.
@@ -17,6 +19,7 @@ import { arpPacket } from './arp.js';
 import { ethernetFrame } from './ethernet.js';
 import { ipv4Packet } from './ipv4.js';
 import { LineBuilder, type FormatOptions } from './line.js';
+import { linuxSll2Frame, linuxSllFrame, nullFrame, rawIpFrame } from './link.js';
 
 /**
  * Formats whole Ethernet frames as tcpdump -nn does. One instance keeps the TCP conversations it has seen (for
@@ -80,6 +83,43 @@ export class FrameFormatter {
     const line = this.line;
     line.begin();
     ethernetFrame(line, bytes, offset, caplen, wireLength);
+    return line.end();
+  }
+
+  /** Bytes of link-layer header of the last frame (Ethernet and its VLAN tags, cooked or loopback header). */
+  get linkHeaderLength(): number {
+    return this.line.linkHeaderLength;
+  }
+
+  /**
+   * The summary of a frame of any link type we decode (LINKTYPE_ETHERNET, _RAW, _IPV4, _IPV6, _LINUX_SLL,
+   * _LINUX_SLL2, _NULL), or null for another link type.
+   */
+  formatLink(linkType: number, bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string | null {
+    const line = this.line;
+    line.begin();
+    switch (linkType) {
+      case 1:
+        ethernetFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 101:
+      case 228:
+      case 229:
+        rawIpFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 113:
+        linuxSllFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 276:
+        linuxSll2Frame(line, bytes, offset, caplen, wireLength);
+        break;
+      case 0:
+        nullFrame(line, bytes, offset, caplen, wireLength);
+        break;
+      default:
+        line.end();
+        return null;
+    }
     return line.end();
   }
 

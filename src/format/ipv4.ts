@@ -16,6 +16,9 @@ const OPTIONS_OK = 0;
 const OPTIONS_CUT = 1;
 const OPTIONS_READ_PAST_CAPTURE = 2;
 
+/** DCCP (RFC 4340), whose tcpdump printer prints the addresses itself. */
+const IP_PROTOCOL_DCCP = 33;
+
 const ipv4View = new Ipv4Packet();
 /** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
 const routeView = new Ipv4Packet();
@@ -115,11 +118,11 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     return;
   }
   const payload = at + headerLength;
-  // TCP and UDP print the addresses with their ports; everything else gets them here (tcpdump's DCCP and
-  // SCTP printers also print ports, but we print those protocols generically).
-  if (protocol !== IpProtocol.Tcp && protocol !== IpProtocol.Udp) {
-    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
-  }
+  // TCP and UDP print the addresses with their ports; everything else gets them here. tcpdump's DCCP and
+  // SCTP printers print them with ports too, so a header cut before them shows no addresses; we print those
+  // protocols generically, after the addresses.
+  const ownAddresses = protocol === IpProtocol.Tcp || protocol === IpProtocol.Udp || protocol === IpProtocol.Sctp || protocol === IP_PROTOCOL_DCCP;
+  if (!ownAddresses) f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
   if (captureEnd - at < headerLength) {
     f.out += ' [remaining caplen(' + (captureEnd - at) + ') < header length(' + headerLength + ')]';
     f.truncate('ip');
@@ -128,10 +131,12 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
   const fragmented = (ipFlags & 1) !== 0 || fragmentOffset !== 0;
   switch (protocol) {
     case IpProtocol.Tcp:
-      tcpSegment(f, bytes, payload, end, payloadLength, at, fragmented);
+      setIpv4Context(f, at, src, dst);
+      tcpSegment(f, bytes, payload, end, payloadLength, fragmented);
       return;
     case IpProtocol.Udp:
-      udpDatagram(f, bytes, payload, end, payloadLength, at, fragmented);
+      setIpv4Context(f, at, src, dst);
+      udpDatagram(f, bytes, payload, end, payloadLength, fragmented);
       return;
     case IpProtocol.Icmp:
       icmpMessage(f, bytes, payload, end, payloadLength, fragmented);
@@ -144,6 +149,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
       f.out += ' nd ' + payloadLength;
       return;
     default:
+      if (ownAddresses) f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
       f.out += ' ip-proto-' + protocol + ' ' + payloadLength;
       return;
   }
@@ -176,7 +182,8 @@ function ipv4Options(f: LineBuilder, bytes: Uint8Array, at: number, length: numb
       if (optionLength < 3) f.out += ' [bad length ' + optionLength + ']';
       else {
         if ((optionLength + 1) & 3) f.out += ' [bad length ' + optionLength + ']';
-        const pointer = bytes[at + 2]! - 1;
+        // Unsigned, as tcpdump's: a pointer byte of 0 wraps to a pointer past every address.
+        const pointer = (bytes[at + 2]! - 1) >>> 0;
         if (pointer < 3 || (pointer + 1) & 3 || pointer > optionLength + 1) f.out += ' [bad ptr ' + bytes[at + 2]! + ']';
         for (let i = 3; i < optionLength; i += 4) {
           if (i + 4 > optionLength) return OPTIONS_CUT;
@@ -230,9 +237,14 @@ function ipv4Timestamps(f: LineBuilder, bytes: Uint8Array, at: number, length: n
   return true;
 }
 
-/** `10.0.0.1.80 > 10.0.0.2.5555: `, how TCP and UDP lines start. */
-export function addressesWithPorts(f: LineBuilder, src: number, srcPort: number, dst: number, dstPort: number): void {
-  f.out += f.ipText.text(src) + '.' + srcPort + ' > ' + f.ipText.text(dst) + '.' + dstPort + ': ';
+/** Points the transport's IP context (line.ts) at the IPv4 header at bytes[at]. */
+function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): void {
+  const ip = f.ip;
+  ip.version = 4;
+  ip.at = at;
+  ip.portsOnly = false;
+  ip.src = f.ipText.text(src);
+  ip.dst = f.ipText.text(dst);
 }
 
 /**

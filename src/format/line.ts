@@ -13,6 +13,11 @@ import { Ipv4TextCache, MacTextCache } from './text-cache.js';
 export interface FormatOptions {
   /** tcpdump -v: IPv4 header details, TCP/ICMP checksum verdicts, the IP header quoted in ICMP errors. */
   verbose?: boolean;
+  /**
+   * tcpdump's -v count (0 to 3), for the printers that print more at -vv and -vvv (DNS sections and TTLs, UDP
+   * checksums); `verbose: true` alone counts as 1.
+   */
+  verbosity?: number;
   /** tcpdump -e: print the Ethernet header (addresses, EtherType, frame length) first. */
   link?: boolean;
   /** tcpdump -q: shorter protocol lines (`tcp 0` instead of flags and options). */
@@ -27,11 +32,45 @@ export interface FormatOptions {
    * dump, unless -x or -X already dump the whole packet; true suppresses these dumps.
    */
   suppressDefaultPrint?: boolean;
+  /**
+   * The name of the interface with this index, for Linux cooked v2 captures (tcpdump looks it up on the
+   * machine reading the file and prints `?` when there is none).
+   */
+  interfaceName?: (index: number) => string | undefined;
+}
+
+/**
+ * The IP header a TCP or UDP printer sits on, whichever the version: the addresses as printed, and where they
+ * are in the bytes (for the pseudo-header checksum and tcpdump's conversation order, src/format/ip.ts). The IP
+ * printers fill it in before calling the transport's; one per LineBuilder, so nothing is allocated per frame.
+ */
+export class IpHeaderContext {
+  /** 4 or 6. */
+  version = 4;
+  /** Where the IP header starts in the bytes. */
+  at = 0;
+  /** The source address as tcpdump prints it. */
+  src = '';
+  /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
+  dst = '';
+  /**
+   * IPv6 with extension headers before the transport: tcpdump printed the addresses already and gives the
+   * ports alone (`5353 > 5353: `), as its printers check the fixed header's Next Header.
+   */
+  portsOnly = false;
+  /**
+   * IPv6: where the address the pseudo-header uses as destination starts (RFC 8200 section 8.1: the final
+   * destination of a routing header, else the header's destination). Unused for IPv4, whose final destination
+   * ipv4FinalDestination finds in the options.
+   */
+  pseudoDstAt = 0;
 }
 
 /** One line being built, with the options and the state kept across frames. */
 export class LineBuilder {
   readonly verbose: boolean;
+  /** The number of -v flags (0 to 3). */
+  readonly verbosity: number;
   readonly link: boolean;
   readonly quiet: boolean;
   readonly relativeSequence: boolean;
@@ -44,24 +83,32 @@ export class LineBuilder {
    * frame for -x/-X, link header included, because its printer never returned the header length.
    */
   truncated = false;
+  /** Bytes of link-layer header (Ethernet with its VLAN tags, cooked, loopback) before the network header. */
+  linkHeaderLength = 0;
+  readonly interfaceName: (index: number) => string | undefined;
 
   readonly ipText = new Ipv4TextCache();
+  /** The IP header under the transport being printed, IPv4 or IPv6 (ip.ts); set by the IP printers. */
+  readonly ip = new IpHeaderContext();
   readonly macText = new MacTextCache();
   /** The TCP conversations seen, by both ports in one int32 (tcp.ts), for relative sequence numbers. */
   readonly conversations = new Map<number, TcpConversation[]>();
 
   constructor(options: FormatOptions = {}) {
-    this.verbose = options.verbose ?? false;
+    this.verbosity = options.verbosity ?? (options.verbose ? 1 : 0);
+    this.verbose = this.verbosity > 0;
     this.link = options.link ?? false;
     this.quiet = options.quiet ?? false;
     this.relativeSequence = options.relativeSequence ?? false;
     this.suppressDefaultPrint = options.suppressDefaultPrint ?? false;
+    this.interfaceName = options.interfaceName ?? (() => undefined);
   }
 
   /** Starts a new line. */
   begin(): void {
     this.out = '';
     this.truncated = false;
+    this.linkHeaderLength = 0;
   }
 
   /** The line built since begin(); drops the builder's reference to it. */

@@ -199,3 +199,34 @@ function tcpFlagLetters(flags: number): string {
 
 /** `Flags [S.]` and friends for every value of the flags byte, built once. */
 export const TCP_FLAGS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, flags) => 'Flags [' + tcpFlagLetters(flags) + ']');
+
+/** DNS opcodes as tcpdump appends them to the query ID (RFC 1035 section 4.1.1, RFC 1996, RFC 2136). */
+export const DNS_OPCODE_TEXT: readonly string[] = [
+  '', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7',
+  ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef',
+];
+
+/** DNS response codes, the EDNS extended ones included, as tcpdump prints them (RFC 6895 section 2.3). */
+export const DNS_RCODE_TEXT: readonly string[] = [
+  '', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet',
+  ' NXRRSet', ' NotAuth', ' NotZone', ' Resp11', ' Resp12', ' Resp13', ' Resp14', ' NoChange',
+  ' BadVers', 'Resp17', ' Resp18', ' Resp19', ' Resp20', 'Resp21', ' Resp22', ' BadCookie',
+];
+
+/** DNS record types tcpdump names (IANA "Resource Record (RR) TYPEs"); others print as `Type<n>`. */
+export const DNS_TYPE_NAMES = new Map<number, string>([
+  [1, 'A'], [2, 'NS'], [3, 'MD'], [4, 'MF'], [5, 'CNAME'], [6, 'SOA'], [7, 'MB'], [8, 'MG'], [9, 'MR'],
+  [10, 'NULL'], [11, 'WKS'], [12, 'PTR'], [13, 'HINFO'], [14, 'MINFO'], [15, 'MX'], [16, 'TXT'], [17, 'RP'],
+  [18, 'AFSDB'], [19, 'X25'], [20, 'ISDN'], [21, 'RT'], [22, 'NSAP'], [23, 'NSAP_PTR'], [24, 'SIG'],
+  [25, 'KEY'], [26, 'PX'], [27, 'GPOS'], [28, 'AAAA'], [29, 'LOC'], [30, 'NXT'], [31, 'EID'], [32, 'NIMLOC'],
+  [33, 'SRV'], [34, 'ATMA'], [35, 'NAPTR'], [36, 'KX'], [37, 'CERT'], [38, 'A6'], [39, 'DNAME'], [40, 'SINK'],
+  [41, 'OPT'], [42, 'APL'], [43, 'DS'], [44, 'SSHFP'], [45, 'IPSECKEY'], [46, 'RRSIG'], [47, 'NSEC'],
+  [48, 'DNSKEY'], [99, 'SPF'], [100, 'UINFO'], [101, 'UID'], [102, 'GID'], [103, 'UNSPEC'], [104, 'UNSPECA'],
+  [249, 'TKEY'], [250, 'TSIG'], [251, 'IXFR'], [252, 'AXFR'], [253, 'MAILB'], [254, 'MAILA'], [255, 'ANY'],
+  [256, 'URI'],
+]);
+
+/** DNS classes tcpdump names (RFC 1035 section 3.2.4); others print as `(Class <n>)`. */
+export const DNS_CLASS_NAMES = new Map<number, string>([
+  [1, 'IN'], [3, 'CHAOS'], [4, 'HS'], [255, 'ANY'],
+]);

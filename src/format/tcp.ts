@@ -1,18 +1,21 @@
 // TCP (RFC 9293), following tcpdump's print-tcp.c for ports it has no dissector for: flags, sequence numbers
 // (absolute, or relative to each conversation's first), window, every option, with -v the checksum.
 
-import { Ipv4Field, IpProtocol } from '../../generated/ipv4.js';
+import { IpProtocol } from '../../generated/ipv4.js';
 import { TcpField, TcpPacket } from '../../generated/tcp.js';
-import { checksumFold, checksumSum, pseudoHeaderSum } from '../wire/checksum.js';
+import { checksumFold, checksumSum } from '../wire/checksum.js';
+import { dnsMessage } from './dns.js';
 import { HEX_BYTE } from './hex-dump.js';
-import { addressesWithPorts, ipv4FinalDestination } from './ipv4.js';
+import { httpPayload } from './http.js';
+import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
 import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
 
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
 export interface TcpConversation {
-  src: number;
-  dst: number;
+  /** The addresses as printed (IPv4 or IPv6 text). */
+  src: string;
+  dst: string;
   ports: number;
   seq: number;
   ack: number;
@@ -20,19 +23,22 @@ export interface TcpConversation {
 
 const tcpView = new TcpPacket();
 
-/** A TCP segment at bytes[at] inside the IPv4 packet at bytes[ipAt]; `length` is what IPv4 says is left. */
-export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, ipAt: number, fragmented: boolean): void {
-  const src = u32(bytes, ipAt + Ipv4Field.SrcAddr);
-  const dst = u32(bytes, ipAt + Ipv4Field.DstAddr);
+/**
+ * A TCP segment at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
+ * `length` is what the IP layer says is left.
+ */
+export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, fragmented: boolean): void {
+  const src = f.ip.src;
+  const dst = f.ip.dst;
   if (end - at < 4) {
-    f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ':';
+    f.out += src + ' > ' + dst + ':';
     f.truncate('tcp', false);
     return;
   }
   const tcp = tcpView.init(bytes, at, end - at);
   const srcPort = tcp.srcPort;
   const dstPort = tcp.dstPort;
-  addressesWithPorts(f, src, srcPort, dst, dstPort);
+  addressesWithPorts(f, srcPort, dstPort);
   if (end - at < 20) {
     f.truncate('tcp', false);
     return;
@@ -58,7 +64,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   let baseSeq = 0;
   let baseAck = 0;
   if (f.relativeSequence && flags & 0x10) {
-    reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
+    reversed = srcPort > dstPort || (srcPort === dstPort && sourceAboveDestination(f.ip, bytes));
     const keySrc = reversed ? dst : src;
     const keyDst = reversed ? src : dst;
     // Both ports in one int32, so the map key is a small integer rather than a heap number.
@@ -105,13 +111,13 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     return;
   }
   if (f.verbose && !fragmented && at + length <= end) {
-    const pseudoDst = ipv4FinalDestination(bytes, ipAt, end);
-    const sum = checksumFold(checksumSum(bytes, at, length, pseudoHeaderSum(src, pseudoDst, IpProtocol.Tcp, length)));
+    const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Tcp, length)));
     const field = tcp.checksum;
     f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
   }
   const dataLength = length - headerLength;
-  if (dataLength > 0 || flags & 0x07) {
+  // tcpdump shows the sequence number of every segment from -vv on.
+  if (f.verbosity > 1 || dataLength > 0 || flags & 0x07) {
     f.out += ', seq ' + seq;
     if (dataLength > 0) f.out += ':' + ((seq + dataLength) >>> 0);
   }
@@ -129,7 +135,47 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
     return;
   }
   // RFC 9293 section 3.5.3 lets a RST carry text saying why; -v shows up to 30 bytes of it.
-  if (flags & 0x04 && f.verbose) resetData(f, bytes, at + headerLength, end, dataLength);
+  if (flags & 0x04 && f.verbose) {
+    resetData(f, bytes, at + headerLength, end, dataLength);
+    return;
+  }
+  applicationPayload(f, bytes, at + headerLength, end, dataLength, srcPort, dstPort);
+}
+
+/** Well-known ports (IANA "Service Name and Transport Protocol Port Number Registry"). */
+const PORT_DNS = 53;
+const PORT_HTTP = 80;
+const PORT_HTTP_ALT = 8080;
+/**
+ * Each port's place in tcpdump's chain of TCP printers, one byte per port so that a segment between two
+ * ports no printer claims costs two loads: 0 none, APP_EARLIER a printer before HTTP's that we do not have
+ * (telnet, SMTP, whois, BGP, PPTP, Redis, SSH, NetBIOS, SMB, BEEP, OpenFlow, FTP), APP_HTTP, APP_BEFORE_DNS
+ * (RTSP, whose printer comes before DNS's), APP_DNS. The lower class wins, as tcpdump tests them in order.
+ */
+const APP_EARLIER = 1;
+const APP_HTTP = 2;
+const APP_BEFORE_DNS = 3;
+const APP_DNS = 4;
+const PORT_CLASS = new Uint8Array(65536);
+for (const port of [23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21]) PORT_CLASS[port] = APP_EARLIER;
+PORT_CLASS[PORT_HTTP] = APP_HTTP;
+PORT_CLASS[PORT_HTTP_ALT] = APP_HTTP;
+PORT_CLASS[554] = APP_BEFORE_DNS;
+PORT_CLASS[8554] = APP_BEFORE_DNS;
+PORT_CLASS[PORT_DNS] = APP_DNS;
+
+/** tcpdump's application printers for the segment's payload on the ports we decode (HTTP, DNS over TCP). */
+function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, srcPort: number, dstPort: number): void {
+  const a = PORT_CLASS[srcPort]!;
+  const b = PORT_CLASS[dstPort]!;
+  if ((a | b) === 0) return;
+  const first = a === 0 ? b : b === 0 ? a : Math.min(a, b);
+  if (first === APP_HTTP) {
+    f.out += ': ';
+    httpPayload(f, bytes, at, end, length);
+  } else if (first === APP_DNS) {
+    dnsMessage(f, bytes, at, end, length, true);
+  }
 }
 
 function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): void {

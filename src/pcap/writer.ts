@@ -106,8 +106,11 @@ export class PcapFileWriter {
     this.used = PCAP_FILE_HEADER_LENGTH;
   }
 
-  /** Appends one record for `bytes[offset, offset + length)` seen at `timestamp` (microseconds). */
-  writeFrame(timestamp: Instant, bytes: Uint8Array, offset: number, length: number): void {
+  /**
+   * Appends one record for `bytes[offset, offset + length)` seen at `timestamp` (microseconds); `originalLength`
+   * is the frame's length on the wire when the bytes are already cut short (a capture's snapshot length).
+   */
+  writeFrame(timestamp: Instant, bytes: Uint8Array, offset: number, length: number, originalLength = length): void {
     if (this.closed || this.error !== null) {
       this.dropped++;
       return;
@@ -125,7 +128,7 @@ export class PcapFileWriter {
     v.setUint32(at, seconds, true);
     v.setUint32(at + 4, micros, true);
     v.setUint32(at + 8, captured, true);
-    v.setUint32(at + 12, length, true);
+    v.setUint32(at + 12, originalLength > length ? originalLength : length, true);
     copyBytes(bytes, offset, this.buffer, at + PCAP_RECORD_HEADER_LENGTH, captured);
     this.used = at + need;
     this.packets++;

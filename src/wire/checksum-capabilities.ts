@@ -22,12 +22,14 @@ export class ChecksumCapabilities {
    * @param udp the UDP checksum (RFC 768)
    * @param tcp the TCP checksum (RFC 9293 section 3.1)
    * @param icmpv4 the ICMPv4 checksum (RFC 792)
+   * @param icmpv6 the ICMPv6 checksum, pseudo-header included (RFC 4443 section 2.3)
    */
   constructor(
     public ipv4: Checksum = 'both',
     public udp: Checksum = 'both',
     public tcp: Checksum = 'both',
     public icmpv4: Checksum = 'both',
+    public icmpv6: Checksum = 'both',
   ) {}
 
   /** The stack computes and verifies every checksum: what a plain device needs. */
@@ -37,6 +39,6 @@ export class ChecksumCapabilities {
 
   /** Checksums are neither computed nor verified (e.g. a loopback that cannot corrupt). */
   static ignored(): ChecksumCapabilities {
-    return new ChecksumCapabilities('none', 'none', 'none', 'none');
+    return new ChecksumCapabilities('none', 'none', 'none', 'none', 'none');
   }
 }

@@ -54,3 +54,14 @@ export function updateChecksum32(checksum: number, oldValue: number, newValue: n
     (newValue & 0xffff);
   return ~foldSum(sum) & 0xffff;
 }
+
+/**
+ * Sum of the IPv6 pseudo-header (RFC 8200 section 8.1): source address, destination address (the final
+ * one when a Routing header is present), upper-layer packet length and next header value, the addresses
+ * read in place at src[srcAt, srcAt + 16) and dst[dstAt, dstAt + 16). Pass it as `initial` to checksumSum.
+ */
+export function ipv6PseudoHeaderSum(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, protocol: number, length: number): number {
+  let sum = protocol + (length >>> 16) + (length & 0xffff);
+  for (let i = 0; i < 16; i += 2) sum += ((src[srcAt + i]! << 8) | src[srcAt + i + 1]!) + ((dst[dstAt + i]! << 8) | dst[dstAt + i + 1]!);
+  return sum;
+}

@@ -2,7 +2,7 @@
 // the reprs built on them, addresses and the Internet checksum. Helpers the views share (EMPTY_BYTES,
 // dataViewOf, checksumSumData, byte copying, MAC halves) stay internal. src/index.ts re-exports this.
 //
-// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Icmpv4Repr, UdpRepr and TcpRepr
+// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Ipv6Repr, Icmpv4Repr, Icmpv6Repr, UdpRepr and TcpRepr
 // (checked for each by test/wire/contract.test.ts):
 // - Construction: `new XRepr()` gives the defaults; `new XRepr({ ...fields })` takes a Partial of the
 //   plain fields (the type XReprFields) and leaves the rest at their defaults. A payload (or ICMP data)
@@ -44,6 +44,24 @@ export {
   ipProtocolName,
   ipv4OptionKindName,
 } from '../../generated/ipv4.js';
+export {
+  Icmpv6DstUnreachable,
+  Icmpv6Message,
+  Icmpv6Packet,
+  NdiscOptionType,
+  icmpv6DstUnreachableName,
+  icmpv6MessageName,
+  ndiscOptionTypeName,
+} from '../../generated/icmpv6.js';
+export { Icmpv6ErrorMessage } from '../../generated/icmpv6-error.js';
+export { Ipv6Packet } from '../../generated/ipv6.js';
+export { Ipv6ExtensionHeader, Ipv6OptionType, ipv6OptionTypeName } from '../../generated/ipv6-extension.js';
+export { Ipv6FragmentHeader } from '../../generated/ipv6-fragment.js';
+export { Ipv6RoutingHeader } from '../../generated/ipv6-routing.js';
+export { MldMessage } from '../../generated/mld.js';
+export { NdiscNeighborMessage } from '../../generated/ndisc-neighbor.js';
+export { NdiscRedirect } from '../../generated/ndisc-redirect.js';
+export { NdiscRouterAdvert } from '../../generated/ndisc-router-advert.js';
 export { TcpOptionIterator, TcpOptionKind, TcpPacket, tcpOptionKindName } from '../../generated/tcp.js';
 export { UdpPacket } from '../../generated/udp.js';
 export { WireError, wireErrorMessage } from '../../generated/runtime.js';
@@ -54,6 +72,7 @@ export {
   checksumSum,
   combineSums,
   internetChecksum,
+  ipv6PseudoHeaderSum,
   pseudoHeaderSum,
   updateChecksum16,
   updateChecksum32,
@@ -64,7 +83,10 @@ export * from './checksum-capabilities.js';
 export * from './ethernet.js';
 export * from './ethernet-address.js';
 export * from './icmpv4.js';
+export * from './icmpv6.js';
 export * from './ipv4.js';
 export * from './ipv4-address.js';
+export * from './ipv6.js';
+export * from './ipv6-address.js';
 export * from './tcp.js';
 export * from './udp.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs, USAGE, UsageError } from '../../src/dump/args.js';
 import { needs, suiteNeeding } from '../helpers/needs.js';
 import { waitForExit, waitForStderr } from '../helpers/child.js';
+import { pcapFileFrames } from '../helpers/netns.js';
 import { VethPair } from './captures.js';
 import { craftedFrames, pcapBytes, writePcap } from './craft.js';
 import { BIN, comparePackets, removeDir, runBin, runDump, tcpdump, tempDir } from './helpers.js';
@@ -62,8 +63,10 @@ for (const [args, message] of [
   [['-r', 'f', '-Z'], "unknown option '-Z'; run smoltcp-dump --help for the list of options."],
   [['-r', 'f', '--pretty'], "unknown option '--pretty'; run smoltcp-dump --help for the list of options."],
   [['-r', 'f', '-i', 'eth0'], 'give either -r FILE or -i IFACE, not both.'],
-  [['-r', 'f', '--json', '-v'], '--json prints every field already; drop -e, -v, -q, -x and -X.'],
-  [['-r', 'f', '-vv'], 'only one level of -v is supported; use -v.'],
+  [['-r', 'f', '--json', '-v'], '--json prints every field already; drop -e, -v, -q, -S, -x, -X and -A.'],
+  [['-r', 'f', '-AAA'], 'use -A or -AA, not more.'],
+  [['-r', 'f', '-s', 'x'], "-s needs a snapshot length in bytes, not 'x'; e.g. -s 96."],
+  [['-r', 'f', '-F', 'filter.txt', 'tcp'], 'give the filter either with -F FILE or on the command line, not both.'],
   [['-r', 'f', '-xxx'], 'use -x or -xx (or -X or -XX), not more.'],
   [['-r', 'f', '-tttttt'], 'use at most five -t flags (-ttttt).'],
 ] as const) {
@@ -259,6 +262,32 @@ if (live) {
       assert.match(lines[1]!, /IP 10\.77\.0\.2 > 10\.77\.0\.1: ICMP echo reply, id \d+, seq 1, length 64$/);
       // What we wrote is what we printed, as tcpdump reads it.
       assert.is(tcpdump(['-r', out]), stdout);
+    } finally {
+      pair.destroy();
+      removeDir(liveDir);
+    }
+  });
+
+  live('-s cuts live frames to the snapshot length, keeps their wire length, and -l writes each line at once', async () => {
+    const pair = new VethPair('dumpsnap');
+    const liveDir = tempDir('dump-snap');
+    try {
+      const out = join(liveDir, 'snap.pcap');
+      const child = pair.a.spawn(BIN, ['-l', '-s', '60', '-c', '2', '-w', out, '-i', pair.devA, 'icmp'], { env: { ...process.env, TZ: 'UTC' } });
+      let stdout = '';
+      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      await waitForStderr(child, 'listening on');
+      pair.a.run('ping', ['-c', '1', '-s', '200', pair.addrB]);
+      const code = await Promise.race([waitForExit(child), new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+      if (code === null) child.kill();
+      assert.is(code, 0);
+      // tcpdump reads the records as 60 bytes of 242-byte frames, and prints them as we did.
+      const theirs = tcpdump(['-r', out]);
+      assert.is(theirs, stdout);
+      assert.match(stdout, /ICMP echo request, id \d+, seq 1, length 208/);
+      const records = spawnSync('tcpdump', ['-nn', '-e', '-r', out], { encoding: 'utf8' }).stdout;
+      assert.match(records, /length 242: /);
+      for (const frame of pcapFileFrames(out)) assert.is(frame.length, 60);
     } finally {
       pair.destroy();
       removeDir(liveDir);

@@ -83,7 +83,6 @@ export function splitPackets(text: string): string[] {
 export function knownGap(ours: string): string | null {
   if (/ ip-proto-\d+ \d+/.test(ours)) return 'IP protocol that tcpdump dissects and we print generically';
   if (ours.includes('LLC, length')) return '802.3/LLC frame';
-  if (/ethertype (IPv6|802\.1Q[^,]*) \(/.test(ours)) return 'IPv6 or VLAN frame, which we print as bytes';
   if (ours.includes('mptcp ')) return 'MPTCP option';
   return null;
 }

@@ -72,7 +72,7 @@ const EXPECTED: Record<string, string> = {
   'bad-unknown-key-far.yaml':
     'test/generator/fixtures/bad-unknown-key-far.yaml:14:5: unknown key "colour" in field "second"; expected one of name, offset, type, bits, scale, raw, alias, enum, doc, flags',
   'bad-unknown-type.yaml':
-    'test/generator/fixtures/bad-unknown-type.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4',
+    'test/generator/fixtures/bad-unknown-type.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4, ipv6',
   'bad-yaml-syntax.yaml':
     'test/generator/fixtures/bad-yaml-syntax.yaml:13:10: YAML syntax error: "[" opened here is not closed; end the list with "]"',
   // The parser notices the open quote only at the end of the file; the mistake is at line 9.
@@ -110,7 +110,7 @@ test('problems in several places are all reported, in file order', () => {
   const result = generate([{ file: 'two.yaml', text }]);
   assert.equal(result.problems.map(formatProblem), [
     'two.yaml:7:13: "offset" of field "first" must be a non-negative integer, not "zero"',
-    'two.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4',
+    'two.yaml:12:11: field "second" has unknown type "u24"; expected one of u8, u16, u32, mac, ipv4, ipv6',
   ]);
 });
 

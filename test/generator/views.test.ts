@@ -150,7 +150,7 @@ test('setters over a 0xa5 background rebuild every valid vector byte for byte', 
 
 test('every accessor round-trips and touches only its own bits', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), (background) => {
+    fc.property(fc.uint8Array({ minLength: 256, maxLength: 256 }), (background) => {
       for (const spec of SPECS) {
         const View = classOf(spec);
         const view = new View(background.slice()) as unknown as Record<string, number | boolean> & View;
@@ -258,6 +258,35 @@ test('MAC address byte copies', () => {
   assert.is(arp.sourceHardwareAddr, 0x010203040506);
 });
 
+test('IPv6 address fields: where they are, byte copies in and out', () => {
+  const bytes = new Uint8Array(48);
+  const ip = new generated.Ipv6Packet(bytes, 4, 44);
+  assert.is(ip.srcAddrOffset, 12);
+  assert.is(ip.dstAddrOffset, 28);
+  const address = Uint8Array.from({ length: 18 }, (_, i) => i + 1);
+  ip.setSrcAddrFrom(address, 2);
+  assert.equal(Array.from(bytes.subarray(12, 28)), Array.from(address.subarray(2, 18)));
+  ip.setDstAddrFrom(address);
+  const out = new Uint8Array(17);
+  ip.copyDstAddrTo(out, 1);
+  assert.equal(Array.from(out.subarray(1)), Array.from(address.subarray(0, 16)));
+  // Nothing outside the 16 bytes of each address was touched.
+  assert.equal(Array.from(bytes.subarray(0, 12)), new Array(12).fill(0));
+  assert.equal(Array.from(bytes.subarray(44)), [0, 0, 0, 0]);
+});
+
+test('a masked field over three bytes keeps its neighbours (IPv6 version, traffic class, flow label)', () => {
+  const ip = new generated.Ipv6Packet(new Uint8Array(40).fill(0xa5));
+  ip.version = 6;
+  ip.trafficClass = 0xb8;
+  ip.flowLabel = 0xfedcb;
+  assert.equal(Array.from(ip.bytes.subarray(0, 5)), [0x6b, 0x8f, 0xed, 0xcb, 0xa5]);
+  ip.flowLabel = 0x12345;
+  assert.is(ip.version, 6);
+  assert.is(ip.trafficClass, 0xb8);
+  assert.is(ip.flowLabel, 0x12345);
+});
+
 test('check rejects every malformed smoltcp vector and accepts the others', () => {
   for (const v of VECTORS) {
     const View = LAYER_CLASS[v.layer];
@@ -315,10 +344,32 @@ test('the DataView a view keeps follows its bytes: same bytes keep it, a subarra
 
 test('mutated vectors: check never throws, and after it passes no accessor throws or leaves the view', () => {
   const seeds = VECTORS.filter((v) => v.hex.length > 0).map((v) => hex(v.hex));
+  // smoltcp's vectors hold nothing as long as a BOOTP/DHCP message (240 bytes before the options), nor an IPv6
+  // packet (version 6 and a Payload Length that fits): add one DHCP message and the three IPv6 packets a real
+  // capture carries even on an IPv4 network: a neighbour solicitation (40 + 24 bytes), an MLDv2 report behind a
+  // hop-by-hop header (40 + 8 + 36) and an mDNS query over UDP (40 + 25). These added seeds are drawn a fifth of
+  // the runs: as one seed among forty-odd vectors each would be drawn about 70 times in 3000 runs and, cut
+  // short half of the time, pass its check too rarely for the count below to prove anything.
+  const added: Uint8Array[] = [];
+  const dhcp = new Uint8Array(300);
+  dhcp.set([1, 1, 6, 0]);
+  dhcp.set([99, 130, 83, 99, 53, 1, 1, 255], 236);
+  added.push(dhcp);
+  const ipv6 = (next: number, payload: number[]): Uint8Array => {
+    const packet = new Uint8Array(40 + payload.length);
+    packet.set([0x60, 0, 0, 0, payload.length >> 8, payload.length & 0xff, next, 255]);
+    packet.set([0xfe, 0x80], 8);
+    packet.set([0xff, 0x02], 24);
+    packet.set(payload, 40);
+    return packet;
+  };
+  added.push(ipv6(58, [135, 0, 0, 0, ...new Array<number>(20).fill(0)]));
+  added.push(ipv6(0, [58, 0, 5, 2, 0, 0, 1, 0, 143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0xff, 0x02, ...new Array<number>(13).fill(0), 0xfb]));
+  added.push(ipv6(17, [0x14, 0xe9, 0x14, 0xe9, 0, 25, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]));
   const passed = new Map<string, number>();
   fc.assert(
     fc.property(
-      fc.constantFrom(...seeds),
+      fc.oneof({ arbitrary: fc.constantFrom(...seeds), weight: 4 }, { arbitrary: fc.constantFrom(...added), weight: 1 }),
       fc.array(fc.tuple(fc.nat(80), fc.nat(255)), { maxLength: 4 }),
       fc.oneof(fc.constant(0), fc.nat(80)),
       fc.nat(8),

@@ -27,6 +27,10 @@ const PACKAGE: Record<string, string> = {
   sysctl: 'procps',
   setpriv: 'util-linux',
   cc: 'gcc',
+  dnsmasq: 'dnsmasq-base',
+  dig: 'bind9-dnsutils',
+  curl: 'curl',
+  python3: 'python3',
 };
 
 /** Whether `program` is an executable file in one of `path`'s directories (what `command -v` finds). */

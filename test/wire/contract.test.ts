@@ -14,7 +14,14 @@ import {
   Icmpv4Message,
   Icmpv4Packet,
   Icmpv4Repr,
+  Icmpv6DstUnreachable,
+  Icmpv6Message,
+  Icmpv6Packet,
+  Icmpv6Repr,
   IpProtocol,
+  Ipv6Packet,
+  Ipv6Repr,
+  parseIpv6,
   Ipv4Packet,
   Ipv4Repr,
   TcpControl,
@@ -49,6 +56,8 @@ interface Row {
 }
 
 const payload = new Uint8Array([1, 2, 3, 4, 5]);
+const SRC6 = parseIpv6('fe80::1') as Uint8Array;
+const DST6 = parseIpv6('2001:db8::ff00:42:8329') as Uint8Array;
 const quoted = new Uint8Array([0x9c, 0x40, 0x00, 0x35, 0x00, 0x28, 0x12, 0x34]);
 
 const rows: Row[] = [
@@ -103,6 +112,56 @@ const rows: Row[] = [
     bufferLength: 36,
     emit: (r, b, o, l) => (r as Icmpv4Repr).emit(new Icmpv4Packet(b, o, l)),
     parse: (b, o, l) => Icmpv4Repr.parse(new Icmpv4Packet(b, o, l)),
+  },
+  {
+    name: 'Ipv6Repr',
+    defaults: () => new Ipv6Repr(),
+    withFields: () => new Ipv6Repr({ srcAddr: SRC6, dstAddr: DST6, nextHeader: IpProtocol.Udp, payloadLength: 13, hopLimit: 255, trafficClass: 0xb8, flowLabel: 0xfedcb }),
+    headerLength: 40,
+    bufferLength: 53,
+    emit: (r, b, o, l) => (r as Ipv6Repr).emit(new Ipv6Packet(b, o, l)),
+    parse: (b, o, l) => Ipv6Repr.parse(new Ipv6Packet(b, o, l)),
+  },
+  {
+    name: 'Icmpv6Repr (echo)',
+    defaults: () => new Icmpv6Repr(),
+    withFields: () => new Icmpv6Repr({ msgType: Icmpv6Message.EchoReply, echoIdent: 0x1234, echoSeqNo: 9, data: payload }),
+    headerLength: 8,
+    bufferLength: 13,
+    emit: (r, b, o, l) => (r as Icmpv6Repr).emit(new Icmpv6Packet(b, o, l), SRC6, DST6),
+    parse: (b, o) => Icmpv6Repr.parse(new Icmpv6Packet(b, o, 13), SRC6, DST6),
+  },
+  {
+    name: 'Icmpv6Repr (error)',
+    defaults: () => new Icmpv6Repr(),
+    withFields: () => new Icmpv6Repr({ msgType: Icmpv6Message.DstUnreachable, msgCode: Icmpv6DstUnreachable.PortUnreachable, data: quoted }),
+    headerLength: 8,
+    bufferLength: 16,
+    emit: (r, b, o, l) => (r as Icmpv6Repr).emit(new Icmpv6Packet(b, o, l), SRC6, DST6),
+    parse: (b, o) => Icmpv6Repr.parse(new Icmpv6Packet(b, o, 16), SRC6, DST6),
+  },
+  {
+    name: 'Icmpv6Repr (neighbor advertisement)',
+    defaults: () => new Icmpv6Repr(),
+    withFields: () => new Icmpv6Repr({ msgType: Icmpv6Message.NeighborAdvert, targetAddr: SRC6, solicited: true, override: true, linkLayerAddr: 0x0200_0000_0001 }),
+    headerLength: 32,
+    bufferLength: 32,
+    emit: (r, b, o, l) => (r as Icmpv6Repr).emit(new Icmpv6Packet(b, o, l), SRC6, DST6),
+    parse: (b, o) => Icmpv6Repr.parse(new Icmpv6Packet(b, o, 32), SRC6, DST6),
+  },
+  {
+    name: 'Icmpv6Repr (router advertisement)',
+    defaults: () => new Icmpv6Repr(),
+    withFields: () =>
+      new Icmpv6Repr({
+        msgType: Icmpv6Message.RouterAdvert, curHopLimit: 64, managed: true, routerLifetime: 1800, reachableTime: 30000, retransTimer: 1000,
+        linkLayerAddr: 0xfe00_0000_0002, mtu: 1500, hasPrefix: true, prefix: parseIpv6('2001:db8::') as Uint8Array,
+        prefixLength: 64, onLink: true, autonomous: true, validLifetime: 0xffff_ffff, preferredLifetime: 604800,
+      }),
+    headerLength: 64,
+    bufferLength: 64,
+    emit: (r, b, o, l) => (r as Icmpv6Repr).emit(new Icmpv6Packet(b, o, l), SRC6, DST6),
+    parse: (b, o) => Icmpv6Repr.parse(new Icmpv6Packet(b, o, 64), SRC6, DST6),
   },
   {
     name: 'UdpRepr',

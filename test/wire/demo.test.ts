@@ -13,7 +13,7 @@ test('the decode demo prints each frame tcpdump-style and as reprs, then the rep
     'ARP, Request who-has 10.81.0.2 tell 10.81.0.1, length 28',
     'IP 10.81.0.1 > 10.81.0.2: ICMP echo request, id 16799, seq 1, length 64',
     'options [mss 1460,sackOK,TS val 2143933168 ecr 0,nop,wscale 10], length 0',
-    'IP 10.81.0.1.40053 > 10.81.0.2.53: UDP, length 29',
+    'IP 10.81.0.1.40053 > 10.81.0.2.53: 43981+ A? example.com. (29)',
     'tcp       40576 > 40080, Syn, seq 1681884231, win 64240, options {mss 1460, sackOK, TS 2143933168/0, wscale 10}, checksum verified',
     'ARP, Reply 10.81.0.2 is-at f6:2b:ee:80:3a:22, length 28',
     'IP 10.81.0.2 > 10.81.0.1: ICMP echo reply, id 16799, seq 1, length 64',
