@@ -151,4 +151,7 @@ function serverSuite(name: string, extra: string[], sizes: { sink: number; fount
 }
 
 serverSuite('examples/server', [], { sink: 10_000_000, fountain: 10_000_000 });
-serverSuite('examples/server with faults', ['--drop-chance', '15', '--corrupt-chance', '15', '--seed', '7'], { sink: 500_000, fountain: 500_000 });
+// Under 15 % drop and 15 % corruption each way the kernel's retransmission timer backs off to tens of
+// seconds after a few losses of one segment in a row, so the bulk transfers are kept short (100 kB):
+// the point here is that every exchange completes with the right bytes, not throughput.
+serverSuite('examples/server with faults', ['--drop-chance', '15', '--corrupt-chance', '15', '--seed', '7'], { sink: 100_000, fountain: 100_000 });
