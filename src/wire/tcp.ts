@@ -51,6 +51,7 @@ const FIELDS = [
   'ack',
   'ackNumber',
   'windowLen',
+  'urgentPointer',
   'windowScale',
   'maxSegSize',
   'sackPermitted',
@@ -85,6 +86,12 @@ export class TcpRepr {
   ackNumber = 0;
   /** The Window field as sent, before scaling. */
   windowLen = 0;
+  /**
+   * The Urgent Pointer when the URG flag is set, null when it is not (RFC 9293 section 3.1): an offset
+   * from seqNumber to the byte after the urgent data (RFC 6093 section 3, "the urgent pointer points to
+   * the sequence number of the octet following the urgent data"), as Linux and the BSDs send it.
+   */
+  urgentPointer: number | null = null;
   /** Window scale shift count (RFC 7323), at most 14; null when the option is absent. */
   windowScale: number | null = null;
   /** Maximum segment size option (RFC 9293 section 3.7.1); null when absent. */
@@ -196,6 +203,9 @@ export class TcpRepr {
     this.ack = packet.ack;
     this.ackNumber = this.ack ? packet.ackNumberI32 >>> 0 : 0;
     this.windowLen = packet.windowLen;
+    // The Urgent Pointer field means something only with URG (RFC 9293 section 3.1); without it the
+    // field is ignored whatever it holds.
+    this.urgentPointer = packet.urg ? packet.urgentAt : null;
     this.setPayload(packet.bytes, packet.payloadOffset, packet.payloadLength);
     return WireError.Ok;
   }
@@ -315,7 +325,9 @@ export class TcpRepr {
     }
     packet.ack = this.ack;
     packet.windowLen = this.windowLen;
-    packet.urgentAt = 0;
+    const urgent = this.urgentPointer;
+    packet.urg = urgent !== null;
+    packet.urgentAt = urgent === null ? 0 : urgent;
     this.writeOptions(packet.bytes, packet.offset + TCP_HEADER_LENGTH);
     if (this.payload !== null) {
       copyBytes(this.payload, this.payloadOffset, packet.bytes, packet.offset + headerLength, this.payloadLength);
@@ -386,6 +398,7 @@ export class TcpRepr {
       this.ack !== other.ack ||
       (this.ack && this.ackNumber !== other.ackNumber) ||
       this.windowLen !== other.windowLen ||
+      this.urgentPointer !== other.urgentPointer ||
       this.windowScale !== other.windowScale ||
       this.maxSegSize !== other.maxSegSize ||
       this.sackPermitted !== other.sackPermitted ||

@@ -183,6 +183,7 @@ const rows: Row[] = [
         control: TcpControl.Syn,
         seqNumber: 0xf000_0000,
         windowLen: 64240,
+        urgentPointer: 2,
         maxSegSize: 1460,
         windowScale: 7,
         sackPermitted: true,

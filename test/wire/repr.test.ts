@@ -255,6 +255,25 @@ test('tcp: emit with the checksum offloaded writes zero; the reserved bits are c
   assert.is(view.ackNumber, 0xffff_ffff);
 });
 
+test('tcp: the Urgent Pointer is read with URG only, and emit sets URG exactly when urgentPointer is not null', () => {
+  // ACK+PSH+URG with pointer 3 (RFC 6093: the byte after the urgent data), as Linux sends MSG_OOB.
+  const urgent = segment(0x38);
+  urgent[18] = 0;
+  urgent[19] = 3;
+  const repr = TcpRepr.parse(new TcpPacket(urgent), 0, 0, IGNORED) as TcpRepr;
+  assert.is(repr.urgentPointer, 3);
+  assert.is(repr.control, TcpControl.Psh);
+  // Without URG the field means nothing, whatever it holds (RFC 9293 section 3.1).
+  const stale = segment(0x18);
+  stale[19] = 7;
+  assert.is((TcpRepr.parse(new TcpPacket(stale), 0, 0, IGNORED) as TcpRepr).urgentPointer, null);
+  const bytes = new Uint8Array(20).fill(0xff);
+  new TcpRepr({ srcPort: 1, dstPort: 2, ack: true, urgentPointer: 0xfffe }).emit(new TcpPacket(bytes), 1, 2, IGNORED);
+  assert.is(new TcpPacket(bytes).flags, 0x30);
+  assert.is(new TcpPacket(bytes).urgentAt, 0xfffe);
+  assert.not.ok(repr.equals(new TcpRepr({ ...repr, urgentPointer: null })), 'equals compares the urgent pointer');
+});
+
 test('tcp: payload null leaves the payload for the caller, who wrote it first', () => {
   const repr = new TcpRepr({ srcPort: 1, dstPort: 2, control: TcpControl.Psh }).setPayload(null, 0, 3);
   const bytes = new Uint8Array(23);

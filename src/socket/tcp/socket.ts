@@ -197,6 +197,10 @@ export class TcpSocket implements TcpSocketContract {
   private txStart = 0;
   /** close() was called: a FIN follows the queued data. */
   private finQueued = false;
+  /** SND.UP (RFC 9293 section 3.3.1): the sequence number after the urgent data sent; valid while sndUpValid. */
+  private sndUp = 0;
+  /** sendUrgent() queued urgent data the peer has not acknowledged yet. */
+  private sndUpValid = false;
 
   // Receive sequence space.
   private irs = 0;
@@ -209,6 +213,10 @@ export class TcpSocket implements TcpSocketContract {
   private resetReceived = false;
   /** ACK number of the last segment sent (RFC 7323's Last.ACK.sent). */
   private lastAckSent = 0;
+  /** RCV.UP (RFC 9293 section 3.3.1): the sequence number after the latest urgent data; valid while rcvUpValid. */
+  private rcvUp = 0;
+  /** Urgent data was signalled and its last byte has not been read yet. */
+  private rcvUpValid = false;
 
   // Negotiated options.
   private remoteMss = DEFAULT_MSS;
@@ -560,6 +568,21 @@ export class TcpSocket implements TcpSocketContract {
     return this.txBuffer.enqueueSlice(data, offset, length);
   }
 
+  /**
+   * Like send, and the bytes taken are urgent data (RFC 9293 section 3.8.5, Linux's MSG_OOB): every
+   * segment before their end carries URG with the Urgent Pointer at the byte after them (RFC 6093
+   * section 3), until the peer acknowledges them. The data travels inline; a receiver that reads urgent
+   * data out of band (Linux without SO_OOBINLINE) takes the last of these bytes out of the stream.
+   */
+  sendUrgent(data: Uint8Array, offset = 0, length = data.length - offset): number {
+    const n = this.send(data, offset, length);
+    if (n > 0) {
+      this.sndUp = seqAdd(this.txStart, this.txBuffer.length);
+      this.sndUpValid = true;
+    }
+    return n;
+  }
+
   /** Zero-copy send: the storage of the send buffer and where the free contiguous room starts and how long it is. */
   sendWindow(): { storage: Uint8Array; offset: number; length: number } {
     this.checkMaySend();
@@ -591,7 +614,10 @@ export class TcpSocket implements TcpSocketContract {
    */
   recv(dst: Uint8Array, offset = 0, length = dst.length - offset): number {
     const n = this.peekOrRecv(dst, offset, length);
-    if (n > 0) this.rxBuffer.dequeueAllocated(n);
+    if (n > 0) {
+      this.rxBuffer.dequeueAllocated(n);
+      if (this.rcvUpValid) this.forgetReadUrgent();
+    }
     return n;
   }
 
@@ -616,6 +642,30 @@ export class TcpSocket implements TcpSocketContract {
       throw new TcpError('InvalidState', `commitRecv(${n}) exceeds the ${this.rxBuffer.contiguousReadLength()} contiguous bytes received: commit at most recvWindowLength()`);
     }
     this.rxBuffer.commitDequeue(n);
+    if (this.rcvUpValid) this.forgetReadUrgent();
+  }
+
+  /**
+   * Where the urgent data the peer signalled (URG, RFC 9293 section 3.8.5) ends in what recv() returns:
+   * the number of bytes to read before its last byte, 0 when that byte is the next one read (the
+   * "urgent mark", as sockatmark(3) says), or -1 when no urgent data is pending. The urgent bytes are
+   * delivered inline, in order, like any other (RFC 6093 section 5); the offset may lie beyond what has
+   * arrived yet when the peer signalled urgent data before sending it.
+   */
+  urgentOffset(): number {
+    if (!this.rcvUpValid) return -1;
+    const offset = seqDiff(seqAdd(this.rcvUp, -1), this.readSeq());
+    return offset < 0 ? -1 : offset; // read already, or flushed by a reset
+  }
+
+  /** The next byte recv() returns is the last byte of urgent data (sockatmark(3)). */
+  atUrgentMark(): boolean {
+    return this.urgentOffset() === 0;
+  }
+
+  /** Forgets the urgent mark once its last byte has been read. */
+  private forgetReadUrgent(): void {
+    if (!seqLt(this.readSeq(), this.rcvUp)) this.rcvUpValid = false;
   }
 
   /** The peer has closed its direction and every byte has been read. */
@@ -952,7 +1002,11 @@ export class TcpSocket implements TcpSocketContract {
     }
     if (this.tsOk && seg.hasTimestamp && state === TcpState.SynReceived) this.tsRecent = seg.tsVal | 0;
 
-    // Sixth, the URG bit: urgent data is delivered inline, in sequence with the rest (RFC 6093).
+    // Sixth, check the URG bit: "If the URG bit is set, RCV.UP <- max(RCV.UP,SEG.UP), and signal the
+    // user" (ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2; in the later states a FIN was received, "ignore the
+    // URG"). The urgent data itself stays inline, in sequence with the rest (RFC 6093 section 5), so
+    // it is neither lost nor read twice; urgentOffset() is the signal.
+    if (seg.urgentPointer !== null) this.receiveUrgent(seg.seqNumber | 0, seg.urgentPointer);
 
     // Seventh, process the segment text: in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only; in CLOSE-WAIT,
     // CLOSING, LAST-ACK and TIME-WAIT "this should not occur since a FIN has been received".
@@ -1003,6 +1057,28 @@ export class TcpSocket implements TcpSocketContract {
       return this.replyAck(now);
     }
     return null;
+  }
+
+  /**
+   * The URG bit of step six: SEG.UP is SEG.SEQ plus the Urgent Pointer, the sequence number after the
+   * urgent data (RFC 6093 section 3). A mark already read past is replaced, never compared with, so an
+   * old mark cannot look new after the sequence space wraps.
+   */
+  private receiveUrgent(seq: number, pointer: number): void {
+    const st = this.stateValue;
+    if (st !== TcpState.Established && st !== TcpState.FinWait1 && st !== TcpState.FinWait2) return;
+    const up = seqAdd(seq, pointer);
+    // An urgent pointer of 0 (the byte before SEG.SEQ) or pointing at data already read signals nothing new.
+    if (!seqGt(up, this.readSeq())) return;
+    if (this.rcvUpValid && !seqGt(up, this.rcvUp)) return;
+    this.rcvUp = up;
+    this.rcvUpValid = true;
+    this.log2('urgent data up to ', up);
+  }
+
+  /** The sequence number of the next byte recv() returns. */
+  private readSeq(): number {
+    return seqAdd(this.rcvNxt, -(this.rxBuffer.length + (this.finReceived ? 1 : 0)));
   }
 
   /** Step 5 in a synchronized state: SND.UNA, the send window, RTT, congestion control, loss recovery. */
@@ -1066,6 +1142,7 @@ export class TcpSocket implements TcpSocketContract {
     this.sndUna = ack;
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     if (ack === this.sndMax) this.rexmitOnce = false;
+    if (this.sndUpValid && !seqLt(ack, this.sndUp)) this.sndUpValid = false;
     this.rexmitMarkValid = false;
     this.scoreboard.advance(acked);
     this.rtt.onAck();
@@ -1362,6 +1439,7 @@ export class TcpSocket implements TcpSocketContract {
     out.sackPermitted = false;
     out.sackBlockCount = 0;
     out.hasTimestamp = false;
+    out.urgentPointer = null;
     out.setPayload(null, 0, 0);
 
     if (state === TcpState.SynSent || state === TcpState.SynReceived) {
@@ -1465,6 +1543,12 @@ export class TcpSocket implements TcpSocketContract {
     // FIN: after the last byte, once (or again after a rewind), if it was not acknowledged yet.
     if (this.finQueued && seqAdd(seq, length) === dataEnd && !this.finAcked()) out.control = TcpControl.Fin;
     out.seqNumber = seq >>> 0;
+    // Urgent data outstanding: SEG.UP = SND.UP - SEG.SEQ in every segment before it, capped at what the
+    // 16-bit field holds (the pointer then moves on with later segments, as Linux does).
+    if (this.sndUpValid && seqLt(seq, this.sndUp)) {
+      const up = seqDiff(this.sndUp, seq);
+      out.urgentPointer = up > 0xffff ? 0xffff : up;
+    }
     if (length > 0 || out.control === TcpControl.Fin) {
       if (length > 0 && this.txBuffer.length > 0 && seqAdd(seq, length) === dataEnd) {
         if (out.control !== TcpControl.Fin) out.control = TcpControl.Psh;
@@ -1476,6 +1560,7 @@ export class TcpSocket implements TcpSocketContract {
       // RFC 1122 section 4.2.3.6 / RFC 9293 section 3.8.6.1: SEG.SEQ = SND.UNA-1 draws an ACK that
       // reports the peer's window.
       out.seqNumber = seqAdd(this.sndUna, -1) >>> 0;
+      out.urgentPointer = null;
       return SEND_PROBE;
     }
     if (this.ackNow || this.windowUpdateWanted()) return SEND_ACK;
@@ -1553,6 +1638,7 @@ export class TcpSocket implements TcpSocketContract {
     out.sackPermitted = false;
     out.sackBlockCount = 0;
     out.hasTimestamp = false;
+    out.urgentPointer = null;
     out.setPayload(null, 0, 0);
     this.fillIp(this.outIp, out);
     if (emitter.emitTcp(this.outIp, out) === EmitResult.Busy) return DISPATCH_BUSY;
@@ -1658,6 +1744,7 @@ export class TcpSocket implements TcpSocketContract {
     outTcp.sackPermitted = false;
     outTcp.sackBlockCount = 0;
     outTcp.hasTimestamp = false;
+    outTcp.urgentPointer = null;
     outTcp.setPayload(null, 0, 0);
     outIp.srcAddr = ip.dstAddr;
     outIp.dstAddr = ip.srcAddr;
@@ -1974,7 +2061,11 @@ export class TcpSocket implements TcpSocketContract {
     this.sndWnd = this.sndWl1 = this.sndWl2 = this.maxSndWnd = 0;
     this.txStart = 0;
     this.finQueued = false;
+    this.sndUp = 0;
+    this.sndUpValid = false;
     this.irs = this.rcvNxt = this.rcvAdvRight = this.lastAckSent = 0;
+    this.rcvUp = 0;
+    this.rcvUpValid = false;
     this.finReceived = false;
     this.resetReceived = false;
     this.remoteMss = DEFAULT_MSS;

@@ -39,6 +39,8 @@ export interface Seg {
   /** The acknowledgment number, or null when the ACK flag is off. */
   ack: number | null;
   window: number;
+  /** The Urgent Pointer when URG is set, else null. */
+  urg: number | null;
   mss: number | null;
   ws: number | null;
   sackPermitted: boolean;
@@ -59,6 +61,7 @@ export function seg(fields: Partial<Seg> & { seq: number }): Seg {
     seq: fields.seq >>> 0,
     ack: fields.ack === undefined || fields.ack === null ? null : fields.ack >>> 0,
     window: fields.window ?? 0,
+    urg: fields.urg ?? null,
     mss: fields.mss ?? null,
     ws: fields.ws ?? null,
     sackPermitted: fields.sackPermitted ?? false,
@@ -91,6 +94,7 @@ export function toRepr(s: Seg): TcpRepr {
   r.ack = s.ack !== null;
   r.ackNumber = s.ack ?? 0;
   r.windowLen = s.window;
+  r.urgentPointer = s.urg;
   r.maxSegSize = s.mss;
   r.windowScale = s.ws;
   r.sackPermitted = s.sackPermitted;
@@ -111,6 +115,7 @@ export function fromRepr(r: TcpRepr): Seg {
     seq: r.seqNumber >>> 0,
     ack: r.ack ? r.ackNumber >>> 0 : null,
     window: r.windowLen,
+    urg: r.urgentPointer,
     mss: r.maxSegSize,
     ws: r.windowScale,
     sackPermitted: r.sackPermitted,
