@@ -102,8 +102,8 @@ function serve(): void {
   for (let s = sink.accept(); s !== null; s = sink.accept()) sinking.set(s, 0);
   for (const [s, swallowed] of sinking) {
     let total = swallowed;
-    // A reset peer (or a timeout) leaves the socket closed, where recv() throws: check before reading.
-    if (!peerGone(s)) for (let n = s.recv(buffer); n > 0; n = s.recv(buffer)) total += n;
+    // recv() returns TCP_RECV_FINISHED or TCP_RECV_RESET (negative) once nothing more will come.
+    for (let n = s.recv(buffer); n > 0; n = s.recv(buffer)) total += n;
     sinking.set(s, total);
     if (s.recvFinished() || peerGone(s)) {
       console.log(`tcp:6971 close after ${total} bytes`);

@@ -19,6 +19,7 @@ export {
   TcpSocket,
   TcpState,
   TCP_RECV_FINISHED,
+  TCP_RECV_RESET,
   tcpStateName,
   TcpListener,
   TcpError,

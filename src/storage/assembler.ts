@@ -149,6 +149,14 @@ export class Assembler {
     return length;
   }
 
+  /**
+   * Forgets the highest range (nothing when empty), to make room for a range nearer the front: the TCP
+   * receiver gives up data furthest from RCV.NXT first when its slots run out (RFC 2018 section 8).
+   */
+  removeLast(): void {
+    if (this.count > 0) this.count--;
+  }
+
   /** Moves the front forward by `n` bytes: what lay before it is forgotten, the rest is re-based. */
   advance(n: number): void {
     if (n <= 0) return;

@@ -3,7 +3,7 @@
 // retransmitting, options shrinking the segment under Nagle, zero-window corner cases.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TCP_RECV_FINISHED, TcpState } from '../../../src/socket/tcp/socket.js';
+import { TCP_RECV_FINISHED, TCP_RECV_RESET, TcpState } from '../../../src/socket/tcp/socket.js';
 import {
   LOCAL_MSS, LOCAL_SEQ, REMOTE_SEQ, TestEmitter, bytes, established, expectNothing, expectSent, expectState, ms, peer,
   readAll, recv, seg, send, socket, LOCAL, REMOTE,
@@ -55,7 +55,9 @@ test('a FIN behind a hole does not close; an RST then resets and the held data i
   expectState(s, TcpState.Established);
   send(s, 1, peer({ control: 'rst', seq: R + 2 }));
   expectState(s, TcpState.Closed);
-  assert.throws(() => s.recv(new Uint8Array(8)), /reset/);
+  assert.ok(s.wasReset());
+  assert.is(s.recv(new Uint8Array(8)), TCP_RECV_RESET, 'a value, not a throw: the network reset it');
+  assert.is(s.peek(new Uint8Array(8)), TCP_RECV_RESET);
 });
 
 test('a graceful close leaves what arrived readable, then reports the end', () => {

@@ -2,7 +2,8 @@
 // their rate limit (RFC 5961), and logging of state changes.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TcpState } from '../../../src/socket/tcp/socket.js';
+import { TCP_RECV_RESET, TcpState } from '../../../src/socket/tcp/socket.js';
+import { TcpError } from '../../../src/socket/tcp/errors.js';
 import {
   LOCAL_SEQ, REMOTE_SEQ, bytes, established, expectNothing, expectSent, expectState, listening, ms, peer, recv, seg, send,
   socket,
@@ -80,6 +81,16 @@ test('timeout: data unacknowledged for the user timeout aborts the connection wi
   expectSent(s, 1000, [seg({ control: 'rst', seq: L + 3, ack: R })]);
   expectState(s, TcpState.Closed);
   assert.is(s.sendQueue(), 0);
+  // The application learns it from recv(), as from an RST of the peer.
+  assert.ok(s.wasReset());
+  assert.is(s.recv(new Uint8Array(4)), TCP_RECV_RESET);
+});
+
+test('recv on a socket that never had a connection, or that the application aborted, is a mistake: TcpError', () => {
+  const s = established();
+  s.abort();
+  assert.not.ok(s.wasReset(), 'our own abort is not a reset by the network');
+  assert.throws(() => s.recv(new Uint8Array(4)), (e: unknown) => e instanceof TcpError && e.code === 'InvalidState' && /connect\(\) or listen\(\) first/.test(e.message));
 });
 
 test('timeout: an idle connection with nothing outstanding never times out', () => {
