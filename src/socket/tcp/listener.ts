@@ -8,6 +8,10 @@
 // (handshaking or established), and never more than the pool holds. A SYN beyond that is dropped
 // without a reply, so the peer retries later; a SYN flood therefore costs nothing but the pool.
 //
+// A connection in TIME-WAIT keeps its socket until the timer ends, unless a SYN of a new incarnation
+// arrives (RFC 6191: a greater timestamp, or a greater ISN): then the old one is ended and the SYN is
+// taken like any other, so a client that reconnects from the same port is answered at once.
+//
 // To the interface the listener is one TCP socket (TcpSocketContract): it routes segments to the
 // connection they belong to, answers the listening port itself, and dispatches every connection it
 // drives, accepted ones included, until the application releases them and they are closed.
@@ -168,7 +172,15 @@ export class TcpListener implements TcpSocketContract {
   /** Routes a segment to its connection, or answers it as LISTEN does (a SYN takes a socket from the pool). */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null {
     const child = this.childFor(ip, tcp);
-    if (child >= 0) return this.pool[child]!.process(now, ip, tcp);
+    if (child >= 0) {
+      const socket = this.pool[child]!;
+      // RFC 6191: a SYN of a new incarnation ends the old one's TIME-WAIT (here, not in the socket, which
+      // would reopen itself outside the pool's bookkeeping) and is taken as on the listening port, by a
+      // socket of the pool: the one just freed, unless the application still holds it.
+      if (!socket.synOpensNewIncarnation(tcp)) return socket.process(now, ip, tcp);
+      socket.endTimeWait();
+      this.reclaim(child, now);
+    }
     if (!this.listening) return null;
     // LISTEN (RFC 9293 section 3.10.7.2): RSTs are ignored, ACKs reset, SYNs open a connection.
     if (tcp.control === TcpControl.Rst) return null;

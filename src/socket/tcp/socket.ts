@@ -773,9 +773,42 @@ export class TcpSocket implements TcpSocketContract {
         return this.processListen(now, ip, seg);
       case TcpState.SynSent:
         return this.processSynSent(now, ip, seg);
+      case TcpState.TimeWait:
+        // RFC 9293 section 3.6.1 and RFC 6191: a SYN that is surely of a new incarnation reopens a
+        // connection that came from listen() (with nothing left unread), as if the socket had been in
+        // LISTEN; the TIME-WAIT of an active open has no listening endpoint to reopen, and is kept.
+        if (this.fromListen && this.rxBuffer.isEmpty() && this.synOpensNewIncarnation(seg)) {
+          this.log('SYN of a new incarnation in TIME-WAIT: reopening (RFC 6191)');
+          this.returnToListen();
+          return this.processListen(now, ip, seg);
+        }
+        return this.processSynchronized(now, seg);
       default:
         return this.processSynchronized(now, seg);
     }
+  }
+
+  /**
+   * Whether `seg`, arriving in TIME-WAIT, is a SYN that cannot belong to the old incarnation (RFC 6191
+   * section 2): with timestamps in use on the old connection and in the SYN, its TSval is greater than
+   * the last seen (TS.Recent); otherwise its ISN is greater than RCV.NXT (RFC 9293 section 3.6.1, RFC
+   * 1122 section 4.2.2.13). False in any other state; a SYN that fails the test is handled as before
+   * (an ACK of the old connection, RFC 5961 section 4).
+   */
+  synOpensNewIncarnation(seg: TcpRepr): boolean {
+    if (this.stateValue !== TcpState.TimeWait || seg.control !== TcpControl.Syn || seg.ack) return false;
+    if (this.tsOk && seg.hasTimestamp) return seqGt(seg.tsVal | 0, this.tsRecent);
+    return seqGt(seg.seqNumber | 0, this.rcvNxt);
+  }
+
+  /**
+   * Ends TIME-WAIT now (CLOSED, buffers kept): the listener calls it when a SYN opens a new incarnation
+   * of the connection (RFC 6191) and takes a fresh socket for it. Nothing in other states.
+   */
+  endTimeWait(): void {
+    if (this.stateValue !== TcpState.TimeWait) return;
+    this.log('TIME-WAIT ended for a new incarnation');
+    this.closeNow();
   }
 
   /** 3.10.7.2, LISTEN. */
