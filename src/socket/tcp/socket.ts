@@ -1136,12 +1136,15 @@ export class TcpSocket implements TcpSocketContract {
     // Received SACK blocks (RFC 2018 section 4, RFC 6675): mark what the peer holds past SND.UNA.
     let newlySacked = false;
     if (this.sackOk && seg.sackBlockCount > 0) newlySacked = this.readSackBlocks(seg, ack);
-    if (acked === 0 && this.inRecovery && this.rexmitMarkValid && newlySacked) {
-      // The retransmission of the head was lost: data sent after it has been SACKed. Send it again
-      // rather than wait for the retransmission timer.
+    if (acked >= 0 && this.inRecovery && this.rexmitMarkValid && newlySacked) {
+      // Data first sent after the latest retransmission has been SACKed while holes remain: the
+      // retransmissions still unSACKed were lost (RFC 8985's idea, by sending order instead of time,
+      // without a reordering allowance). Resend the head now and sweep the holes again, rather than
+      // wait for the retransmission timer.
       if (seqGt(seqAdd(this.sndUna, this.scoreboard.highestEnd()), this.rexmitMark)) {
         this.rexmitMarkValid = false;
         this.rexmitOnce = true;
+        this.sndNxt = this.sndUna;
         this.log2('lost retransmission at ', this.sndUna);
       }
     }
@@ -1190,7 +1193,8 @@ export class TcpSocket implements TcpSocketContract {
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     if (ack === this.sndMax) this.rexmitOnce = false;
     if (this.sndUpValid && !seqLt(ack, this.sndUp)) this.sndUpValid = false;
-    this.rexmitMarkValid = false;
+    // A partial ACK keeps the lost-retransmission mark: holes past the new SND.UNA may still be lost.
+    if (this.rexmitMarkValid && !seqLt(ack, this.rexmitMark)) this.rexmitMarkValid = false;
     this.scoreboard.advance(acked);
     if (!this.scoreboard.isEmpty() && this.scoreboard.contigStart(0) === 0) {
       // The cumulative ACK stops where SACKed data starts: the receiver discarded what it had SACKed
@@ -1657,7 +1661,9 @@ export class TcpSocket implements TcpSocketContract {
     } else {
       this.sndNxt = end;
     }
-    if (this.inRecovery && seq === this.sndUna && seqLt(seq, this.sndMax)) {
+    if (this.inRecovery && seqLt(seq, this.sndMax) && (this.sackOk || seq === this.sndUna)) {
+      // Every retransmission in recovery moves the mark to SND.MAX: a SACK past it shows data sent
+      // after this retransmission arrived (see processAck).
       this.rexmitMark = this.sndMax;
       this.rexmitMarkValid = true;
     }
