@@ -150,4 +150,17 @@ test('random arrivals end as one range at the front, the same as a byte map says
   }
 });
 
+test('removeLast forgets the highest range only, and makes room for a range below it', () => {
+  const a = new Assembler(2);
+  a.removeLast();
+  assert.ok(a.isEmpty(), 'nothing to forget when empty');
+  a.add(10, 5);
+  a.add(30, 5);
+  assert.not.ok(a.add(20, 2), 'full: a third range is refused');
+  a.removeLast();
+  assert.equal(a.toArray(), [[10, 15]]);
+  assert.ok(a.add(20, 2));
+  assert.equal(a.toArray(), [[10, 15], [20, 22]]);
+});
+
 test.run();
