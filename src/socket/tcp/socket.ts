@@ -109,7 +109,11 @@ export interface TcpSocketOptions {
   rxBuffer: RingBuffer;
   /** Send buffer. */
   txBuffer: RingBuffer;
-  /** Out-of-order ranges held for reassembly (default 16); a segment needing more is dropped. */
+  /**
+   * Out-of-order ranges held for reassembly; a segment needing more is dropped (or, below the highest
+   * range, takes that range's slot). Default: one per 8 KiB of receive buffer, at least 16 and at most
+   * 1024 (128 for 1 MiB), so a large window under heavy loss can hold as many holes as it meets.
+   */
   reassemblyRanges?: number;
   /** Ranges of the SACK scoreboard (default 16). */
   sackScoreboardRanges?: number;
@@ -327,7 +331,7 @@ export class TcpSocket implements TcpSocketContract {
     }
     this.rxBuffer = options.rxBuffer;
     this.txBuffer = options.txBuffer;
-    this.reassembly = new Assembler(options.reassemblyRanges ?? 16);
+    this.reassembly = new Assembler(options.reassemblyRanges ?? defaultReassemblyRanges(options.rxBuffer.capacity));
     this.scoreboard = new Assembler(options.sackScoreboardRanges ?? 16);
     this.nagle = options.nagle ?? true;
     this.ackDelay = 0;
@@ -2226,6 +2230,17 @@ const SEND_DATA = 2;
 const SEND_FORCED = 3;
 const SEND_ACK = 4;
 const SEND_PROBE = 5;
+
+/**
+ * One reassembly range per 8 KiB of receive buffer, 16 to 1024. With 16 for a 1 MiB window, 15 %
+ * drop and 15 % corruption against Linux filled every slot: segments past the highest range were
+ * dropped, among them the new data of the kernel's F-RTO probe after each timeout, and the kernel
+ * crawled one segment per retransmission timeout.
+ */
+function defaultReassemblyRanges(capacity: number): number {
+  const ranges = capacity >>> 13;
+  return ranges < 16 ? 16 : ranges > 1024 ? 1024 : ranges;
+}
 
 function earliest(a: Instant, b: Instant): Instant {
   if (a === NONE) return b;
