@@ -149,6 +149,14 @@ export interface TcpSocketOptions {
    * flight is repaired by SACK recovery or the probe itself instead of waiting for the retransmission timeout.
    */
   tailLossProbe?: boolean;
+  /**
+   * RACK's reordering window (RFC 8985 section 6.2), default false: with SACK in use and no recovery
+   * under way, once data past SND.UNA has been SACKed the segment at SND.UNA is deemed lost a quarter
+   * of the smoothed RTT later (at least 1 ms) unless it has been acknowledged, and fast recovery
+   * starts, however few duplicate ACKs a small flight can draw. Without it such a loss waits for three
+   * duplicates or the retransmission timeout.
+   */
+  rackReorderWindow?: boolean;
   /** IP MTU towards peers when the emitter does not tell (default 1500). */
   ipMtu?: number;
   /** u32 random numbers for the initial sequence number and timestamp offset; default crypto.getRandomValues. */
@@ -257,6 +265,9 @@ export class TcpSocket implements TcpSocketContract {
   /** A probe went out and no ACK of new data has come since: at most one probe per tail. */
   private tlpOutstanding = false;
   private readonly tailLossProbe: boolean;
+  private readonly rackReorderWindow: boolean;
+  /** RACK (RFC 8985 section 6.2): when the segment at SND.UNA counts as lost, NONE when not armed. */
+  private reorderDeadline: Instant = NONE;
   private synRetransmits = 0;
   private persistDeadline: Instant = NONE;
   private persistBackoff = 0;
@@ -347,6 +358,7 @@ export class TcpSocket implements TcpSocketContract {
     this.challengeAckLimit = options.challengeAckLimit ?? 10;
     this.synRetries = options.synRetries ?? 6;
     this.tailLossProbe = options.tailLossProbe ?? false;
+    this.rackReorderWindow = options.rackReorderWindow ?? false;
     this.random = options.random ?? cryptoRandom;
     this.ipMtu = options.ipMtu ?? 1500;
     this.logger = options.logger ?? null;
@@ -1197,6 +1209,7 @@ export class TcpSocket implements TcpSocketContract {
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
     if (ack === this.sndMax) this.rexmitOnce = false;
     if (this.sndUpValid && !seqLt(ack, this.sndUp)) this.sndUpValid = false;
+    this.reorderDeadline = NONE;
     // A partial ACK keeps the lost-retransmission mark: holes past the new SND.UNA may still be lost.
     if (this.rexmitMarkValid && !seqLt(ack, this.rexmitMark)) this.rexmitMarkValid = false;
     this.scoreboard.advance(acked);
@@ -1264,8 +1277,21 @@ export class TcpSocket implements TcpSocketContract {
     let threshold = 3;
     if (segments >= 2 && segments < 4 && !this.newDataSendable()) threshold = segments - 1;
     const sackLoss = this.sackOk && newlySacked && this.scoreboard.totalLength() > (threshold - 1) * mss;
-    if (this.dupAcks < threshold && !sackLoss) return;
-    // Enter fast recovery: RFC 6582 step 2 / RFC 6675 section 5 step 4.
+    if (this.dupAcks < threshold && !sackLoss) {
+      if (this.rackReorderWindow && this.sackOk && newlySacked && this.reorderDeadline === NONE) {
+        // RFC 8985 section 6.2: data sent after SND.UNA arrived; give reordering a quarter RTT.
+        const window = this.rtt.srtt >>> 2;
+        this.reorderDeadline = now + (window > 1000 ? window : 1000);
+      }
+      return;
+    }
+    this.enterRecovery(now);
+  }
+
+  /** Enters fast recovery: RFC 6582 section 3.2 step 2 / RFC 6675 section 5 step 4. */
+  private enterRecovery(now: Instant): void {
+    const mss = this.sendMss();
+    this.reorderDeadline = NONE;
     const flight = seqDiff(this.sndMax, this.sndUna);
     this.congestion.onCongestion(now, flight);
     this.inRecovery = true;
@@ -1408,6 +1434,7 @@ export class TcpSocket implements TcpSocketContract {
     if (state !== TcpState.TimeWait) {
       at = earliest(at, this.rtoDeadline);
       at = earliest(at, this.ptoDeadline);
+      at = earliest(at, this.reorderDeadline);
       at = earliest(at, this.ackDeadline);
       at = earliest(at, this.persistDeadline);
       if (this.persistDeadline === NONE && this.persistWanted()) at = now;
@@ -1438,6 +1465,14 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
+    if (this.reorderDeadline !== NONE && now >= this.reorderDeadline) {
+      // RFC 8985 section 6.2: the reordering window passed and SND.UNA is still unacknowledged.
+      this.reorderDeadline = NONE;
+      if (!this.inRecovery && this.sndMax !== this.sndUna && !this.scoreboard.isEmpty()) {
+        this.log2('reordering window passed at ', this.sndUna);
+        this.enterRecovery(now);
+      }
+    }
     if (this.ptoDeadline !== NONE && now >= this.ptoDeadline) {
       // RFC 8985 section 7.3: the probe timeout fired; send a probe and re-arm the RTO.
       this.ptoDeadline = NONE;
@@ -1496,6 +1531,7 @@ export class TcpSocket implements TcpSocketContract {
     this.rttStart = NONE;
     this.rtoDeadline = now + this.rtt.rto;
     this.ptoDeadline = NONE;
+    this.reorderDeadline = NONE;
     this.tlpDue = false;
   }
 
@@ -2155,6 +2191,7 @@ export class TcpSocket implements TcpSocketContract {
     this.challengeCount = 0;
     this.rtoDeadline = NONE;
     this.ptoDeadline = NONE;
+    this.reorderDeadline = NONE;
     this.tlpDue = false;
     this.tlpOutstanding = false;
     this.synRetransmits = 0;
