@@ -1,9 +1,10 @@
 // Reassembly when the holes outnumber the assembler's slots, and SACK reneging seen from the sender
 // (RFC 2018 section 8): the receiver keeps the data nearest RCV.NXT, and a sender whose peer discarded
-// SACKed data sends it again instead of skipping it for ever.
+// SACKed data sends it again instead of skipping it for ever. And RACK's reordering window (RFC 8985
+// section 6.2), which starts recovery where a small flight cannot draw three duplicate ACKs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LOCAL_SEQ, REMOTE_SEQ, bytes, established, expectSent, peer, readAll, recv, seg, send } from './harness.js';
+import { LOCAL_SEQ, REMOTE_SEQ, bytes, established, expectNothing, expectSent, ms, peer, readAll, recv, seg, send } from './harness.js';
 
 const test = suite('socket/tcp/reassembly-sack');
 
@@ -35,6 +36,24 @@ test('sack_reneging: a cumulative ACK that stops where SACKed data starts clears
   send(s, at + 1, peer({ seq: R, ack: L + 30, window: 64 }));
   assert.is(s.sendQueue(), 0);
   recv(s, at + 2);
+});
+
+test('rack_reorder_window: one SACKed segment past a loss in a 3-segment flight starts recovery a reordering window later', () => {
+  for (const rack of [true, false]) {
+    const s = established({ sack: true, rackReorderWindow: rack, txSize: 256 }, { sackPermitted: true, mss: 64 }, 256);
+    const text = 'a'.repeat(64) + 'b'.repeat(64) + 'c'.repeat(64);
+    s.send(bytes(text));
+    assert.is(recv(s, 0).length, 3, 'three segments of 64 bytes');
+    // The first is lost; the peer SACKs the second: one duplicate ACK, not enough for fast retransmit.
+    send(s, 10, peer({ seq: R, ack: L, window: 256, sack: [[L + 64, L + 128]] }));
+    if (rack) {
+      assert.is(s.pollAt(ms(10)), ms(11), 'a quarter SRTT, at least 1 ms');
+      expectSent(s, 11, [seg({ seq: L, ack: R, window: 64, payload: 'a'.repeat(64) })]);
+    } else {
+      assert.ok(s.pollAt(ms(10))! >= ms(200), 'without RACK only the retransmission timer is left');
+      expectNothing(s, 11);
+    }
+  }
 });
 
 test.run();
