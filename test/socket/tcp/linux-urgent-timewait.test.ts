@@ -162,6 +162,74 @@ if (test) {
     }
   });
 
+  test('our sendUrgent to a kernel reader: Linux takes exactly the last urgent byte out of band (RFC 6093 pointer), the rest in order', async () => {
+    const s = setUp();
+    const children: ChildProcess[] = [];
+    try {
+      // Without SO_OOBINLINE, Linux's reader gets the byte before the urgent pointer with MSG_OOB and the
+      // other bytes in the stream: that it finds '!' there shows our pointer is the byte after the data.
+      const script = `
+import select, socket, sys
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], 9093))
+srv.listen(1)
+print('listening', flush=True)
+conn, _ = srv.accept()
+data = b''
+oob = b''
+while True:
+    r, _, x = select.select([conn], [], [conn], 20)
+    if x:
+        try:
+            oob += conn.recv(1, socket.MSG_OOB)
+        except OSError:
+            pass
+    if r:
+        b = conn.recv(4096)
+        if not b: break
+        data += b
+    if not r and not x: break
+print(data.decode(), oob.decode(), flush=True)
+`;
+      const child = s.ns.spawn('python3', ['-u', '-c', script, s.kernelIp]);
+      children.push(child);
+      const output = collect(child);
+      const socket = newSocket();
+      s.sockets.add(socket);
+      let step = 0;
+      let port = 42000;
+      const remote = { addr: ipValue(s.kernelIp), port: 9093 };
+      await drive(
+        s,
+        () => {
+          if (!output.out().includes('listening')) return;
+          if (socket.state === TcpState.Closed && step === 0) socket.connect(remote, { addr: ipValue(s.ourIp), port: port++ });
+          if (socket.state !== TcpState.Established) return;
+          if (step === 0) {
+            socket.send(new TextEncoder().encode('abc'));
+            step = 1;
+          } else if (step === 1 && socket.sendQueue() === 0) {
+            // Once "abc" is acknowledged, the urgent byte goes alone, then the rest.
+            socket.sendUrgent(new TextEncoder().encode('!'));
+            step = 2;
+          } else if (step === 2 && socket.sendQueue() === 0) {
+            socket.send(new TextEncoder().encode('def'));
+            socket.close();
+            step = 3;
+          }
+        },
+        () => child.exitCode !== null,
+        30_000,
+        () => `urgent to the kernel: step ${step}, state ${TcpState[socket.state]}, python ${child.exitCode === null ? 'running' : `exited: ${output.out()}`}`,
+      );
+      const lines = output.out().trim().split('\n');
+      assert.is(lines[lines.length - 1], 'abcdef !', output.out());
+    } finally {
+      tearDown(s, children);
+    }
+  });
+
   test('a kernel client reconnects from the same port while our side is in TIME-WAIT: the new connection is taken at once', async () => {
     const s = setUp();
     const children: ChildProcess[] = [];
