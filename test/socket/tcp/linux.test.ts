@@ -5,9 +5,9 @@
 // corrupting frames both ways must not keep the transfer from completing.
 //
 // The lossy runs are 512 KiB each way here. SMOLTCP_LOSSY_MIB=10 runs them with 10 MiB too (opt-in). Run
-// on 2026-12-05 (2 vCPUs shared with other suites): the kernel to us, 10 MiB in 2.5, 16.4 and 18.1 s
+// on 2026-12-05 (2 vCPUs shared with other suites): the kernel to us, 10 MiB in 2.5, 8.7, 16.4 and 18.1 s
 // (71.7 s before the reassembly fix, most of it one 60 s stall of the kernel's backed-off timer); us to the
-// kernel 98 s (LOSSY below). That direction is slow because at 15 % drop and 15 % corruption both ways the
+// kernel 44 and 98 s (LOSSY below; 268 s with the default 200 ms RTO floor). That direction is slow because at 15 % drop and 15 % corruption both ways the
 // congestion window stays at a few segments, a round whose segments or ACKs are all lost is common, and
 // only the retransmission timer recovers it (145 timeouts and 110 tail loss probes for 4 MiB).
 import { createHash, randomBytes } from 'node:crypto';
@@ -93,7 +93,7 @@ function tearDown(s: Setup, children: ChildProcess[]): void {
  * Our settings for the opt-in 10 MiB lossy runs: tail loss probes and RACK's reordering window (RFC 8985),
  * Cubic, and a minimum RTO for a link whose round trip is under a millisecond (20 ms; the default 200 ms
  * is Linux's). At 15 % drop and 15 % corruption both ways most recoveries end on a timer, so its floor
- * sets the pace: 10 MiB to the kernel took 98 s with these settings, 268 s with the 200 ms floor.
+ * sets the pace: 10 MiB to the kernel took 44 and 98 s with these settings, 268 s with the 200 ms floor.
  */
 const LOSSY: Partial<TcpSocketOptions> = { tailLossProbe: true, rackReorderWindow: true, congestion: 'cubic', rto: { min: 20_000 } };
 
