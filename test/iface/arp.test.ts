@@ -7,9 +7,12 @@ import { ArpOperation, EtherType, IpProtocol } from '../../generated/index.js';
 import { Interface } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { NO_HARDWARE_ADDR } from '../../src/iface/neighbor-cache.js';
+import { LogLevel } from '../../src/iface/logger.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { seconds } from '../../src/time.js';
+import { EthernetAddress } from '../../src/wire/ethernet-address.js';
+import { Ipv4Cidr } from '../../src/wire/ipv4-address.js';
 import {
   BROADCAST_MAC, GW_IP, OUR_IP, OUR_MAC, PEER_IP, PEER_MAC, TestDevice, arpFrame, echoRequest, ip, ipv4Frame, mac, pattern,
 } from './support.js';
@@ -228,6 +231,50 @@ test('a more specific route wins over the default gateway', () => {
   udp.send(pattern(4), 0, 4, ip('10.10.8.7'), 53);
   iface.poll(T0, device, sockets);
   assert.equal(device.take().map((f) => f.arp!.targetProtocolAddr), [ip('192.168.69.9'), GW_IP]);
+});
+
+test('addresses, routes and the hardware address may be given as objects as well as text; a /32 address has no broadcast', () => {
+  const { iface, device, sockets } = setup({
+    hardwareAddr: EthernetAddress.fromNumber(OUR_MAC),
+    addresses: [Ipv4Cidr.from('192.168.69.1/24'), Ipv4Cidr.from('10.0.0.1/32')],
+    routes: [{ network: Ipv4Cidr.from('10.9.0.0/16'), via: '192.168.69.9' }],
+  });
+  // The peer is learned first, so the echo reply below goes out at once.
+  device.inject(arpFrame(ArpOperation.Request, PEER_MAC, PEER_IP, 0, OUR_IP));
+  iface.poll(T0, device, sockets);
+  assert.is(device.take()[0]!.arp!.sourceHardwareAddr, OUR_MAC);
+  // The /32 address is ours: an echo request to it is answered from it.
+  device.inject(ipv4Frame(IpProtocol.Icmp, echoRequest(7, 1, pattern(8)), { dst: ip('10.0.0.1') }));
+  iface.poll(T0, device, sockets);
+  const [reply] = device.take();
+  assert.is(reply!.ipv4!.srcAddr, ip('10.0.0.1'));
+  // The route given as an Ipv4Cidr is used.
+  const udp = new UdpSocket();
+  udp.bind(4000);
+  sockets.add(udp);
+  udp.send(pattern(4), 0, 4, ip('10.9.8.7'), 53);
+  iface.poll(T0, device, sockets);
+  assert.equal(device.take().map((f) => f.arp!.targetProtocolAddr), [ip('192.168.69.9')]);
+});
+
+test('the log names ARP events: learned and refreshed at trace level, an address that did not answer at debug level, and so does a missing route', () => {
+  const lines: string[] = [];
+  const { iface, device, sockets } = setup({ logger: { log: (level, m) => lines.push(`${level}:${m}`) }, defaultGateway: null });
+  device.inject(arpFrame(ArpOperation.Reply, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
+  iface.poll(T0, device, sockets);
+  device.inject(arpFrame(ArpOperation.Request, mac('02:00:00:00:00:99'), PEER_IP, 0, PEER_IP));
+  iface.poll(T0 + 1, device, sockets);
+  const udp = new UdpSocket();
+  udp.bind(4000);
+  sockets.add(udp);
+  udp.send(pattern(1), 0, 1, ip('192.168.69.3'), 5000);
+  udp.send(pattern(1), 0, 1, ip('10.9.8.7'), 5000);
+  for (let i = 0; i < 4; i++) iface.poll(T0 + seconds(i + 1), device, sockets);
+  const text = lines.join('\n');
+  assert.ok(lines.includes(`${LogLevel.Trace}:arp: learned 192.168.69.2 at 02:00:00:00:00:02`), text);
+  assert.ok(lines.includes(`${LogLevel.Trace}:arp: refreshed 192.168.69.2 at 02:00:00:00:00:99`), text);
+  assert.ok(lines.includes(`${LogLevel.Debug}:arp: 192.168.69.3 did not answer; 1 waiting packet(s) dropped`), text);
+  assert.ok(lines.includes(`${LogLevel.Debug}:ipv4: no route to 10.9.8.7`), text);
 });
 
 test.run();
