@@ -52,6 +52,16 @@ export function sourceAboveDestination(ip: IpHeaderContext, bytes: Uint8Array): 
 
 /** `10.0.0.1.80 > 10.0.0.2.5555: ` or `fe80::1.80 > fe80::2.5555: `, how TCP and UDP lines start. */
 export function addressesWithPorts(f: LineBuilder, srcPort: number, dstPort: number): void {
-  if (f.ip.portsOnly) f.out += srcPort + ' > ' + dstPort + ': ';
-  else f.out += f.ip.src + '.' + srcPort + ' > ' + f.ip.dst + '.' + dstPort + ': ';
+  if (!f.ip.portsOnly) {
+    f.text(f.ip.src);
+    f.text('.');
+  }
+  f.uint(srcPort);
+  f.text(' > ');
+  if (!f.ip.portsOnly) {
+    f.text(f.ip.dst);
+    f.text('.');
+  }
+  f.uint(dstPort);
+  f.text(': ');
 }

@@ -41,7 +41,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.out += ' (invalid)';
     return;
   }
-  if (printIp) f.out += 'IP ';
+  if (printIp) f.text('IP ');
   if (captureEnd - at < 20) {
     f.truncate('ip', false);
     return;

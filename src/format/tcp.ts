@@ -59,7 +59,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   }
   // The flags' second byte: CWR ECE URG ACK PSH RST SYN FIN, the flags tcpdump prints.
   const flags = bytes[at + TcpField.Flags + 1]!;
-  f.out += TCP_FLAGS_TEXT[flags]!;
+  f.text(TCP_FLAGS_TEXT[flags]!);
   let reversed = false;
   let baseSeq = 0;
   let baseAck = 0;
@@ -118,16 +118,28 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   const dataLength = length - headerLength;
   // tcpdump shows the sequence number of every segment from -vv on.
   if (f.verbosity > 1 || dataLength > 0 || flags & 0x07) {
-    f.out += ', seq ' + seq;
-    if (dataLength > 0) f.out += ':' + ((seq + dataLength) >>> 0);
+    f.text(', seq ');
+    f.uint(seq);
+    if (dataLength > 0) {
+      f.text(':');
+      f.uint((seq + dataLength) >>> 0);
+    }
   }
-  if (flags & 0x10) f.out += ', ack ' + ack;
-  f.out += ', win ' + window;
-  if (flags & 0x20) f.out += ', urg ' + urgent;
+  if (flags & 0x10) {
+    f.text(', ack ');
+    f.uint(ack);
+  }
+  f.text(', win ');
+  f.uint(window);
+  if (flags & 0x20) {
+    f.text(', urg ');
+    f.uint(urgent);
+  }
   if (headerLength > 20) {
     if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
   }
-  f.out += ', length ' + dataLength;
+  f.text(', length ');
+  f.uint(dataLength);
   if (dataLength <= 0) return;
   if (at + headerLength > end) {
     f.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
@@ -201,10 +213,10 @@ function tcpOptions(
   f: LineBuilder,
   bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
 ): boolean {
-  f.out += ', options [';
+  f.text(', options [');
   let separator = false;
   while (remaining > 0) {
-    if (separator) f.out += ',';
+    if (separator) f.text(',');
     if (at >= end) return tcpTruncatedRead(f);
     const kind = bytes[at++]!;
     let optionLength: number;
@@ -217,34 +229,42 @@ function tcpOptions(
       remaining--;
     }
     remaining--;
-    f.out += TCP_OPTION_TEXT[kind]!;
+    f.text(TCP_OPTION_TEXT[kind]!);
     let dataLength = 0;
     switch (kind) {
       case 2:
         dataLength = 2;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 2 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + u16(bytes, at);
+        f.text(' ');
+        f.uint(u16(bytes, at));
         break;
       case 3:
         dataLength = 1;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 1 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + bytes[at]!;
+        f.text(' ');
+        f.uint(bytes[at]!);
         break;
       case 5:
         dataLength = optionLength - 2;
         if (dataLength % 8 !== 0) {
           f.out += ' invalid sack';
         } else {
-          f.out += ' ' + dataLength / 8 + ' ';
+          f.text(' ');
+          f.uint(dataLength / 8);
+          f.text(' ');
           for (let i = 0; i < dataLength; i += 8) {
             if (i + 4 > remaining) return tcpBadOption(f, separator);
             if (at + i + 4 > end) return tcpTruncated(f, separator);
             if (i + 8 > remaining) return tcpBadOption(f, separator);
             if (at + i + 8 > end) return tcpTruncated(f, separator);
             const base = reversed ? baseSeq : baseAck;
-            f.out += '{' + ((u32(bytes, at + i) - base) >>> 0) + ':' + ((u32(bytes, at + i + 4) - base) >>> 0) + '}';
+            f.text('{');
+            f.uint((u32(bytes, at + i) - base) >>> 0);
+            f.text(':');
+            f.uint((u32(bytes, at + i + 4) - base) >>> 0);
+            f.text('}');
           }
         }
         break;
@@ -256,13 +276,17 @@ function tcpOptions(
         dataLength = 4;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 4 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + u32(bytes, at);
+        f.text(' ');
+        f.uint(u32(bytes, at));
         break;
       case 8:
         dataLength = 8;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 8 > end) return tcpTruncated(f, separator);
-        f.out += ' val ' + u32(bytes, at) + ' ecr ' + u32(bytes, at + 4);
+        f.text(' val ');
+        f.uint(u32(bytes, at));
+        f.text(' ecr ');
+        f.uint(u32(bytes, at + 4));
         break;
       case 0:
       case 1:
@@ -329,7 +353,7 @@ function tcpOptions(
     separator = true;
     if (kind === 0) break;
   }
-  f.out += ']';
+  f.text(']');
   return true;
 }
 
