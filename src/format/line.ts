@@ -14,7 +14,7 @@ import { foldSum } from '../wire/checksum.js';
 import { hexAsciiDump } from './hex-dump.js';
 import type { TcpConversation } from './tcp.js';
 import { Ipv4TextCache, MacTextCache } from './text-cache.js';
-import { TextSink } from './text-sink.js';
+import { TextSink, type Piece } from './text-sink.js';
 
 /** How frames are printed, as tcpdump's command-line flags say; every option is off by default. */
 export interface FormatOptions {
@@ -56,6 +56,9 @@ export class IpHeaderContext {
   version = 4;
   /** Where the IP header starts in the bytes. */
   at = 0;
+  /** IPv4: the addresses' bits as int32s, for the byte writers (`LineBuilder.ipv4`). */
+  srcAddress = 0;
+  dstAddress = 0;
   /** The source address as tcpdump prints it. */
   src = '';
   /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
@@ -137,6 +140,22 @@ export class LineBuilder {
   text(text: string): void {
     if (this.out.length !== 0) this.flushOut();
     this.sink.text(text);
+  }
+
+  /** Appends a constant text, encoded once as words (`new Piece(text)`, a module constant). */
+  piece(piece: Piece): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(piece.length);
+    sink.piece(piece);
+  }
+
+  /** A constant text then a non-negative integer below 2^53 (`, win 512`): the shape of most fields, in one call. */
+  field(key: Piece, value: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(key.length + 16);
+    sink.field(key, value);
   }
 
   /** Appends a non-negative integer below 2^53 in decimal. */

@@ -10,6 +10,7 @@ import { httpPayload } from './http.js';
 import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
 import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
+import { Piece, PieceTable } from './text-sink.js';
 
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
 export interface TcpConversation {
@@ -22,6 +23,24 @@ export interface TcpConversation {
 }
 
 const tcpView = new TcpPacket();
+
+// The constant parts of a TCP line, as words for the byte writers (LineBuilder.piece and field).
+const FLAGS_PIECE = new PieceTable((flags) => TCP_FLAGS_TEXT[flags]!);
+const OPTION_PIECE = new PieceTable((kind) => TCP_OPTION_TEXT[kind]!);
+const SEQ = new Piece(', seq ');
+const ACK = new Piece(', ack ');
+const WIN = new Piece(', win ');
+const URG = new Piece(', urg ');
+const LENGTH = new Piece(', length ');
+const OPTIONS = new Piece(', options [');
+const VAL = new Piece(' val ');
+const ECR = new Piece(' ecr ');
+const COLON = new Piece(':');
+const COMMA = new Piece(',');
+const SPACE = new Piece(' ');
+const OPEN_BRACE = new Piece('{');
+const CLOSE_BRACE = new Piece('}');
+const CLOSE_BRACKET = new Piece(']');
 
 /**
  * A TCP segment at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
@@ -59,7 +78,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   }
   // The flags' second byte: CWR ECE URG ACK PSH RST SYN FIN, the flags tcpdump prints.
   const flags = bytes[at + TcpField.Flags + 1]!;
-  f.text(TCP_FLAGS_TEXT[flags]!);
+  f.piece(FLAGS_PIECE.get(flags));
   let reversed = false;
   let baseSeq = 0;
   let baseAck = 0;
@@ -118,28 +137,16 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   const dataLength = length - headerLength;
   // tcpdump shows the sequence number of every segment from -vv on.
   if (f.verbosity > 1 || dataLength > 0 || flags & 0x07) {
-    f.text(', seq ');
-    f.uint(seq);
-    if (dataLength > 0) {
-      f.text(':');
-      f.uint((seq + dataLength) >>> 0);
-    }
+    f.field(SEQ, seq);
+    if (dataLength > 0) f.field(COLON, (seq + dataLength) >>> 0);
   }
-  if (flags & 0x10) {
-    f.text(', ack ');
-    f.uint(ack);
-  }
-  f.text(', win ');
-  f.uint(window);
-  if (flags & 0x20) {
-    f.text(', urg ');
-    f.uint(urgent);
-  }
+  if (flags & 0x10) f.field(ACK, ack);
+  f.field(WIN, window);
+  if (flags & 0x20) f.field(URG, urgent);
   if (headerLength > 20) {
     if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
   }
-  f.text(', length ');
-  f.uint(dataLength);
+  f.field(LENGTH, dataLength);
   if (dataLength <= 0) return;
   if (at + headerLength > end) {
     f.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
@@ -213,10 +220,10 @@ function tcpOptions(
   f: LineBuilder,
   bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
 ): boolean {
-  f.text(', options [');
+  f.piece(OPTIONS);
   let separator = false;
   while (remaining > 0) {
-    if (separator) f.text(',');
+    if (separator) f.piece(COMMA);
     if (at >= end) return tcpTruncatedRead(f);
     const kind = bytes[at++]!;
     let optionLength: number;
@@ -229,42 +236,37 @@ function tcpOptions(
       remaining--;
     }
     remaining--;
-    f.text(TCP_OPTION_TEXT[kind]!);
+    f.piece(OPTION_PIECE.get(kind));
     let dataLength = 0;
     switch (kind) {
       case 2:
         dataLength = 2;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 2 > end) return tcpTruncated(f, separator);
-        f.text(' ');
-        f.uint(u16(bytes, at));
+        f.field(SPACE, u16(bytes, at));
         break;
       case 3:
         dataLength = 1;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 1 > end) return tcpTruncated(f, separator);
-        f.text(' ');
-        f.uint(bytes[at]!);
+        f.field(SPACE, bytes[at]!);
         break;
       case 5:
         dataLength = optionLength - 2;
         if (dataLength % 8 !== 0) {
           f.out += ' invalid sack';
         } else {
-          f.text(' ');
-          f.uint(dataLength / 8);
-          f.text(' ');
+          f.field(SPACE, dataLength / 8);
+          f.piece(SPACE);
           for (let i = 0; i < dataLength; i += 8) {
             if (i + 4 > remaining) return tcpBadOption(f, separator);
             if (at + i + 4 > end) return tcpTruncated(f, separator);
             if (i + 8 > remaining) return tcpBadOption(f, separator);
             if (at + i + 8 > end) return tcpTruncated(f, separator);
             const base = reversed ? baseSeq : baseAck;
-            f.text('{');
-            f.uint((u32(bytes, at + i) - base) >>> 0);
-            f.text(':');
-            f.uint((u32(bytes, at + i + 4) - base) >>> 0);
-            f.text('}');
+            f.field(OPEN_BRACE, (u32(bytes, at + i) - base) >>> 0);
+            f.field(COLON, (u32(bytes, at + i + 4) - base) >>> 0);
+            f.piece(CLOSE_BRACE);
           }
         }
         break;
@@ -276,17 +278,14 @@ function tcpOptions(
         dataLength = 4;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 4 > end) return tcpTruncated(f, separator);
-        f.text(' ');
-        f.uint(u32(bytes, at));
+        f.field(SPACE, u32(bytes, at));
         break;
       case 8:
         dataLength = 8;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 8 > end) return tcpTruncated(f, separator);
-        f.text(' val ');
-        f.uint(u32(bytes, at));
-        f.text(' ecr ');
-        f.uint(u32(bytes, at + 4));
+        f.field(VAL, u32(bytes, at));
+        f.field(ECR, u32(bytes, at + 4));
         break;
       case 0:
       case 1:
@@ -353,7 +352,7 @@ function tcpOptions(
     separator = true;
     if (kind === 0) break;
   }
-  f.text(']');
+  f.piece(CLOSE_BRACKET);
   return true;
 }
 
