@@ -9,7 +9,7 @@ import { HEX_BYTE } from './hex-dump.js';
 import { httpPayload } from './http.js';
 import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
-import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
+import { tcpFlagsText, tcpOptionText } from './names.js';
 import { Piece, PieceTable } from './text-sink.js';
 
 /** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
@@ -25,8 +25,8 @@ export interface TcpConversation {
 const tcpView = new TcpPacket();
 
 // The constant parts of a TCP line, as words for the byte writers (LineBuilder.piece and field).
-const FLAGS_PIECE = new PieceTable((flags) => TCP_FLAGS_TEXT[flags]!);
-const OPTION_PIECE = new PieceTable((kind) => TCP_OPTION_TEXT[kind]!);
+const FLAGS_PIECE = new PieceTable(tcpFlagsText);
+const OPTION_PIECE = new PieceTable(tcpOptionText);
 const SEQ = new Piece(', seq ');
 const ACK = new Piece(', ack ');
 const WIN = new Piece(', win ');

@@ -41,13 +41,6 @@ export class PieceTable {
   }
 }
 
-/** The ASCII codes of `text` (at most four characters) as one little-endian word, first character lowest. */
-function word(text: string): number {
-  let w = 0;
-  for (let i = 0; i < text.length; i++) w |= text.charCodeAt(i) << (i * 8);
-  return w;
-}
-
 // Digit tables: each entry is a number's text as one little-endian word, written with one store. Stores
 // may run up to three bytes past the text's end; those bytes are overwritten by what follows, or lie
 // beyond `used` and are never written out (reserve() keeps room for them).
@@ -75,24 +68,23 @@ for (let i = 0; i < 1000; i++) {
 }
 DIGITS4_LENGTH.fill(4, 1000);
 DIGITS4.set(PADDED4.subarray(1000), 1000);
-/** 00 to 99, zero-padded to two digits (the top of a timestamp's microseconds). */
+/** 00 to 99, zero-padded to two digits (the top of a timestamp's microseconds): the last two of 0000-0099. */
 const PADDED2 = new Int32Array(100);
-for (let i = 0; i < 100; i++) PADDED2[i] = word(String(i).padStart(2, '0'));
+for (let i = 0; i < 100; i++) PADDED2[i] = PADDED4[i]! >>> 16;
 /** An address byte as decimal digits followed by a dot (IPv4), and that text's length. */
 const OCTET_DOT = new Int32Array(256);
 const OCTET_DOT_LENGTH = new Uint8Array(256);
 /** An address byte as two hex digits followed by a colon (MAC). */
 const HEX_COLON = new Int32Array(256);
 for (let i = 0; i < 256; i++) {
-  OCTET_DOT[i] = word(i + '.');
-  OCTET_DOT_LENGTH[i] = String(i).length + 1;
-  HEX_COLON[i] = word(String.fromCharCode(HEX_DIGITS[i >>> 4]!, HEX_DIGITS[i & 15]!) + ':');
+  const length = DIGITS4_LENGTH[i]!;
+  OCTET_DOT[i] = DIGITS4[i]! | (46 << (length * 8));
+  OCTET_DOT_LENGTH[i] = length + 1;
+  HEX_COLON[i] = HEX_DIGITS[i >>> 4]! | (HEX_DIGITS[i & 15]! << 8) | (58 << 16);
 }
 /** Room past a line's end for the stores that overrun their text. */
 const OVERRUN = 4;
 
-/** '0'-'9', 'a'-'f' as character codes. */
-const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /**
  * A growable buffer of text bytes. Writers that take no length check only after `reserve`; `text` and
@@ -322,7 +314,7 @@ export class TextSink {
       }
       const word = (bytes[at + 2 * i]! << 8) | bytes[at + 2 * i + 1]!;
       let shift = word >= 0x1000 ? 12 : word >= 0x100 ? 8 : word >= 0x10 ? 4 : 0;
-      for (; shift >= 0; shift -= 4) block[used++] = HEX_DIGIT[(word >>> shift) & 15]!;
+      for (; shift >= 0; shift -= 4) block[used++] = HEX_DIGITS[(word >>> shift) & 15]!;
     }
     if (bestStart >= 0 && bestStart + bestLength === 8) block[used++] = 58;
     this.used = used;
