@@ -220,8 +220,12 @@ const SLL2_HEADER = 20;
 /** ARPHRD_ETHER and ARPHRD_IEEE802: hardware types whose 6-byte addresses tshark shows as MACs. */
 const ARPHRD_ETHER = 1;
 const ARPHRD_IEEE802 = 6;
-/** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
+/**
+ * DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status, except over AX.25
+ * hardware (type 3), whose ARP tshark dissects apart, with no DRARP operations.
+ */
 const ARP_DRARP_ERROR = 7;
+const ARPHRD_AX25 = 3;
 
 /**
  * Where the address of a Home Address option (RFC 6275 section 6.3, type 0xc9) in the options at
@@ -513,7 +517,7 @@ export class JsonPrinter {
       w.piece(THA_ONLY);
       this.address(w, bytes, tha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && complete && operation !== ARP_DRARP_ERROR) {
+    if (protocolLength > 0 && complete && (operation !== ARP_DRARP_ERROR || hardware === ARPHRD_AX25)) {
       w.piece(TPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, tpa));

@@ -95,24 +95,29 @@ export class PacketHandler {
       if (!this.formatter.writeLink(this.out, linkType, bytes, offset, caplen, len)) {
         this.out.write('unsupported link-type ' + linkType + ', length ' + len);
       }
-      const linkHeader = this.formatter.linkHeaderLength;
-      if (this.options.hex || this.options.hexAscii) {
-        // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
-        // capture (its printer never reported the link header's length) or with -xx/-XX.
-        const whole = this.options.hex === 2 || this.options.hexAscii === 2 || this.formatter.truncated;
-        const skip = whole ? 0 : linkHeader;
-        if (caplen > skip) {
-          this.out.write(this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip));
-        }
-      } else if (this.options.ascii) {
-        // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
-        const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
-        if (caplen > skip) this.out.write(asciiDump(bytes, offset + skip, caplen - skip));
-      }
+      if (this.options.hex || this.options.hexAscii || this.options.ascii) this.dump(bytes, offset, caplen);
       this.out.newline();
       if (this.options.lineBuffered) this.out.flush();
     }
     return this.options.count === 0 || this.printed < this.options.count;
+  }
+
+  /** -x, -X, -A and their doubled forms: the packet's bytes after its line (apart, to keep handle() small). */
+  private dump(bytes: Uint8Array, offset: number, caplen: number): void {
+    const linkHeader = this.formatter.linkHeaderLength;
+    if (this.options.hex || this.options.hexAscii) {
+      // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
+      // capture (its printer never reported the link header's length) or with -xx/-XX.
+      const whole = this.options.hex === 2 || this.options.hexAscii === 2 || this.formatter.truncated;
+      const skip = whole ? 0 : linkHeader;
+      if (caplen > skip) {
+        this.out.write(this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip));
+      }
+    } else {
+      // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
+      const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
+      if (caplen > skip) this.out.write(asciiDump(bytes, offset + skip, caplen - skip));
+    }
   }
 }
 

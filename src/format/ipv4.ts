@@ -264,7 +264,9 @@ function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): v
  * The destination the TCP/UDP pseudo-header uses for the IPv4 header at `ipAt`: with a loose or strict source
  * route (RFC 791 section 3.1), the route's last address rather than the next hop in the header (what tcpdump's
  * ip_finddst reports). Reads nothing at or past `end`. With `onlyUnfinishedRoute`, as tshark's ip.dst: only while
- * the route's pointer has not passed its end (a finished route has already reached its destination).
+ * the route's pointer is valid and has not passed its end (a finished route has already reached its
+ * destination); a pointer before the first address (below 4, RFC 791's smallest) or off an address boundary
+ * leaves the header's destination, as in tshark's get_dst_offset.
  */
 export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: number, onlyUnfinishedRoute = false): number {
   const ip = routeView.init(bytes, ipAt, end - ipAt);
@@ -281,11 +283,16 @@ export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: numbe
       if (optionLength < 2) break;
     }
     if (length < optionLength || at + optionLength > end) break;
-    if ((kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) && optionLength >= 7 && (!onlyUnfinishedRoute || bytes[at + 2]! <= optionLength)) {
+    if ((kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) && optionLength >= 7 && (!onlyUnfinishedRoute || validPointer(bytes[at + 2]!, optionLength))) {
       return u32(bytes, at + optionLength - 4);
     }
     at += optionLength;
     length -= optionLength;
   }
   return ip.dstAddr;
+}
+
+/** tshark's test of a source route's pointer before it takes the route's last address as the destination. */
+function validPointer(pointer: number, optionLength: number): boolean {
+  return pointer >= 4 && (pointer & 3) === 0 && pointer <= optionLength;
 }

@@ -270,16 +270,6 @@ function tcpOptions(
           }
         }
         break;
-      case 6:
-      case 7:
-      case 11:
-      case 12:
-      case 13:
-        dataLength = 4;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 4 > end) return tcpTruncated(f, separator);
-        f.field(SPACE, u32(bytes, at));
-        break;
       case 8:
         dataLength = 8;
         if (dataLength > remaining) return tcpBadOption(f, separator);
@@ -291,58 +281,13 @@ function tcpOptions(
       case 1:
       case 4:
         break;
-      case 19:
-        // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
-        dataLength = 16;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 16 > end) return tcpTruncated(f, separator);
-        f.out += " shared secret not supplied with -M, can't check - ";
-        for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
-        break;
-      case 20:
-        dataLength = 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 2 > end) return tcpTruncated(f, separator);
-        f.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
-        break;
-      case 28: {
-        dataLength = 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 2 > end) return tcpTruncated(f, separator);
-        const timeout = u16(bytes, at);
-        // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
-        f.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+      default: {
+        // The options Linux and the common stacks send are above; the rest are printed apart.
+        const length = otherTcpOption(f, bytes, at, kind, optionLength, remaining, end, separator);
+        if (length < 0) return false;
+        dataLength = length;
         break;
       }
-      case 34:
-        dataLength = optionLength - 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + dataLength > end) return tcpTruncated(f, separator);
-        f.out += ' ';
-        fastOpenCookie(f, bytes, at, dataLength, false);
-        break;
-      case 254: {
-        dataLength = optionLength - 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + dataLength > end) return tcpTruncated(f, separator);
-        if (dataLength < 2) return tcpBadOption(f, separator);
-        // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
-        const magic = u16(bytes, at);
-        f.out += '-';
-        if (magic === 0xf989) fastOpenCookie(f, bytes, at + 2, dataLength - 2, true);
-        else f.out += hex4(magic);
-        break;
-      }
-      default:
-        // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
-        dataLength = optionLength - 2;
-        if (dataLength > 0) f.out += ' 0x';
-        for (let i = 0; i < dataLength; i++) {
-          if (i + 1 > remaining) return tcpBadOption(f, separator);
-          if (at + i + 1 > end) return tcpTruncated(f, separator);
-          f.out += HEX_BYTE[bytes[at + i]!]!;
-        }
-        break;
     }
     at += dataLength;
     remaining -= dataLength;
@@ -354,6 +299,86 @@ function tcpOptions(
   }
   f.piece(CLOSE_BRACKET);
   return true;
+}
+
+/**
+ * The options printed apart from tcpOptions' loop (rarer than MSS, window scale, SACK and timestamps): prints
+ * the option's data and returns its length, or -1 when the line ended there ([bad opt] or truncation).
+ */
+function otherTcpOption(
+  f: LineBuilder, bytes: Uint8Array, at: number, kind: number, optionLength: number, remaining: number, end: number, separator: boolean,
+): number {
+  let dataLength = 0;
+  switch (kind) {
+    case 6:
+    case 7:
+    case 11:
+    case 12:
+    case 13:
+      dataLength = 4;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 4 > end) return lineEnded(tcpTruncated(f, separator));
+      f.field(SPACE, u32(bytes, at));
+      break;
+    case 19:
+      // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
+      dataLength = 16;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 16 > end) return lineEnded(tcpTruncated(f, separator));
+      f.out += " shared secret not supplied with -M, can't check - ";
+      for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
+      break;
+    case 20:
+      dataLength = 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 2 > end) return lineEnded(tcpTruncated(f, separator));
+      f.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
+      break;
+    case 28: {
+      dataLength = 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 2 > end) return lineEnded(tcpTruncated(f, separator));
+      const timeout = u16(bytes, at);
+      // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
+      f.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+      break;
+    }
+    case 34:
+      dataLength = optionLength - 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + dataLength > end) return lineEnded(tcpTruncated(f, separator));
+      f.out += ' ';
+      fastOpenCookie(f, bytes, at, dataLength, false);
+      break;
+    case 254: {
+      dataLength = optionLength - 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + dataLength > end) return lineEnded(tcpTruncated(f, separator));
+      if (dataLength < 2) return lineEnded(tcpBadOption(f, separator));
+      // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
+      const magic = u16(bytes, at);
+      f.out += '-';
+      if (magic === 0xf989) fastOpenCookie(f, bytes, at + 2, dataLength - 2, true);
+      else f.out += hex4(magic);
+      break;
+    }
+    default:
+      // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
+      dataLength = optionLength - 2;
+      if (dataLength > 0) f.out += ' 0x';
+      for (let i = 0; i < dataLength; i++) {
+        if (i + 1 > remaining) return lineEnded(tcpBadOption(f, separator));
+        if (at + i + 1 > end) return lineEnded(tcpTruncated(f, separator));
+        f.out += HEX_BYTE[bytes[at + i]!]!;
+      }
+      break;
+  }
+  return dataLength;
+}
+
+/** otherTcpOption's -1, after tcpBadOption or tcpTruncated ended the line. */
+function lineEnded(_ended: false): number {
+  return -1;
 }
 
 /** RFC 7413 section 4.1.1: an empty cookie requests one; a cookie is 4 to 16 bytes, an even count. */
