@@ -3,7 +3,7 @@
 // Microsecond precision, as tcpdump reads captures by default (nanosecond captures are truncated).
 // The text for the current second is cached, so most packets only append their microseconds.
 
-import type { BlockWriter } from './output.js';
+import type { TextSink } from '../format/text-sink.js';
 
 export type TimestampStyle = 'local' | 'none' | 'unix' | 'delta' | 'date' | 'since-first';
 
@@ -84,7 +84,7 @@ export class TimestampFormatter {
    * Writes the timestamp and its space straight into `out` (room for 64 bytes reserved): the common styles
    * copy the cached second and the microseconds' digits, so the line needs no timestamp string.
    */
-  writeTo(out: BlockWriter, seconds: number, micros: number): void {
+  writeTo(out: TextSink, seconds: number, micros: number): void {
     switch (this.style) {
       case 'unix':
         out.uint(seconds);

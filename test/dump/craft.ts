@@ -290,5 +290,10 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 1, totalLength: 10 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 0 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 200 }, icmp(8, 0, [0, 1, 0, 1]));
+  // The same port at both ends: tcpdump keys relative sequence numbers by the addresses' order (from the
+  // higher address, and to it), so both directions share one conversation.
+  I({ protocol: 6, src: IP_B, dst: IP_A }, tcp({ srcPort: 443, dstPort: 443, flags: 0x12, seq: 5000, ack: 9001 }, IP_B, IP_A));
+  I({ protocol: 6 }, tcp({ srcPort: 443, dstPort: 443, flags: 0x10, seq: 9001, ack: 5001 }));
+  I({ protocol: 6, src: IP_B, dst: IP_A }, tcp({ srcPort: 443, dstPort: 443, flags: 0x18, seq: 5001, ack: 9001, payload: bytesOf('same ports') }, IP_B, IP_A));
   return frames;
 }
