@@ -9,6 +9,13 @@ import { TextSink } from '../format/text-sink.js';
 export { Piece } from '../format/text-sink.js';
 
 const BLOCK_SIZE = 256 * 1024;
+/**
+ * The first block is written out early, after a few dozen lines. V8 optimizes the printers after some thousand
+ * lines with what their code has done so far; a full block's first flush, after some 2,000 lines, would reach
+ * a branch of reserve() (inlined into every writer) that had never run, and deoptimize and recompile them all.
+ * Flushing once while they still run unoptimized lets that branch be known when they are compiled.
+ */
+const FIRST_BLOCK = 8 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** A TextSink of BLOCK_SIZE bytes that writes its bytes to a descriptor when full, rather than growing. */
@@ -24,11 +31,14 @@ export class BlockWriter extends TextSink {
   constructor(private readonly fd: number) {
     super(BLOCK_SIZE);
     this.blockBuffer = Buffer.from(this.block.buffer, 0, BLOCK_SIZE) as Buffer & { latin1Write(text: string, offset: number): number };
+    // The first block goes out after FIRST_BLOCK bytes, the others when full: see FIRST_BLOCK.
+    this.capacity = FIRST_BLOCK;
   }
 
   /** The block is written out: what follows starts at its beginning (a line may span two writes). */
   protected override makeRoom(): void {
     this.flush();
+    this.capacity = BLOCK_SIZE;
   }
 
   /** Queues `text` (Latin-1: every character we print is ASCII), writing the block out when it is full. */

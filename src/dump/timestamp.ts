@@ -60,10 +60,7 @@ export class TimestampFormatter {
         return seconds + '.' + micros6(micros) + ' ';
       case 'local':
       case 'date':
-        if (seconds !== this.cachedSecond) {
-          this.cachedSecond = seconds;
-          this.cachedPrefix = this.prefixFor(seconds);
-        }
+        if (seconds !== this.cachedSecond) this.cacheSecond(seconds);
         return this.cachedPrefix + micros6(micros) + ' ';
       case 'delta': {
         const text = this.previousSeconds < 0 ? delta(0, 0) : delta(seconds - this.previousSeconds, micros - this.previousMicros);
@@ -92,10 +89,7 @@ export class TimestampFormatter {
         break;
       case 'local':
       case 'date':
-        if (seconds !== this.cachedSecond) {
-          this.cachedSecond = seconds;
-          this.cachedPrefix = this.prefixFor(seconds);
-        }
+        if (seconds !== this.cachedSecond) this.cacheSecond(seconds);
         out.ascii(this.cachedPrefix);
         break;
       default:
@@ -104,6 +98,11 @@ export class TimestampFormatter {
     }
     out.micros6(micros);
     out.byte(32);
+  }
+
+  private cacheSecond(seconds: number): void {
+    this.cachedSecond = seconds;
+    this.cachedPrefix = this.prefixFor(seconds);
   }
 
   /** "HH:MM:SS." (or "YYYY-MM-DD HH:MM:SS.") in the local time zone (TZ), with a cached UTC offset. */

@@ -12,7 +12,11 @@ import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.
 import { tcpFlagsText, tcpOptionText } from './names.js';
 import { Piece, PieceTable } from './text-sink.js';
 
-/** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
+/**
+ * One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. `seq` and `ack` hold the
+ * u32s' bits as int32s (`x | 0`): small integers to V8 whatever their value, so the objects keep one shape (a
+ * u32 above 2^31 would turn the field into a boxed double and deoptimize the printer that made the object).
+ */
 export interface TcpConversation {
   /** The addresses as printed (IPv4 or IPv6 text). */
   src: string;
@@ -108,13 +112,11 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
         }
         bucket.push(conversation);
       }
-      if (reversed) {
-        conversation.ack = seq;
-        conversation.seq = (ack - 1) >>> 0;
-      } else {
-        conversation.seq = seq;
-        conversation.ack = (ack - 1) >>> 0;
-      }
+      // Both values computed whichever the direction: arithmetic V8 has not yet seen run would deoptimize.
+      const own = seq | 0;
+      const peer = (ack - 1) | 0;
+      conversation.seq = reversed ? peer : own;
+      conversation.ack = reversed ? own : peer;
     } else if (reversed) {
       seq = (seq - conversation.ack) >>> 0;
       ack = (ack - conversation.seq) >>> 0;

@@ -97,18 +97,25 @@ export class TextSink {
   protected view: DataView;
   /** Bytes of `block` in use; writers may rewind it to drop what they wrote since `reserve`. */
   used = 0;
+  /** Bytes of `block` that may be used before making room: its length, or less (BlockWriter's first block). */
+  capacity: number;
 
   constructor(size = 1024) {
     this.block = new Uint8Array(size);
     this.view = new DataView(this.block.buffer);
+    this.capacity = size;
   }
 
-  /** Makes room for at least `length` more bytes: here by growing the buffer, keeping what it holds. */
+  /**
+   * Makes room for at least `length` more bytes: here by growing the buffer, keeping what it holds. What
+   * reserve() calls when the buffer is full.
+   */
   protected makeRoom(length: number): void {
     const bigger = new Uint8Array(Math.max(this.block.length * 2, this.used + length + OVERRUN));
     bigger.set(this.block.subarray(0, this.used));
     this.block = bigger;
     this.view = new DataView(bigger.buffer);
+    this.capacity = bigger.length;
   }
 
   /** The text written since `from` (a `used` value read earlier), as a string; `used` goes back to `from`. */
@@ -147,7 +154,7 @@ export class TextSink {
    * the caller can rewind `used` over them.
    */
   reserve(length: number): void {
-    if (this.used + length + OVERRUN > this.block.length) this.makeRoom(length + OVERRUN);
+    if (this.used + length + OVERRUN > this.capacity) this.makeRoom(length + OVERRUN);
   }
 
   /** Takes out the byte at `position` (since `reserve`), e.g. a comma that turned out to open an object. */
@@ -168,7 +175,7 @@ export class TextSink {
 
   /** Ends a line: a newline, with the room check `write` makes. */
   newline(): void {
-    if (this.used >= this.block.length) this.makeRoom(1);
+    this.reserve(1);
     this.block[this.used++] = 10;
   }
 
