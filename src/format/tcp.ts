@@ -146,7 +146,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   f.field(WIN, window);
   if (flags & 0x20) f.field(URG, urgent);
   if (headerLength > 20) {
-    if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
+    if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck, at + length <= end)) return;
   }
   f.field(LENGTH, dataLength);
   if (dataLength <= 0) return;
@@ -221,6 +221,7 @@ function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, l
 function tcpOptions(
   f: LineBuilder,
   bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
+  segmentCaptured: boolean,
 ): boolean {
   f.piece(OPTIONS);
   let separator = false;
@@ -285,7 +286,7 @@ function tcpOptions(
         break;
       default: {
         // The options Linux and the common stacks send are above; the rest are printed apart.
-        const length = otherTcpOption(f, bytes, at, kind, optionLength, remaining, end, separator);
+        const length = otherTcpOption(f, bytes, at, kind, optionLength, remaining, end, separator, segmentCaptured);
         if (length < 0) return false;
         dataLength = length;
         break;
@@ -309,6 +310,7 @@ function tcpOptions(
  */
 function otherTcpOption(
   f: LineBuilder, bytes: Uint8Array, at: number, kind: number, optionLength: number, remaining: number, end: number, separator: boolean,
+  segmentCaptured: boolean,
 ): number {
   let dataLength = 0;
   switch (kind) {
@@ -327,7 +329,8 @@ function otherTcpOption(
       dataLength = 16;
       if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
       if (at + 16 > end) return lineEnded(tcpTruncated(f, separator));
-      f.out += " shared secret not supplied with -M, can't check - ";
+      // tcpdump checks that the whole segment was captured before it asks for the secret.
+      f.out += segmentCaptured ? " shared secret not supplied with -M, can't check - " : " snaplen too short, can't check - ";
       for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
       break;
     case 20:
