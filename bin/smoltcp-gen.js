@@ -3,10 +3,11 @@
 // Turns YAML header specs into zero-copy TypeScript accessors (see spec/README.md). Runs the compiled
 // generator in dist/. Its toolchain (ts-morph, handlebars, yaml) is an optional peer dependency: the
 // library does not need it, so it is asked for here, by name, when it is missing.
-import { createRequire } from 'node:module';
-import { loadBuilt } from './load-built.js';
+// CommonJS, as every file in bin/ (bin/package.json); the generator itself is an ES module in dist/.
+'use strict';
+const { pathToFileURL } = require('node:url');
+const { builtFile } = require('./load-built.js');
 
-const require = createRequire(import.meta.url);
 const missing = ['ts-morph', 'handlebars', 'yaml'].filter((name) => {
   try {
     require.resolve(`${name}/package.json`);
@@ -21,5 +22,6 @@ if (missing.length > 0) {
   );
   process.exit(1);
 }
-const { main } = await loadBuilt('smoltcp-gen', '../dist/generator/main.js');
-process.exitCode = main(process.argv.slice(2));
+import(pathToFileURL(builtFile('smoltcp-gen', '../dist/generator/main.js')).href).then(({ main }) => {
+  process.exitCode = main(process.argv.slice(2));
+});

@@ -1,6 +1,6 @@
 // bench dump: smoltcp-dump against tcpdump and tshark on the same generated capture, in the same run.
 // `npm run bench -- dump [--packets 200000] [--rounds 3] [--tshark-text-packets 200000] [--tshark-json-packets 20000]
-//   [--startup-rounds 21]`
+//   [--small-packets 1000] [--startup-rounds 21]`
 //
 // Every decoder runs as a child process reading the file and writing to /dev/null, timed from spawn to exit
 // (Node's start-up counts), with its peak RSS (VmHWM from /proc, sampled until exit). Rounds alternate between
@@ -26,6 +26,7 @@ const rounds = option('rounds', 3);
 const tsharkTextPackets = option('tshark-text-packets', 200_000);
 const tsharkJsonPackets = option('tshark-json-packets', 20_000);
 const startupRounds = option('startup-rounds', 21);
+const smallPackets = option('small-packets', 1000);
 const TSHARK_OPTIONS = [
   '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
   '-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.defragment:FALSE',
@@ -82,12 +83,15 @@ try {
   const small = join(dir, 'small.pcap');
   const tsharkText = join(dir, 'tshark-text.pcap');
   const tsharkJson = join(dir, 'tshark-json.pcap');
+  const smallest = join(dir, 'smallest.pcap');
   let t = Date.now();
   const written = writeBenchCapture(full, packets);
   const bytes = readFileSync(full);
   writePrefix(bytes, small, Math.max(10_000, Math.floor(written / 10)));
   writePrefix(bytes, tsharkText, Math.min(tsharkTextPackets, written));
   writePrefix(bytes, tsharkJson, Math.min(tsharkJsonPackets, written));
+  writePrefix(bytes, smallest, Math.min(smallPackets, written));
+  const smallCount = Math.min(smallPackets, written);
   console.log(
     `capture: ${written} packets, ${(statSync(full).size / 1e6).toFixed(0)} MB, generated in ${((Date.now() - t) / 1000).toFixed(1)} s`,
   );
@@ -96,6 +100,12 @@ try {
     { name: 'smoltcp-dump -r (text)', command: BIN, args: ['-r', full], packets: written },
     { name: 'smoltcp-dump --json', command: BIN, args: ['--json', '-r', full], packets: written },
     { name: 'tcpdump -nn -r', command: 'tcpdump', args: ['-nn', '-r', full], packets: written },
+    { name: 'smoltcp-dump -v -r', command: BIN, args: ['-v', '-r', full], packets: written },
+    { name: 'tcpdump -nn -v -r', command: 'tcpdump', args: ['-nn', '-v', '-r', full], packets: written },
+    // A small capture, where start-up is most of the time.
+    { name: 'smoltcp-dump -r (small)', command: BIN, args: ['-r', smallest], packets: smallCount },
+    { name: 'smoltcp-dump --json (small)', command: BIN, args: ['--json', '-r', smallest], packets: smallCount },
+    { name: 'tcpdump -nn -r (small)', command: 'tcpdump', args: ['-nn', '-r', smallest], packets: smallCount },
     { name: 'tshark -r', command: 'tshark', args: ['-r', tsharkText], packets: Math.min(tsharkTextPackets, written) },
     { name: 'tshark -T json -r', command: 'tshark', args: ['-T', 'json', ...TSHARK_OPTIONS, '-r', tsharkJson], packets: Math.min(tsharkJsonPackets, written) },
   ];
@@ -118,7 +128,7 @@ try {
     rate.set(d.name, d.packets / seconds);
     peak.set(d.name, Math.max(...runs.map((r) => r.peakMb)));
     console.log(
-      `${d.name.padEnd(24)} ${String(d.packets).padStart(8)} packets  ${seconds.toFixed(2).padStart(6)} s ` +
+      `${d.name.padEnd(28)} ${String(d.packets).padStart(8)} packets  ${seconds.toFixed(2).padStart(6)} s ` +
         `(cpu ${cpu.toFixed(2)} s)  ${Math.round(d.packets / seconds).toString().padStart(8)} packets/s  ` +
         `peak RSS ${peak.get(d.name)!.toFixed(0)} MB`,
     );
@@ -132,9 +142,18 @@ try {
   const json = rate.get('smoltcp-dump --json')!;
   const tcpdump = rate.get('tcpdump -nn -r')!;
   const tsharkJsonRate = rate.get('tshark -T json -r')!;
+  const verbose = rate.get('smoltcp-dump -v -r')! / rate.get('tcpdump -nn -v -r')!;
+  const smallTcpdump = rate.get('tcpdump -nn -r (small)')!;
+  const smallText = rate.get('smoltcp-dump -r (small)')! / smallTcpdump;
+  const smallJson = rate.get('smoltcp-dump --json (small)')! / smallTcpdump;
+  // The JSON output is measured against tcpdump's text: tcpdump has no JSON, and tshark's (the other
+  // reference) is two orders of magnitude slower.
   console.log(
     `bench dump: text_vs_tcpdump=${(text / tcpdump).toFixed(2)} json_vs_tcpdump=${(json / tcpdump).toFixed(2)} ` +
-      `json_vs_tshark=${(json / tsharkJsonRate).toFixed(0)} rss_mb=${Math.round(oursPeak)}`,
+      `text_v_vs_tcpdump_v=${verbose.toFixed(2)} json_vs_tshark=${(json / tsharkJsonRate).toFixed(0)} rss_mb=${Math.round(oursPeak)}`,
+  );
+  console.log(
+    `bench dump, ${smallCount} packets: small_text_vs_tcpdump=${smallText.toFixed(2)} small_json_vs_tcpdump=${smallJson.toFixed(2)}`,
   );
 
   // Start-up: smoltcp-dump on a one-packet capture against `node -e 0`, alternating, medians.

@@ -58,6 +58,9 @@ const ICMP6_PACKET_TOO_BIG = Icmpv6Message.PacketTooBig;
 const ICMP6_ECHO_REQUEST = Icmpv6Message.EchoRequest;
 const ICMP6_ECHO_REPLY = Icmpv6Message.EchoReply;
 const ICMP6_RS = Icmpv6Message.RouterSolicit;
+/** Inverse neighbour discovery solicitation and advertisement (RFC 3122 section 2): options after 8 bytes. */
+const ICMP6_INVERSE_NS = 141;
+const ICMP6_INVERSE_NA = 142;
 const ICMP6_RA = Icmpv6Message.RouterAdvert;
 const ICMP6_NS = Icmpv6Message.NeighborSolicit;
 const ICMP6_NA = Icmpv6Message.NeighborAdvert;
@@ -220,8 +223,12 @@ const SLL2_HEADER = 20;
 /** ARPHRD_ETHER and ARPHRD_IEEE802: hardware types whose 6-byte addresses tshark shows as MACs. */
 const ARPHRD_ETHER = 1;
 const ARPHRD_IEEE802 = 6;
-/** DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status. */
+/**
+ * DRARP-Error (RFC 1931): tshark reads the target protocol address as an error status, except over AX.25
+ * hardware (type 3), whose ARP tshark dissects apart, with no DRARP operations.
+ */
 const ARP_DRARP_ERROR = 7;
+const ARPHRD_AX25 = 3;
 
 /**
  * Where the address of a Home Address option (RFC 6275 section 6.3, type 0xc9) in the options at
@@ -513,7 +520,7 @@ export class JsonPrinter {
       w.piece(THA_ONLY);
       this.address(w, bytes, tha, hardwareLength, mac);
     }
-    if (protocolLength > 0 && complete && operation !== ARP_DRARP_ERROR) {
+    if (protocolLength > 0 && complete && (operation !== ARP_DRARP_ERROR || hardware === ARPHRD_AX25)) {
       w.piece(TPA_ONLY);
       if (ipv4) {
         w.ipv4(u32(bytes, tpa));
@@ -668,7 +675,10 @@ export class JsonPrinter {
     w.field(NXT, nh);
     w.field(HLIM, ip.hopLimit);
     if (40 + payloadLength > wire) this.fail('ipv6: payload length ' + payloadLength + ' exceeds the ' + (wire - 40) + ' bytes on the wire');
-    const packetEnd = at + 40 + Math.min(payloadLength, Math.max(wire - 40, 0));
+    // RFC 2675: a Payload Length of 0 with a Jumbo Payload option in the Hop-by-Hop header; tshark then takes
+    // the option's length (bounded, as any length, by the frame).
+    const jumbo = payloadLength === 0 && nh === PROTO_HOPOPTS ? jumboPayloadLength(bytes, at + 40, at + captured) : 0;
+    const packetEnd = at + 40 + Math.min(jumbo || payloadLength, Math.max(wire - 40, 0));
     const end = Math.min(at + captured, packetEnd);
     let cp = at + 40;
     let fragmented = false;
@@ -790,7 +800,7 @@ export class JsonPrinter {
       w.ipv6(bytes, at + 8);
       w.piece(QUOTE);
       if (captured >= 40) options = 40;
-    } else if (type === ICMP6_RS) {
+    } else if (type === ICMP6_RS || type === ICMP6_INVERSE_NS || type === ICMP6_INVERSE_NA) {
       options = 8;
     } else if (type === ICMP6_RA) {
       options = 16;
@@ -1157,3 +1167,28 @@ const QUOTING_TYPES = new Set([3, 4, 5, 11, 12]);
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
+
+/**
+ * The length a Jumbo Payload option (RFC 2675 section 2: type 0xC2, four bytes of length, at least 65,536) gives
+ * in the Hop-by-Hop header at bytes[at], captured up to `end`; 0 when there is none.
+ */
+function jumboPayloadLength(bytes: Uint8Array, at: number, end: number): number {
+  if (at + 2 > end) return 0;
+  const headerEnd = Math.min(end, at + (bytes[at + 1]! + 1) * 8);
+  let cp = at + 2;
+  while (cp < headerEnd) {
+    const type = bytes[cp]!;
+    if (type === 0) {
+      cp++;
+      continue;
+    }
+    if (cp + 2 > headerEnd) return 0;
+    const length = bytes[cp + 1]!;
+    if (type === 0xc2 && length === 4 && cp + 6 <= headerEnd) {
+      const value = u32(bytes, cp + 2);
+      return value >= 65536 ? value : 0;
+    }
+    cp += 2 + length;
+  }
+  return 0;
+}

@@ -89,31 +89,35 @@ export class PacketHandler {
       // tcpdump refuses such records before printing a timestamp.
       this.out.write(caplen === 0 ? '[Invalid header: caplen==0]\n' : '[Invalid header: len(' + len + ') < caplen(' + caplen + ')]\n');
     } else {
-      // The timestamp goes straight into the output block and the summary is written after it, rather than
-      // joined into one string that would have to be flattened again.
+      // The timestamp and the summary go straight into the output block, as bytes: no string per line.
       this.out.reserve(TIMESTAMP_ROOM);
       this.timestamps.writeTo(this.out, seconds, Math.floor(nanos / 1000));
-      let line = this.formatter.formatLink(linkType, bytes, offset, caplen, len);
-      if (line === null) line = 'unsupported link-type ' + linkType + ', length ' + len;
-      const linkHeader = this.formatter.linkHeaderLength;
-      if (this.options.hex || this.options.hexAscii) {
-        // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
-        // capture (its printer never reported the link header's length) or with -xx/-XX.
-        const whole = this.options.hex === 2 || this.options.hexAscii === 2 || this.formatter.truncated;
-        const skip = whole ? 0 : linkHeader;
-        if (caplen > skip) {
-          line += this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip);
-        }
-      } else if (this.options.ascii) {
-        // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
-        const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
-        if (caplen > skip) line += asciiDump(bytes, offset + skip, caplen - skip);
+      if (!this.formatter.writeLink(this.out, linkType, bytes, offset, caplen, len)) {
+        this.out.write('unsupported link-type ' + linkType + ', length ' + len);
       }
-      this.out.write(line);
+      if (this.options.hex || this.options.hexAscii || this.options.ascii) this.dump(bytes, offset, caplen);
       this.out.newline();
       if (this.options.lineBuffered) this.out.flush();
     }
     return this.options.count === 0 || this.printed < this.options.count;
+  }
+
+  /** -x, -X, -A and their doubled forms: the packet's bytes after its line (apart, to keep handle() small). */
+  private dump(bytes: Uint8Array, offset: number, caplen: number): void {
+    const linkHeader = this.formatter.linkHeaderLength;
+    if (this.options.hex || this.options.hexAscii) {
+      // tcpdump dumps from the network header, or the whole frame when decoding gave up on a read past the
+      // capture (its printer never reported the link header's length) or with -xx/-XX.
+      const whole = this.options.hex === 2 || this.options.hexAscii === 2 || this.formatter.truncated;
+      const skip = whole ? 0 : linkHeader;
+      if (caplen > skip) {
+        this.out.write(this.options.hexAscii ? hexAsciiDump(bytes, offset + skip, caplen - skip) : hexDump(bytes, offset + skip, caplen - skip));
+      }
+    } else {
+      // tcpdump's -A, from the network header (or the whole frame with -AA or when decoding gave up).
+      const skip = this.options.ascii === 2 || this.formatter.truncated ? 0 : linkHeader;
+      if (caplen > skip) this.out.write(asciiDump(bytes, offset + skip, caplen - skip));
+    }
   }
 }
 

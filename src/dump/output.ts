@@ -4,82 +4,42 @@
 // the descriptor is non-blocking; the writer then sleeps a millisecond and retries.
 
 import { writeSync } from 'node:fs';
+import { TextSink } from '../format/text-sink.js';
+
+export { Piece } from '../format/text-sink.js';
 
 const BLOCK_SIZE = 256 * 1024;
-const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/**
+ * The first block is written out early, after a few dozen lines. V8 optimizes the printers after some thousand
+ * lines with what their code has done so far; a full block's first flush, after some 2,000 lines, would reach
+ * a branch of reserve() (inlined into every writer) that had never run, and deoptimize and recompile them all.
+ * Flushing once while they still run unoptimized lets that branch be known when they are compiled.
+ */
+const FIRST_BLOCK = 8 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/**
- * A constant piece of ASCII text, encoded once as little-endian 32-bit words (the last one padded with
- * zeros), so that copying it into a line takes a store per four bytes instead of one per byte.
- */
-export class Piece {
-  readonly words: Int32Array;
-  readonly length: number;
-
-  constructor(text: string) {
-    this.length = text.length;
-    this.words = new Int32Array(Math.ceil(text.length / 4));
-    for (let i = 0; i < text.length; i++) this.words[i >> 2]! |= text.charCodeAt(i) << ((i & 3) * 8);
-  }
-}
-
-/** The ASCII codes of `text` (at most four characters) as one little-endian word, first character lowest. */
-function word(text: string): number {
-  let w = 0;
-  for (let i = 0; i < text.length; i++) w |= text.charCodeAt(i) << (i * 8);
-  return w;
-}
-
-// Digit tables: each entry is a number's text as one little-endian word, written with one store. Stores
-// may run up to three bytes past the text's end; those bytes are overwritten by what follows, or lie
-// beyond `used` and are never written out (reserve() keeps room for them).
-/** 0 to 9999 without leading zeros, and the number of digits. */
-const DIGITS4 = new Int32Array(10_000);
-const DIGITS4_LENGTH = new Uint8Array(10_000);
-/** 0000 to 9999, zero-padded to four digits. */
-const PADDED4 = new Int32Array(10_000);
-for (let i = 0; i < 10_000; i++) {
-  DIGITS4[i] = word(String(i));
-  DIGITS4_LENGTH[i] = String(i).length;
-  PADDED4[i] = word(String(i).padStart(4, '0'));
-}
-/** 00 to 99, zero-padded to two digits (the top of a timestamp's microseconds). */
-const PADDED2 = new Int32Array(100);
-for (let i = 0; i < 100; i++) PADDED2[i] = word(String(i).padStart(2, '0'));
-/** An address byte as decimal digits followed by a dot (IPv4), and that text's length. */
-const OCTET_DOT = new Int32Array(256);
-const OCTET_DOT_LENGTH = new Uint8Array(256);
-/** An address byte as two hex digits followed by a colon (MAC). */
-const HEX_COLON = new Int32Array(256);
-for (let i = 0; i < 256; i++) {
-  OCTET_DOT[i] = word(i + '.');
-  OCTET_DOT_LENGTH[i] = String(i).length + 1;
-  HEX_COLON[i] = word(String.fromCharCode(HEX_DIGITS[i >>> 4]!, HEX_DIGITS[i & 15]!) + ':');
-}
-/** Room past a line's end for the stores that overrun their text. */
-const OVERRUN = 4;
-
-/** '0'-'9', 'a'-'f' as character codes. */
-const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-export class BlockWriter {
-  private readonly block = new Uint8Array(BLOCK_SIZE);
-  /** The same memory for the multi-byte stores of the byte writers (unaligned, little-endian). */
-  private readonly view = new DataView(this.block.buffer);
+/** A TextSink of BLOCK_SIZE bytes that writes its bytes to a descriptor when full, rather than growing. */
+export class BlockWriter extends TextSink {
   /**
-   * The same memory as a Buffer, for its native Latin-1 encoder. `latin1Write` is the binding behind
+   * The block as a Buffer, for its native Latin-1 encoder. `latin1Write` is the binding behind
    * `buffer.write(text, at, 'latin1')`, without the argument checks that cost about 5 % of the text output.
    */
-  private readonly blockBuffer = Buffer.from(this.block.buffer, 0, BLOCK_SIZE) as Buffer & {
-    latin1Write(text: string, offset: number): number;
-  };
-  /** Bytes of `block` in use; writers may rewind it to drop what they wrote since `reserve`. */
-  used = 0;
+  private readonly blockBuffer: Buffer & { latin1Write(text: string, offset: number): number };
   /** Set when the reader of our output went away (EPIPE): the caller should stop. */
   closed = false;
 
-  constructor(private readonly fd: number) {}
+  constructor(private readonly fd: number) {
+    super(BLOCK_SIZE);
+    this.blockBuffer = Buffer.from(this.block.buffer, 0, BLOCK_SIZE) as Buffer & { latin1Write(text: string, offset: number): number };
+    // The first block goes out after FIRST_BLOCK bytes, the others when full: see FIRST_BLOCK.
+    this.capacity = FIRST_BLOCK;
+  }
+
+  /** The block is written out: what follows starts at its beginning (a line may span two writes). */
+  protected override makeRoom(): void {
+    this.flush();
+    this.capacity = BLOCK_SIZE;
+  }
 
   /** Queues `text` (Latin-1: every character we print is ASCII), writing the block out when it is full. */
   write(text: string): void {
@@ -91,198 +51,6 @@ export class BlockWriter {
       }
     }
     this.used += this.blockBuffer.latin1Write(text, this.used);
-  }
-
-  /**
-   * Makes room for `length` bytes, so that the byte writers below (which do not check) can follow, and
-   * the caller can rewind `used` over them.
-   */
-  reserve(length: number): void {
-    if (this.used + length + OVERRUN > BLOCK_SIZE) this.flush();
-  }
-
-  /** Takes out the byte at `position` (since `reserve`), e.g. a comma that turned out to open an object. */
-  removeByte(position: number): void {
-    this.block.copyWithin(position, position + 1, this.used);
-    this.used--;
-  }
-
-  /** The byte at `position` (since `reserve`). */
-  byteAt(position: number): number {
-    return this.block[position]!;
-  }
-
-  /** Writes one byte (room reserved). */
-  byte(value: number): void {
-    this.block[this.used++] = value;
-  }
-
-  /** Ends a line: a newline, with the room check `write` makes. */
-  newline(): void {
-    if (this.used >= BLOCK_SIZE) this.flush();
-    this.block[this.used++] = 10;
-  }
-
-  /** Writes ASCII text byte by byte: for the rare texts that are not constant (error messages). */
-  ascii(text: string): void {
-    const block = this.block;
-    let used = this.used;
-    for (let i = 0; i < text.length; i++) block[used++] = text.charCodeAt(i);
-    this.used = used;
-  }
-
-  /** Copies a constant piece of text, four bytes per store. */
-  piece(piece: Piece): void {
-    const view = this.view;
-    const words = piece.words;
-    const used = this.used;
-    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
-    this.used = used + piece.length;
-  }
-
-  /** A constant piece then a number: the shape of most JSON fields (`,"ttl":64`), in one call. */
-  field(key: Piece, value: number): void {
-    const view = this.view;
-    const words = key.words;
-    const used = this.used;
-    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
-    const at = used + key.length;
-    if (value < 10_000) {
-      view.setInt32(at, DIGITS4[value]!, true);
-      this.used = at + DIGITS4_LENGTH[value]!;
-    } else {
-      this.used = at;
-      this.uint(value);
-    }
-  }
-
-  /** Writes a non-negative integer (below 2^53) in decimal, four digits per store. */
-  uint(value: number): void {
-    const view = this.view;
-    const used = this.used;
-    if (value < 10_000) {
-      view.setInt32(used, DIGITS4[value]!, true);
-      this.used = used + DIGITS4_LENGTH[value]!;
-    } else if (value < 100_000_000) {
-      const high = Math.floor(value / 10_000);
-      view.setInt32(used, DIGITS4[high]!, true);
-      const at = used + DIGITS4_LENGTH[high]!;
-      view.setInt32(at, PADDED4[value - high * 10_000]!, true);
-      this.used = at + 4;
-    } else {
-      // A u32 or a timestamp's seconds: the top (up to 9999 for numbers below 10^12) and two padded groups.
-      const high = Math.floor(value / 100_000_000);
-      const low = value - high * 100_000_000;
-      const middle = Math.floor(low / 10_000);
-      if (high < 10_000) {
-        view.setInt32(used, DIGITS4[high]!, true);
-        this.used = used + DIGITS4_LENGTH[high]!;
-      } else {
-        this.uint(high);
-      }
-      const at = this.used;
-      view.setInt32(at, PADDED4[middle]!, true);
-      view.setInt32(at + 4, PADDED4[low - middle * 10_000]!, true);
-      this.used = at + 8;
-    }
-  }
-
-  /** Writes 0-999999 as six digits (a timestamp's microseconds). */
-  micros6(value: number): void {
-    const view = this.view;
-    const used = this.used;
-    const high = Math.floor(value / 10_000);
-    view.setInt32(used, PADDED2[high]!, true);
-    view.setInt32(used + 2, PADDED4[value - high * 10_000]!, true);
-    this.used = used + 6;
-  }
-
-  /** Writes 0-999999999 as nine digits (a timestamp's nanoseconds). */
-  nanos9(value: number): void {
-    const view = this.view;
-    const used = this.used;
-    const high = Math.floor(value / 100_000_000);
-    const low = value - high * 100_000_000;
-    const middle = Math.floor(low / 10_000);
-    this.block[used] = 48 + high;
-    view.setInt32(used + 1, PADDED4[middle]!, true);
-    view.setInt32(used + 5, PADDED4[low - middle * 10_000]!, true);
-    this.used = used + 9;
-  }
-
-  /** Writes an IPv4 address (u32 or the same bits as int32) as a dotted quad. */
-  ipv4(address: number): void {
-    const view = this.view;
-    let used = this.used;
-    const a = (address >>> 24) & 255;
-    const b = (address >>> 16) & 255;
-    const c = (address >>> 8) & 255;
-    const d = address & 255;
-    view.setInt32(used, OCTET_DOT[a]!, true);
-    used += OCTET_DOT_LENGTH[a]!;
-    view.setInt32(used, OCTET_DOT[b]!, true);
-    used += OCTET_DOT_LENGTH[b]!;
-    view.setInt32(used, OCTET_DOT[c]!, true);
-    used += OCTET_DOT_LENGTH[c]!;
-    // The last byte's dot is written but not counted.
-    view.setInt32(used, OCTET_DOT[d]!, true);
-    this.used = used + OCTET_DOT_LENGTH[d]! - 1;
-  }
-
-  /**
-   * Writes the 16 bytes at bytes[at] as an IPv6 address in RFC 5952's form (the same text as formatIpv6 in
-   * src/wire/ipv6-address.ts, and tshark's): byte by byte, no string made.
-   */
-  ipv6(bytes: Uint8Array, at: number): void {
-    let bestStart = -1;
-    let bestLength = 0;
-    let runStart = -1;
-    for (let i = 0; i < 8; i++) {
-      if (bytes[at + 2 * i] === 0 && bytes[at + 2 * i + 1] === 0) {
-        if (runStart < 0) runStart = i;
-        if (i - runStart + 1 > bestLength) {
-          bestStart = runStart;
-          bestLength = i - runStart + 1;
-        }
-      } else {
-        runStart = -1;
-      }
-    }
-    if (bestLength < 2) bestStart = -1;
-    const block = this.block;
-    let used = this.used;
-    for (let i = 0; i < 8; i++) {
-      if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLength) {
-        if (i === bestStart) block[used++] = 58;
-        continue;
-      }
-      if (i !== 0) block[used++] = 58;
-      if (i === 6 && bestStart === 0 && (bestLength === 6 || (bestLength === 5 && bytes[at + 10] === 0xff && bytes[at + 11] === 0xff))) {
-        // RFC 5952 section 5: an IPv4-mapped (or -compatible) address ends in a dotted quad.
-        this.used = used;
-        this.ipv4(((bytes[at + 12]! << 24) | (bytes[at + 13]! << 16) | (bytes[at + 14]! << 8) | bytes[at + 15]!) >>> 0);
-        return;
-      }
-      const word = (bytes[at + 2 * i]! << 8) | bytes[at + 2 * i + 1]!;
-      let shift = word >= 0x1000 ? 12 : word >= 0x100 ? 8 : word >= 0x10 ? 4 : 0;
-      for (; shift >= 0; shift -= 4) block[used++] = HEX_DIGIT[(word >>> shift) & 15]!;
-    }
-    if (bestStart >= 0 && bestStart + bestLength === 8) block[used++] = 58;
-    this.used = used;
-  }
-
-  /** Writes six bytes as a MAC address, `02:00:00:00:00:01`. */
-  mac(bytes: Uint8Array, at: number): void {
-    const view = this.view;
-    const used = this.used;
-    view.setInt32(used, HEX_COLON[bytes[at]!]!, true);
-    view.setInt32(used + 3, HEX_COLON[bytes[at + 1]!]!, true);
-    view.setInt32(used + 6, HEX_COLON[bytes[at + 2]!]!, true);
-    view.setInt32(used + 9, HEX_COLON[bytes[at + 3]!]!, true);
-    view.setInt32(used + 12, HEX_COLON[bytes[at + 4]!]!, true);
-    // The last byte's colon is written but not counted.
-    view.setInt32(used + 15, HEX_COLON[bytes[at + 5]!]!, true);
-    this.used = used + 17;
   }
 
   /** Writes everything pending at once, after `text`. */

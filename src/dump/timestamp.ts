@@ -3,7 +3,7 @@
 // Microsecond precision, as tcpdump reads captures by default (nanosecond captures are truncated).
 // The text for the current second is cached, so most packets only append their microseconds.
 
-import type { BlockWriter } from './output.js';
+import type { TextSink } from '../format/text-sink.js';
 
 export type TimestampStyle = 'local' | 'none' | 'unix' | 'delta' | 'date' | 'since-first';
 
@@ -60,10 +60,7 @@ export class TimestampFormatter {
         return seconds + '.' + micros6(micros) + ' ';
       case 'local':
       case 'date':
-        if (seconds !== this.cachedSecond) {
-          this.cachedSecond = seconds;
-          this.cachedPrefix = this.prefixFor(seconds);
-        }
+        if (seconds !== this.cachedSecond) this.cacheSecond(seconds);
         return this.cachedPrefix + micros6(micros) + ' ';
       case 'delta': {
         const text = this.previousSeconds < 0 ? delta(0, 0) : delta(seconds - this.previousSeconds, micros - this.previousMicros);
@@ -84,7 +81,7 @@ export class TimestampFormatter {
    * Writes the timestamp and its space straight into `out` (room for 64 bytes reserved): the common styles
    * copy the cached second and the microseconds' digits, so the line needs no timestamp string.
    */
-  writeTo(out: BlockWriter, seconds: number, micros: number): void {
+  writeTo(out: TextSink, seconds: number, micros: number): void {
     switch (this.style) {
       case 'unix':
         out.uint(seconds);
@@ -92,10 +89,7 @@ export class TimestampFormatter {
         break;
       case 'local':
       case 'date':
-        if (seconds !== this.cachedSecond) {
-          this.cachedSecond = seconds;
-          this.cachedPrefix = this.prefixFor(seconds);
-        }
+        if (seconds !== this.cachedSecond) this.cacheSecond(seconds);
         out.ascii(this.cachedPrefix);
         break;
       default:
@@ -104,6 +98,11 @@ export class TimestampFormatter {
     }
     out.micros6(micros);
     out.byte(32);
+  }
+
+  private cacheSecond(seconds: number): void {
+    this.cachedSecond = seconds;
+    this.cachedPrefix = this.prefixFor(seconds);
   }
 
   /** "HH:MM:SS." (or "YYYY-MM-DD HH:MM:SS.") in the local time zone (TZ), with a cached UTC offset. */

@@ -20,6 +20,7 @@ import { ethernetFrame } from './ethernet.js';
 import { ipv4Packet } from './ipv4.js';
 import { LineBuilder, type FormatOptions } from './line.js';
 import { linuxSll2Frame, linuxSllFrame, nullFrame, rawIpFrame } from './link.js';
+import { TextSink } from './text-sink.js';
 
 /**
  * Formats whole Ethernet frames as tcpdump -nn does. One instance keeps the TCP conversations it has seen (for
@@ -27,6 +28,8 @@ import { linuxSll2Frame, linuxSllFrame, nullFrame, rawIpFrame } from './link.js'
  */
 export class FrameFormatter {
   private readonly line: LineBuilder;
+  /** Where the string-returning methods build their line. */
+  private readonly sink = new TextSink();
 
   /**
    * A formatter with tcpdump's options (`verbose` -v, `link` -e, `quiet` -q, ...). With none, a frame's line is
@@ -81,9 +84,10 @@ export class FrameFormatter {
    */
   format(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     const line = this.line;
-    line.begin();
+    line.begin(this.sink);
     ethernetFrame(line, bytes, offset, caplen, wireLength);
-    return line.end();
+    line.end();
+    return this.sink.takeText();
   }
 
   /** Bytes of link-layer header of the last frame (Ethernet and its VLAN tags, cooked or loopback header). */
@@ -96,8 +100,18 @@ export class FrameFormatter {
    * _LINUX_SLL2, _NULL), or null for another link type.
    */
   formatLink(linkType: number, bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string | null {
+    const known = this.writeLink(this.sink, linkType, bytes, offset, caplen, wireLength);
+    const text = this.sink.takeText();
+    return known ? text : null;
+  }
+
+  /**
+   * formatLink's summary written into `sink` (smoltcp-dump's output block) rather than returned; false, with
+   * nothing written, for a link type we do not decode.
+   */
+  writeLink(sink: TextSink, linkType: number, bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): boolean {
     const line = this.line;
-    line.begin();
+    line.begin(sink);
     switch (linkType) {
       case 1:
         ethernetFrame(line, bytes, offset, caplen, wireLength);
@@ -118,25 +132,28 @@ export class FrameFormatter {
         break;
       default:
         line.end();
-        return null;
+        return false;
     }
-    return line.end();
+    line.end();
+    return true;
   }
 
   /** The summary of an IPv4 packet without link header: `IP 10.0.0.1 > 10.0.0.2: ...`. */
   formatIpv4(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     const line = this.line;
-    line.begin();
+    line.begin(this.sink);
     ipv4Packet(line, bytes, offset, offset + caplen, wireLength, !line.link);
-    return line.end();
+    line.end();
+    return this.sink.takeText();
   }
 
   /** The summary of an ARP packet without link header: `ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28`. */
   formatArp(bytes: Uint8Array, offset: number, caplen: number, wireLength = caplen): string {
     const line = this.line;
-    line.begin();
+    line.begin(this.sink);
     arpPacket(line, bytes, offset, offset + caplen, wireLength);
-    return line.end();
+    line.end();
+    return this.sink.takeText();
   }
 }
 

@@ -8,6 +8,7 @@ import { pseudoHeaderSum } from '../wire/checksum.js';
 import { ipv4FinalDestination, ipv4Packet } from './ipv4.js';
 import { ipv6Packet } from './ipv6.js';
 import { u32, type IpHeaderContext, type LineBuilder } from './line.js';
+import { Piece } from './text-sink.js';
 
 /**
  * Prints the IP packet at bytes[at] (captured up to captureEnd; `length` bytes left on the wire), IPv4 or IPv6
@@ -50,8 +51,29 @@ export function sourceAboveDestination(ip: IpHeaderContext, bytes: Uint8Array): 
   return false;
 }
 
+const DOT = new Piece('.');
+const GREATER = new Piece(' > ');
+const COLON_SPACE = new Piece(': ');
+
 /** `10.0.0.1.80 > 10.0.0.2.5555: ` or `fe80::1.80 > fe80::2.5555: `, how TCP and UDP lines start. */
 export function addressesWithPorts(f: LineBuilder, srcPort: number, dstPort: number): void {
-  if (f.ip.portsOnly) f.out += srcPort + ' > ' + dstPort + ': ';
-  else f.out += f.ip.src + '.' + srcPort + ' > ' + f.ip.dst + '.' + dstPort + ': ';
+  const ip = f.ip;
+  if (ip.portsOnly) {
+    f.uint(srcPort);
+    f.piece(GREATER);
+    f.uint(dstPort);
+  } else if (ip.version === 4) {
+    f.ipv4(ip.srcAddress);
+    f.field(DOT, srcPort);
+    f.piece(GREATER);
+    f.ipv4(ip.dstAddress);
+    f.field(DOT, dstPort);
+  } else {
+    f.text(ip.src);
+    f.field(DOT, srcPort);
+    f.piece(GREATER);
+    f.text(ip.dst);
+    f.field(DOT, dstPort);
+  }
+  f.piece(COLON_SPACE);
 }

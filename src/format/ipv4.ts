@@ -7,6 +7,7 @@ import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { icmpMessage } from './icmpv4.js';
 import { checksumShouldBe, hex, u16, u32, type LineBuilder } from './line.js';
 import { IP_OPTION_NAMES, IP_PROTOCOL_NAMES } from './names.js';
+import { Piece, PieceTable } from './text-sink.js';
 import { tcpSegment } from './tcp.js';
 import { udpDatagram } from './udp.js';
 
@@ -20,6 +21,22 @@ const OPTIONS_READ_PAST_CAPTURE = 2;
 const IP_PROTOCOL_DCCP = 33;
 
 const ipv4View = new Ipv4Packet();
+
+// The constant parts of the -v header line, as words for the byte writers (LineBuilder.piece and field):
+// `(tos 0x0` with its ECN codepoint (RFC 3168 section 5) for each value of the byte, `, flags [DF]` for each
+// combination of the three flags (RFC 791 section 3.1: reserved, DF, MF), `, proto TCP (6)` per protocol.
+const ECN_TEXT = ['', ',ECT(1)', ',ECT(0)', ',CE'];
+const TOS_PIECE = new PieceTable((tos) => '(tos 0x' + hex(tos) + ECN_TEXT[tos & 3]!);
+const FLAGS_PIECE = new PieceTable((flags) => {
+  const names = [flags & 1 ? '+' : '', flags & 2 ? 'DF' : '', flags & 4 ? 'rsvd' : ''].filter((name) => name !== '');
+  return ', flags [' + (names.join(', ') || 'none') + ']';
+});
+const PROTO_PIECE = new PieceTable((protocol) => ', proto ' + (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')');
+const TTL = new Piece(', ttl ');
+const ID = new Piece(', id ');
+const OFFSET = new Piece(', offset ');
+const LENGTH = new Piece(', length ');
+const HEADER_END = new Piece(')\n    ');
 /** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
 const routeView = new Ipv4Packet();
 
@@ -41,7 +58,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.out += ' (invalid)';
     return;
   }
-  if (printIp) f.out += 'IP ';
+  if (printIp) f.text('IP ');
   if (captureEnd - at < 20) {
     f.truncate('ip', false);
     return;
@@ -74,20 +91,14 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
   const dst = ip.dstAddr;
   if (f.verbose) {
     const tos = bytes[at + Ipv4Field.Dscp]!; // the whole byte, DSCP and ECN
-    f.out += '(tos 0x' + hex(tos);
-    const ecn = tos & 3;
-    if (ecn === 1) f.out += ',ECT(1)';
-    else if (ecn === 2) f.out += ',ECT(0)';
-    else if (ecn === 3) f.out += ',CE';
+    f.piece(TOS_PIECE.get(tos));
     const ttl = ip.hopLimit;
-    if (ttl >= 1) f.out += ', ttl ' + ttl;
-    let flags = '';
-    if (ipFlags & 1) flags = '+';
-    if (ipFlags & 2) flags += (flags ? ', ' : '') + 'DF';
-    if (ipFlags & 4) flags += (flags ? ', ' : '') + 'rsvd';
-    f.out +=
-      ', id ' + ip.ident + ', offset ' + fragmentOffset * 8 + ', flags [' + (flags || 'none') + '], proto ' +
-      (IP_PROTOCOL_NAMES.get(protocol) ?? 'unknown') + ' (' + protocol + ')' + ', length ' + totalLength;
+    if (ttl >= 1) f.field(TTL, ttl);
+    f.field(ID, ip.ident);
+    f.field(OFFSET, fragmentOffset * 8);
+    f.piece(FLAGS_PIECE.get(ipFlags & 7));
+    f.piece(PROTO_PIECE.get(protocol));
+    f.field(LENGTH, totalLength);
     let optionsTruncated = OPTIONS_OK;
     if (headerLength > 20) {
       f.out += ', options (';
@@ -106,7 +117,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
         f.out += ', bad cksum ' + hex(field) + ' (->' + hex(checksumShouldBe(field, sum)) + ')!';
       }
     }
-    f.out += ')\n    ';
+    f.piece(HEADER_END);
     if (optionsTruncated === OPTIONS_CUT) {
       f.out += f.ipText.text(src) + ' > ' + f.ipText.text(dst) + ': ';
       f.truncate('ip', false);
@@ -243,6 +254,8 @@ function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): v
   ip.version = 4;
   ip.at = at;
   ip.portsOnly = false;
+  ip.srcAddress = src | 0;
+  ip.dstAddress = dst | 0;
   ip.src = f.ipText.text(src);
   ip.dst = f.ipText.text(dst);
 }
@@ -251,7 +264,9 @@ function setIpv4Context(f: LineBuilder, at: number, src: number, dst: number): v
  * The destination the TCP/UDP pseudo-header uses for the IPv4 header at `ipAt`: with a loose or strict source
  * route (RFC 791 section 3.1), the route's last address rather than the next hop in the header (what tcpdump's
  * ip_finddst reports). Reads nothing at or past `end`. With `onlyUnfinishedRoute`, as tshark's ip.dst: only while
- * the route's pointer has not passed its end (a finished route has already reached its destination).
+ * the route's pointer is valid and has not passed its end (a finished route has already reached its
+ * destination); a pointer before the first address (below 4, RFC 791's smallest) or off an address boundary
+ * leaves the header's destination, as in tshark's get_dst_offset.
  */
 export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: number, onlyUnfinishedRoute = false): number {
   const ip = routeView.init(bytes, ipAt, end - ipAt);
@@ -268,11 +283,16 @@ export function ipv4FinalDestination(bytes: Uint8Array, ipAt: number, end: numbe
       if (optionLength < 2) break;
     }
     if (length < optionLength || at + optionLength > end) break;
-    if ((kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) && optionLength >= 7 && (!onlyUnfinishedRoute || bytes[at + 2]! <= optionLength)) {
+    if ((kind === Ipv4OptionKind.LooseSourceRoute || kind === Ipv4OptionKind.StrictSourceRoute) && optionLength >= 7 && (!onlyUnfinishedRoute || validPointer(bytes[at + 2]!, optionLength))) {
       return u32(bytes, at + optionLength - 4);
     }
     at += optionLength;
     length -= optionLength;
   }
   return ip.dstAddr;
+}
+
+/** tshark's test of a source route's pointer before it takes the route's last address as the destination. */
+function validPointer(pointer: number, optionLength: number): boolean {
+  return pointer >= 4 && (pointer & 3) === 0 && pointer <= optionLength;
 }

@@ -101,6 +101,8 @@ export function ipv6Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
           return;
         }
         const result = optionsHeader(f, bytes, cp, end, 'hbhopt', payloadLength === 0);
+        // A read past the capture abandons the packet in tcpdump (its GET_ macros), before the jumbo check.
+        if (result === -1 && f.truncated) return;
         if (result === -2) {
           foundJumbo = true;
           payloadLength = jumboLength;
@@ -194,6 +196,7 @@ function optionsHeader(f: LineBuilder, bytes: Uint8Array, cp: number, end: numbe
     return -1;
   }
   const hopByHop = protocol === 'hbhopt';
+  jumboLength = 0;
   f.out += hopByHop ? 'HBH ' : 'DSTOPT ';
   if (!hopByHop && !f.verbose) return headerLength;
   let jumbo = false;

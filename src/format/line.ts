@@ -1,13 +1,20 @@
 // The shared line builder of the tcpdump printers: the text being built, the options that shape it, and the
 // few helpers every protocol's printer uses. One protocol's printer is a set of functions in its own file
-// (ethernet.ts, arp.ts, ipv4.ts, icmpv4.ts, udp.ts, tcp.ts) that take the LineBuilder first and append to
-// `out`; a printer for another protocol (IPv6, 802.1Q) is one more such file, called from the printer below
+// (ethernet.ts, arp.ts, ipv4.ts, icmpv4.ts, udp.ts, tcp.ts) that take the LineBuilder first and append to the
+// line; a printer for another protocol (IPv6, 802.1Q) is one more such file, called from the printer below
 // it (ethernet.ts dispatches on the EtherType, ipv4.ts on the protocol number).
+//
+// Two ways to append, freely mixed: `out += text`, and the byte writers `text()`, `uint()`, `ipv4()`, which
+// put the bytes straight into the line's TextSink (smoltcp-dump's output block) with no string built. The
+// printers of the common lines (IPv4, TCP, UDP, ARP, ICMP echo) use the writers: a string per line costs
+// building, flattening and copying it, and its garbage (about a third of smoltcp-dump's time on a capture
+// of small TCP segments, bench/README.md); the rest use `out`, which the writers move into the sink first.
 
 import { foldSum } from '../wire/checksum.js';
 import { hexAsciiDump } from './hex-dump.js';
 import type { TcpConversation } from './tcp.js';
 import { Ipv4TextCache, MacTextCache } from './text-cache.js';
+import { TextSink, type Piece } from './text-sink.js';
 
 /** How frames are printed, as tcpdump's command-line flags say; every option is off by default. */
 export interface FormatOptions {
@@ -49,6 +56,9 @@ export class IpHeaderContext {
   version = 4;
   /** Where the IP header starts in the bytes. */
   at = 0;
+  /** IPv4: the addresses' bits as int32s, for the byte writers (`LineBuilder.ipv4`). */
+  srcAddress = 0;
+  dstAddress = 0;
   /** The source address as tcpdump prints it. */
   src = '';
   /** The destination address as tcpdump prints it (the header's, not a routing header's final one). */
@@ -66,6 +76,9 @@ export class IpHeaderContext {
   pseudoDstAt = 0;
 }
 
+/** Outside begin()/end(): a line written there is a programming error that shows in any test. */
+const NO_SINK = new TextSink(0);
+
 /** One line being built, with the options and the state kept across frames. */
 export class LineBuilder {
   readonly verbose: boolean;
@@ -76,8 +89,13 @@ export class LineBuilder {
   readonly relativeSequence: boolean;
   readonly suppressDefaultPrint: boolean;
 
-  /** The line being built. */
+  /**
+   * Text appended since the last byte writer: the writers (and end()) move it into the sink first, so the
+   * two ways of appending keep their order.
+   */
   out = '';
+  /** Where the line's bytes go: set by begin(). */
+  sink: TextSink = NO_SINK;
   /**
    * Whether decoding of the last frame stopped on a read past the captured bytes. tcpdump then dumps the whole
    * frame for -x/-X, link header included, because its printer never returned the header length.
@@ -104,18 +122,62 @@ export class LineBuilder {
     this.interfaceName = options.interfaceName ?? (() => undefined);
   }
 
-  /** Starts a new line. */
-  begin(): void {
+  /** Starts a new line, written to `sink`. */
+  begin(sink: TextSink): void {
+    this.sink = sink;
     this.out = '';
     this.truncated = false;
     this.linkHeaderLength = 0;
   }
 
-  /** The line built since begin(); drops the builder's reference to it. */
-  end(): string {
+  /** Ends the line: everything appended is in the sink. */
+  end(): void {
+    if (this.out.length !== 0) this.flushOut();
+    this.sink = NO_SINK;
+  }
+
+  /** Appends `text` (ASCII) as bytes. */
+  text(text: string): void {
+    if (this.out.length !== 0) this.flushOut();
+    this.sink.text(text);
+  }
+
+  /** Appends a constant text, encoded once as words (`new Piece(text)`, a module constant). */
+  piece(piece: Piece): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(piece.length);
+    sink.piece(piece);
+  }
+
+  /** A constant text then a non-negative integer below 2^53 (`, win 512`): the shape of most fields, in one call. */
+  field(key: Piece, value: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(key.length + 16);
+    sink.field(key, value);
+  }
+
+  /** Appends a non-negative integer below 2^53 in decimal. */
+  uint(value: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(16);
+    sink.uint(value);
+  }
+
+  /** Appends an IPv4 address (a u32, or the same bits as an int32) as a dotted quad. */
+  ipv4(address: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(16);
+    sink.ipv4(address);
+  }
+
+  private flushOut(): void {
     const text = this.out;
     this.out = '';
-    return text;
+    this.sink.text(text);
   }
 
   /**

@@ -144,7 +144,7 @@ export const ICMP_TYPE_TEXT = new Map<number, string>([
   [17, 'address mask request'],
 ]);
 
-const TCP_OPTION_NAMES = new Map<number, string>([
+export const TCP_OPTION_NAMES = new Map<number, string>([
   [0, 'eol'],
   [1, 'nop'],
   [2, 'mss'],
@@ -167,7 +167,10 @@ const TCP_OPTION_NAMES = new Map<number, string>([
 ]);
 
 /** The text tcpdump prints for each option kind, unknown ones included. */
-export const TCP_OPTION_TEXT: readonly string[] = Array.from({ length: 256 }, (_, kind) => TCP_OPTION_NAMES.get(kind) ?? 'unknown-' + kind);
+/** An option kind as tcpdump names it in a TCP line. */
+export function tcpOptionText(kind: number): string {
+  return TCP_OPTION_NAMES.get(kind) ?? 'unknown-' + kind;
+}
 
 export const IP_OPTION_NAMES = new Map<number, string>([
   [0, 'EOL'],
@@ -197,8 +200,10 @@ function tcpFlagLetters(flags: number): string {
   return text;
 }
 
-/** `Flags [S.]` and friends for every value of the flags byte, built once. */
-export const TCP_FLAGS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, flags) => 'Flags [' + tcpFlagLetters(flags) + ']');
+/** `Flags [S.]` and friends for a value of the flags byte. */
+export function tcpFlagsText(flags: number): string {
+  return 'Flags [' + tcpFlagLetters(flags) + ']';
+}
 
 /** DNS opcodes as tcpdump appends them to the query ID (RFC 1035 section 4.1.1, RFC 1996, RFC 2136). */
 export const DNS_OPCODE_TEXT: readonly string[] = [

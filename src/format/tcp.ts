@@ -9,9 +9,14 @@ import { HEX_BYTE } from './hex-dump.js';
 import { httpPayload } from './http.js';
 import { addressesWithPorts, sourceAboveDestination, transportPseudoSum } from './ip.js';
 import { hex, hex4, u16, u32, checksumShouldBe, type LineBuilder } from './line.js';
-import { TCP_FLAGS_TEXT, TCP_OPTION_TEXT } from './names.js';
+import { tcpFlagsText, tcpOptionText } from './names.js';
+import { Piece, PieceTable } from './text-sink.js';
 
-/** One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. */
+/**
+ * One TCP conversation's initial sequence numbers, for tcpdump's relative numbering. `seq` and `ack` hold the
+ * u32s' bits as int32s (`x | 0`): small integers to V8 whatever their value, so the objects keep one shape (a
+ * u32 above 2^31 would turn the field into a boxed double and deoptimize the printer that made the object).
+ */
 export interface TcpConversation {
   /** The addresses as printed (IPv4 or IPv6 text). */
   src: string;
@@ -22,6 +27,24 @@ export interface TcpConversation {
 }
 
 const tcpView = new TcpPacket();
+
+// The constant parts of a TCP line, as words for the byte writers (LineBuilder.piece and field).
+const FLAGS_PIECE = new PieceTable(tcpFlagsText);
+const OPTION_PIECE = new PieceTable(tcpOptionText);
+const SEQ = new Piece(', seq ');
+const ACK = new Piece(', ack ');
+const WIN = new Piece(', win ');
+const URG = new Piece(', urg ');
+const LENGTH = new Piece(', length ');
+const OPTIONS = new Piece(', options [');
+const VAL = new Piece(' val ');
+const ECR = new Piece(' ecr ');
+const COLON = new Piece(':');
+const COMMA = new Piece(',');
+const SPACE = new Piece(' ');
+const OPEN_BRACE = new Piece('{');
+const CLOSE_BRACE = new Piece('}');
+const CLOSE_BRACKET = new Piece(']');
 
 /**
  * A TCP segment at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
@@ -59,7 +82,7 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   }
   // The flags' second byte: CWR ECE URG ACK PSH RST SYN FIN, the flags tcpdump prints.
   const flags = bytes[at + TcpField.Flags + 1]!;
-  f.out += TCP_FLAGS_TEXT[flags]!;
+  f.piece(FLAGS_PIECE.get(flags));
   let reversed = false;
   let baseSeq = 0;
   let baseAck = 0;
@@ -89,13 +112,11 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
         }
         bucket.push(conversation);
       }
-      if (reversed) {
-        conversation.ack = seq;
-        conversation.seq = (ack - 1) >>> 0;
-      } else {
-        conversation.seq = seq;
-        conversation.ack = (ack - 1) >>> 0;
-      }
+      // Both values computed whichever the direction: arithmetic V8 has not yet seen run would deoptimize.
+      const own = seq | 0;
+      const peer = (ack - 1) | 0;
+      conversation.seq = reversed ? peer : own;
+      conversation.ack = reversed ? own : peer;
     } else if (reversed) {
       seq = (seq - conversation.ack) >>> 0;
       ack = (ack - conversation.seq) >>> 0;
@@ -118,16 +139,16 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   const dataLength = length - headerLength;
   // tcpdump shows the sequence number of every segment from -vv on.
   if (f.verbosity > 1 || dataLength > 0 || flags & 0x07) {
-    f.out += ', seq ' + seq;
-    if (dataLength > 0) f.out += ':' + ((seq + dataLength) >>> 0);
+    f.field(SEQ, seq);
+    if (dataLength > 0) f.field(COLON, (seq + dataLength) >>> 0);
   }
-  if (flags & 0x10) f.out += ', ack ' + ack;
-  f.out += ', win ' + window;
-  if (flags & 0x20) f.out += ', urg ' + urgent;
+  if (flags & 0x10) f.field(ACK, ack);
+  f.field(WIN, window);
+  if (flags & 0x20) f.field(URG, urgent);
   if (headerLength > 20) {
-    if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck)) return;
+    if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck, at + length <= end)) return;
   }
-  f.out += ', length ' + dataLength;
+  f.field(LENGTH, dataLength);
   if (dataLength <= 0) return;
   if (at + headerLength > end) {
     f.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
@@ -200,11 +221,12 @@ function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, l
 function tcpOptions(
   f: LineBuilder,
   bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
+  segmentCaptured: boolean,
 ): boolean {
-  f.out += ', options [';
+  f.piece(OPTIONS);
   let separator = false;
   while (remaining > 0) {
-    if (separator) f.out += ',';
+    if (separator) f.piece(COMMA);
     if (at >= end) return tcpTruncatedRead(f);
     const kind = bytes[at++]!;
     let optionLength: number;
@@ -217,109 +239,58 @@ function tcpOptions(
       remaining--;
     }
     remaining--;
-    f.out += TCP_OPTION_TEXT[kind]!;
+    f.piece(OPTION_PIECE.get(kind));
     let dataLength = 0;
     switch (kind) {
       case 2:
         dataLength = 2;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 2 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + u16(bytes, at);
+        f.field(SPACE, u16(bytes, at));
         break;
       case 3:
         dataLength = 1;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 1 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + bytes[at]!;
+        f.field(SPACE, bytes[at]!);
         break;
       case 5:
         dataLength = optionLength - 2;
         if (dataLength % 8 !== 0) {
           f.out += ' invalid sack';
         } else {
-          f.out += ' ' + dataLength / 8 + ' ';
+          f.field(SPACE, dataLength / 8);
+          f.piece(SPACE);
           for (let i = 0; i < dataLength; i += 8) {
             if (i + 4 > remaining) return tcpBadOption(f, separator);
             if (at + i + 4 > end) return tcpTruncated(f, separator);
             if (i + 8 > remaining) return tcpBadOption(f, separator);
             if (at + i + 8 > end) return tcpTruncated(f, separator);
             const base = reversed ? baseSeq : baseAck;
-            f.out += '{' + ((u32(bytes, at + i) - base) >>> 0) + ':' + ((u32(bytes, at + i + 4) - base) >>> 0) + '}';
+            f.field(OPEN_BRACE, (u32(bytes, at + i) - base) >>> 0);
+            f.field(COLON, (u32(bytes, at + i + 4) - base) >>> 0);
+            f.piece(CLOSE_BRACE);
           }
         }
-        break;
-      case 6:
-      case 7:
-      case 11:
-      case 12:
-      case 13:
-        dataLength = 4;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 4 > end) return tcpTruncated(f, separator);
-        f.out += ' ' + u32(bytes, at);
         break;
       case 8:
         dataLength = 8;
         if (dataLength > remaining) return tcpBadOption(f, separator);
         if (at + 8 > end) return tcpTruncated(f, separator);
-        f.out += ' val ' + u32(bytes, at) + ' ecr ' + u32(bytes, at + 4);
+        f.field(VAL, u32(bytes, at));
+        f.field(ECR, u32(bytes, at + 4));
         break;
       case 0:
       case 1:
       case 4:
         break;
-      case 19:
-        // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
-        dataLength = 16;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 16 > end) return tcpTruncated(f, separator);
-        f.out += " shared secret not supplied with -M, can't check - ";
-        for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
-        break;
-      case 20:
-        dataLength = 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 2 > end) return tcpTruncated(f, separator);
-        f.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
-        break;
-      case 28: {
-        dataLength = 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + 2 > end) return tcpTruncated(f, separator);
-        const timeout = u16(bytes, at);
-        // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
-        f.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+      default: {
+        // The options Linux and the common stacks send are above; the rest are printed apart.
+        const length = otherTcpOption(f, bytes, at, kind, optionLength, remaining, end, separator, segmentCaptured);
+        if (length < 0) return false;
+        dataLength = length;
         break;
       }
-      case 34:
-        dataLength = optionLength - 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + dataLength > end) return tcpTruncated(f, separator);
-        f.out += ' ';
-        fastOpenCookie(f, bytes, at, dataLength, false);
-        break;
-      case 254: {
-        dataLength = optionLength - 2;
-        if (dataLength > remaining) return tcpBadOption(f, separator);
-        if (at + dataLength > end) return tcpTruncated(f, separator);
-        if (dataLength < 2) return tcpBadOption(f, separator);
-        // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
-        const magic = u16(bytes, at);
-        f.out += '-';
-        if (magic === 0xf989) fastOpenCookie(f, bytes, at + 2, dataLength - 2, true);
-        else f.out += hex4(magic);
-        break;
-      }
-      default:
-        // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
-        dataLength = optionLength - 2;
-        if (dataLength > 0) f.out += ' 0x';
-        for (let i = 0; i < dataLength; i++) {
-          if (i + 1 > remaining) return tcpBadOption(f, separator);
-          if (at + i + 1 > end) return tcpTruncated(f, separator);
-          f.out += HEX_BYTE[bytes[at + i]!]!;
-        }
-        break;
     }
     at += dataLength;
     remaining -= dataLength;
@@ -329,8 +300,90 @@ function tcpOptions(
     separator = true;
     if (kind === 0) break;
   }
-  f.out += ']';
+  f.piece(CLOSE_BRACKET);
   return true;
+}
+
+/**
+ * The options printed apart from tcpOptions' loop (rarer than MSS, window scale, SACK and timestamps): prints
+ * the option's data and returns its length, or -1 when the line ended there ([bad opt] or truncation).
+ */
+function otherTcpOption(
+  f: LineBuilder, bytes: Uint8Array, at: number, kind: number, optionLength: number, remaining: number, end: number, separator: boolean,
+  segmentCaptured: boolean,
+): number {
+  let dataLength = 0;
+  switch (kind) {
+    case 6:
+    case 7:
+    case 11:
+    case 12:
+    case 13:
+      dataLength = 4;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 4 > end) return lineEnded(tcpTruncated(f, separator));
+      f.field(SPACE, u32(bytes, at));
+      break;
+    case 19:
+      // TCP MD5 signature (RFC 2385): tcpdump cannot check it without the shared secret (-M).
+      dataLength = 16;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 16 > end) return lineEnded(tcpTruncated(f, separator));
+      // tcpdump checks that the whole segment was captured before it asks for the secret.
+      f.out += segmentCaptured ? " shared secret not supplied with -M, can't check - " : " snaplen too short, can't check - ";
+      for (let i = 0; i < 16; i++) f.out += HEX_BYTE[bytes[at + i]!]!;
+      break;
+    case 20:
+      dataLength = 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 2 > end) return lineEnded(tcpTruncated(f, separator));
+      f.out += ' cap ' + HEX_BYTE[bytes[at]!]! + ' id ' + bytes[at + 1]!;
+      break;
+    case 28: {
+      dataLength = 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + 2 > end) return lineEnded(tcpTruncated(f, separator));
+      const timeout = u16(bytes, at);
+      // RFC 5482 section 3: the low bit says whether the value counts minutes or seconds.
+      f.out += ' 0x' + hex(timeout) + ' ' + (timeout & 1 ? (timeout >>> 1) * 60 : timeout >>> 1);
+      break;
+    }
+    case 34:
+      dataLength = optionLength - 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + dataLength > end) return lineEnded(tcpTruncated(f, separator));
+      f.out += ' ';
+      fastOpenCookie(f, bytes, at, dataLength, false);
+      break;
+    case 254: {
+      dataLength = optionLength - 2;
+      if (dataLength > remaining) return lineEnded(tcpBadOption(f, separator));
+      if (at + dataLength > end) return lineEnded(tcpTruncated(f, separator));
+      if (dataLength < 2) return lineEnded(tcpBadOption(f, separator));
+      // RFC 6994 experiment identifiers; 0xf989 is TCP Fast Open's (RFC 7413).
+      const magic = u16(bytes, at);
+      f.out += '-';
+      if (magic === 0xf989) fastOpenCookie(f, bytes, at + 2, dataLength - 2, true);
+      else f.out += hex4(magic);
+      break;
+    }
+    default:
+      // Options we do not interpret (tcpdump decodes some of them further): the bytes in hex.
+      dataLength = optionLength - 2;
+      if (dataLength > 0) f.out += ' 0x';
+      for (let i = 0; i < dataLength; i++) {
+        if (i + 1 > remaining) return lineEnded(tcpBadOption(f, separator));
+        if (at + i + 1 > end) return lineEnded(tcpTruncated(f, separator));
+        f.out += HEX_BYTE[bytes[at + i]!]!;
+      }
+      break;
+  }
+  return dataLength;
+}
+
+/** otherTcpOption's -1, after tcpBadOption or tcpTruncated ended the line. */
+function lineEnded(_ended: false): number {
+  return -1;
 }
 
 /** RFC 7413 section 4.1.1: an empty cookie requests one; a cookie is 4 to 16 bytes, an even count. */

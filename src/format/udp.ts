@@ -10,6 +10,7 @@ import { dnsMessage } from './dns.js';
 import { addressesWithPorts, transportPseudoSum } from './ip.js';
 import { checksumShouldBe, hex4, type LineBuilder } from './line.js';
 import { ntpPacket } from './ntp.js';
+import { Piece } from './text-sink.js';
 
 /**
  * Each port's place in tcpdump's chain of UDP printers, one byte per port so that a datagram between two ports
@@ -35,6 +36,7 @@ for (const port of [520, 654, 500, 4500, 161, 162]) PORT_CLASS[port] = APP_BEFOR
 PORT_CLASS[123] = APP_NTP;
 
 const udpView = new UdpPacket();
+const UDP_LENGTH = new Piece('UDP, length ');
 
 /**
  * A UDP datagram at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
@@ -90,7 +92,7 @@ export function udpDatagram(f: LineBuilder, bytes: Uint8Array, at: number, end: 
   if (udpDataLength > dataLength && !fragmented) {
     f.out += 'UDP, bad length ' + udpDataLength + ' > ' + dataLength;
   } else {
-    f.out += 'UDP, length ' + udpDataLength;
+    f.field(UDP_LENGTH, udpDataLength);
   }
 }
 

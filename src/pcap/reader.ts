@@ -82,6 +82,8 @@ const enum State {
 const MAX_BUFFERED_LENGTH = 16 * 1024 * 1024;
 // Read at least this much per call when compacting, so small leftovers do not cause small reads.
 const MIN_READ = 64 * 1024;
+/** The first read's size (see readLimit). */
+const FIRST_READ = 16 * 1024;
 const TWO_POW_32 = 4294967296;
 
 const BLOCK_NAMES: Record<number, string> = {
@@ -138,6 +140,13 @@ export class PcapReader {
   private ifOffsetSeconds: number[] = [];
   /** Bytes of an oversized unknown block still to drop. */
   private skipRemaining = 0;
+  /**
+   * The most one read takes: FIRST_READ at first, then the whole buffer. With a short first read, the path that
+   * refills the buffer under a record runs within the first records, while V8 still interprets the loop and
+   * records what the code does; after a full first read it would first run some thousand records later, in
+   * optimized code that never saw it, which V8 then throws away and compiles again.
+   */
+  private readLimit = FIRST_READ;
 
   /**
    * A reader over `source`: a ByteSource, or an open file descriptor (which close() leaves open unless it
@@ -224,7 +233,8 @@ export class PcapReader {
       if (this.start + need > this.buf.length || this.buf.length - this.end < MIN_READ) this.compact(need);
       let n: number;
       try {
-        n = this.source.read(this.buf, this.end, this.buf.length - this.end);
+        n = this.source.read(this.buf, this.end, Math.min(this.buf.length - this.end, this.readLimit));
+        this.readLimit = this.buf.length;
       } catch (e) {
         this.fail(`cannot read the input: ${(e as Error).message}`);
         return 0;

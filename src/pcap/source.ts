@@ -3,7 +3,6 @@
 // path; a Node stream (stdin, a pipe, a socket) is read without blocking the event loop.
 
 import { closeSync, readSync } from 'node:fs';
-import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 /** What `ByteSource.read` returns when no bytes are available yet but the input has not ended. */
@@ -30,6 +29,8 @@ export interface ByteSource {
 export class FdSource implements ByteSource {
   private closed = false;
   private stream: StreamSource | null = null;
+  /** Set after EAGAIN until ready() has made the stream: `node:net` is loaded only then (it costs start-up). */
+  private handOver = false;
 
   /** Reads descriptor `fd`; `ownsFd` says whether close() closes it. */
   constructor(
@@ -41,20 +42,24 @@ export class FdSource implements ByteSource {
   /** See ByteSource.read. Blocks on a blocking descriptor; returns WOULD_BLOCK only after EAGAIN. */
   read(buffer: Uint8Array, offset: number, length: number): number {
     if (this.stream !== null) return this.stream.read(buffer, offset, length);
+    if (this.handOver) return WOULD_BLOCK;
     try {
       return readSync(this.fd, buffer, offset, length, null);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      this.stream = new StreamSource(
-        this.fd === 0 ? process.stdin : new Socket({ fd: this.fd, readable: true, writable: false }),
-      );
-      return this.stream.read(buffer, offset, length);
+      this.handOver = true;
+      return WOULD_BLOCK;
     }
   }
 
   /** Resolves at once for a blocking descriptor; else when the stream it was handed to has bytes or ended. */
-  ready(): Promise<void> {
-    return this.stream !== null ? this.stream.ready() : Promise.resolve();
+  async ready(): Promise<void> {
+    if (this.handOver && this.stream === null && !this.closed) {
+      const net = this.fd === 0 ? null : await import('node:net');
+      if (this.closed) return;
+      this.stream = new StreamSource(net === null ? process.stdin : new net.Socket({ fd: this.fd, readable: true, writable: false }));
+    }
+    return this.stream !== null ? this.stream.ready() : undefined;
   }
 
   /**

@@ -6,8 +6,14 @@ import { AddressParseError } from './address-error.js';
 
 const IPV6_HINT = 'expected eight groups of up to four hex digits separated by ":", one "::" for a run of zero groups, e.g. fe80::1 or 2001:db8::8:800:200c:417a';
 
-const HEX_WORD: string[] = [];
-for (let i = 0; i < 0x10000; i++) HEX_WORD.push(i.toString(16));
+// A group's text is its high byte without leading zeros and its low byte as two digits, or the low byte alone:
+// two tables of 256 strings, rather than 65,536 strings built at every start of a program that imports this.
+const HEX_BYTE_SHORT: string[] = [];
+const HEX_BYTE_PADDED: string[] = [];
+for (let i = 0; i < 256; i++) {
+  HEX_BYTE_SHORT.push(i.toString(16));
+  HEX_BYTE_PADDED.push(i.toString(16).padStart(2, '0'));
+}
 
 /**
  * The text of the address `bytes[at, at + 16)` as RFC 5952 recommends (section 4): lowercase hex, no leading
@@ -45,7 +51,9 @@ export function formatIpv6(bytes: Uint8Array, at = 0): string {
       out += bytes[at + 12] + '.' + bytes[at + 13] + '.' + bytes[at + 14] + '.' + bytes[at + 15];
       return out;
     }
-    out += HEX_WORD[(bytes[at + 2 * i]! << 8) | bytes[at + 2 * i + 1]!]!;
+    const high = bytes[at + 2 * i]!;
+    const low = bytes[at + 2 * i + 1]!;
+    out += high === 0 ? HEX_BYTE_SHORT[low]! : HEX_BYTE_SHORT[high]! + HEX_BYTE_PADDED[low]!;
   }
   if (bestStart >= 0 && bestStart + bestLength === 8) out += ':';
   return out;

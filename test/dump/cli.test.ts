@@ -10,7 +10,7 @@ import { needs, suiteNeeding } from '../helpers/needs.js';
 import { waitForExit, waitForStderr } from '../helpers/child.js';
 import { pcapFileFrames } from '../helpers/netns.js';
 import { VethPair } from './captures.js';
-import { craftedFrames, pcapBytes, writePcap } from './craft.js';
+import { craftedFrames, ethernet, pcapBytes, writePcap } from './craft.js';
 import { BIN, comparePackets, removeDir, runBin, runDump, tcpdump, tempDir } from './helpers.js';
 import { compareJsonPacket, tsharkPackets } from './tshark.js';
 
@@ -130,6 +130,20 @@ cli('-w writes what was read (after the filter) to a pcap tcpdump reads back ide
   const theirs = tcpdump(['-tt', '-r', crafted, 'tcp or arp']);
   assert.ok(theirs.length > 0);
   assert.is(tcpdump(['-tt', '-r', out]), theirs);
+});
+
+cli('a line longer than the output block (a jumbo frame of an unknown EtherType, -X) prints as tcpdump prints it', async () => {
+  if (!needs('smoltcp-dump vs tcpdump', ['tcpdump'])) return;
+  // The default hex dump of 65,000 bytes is about 290 KB of text on one packet's line, more than the 256 KiB
+  // block: the block goes out in the middle of the line. With -X the dump is the CLI's own, after the line.
+  const payload = new Uint8Array(65_000).map((_, i) => (i * 31) >>> 3);
+  const file = writePcap(join(dir, 'jumbo.pcap'), [{ data: ethernet(0x88b5, payload) }, { data: craftedFrames({ mptcp: false })[0]! }]);
+  for (const style of [[], ['-X'], ['-e']]) {
+    const ours = await runDump(['-tt', ...style, '-r', file], dir);
+    assert.is(ours.status, 0, ours.stderr);
+    assert.ok(ours.stdout.length > 262_144);
+    assert.is(ours.stdout, tcpdump(['-tt', ...style, '-r', file]), style.join(' '));
+  }
 });
 
 cli('-r - reads a pipe', () => {

@@ -290,5 +290,15 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 1, totalLength: 10 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 0 }, icmp(8, 0, [0, 1, 0, 1]));
   I({ protocol: 1, totalLength: 200 }, icmp(8, 0, [0, 1, 0, 1]));
+  // Options whose length leaves no room for their data, each last in the header ([bad opt]); an MD5 signature
+  // (RFC 2385); a user timeout in seconds (RFC 5482: low bit clear).
+  for (const kind of [2, 3, 6, 8, 19, 20, 28, 254]) I({ protocol: 6 }, tcp({ flags: 0x10, options: [1, 1, kind, 2] }));
+  I({ protocol: 6 }, tcp({ flags: 0x10, options: [19, 18, ...Array.from({ length: 16 }, (_, i) => i * 17), 1, 1] }));
+  I({ protocol: 6 }, tcp({ flags: 0x10, options: [28, 4, 0x01, 0x2c] }));
+  // The same port at both ends: tcpdump keys relative sequence numbers by the addresses' order (from the
+  // higher address, and to it), so both directions share one conversation.
+  I({ protocol: 6, src: IP_B, dst: IP_A }, tcp({ srcPort: 443, dstPort: 443, flags: 0x12, seq: 5000, ack: 9001 }, IP_B, IP_A));
+  I({ protocol: 6 }, tcp({ srcPort: 443, dstPort: 443, flags: 0x10, seq: 9001, ack: 5001 }));
+  I({ protocol: 6, src: IP_B, dst: IP_A }, tcp({ srcPort: 443, dstPort: 443, flags: 0x18, seq: 5001, ack: 9001, payload: bytesOf('same ports') }, IP_B, IP_A));
   return frames;
 }

@@ -166,6 +166,38 @@ export function ipv6Frames(): Uint8Array[] {
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Tcp, tcp6Syn(GLOBAL_A, GLOBAL_B, 443, 443)));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, IpProtocol.Ipv6NoNxt, new Uint8Array(0)));
   frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, 253, Uint8Array.of(1, 2, 3, 4)));
+  // Jumbo Payload options (RFC 2675 section 2) in each place tcpdump judges: valid (Payload Length 0, at least
+  // 65536, in Hop-by-Hop), under 65536, with a non-zero Payload Length, twice, in Destination Options, with a
+  // bad length; and a Router Alert of a bad length.
+  const jumbo = (value: number): number[] => [0xc2, 4, value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
+  const hopByHop = (body: number[], fields: { payloadLength?: number } = {}, next = IpProtocol.HopByHop): void => {
+    frames.push(ipv6Frame(GLOBAL_A, GLOBAL_B, next, concat(extension(IpProtocol.Udp, body), udpA), fields));
+  };
+  hopByHop(jumbo(70_000), { payloadLength: 0 });
+  hopByHop(jumbo(1_000), { payloadLength: 0 });
+  hopByHop(jumbo(70_000));
+  hopByHop([...jumbo(70_000), ...jumbo(80_000), 1, 0], { payloadLength: 0 });
+  hopByHop(jumbo(70_000), {}, IpProtocol.Ipv6Opts);
+  hopByHop([0xc2, 2, 0, 0, 1, 0]);
+  hopByHop([5, 3, 0, 0, 0, 0]);
+  // Router advertisement options tcpdump prints at -v: an MTU of a bad length, recursive DNS servers (RFC 8106),
+  // the advertisement interval (RFC 6275 section 7.3), an unknown option; a redirect quoting a packet (option 4);
+  // ICMPv6 types decoded no further (inverse neighbour discovery, an unassigned type).
+  const icmpv6Message = (body: number[], dst: Uint8Array): void => {
+    frames.push(ipv6Frame(LL_A, dst, IpProtocol.Icmpv6, withChecksum(Uint8Array.from(body), IpProtocol.Icmpv6, 2, LL_A, dst), { hopLimit: 255 }));
+  };
+  icmpv6Message([
+    134, 0, 0, 0, 64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+    5, 2, 0, 0, 0, 0, 0x05, 0xdc, 0, 0, 0, 0, 0, 0, 0, 0,
+    25, 5, 0, 0, 0, 0, 0x0e, 0x10, ...GLOBAL_A, ...GLOBAL_B,
+    7, 1, 0, 0, 0, 0, 0x03, 0xe8,
+    200, 1, 1, 2, 3, 4, 5, 6,
+  ], ALL_NODES);
+  const quoted = invoking(IpProtocol.Udp);
+  const padded = concat(quoted, new Uint8Array((8 - ((quoted.length + 8) % 8)) % 8));
+  icmpv6Message([137, 0, 0, 0, 0, 0, 0, 0, ...LL_A, ...v6('2001:db8:ffff::9'), 4, (padded.length + 8) / 8, 0, 0, 0, 0, 0, 0, ...padded], GLOBAL_B);
+  icmpv6Message([141, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0, 0, 0, 1], ALL_NODES);
+  icmpv6Message([200, 3, 0, 0, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4], ALL_NODES);
   // Addresses in the forms RFC 5952 section 5 prints with a dotted quad.
   frames.push(ipv6Frame(v6('::ffff:192.0.2.1'), v6('::192.0.2.2'), IpProtocol.Udp, udp6(1, 2, Uint8Array.of(0), v6('::ffff:192.0.2.1'), v6('::192.0.2.2'))));
   return frames;

@@ -121,8 +121,9 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
   // IPv6 fields under an IPv4 header belong to what that header carries or quotes (an ICMP error quoting
   // bytes whose version nibble is 6), which our schema does not decode.
   if (first('ip.src') === undefined) ipv6Fields();
-  // An ICMPv6 error quotes a packet whose transport tshark decodes; our schema has no object for it.
-  if (Number(first('icmpv6.type')) < 128) return f;
+  // An ICMPv6 error quotes a packet whose transport tshark decodes; our schema has no object for it. Nor for
+  // the packet a redirect quotes in its Redirected Header option (RFC 4861 section 4.6.3).
+  if (Number(first('icmpv6.type')) < 128 || Number(first('icmpv6.type')) === 137) return f;
   // In an ICMP error tshark lists the quoted datagram's fields after the packet's own: ip.* and icmp.* second,
   // udp.* and tcp.* only there. Ours sit in icmp.quoted.
   const icmpError = [3, 4, 5, 11, 12].includes(Number(first('icmp.type')));

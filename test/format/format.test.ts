@@ -83,6 +83,22 @@ test('frames we do not decode: their link header and bytes, like tcpdump shows u
   assert.is(formatFrame(new Uint8Array(10)), ' [|ether]');
 });
 
+test('a formatter reports its options; formatLink decodes the link types tcpdump reads and no other', () => {
+  const plain = new FrameFormatter();
+  assert.equal([plain.verbose, plain.link, plain.quiet, plain.relativeSequence, plain.suppressDefaultPrint], [false, false, false, false, false]);
+  const every = new FrameFormatter({ verbose: true, link: true, quiet: true, relativeSequence: true, suppressDefaultPrint: true });
+  assert.equal([every.verbose, every.link, every.quiet, every.relativeSequence, every.suppressDefaultPrint], [true, true, true, true, true]);
+  const ip = synAck.subarray(14);
+  const line = 'IP 10.0.0.1.80 > 10.0.0.2.5555: Flags [S.], seq 1, ack 2, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0';
+  // LINKTYPE_RAW (101), LINKTYPE_IPV4 (228): the bare packet; LINKTYPE_ETHERNET (1): the frame.
+  assert.is(plain.formatLink(101, ip, 0, ip.length), line);
+  assert.is(plain.formatLink(228, ip, 0, ip.length), line);
+  assert.is(plain.formatLink(1, synAck, 0, synAck.length), line);
+  // 802.11 (105) is not ours to decode: null, and the next line is not disturbed.
+  assert.is(plain.formatLink(105, synAck, 0, synAck.length), null);
+  assert.is(plain.formatIpv4(ip, 0, ip.length), line);
+});
+
 test('hex dumps in tcpdump -x and -X layout', () => {
   const bytes = Uint8Array.from({ length: 19 }, (_, i) => 0x20 + i * 3);
   assert.is(hexDump(bytes, 0, 19), '\n\t0x0000:  2023 2629 2c2f 3235 383b 3e41 4447 4a4d\n\t0x0010:  5053 56');
