@@ -51,6 +51,12 @@ const kernelBytes = option('kernel-bytes', GiB);
 const loopMtu = option('mtu', 1500);
 const tapMtu = option('tap-mtu', 9000);
 const limitSeconds = option('limit', 60);
+function words(name: string, fallback: string): string[] {
+  const at = process.argv.indexOf(`--${name}`);
+  return (at < 0 ? fallback : process.argv[at + 1] ?? '').split(',');
+}
+/** `--parts loop,tap,kernel`: which parts to run (default all); for profiling one of them. */
+const parts = words('parts', 'loop,tap,kernel');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** Counts the frames received: every segment either side sends is received once by the other. */
@@ -398,11 +404,16 @@ function describe(name: string, r: Run): string {
 
 async function main(): Promise<void> {
   const ours: Run[] = [];
-  const loop64 = loopback(64 << 10, loopBytes);
-  console.log(describe(`loopback, 64 KiB buffers, MTU ${loopMtu}`, loop64));
-  const loop4m = loopback(4 * MiB, loopBytes);
-  console.log(describe(`loopback, 4 MiB buffers, MTU ${loopMtu}`, loop4m));
-  ours.push(loop64, loop4m);
+  const none: Run = { bytes: 0, seconds: NaN, segments: 0, allocated: 0, gcs: 0 };
+  let loop64 = none;
+  let loop4m = none;
+  if (parts.includes('loop')) {
+    loop64 = loopback(64 << 10, loopBytes);
+    console.log(describe(`loopback, 64 KiB buffers, MTU ${loopMtu}`, loop64));
+    loop4m = loopback(4 * MiB, loopBytes);
+    console.log(describe(`loopback, 4 MiB buffers, MTU ${loopMtu}`, loop4m));
+    ours.push(loop64, loop4m);
+  }
   let reader = NaN;
   let writer = NaN;
   let veth = NaN;
@@ -415,13 +426,16 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'bench-tcp-'));
     try {
       const pump = compile(dir);
-      const r = await tapReader(pump, 4 * MiB);
-      console.log(describe(`tap, the kernel reading from us, 4 MiB buffers, MTU ${tapMtu}`, r));
-      const w = await tapWriter(pump, 4 * MiB);
-      console.log(describe(`tap, the kernel writing to us, 4 MiB buffers, MTU ${tapMtu}`, w));
-      ours.push(r, w);
-      reader = gbps(r);
-      writer = gbps(w);
+      if (parts.includes('tap')) {
+        const r = await tapReader(pump, 4 * MiB);
+        console.log(describe(`tap, the kernel reading from us, 4 MiB buffers, MTU ${tapMtu}`, r));
+        const w = await tapWriter(pump, 4 * MiB);
+        console.log(describe(`tap, the kernel writing to us, 4 MiB buffers, MTU ${tapMtu}`, w));
+        ours.push(r, w);
+        reader = gbps(r);
+        writer = gbps(w);
+      }
+      if (parts.includes('kernel')) {
       const v = await kernelVeth(pump, tapMtu);
       veth = gbps(v);
       console.log(`kernel to kernel over a veth between two namespaces, MTU ${tapMtu}: ${(v.bytes / MiB).toFixed(0)} MiB in ${v.seconds.toFixed(2)} s, ${fmt(veth)} Gbit/s`);
@@ -431,6 +445,7 @@ async function main(): Promise<void> {
       const n = await nodeNet();
       nodeGbps = gbps(n);
       console.log(`Node net over 127.0.0.1 (in a namespace): ${(n.bytes / MiB).toFixed(0)} MiB in ${n.seconds.toFixed(2)} s, ${fmt(nodeGbps)} Gbit/s`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
