@@ -49,7 +49,8 @@ function buffer(allocate: ((bytes: number) => Uint8Array) | undefined, size: num
 class FdRxToken implements RxToken {
   constructor(private readonly device: FdDevice) {}
   consume<C, R>(ctx: C, f: FrameConsumer<C, R>): R {
-    return f(ctx, this.device.rxBuffer, 0, this.device.rxLength);
+    const device = this.device;
+    return f(ctx, device.rxBuffer, device.headroom, device.rxLength);
   }
 }
 
@@ -61,12 +62,12 @@ class FdTxToken implements TxToken {
   ) {}
   consume<C, R>(length: number, ctx: C, f: FrameConsumer<C, R>): R {
     const device = this.device;
-    if (length > device.txBuffer.length || length < 0) {
+    if (length > device.txBuffer.length - device.headroom || length < 0) {
       throw new RangeError(
-        `frame of ${length} bytes does not fit the ${this.kind}'s ${device.txBuffer.length}-byte buffer`,
+        `frame of ${length} bytes does not fit the ${this.kind}'s ${device.txBuffer.length - device.headroom}-byte buffer`,
       );
     }
-    const result = f(ctx, device.txBuffer, 0, length);
+    const result = f(ctx, device.txBuffer, device.headroom, length);
     device.send(length);
     return result;
   }
@@ -99,7 +100,12 @@ export abstract class FdDevice implements WaitableDevice {
 
   /** @internal */ readonly rxBuffer: Uint8Array;
   /** @internal */ readonly txBuffer: Uint8Array;
-  /** @internal */ rxLength = 0;
+  /** @internal Bytes of the frame just read (after the headroom). */ rxLength = 0;
+  /**
+   * @internal Bytes the descriptor puts before each frame in both directions (a tap's virtio-net header,
+   * 10, with IFF_VNET_HDR; else 0): frames sit at rxBuffer[headroom] and txBuffer[headroom].
+   */
+  readonly headroom: number;
 
   /** The open descriptor; -1 once closed. */
   protected fd: number;
@@ -113,8 +119,9 @@ export abstract class FdDevice implements WaitableDevice {
    * Takes over `fd`, an open non-blocking descriptor of interface `name`, whose MTU is `mtu`. `kind`
    * names the device in messages: "tap", "raw socket".
    */
-  protected constructor(kind: string, name: string, fd: number, libc: Libc, mtu: number, options: FdDeviceOptions) {
+  protected constructor(kind: string, name: string, fd: number, libc: Libc, mtu: number, options: FdDeviceOptions, headroom = 0, checksum?: ChecksumCapabilities) {
     this.name = name;
+    this.headroom = headroom;
     this.mtu = mtu;
     this.fd = fd;
     this.libc = libc;
@@ -123,10 +130,10 @@ export abstract class FdDevice implements WaitableDevice {
       medium: 'ethernet',
       maxTransmissionUnit: frameLength,
       maxBurstSize: options.maxBurstSize ?? null,
-      checksum: options.checksum ?? ChecksumCapabilities.default(),
+      checksum: options.checksum ?? checksum ?? ChecksumCapabilities.default(),
     };
-    this.rxBuffer = buffer(options.allocate, frameLength + VLAN_TAG_LENGTH, 'receive');
-    this.txBuffer = buffer(options.allocate, frameLength, 'transmit');
+    this.rxBuffer = buffer(options.allocate, headroom + frameLength + VLAN_TAG_LENGTH, 'receive');
+    this.txBuffer = buffer(options.allocate, headroom + frameLength, 'transmit');
     this.txToken = new FdTxToken(this, kind);
     this.rxPair = { rx: new FdRxToken(this), tx: this.txToken };
     this.waiter = new ReadinessWaiter(fd);
@@ -144,6 +151,17 @@ export abstract class FdDevice implements WaitableDevice {
    */
   protected abstract goneError(errno: number): PhyError | null;
 
+  /**
+   * Called for each read of `n` bytes (headroom included) before the frame is handed out: whether to
+   * hand it out (false drops it, the driver having counted why). Default: every read of a frame.
+   */
+  protected acceptRead(n: number): boolean {
+    return n > this.headroom;
+  }
+
+  /** Called before txBuffer[0, headroom + length) is written: fills the headroom. Default: nothing. */
+  protected prepareWrite(_length: number): void {}
+
   /** Ethernet frames of up to `mtu` + 14 bytes, with the burst size and checksums given when opening. */
   capabilities(): DeviceCapabilities {
     return this.caps;
@@ -155,17 +173,21 @@ export abstract class FdDevice implements WaitableDevice {
    */
   receive(_timestamp: Instant): RxPair | null {
     if (this.fd < 0) return null;
-    const n = this.readFrame();
-    if (n > 0) {
-      this.rxLength = n;
-      this.rxFrames++;
-      return this.rxPair;
+    for (;;) {
+      const n = this.readFrame();
+      if (n > 0) {
+        // A frame the driver drops (and counts) is passed over for the next one.
+        if (!this.acceptRead(n)) continue;
+        this.rxLength = n - this.headroom;
+        this.rxFrames++;
+        return this.rxPair;
+      }
+      if (n < 0) {
+        const errno = this.libc.errno();
+        if (errno !== EAGAIN) this.readFailed(errno);
+      }
+      return null;
     }
-    if (n < 0) {
-      const errno = this.libc.errno();
-      if (errno !== EAGAIN) this.readFailed(errno);
-    }
-    return null;
   }
 
   /** A token that writes one frame, or null once closed; a failed write is counted in txErrors. */
@@ -198,7 +220,8 @@ export abstract class FdDevice implements WaitableDevice {
    * frame, as a NIC would.
    */
   send(length: number): void {
-    const n = this.libc.write(this.fd, this.txBuffer, length);
+    this.prepareWrite(length);
+    const n = this.libc.write(this.fd, this.txBuffer, this.headroom + length);
     if (n >= 0) {
       this.txFrames++;
     } else {

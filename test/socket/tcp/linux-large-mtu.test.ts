@@ -2,7 +2,8 @@
 // bench tcp measures throughput with: 10 MiB each way (a kernel client to our listener, our client to a
 // kernel server), SHA-256 equal, and the segments really large on the wire, both ways: the MSS each side
 // announces follows the MTU (65481 = 65521 - 40), and tcpdump in the namespace sees data frames of more
-// than 32 KiB from the kernel and from us.
+// than 32 KiB from the kernel and from us. Each both without and with the tap's checksum offload (a
+// virtio-net header, TUN_F_CSUM: neither side sums TCP payloads, src/phy/tap-interface.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { TcpSocket, TcpState } from '../../../src/socket/tcp/socket.js';
 import { RingBuffer } from '../../../src/storage/ring-buffer.js';
 import { now as clock } from '../../../src/time.js';
 import { TcpRepr } from '../../../src/wire/tcp.js';
+import { foldSum, pseudoHeaderSum } from '../../../src/wire/checksum.js';
 
 const test = suiteNeeding('socket/tcp/linux-large-mtu', ['root', 'socat', 'tcpdump']);
 
@@ -50,7 +52,7 @@ function ipValue(text: string): number {
   return text.split('.').reduce((v, part) => v * 256 + Number(part), 0);
 }
 
-function setUp(): Setup {
+function setUp(checksumOffload: boolean): Setup {
   const n = serial++;
   const tapName = `tj${process.pid % 10000}x${n}`;
   const kernelIp = `10.81.${n}.1`;
@@ -64,7 +66,7 @@ function setUp(): Setup {
     ns.run('ip', ['link', 'set', tapName, 'up']);
     ns.run('ip', ['neigh', 'replace', ourIp, 'lladdr', '02:00:00:00:00:02', 'dev', tapName, 'nud', 'permanent']);
     const kernelMac = withNetns(ns, () => interfaceHardwareAddress(tapName)).reduce((v, b) => v * 256 + b, 0);
-    const tap = withNetns(ns, () => new TapInterface(tapName));
+    const tap = withNetns(ns, () => new TapInterface(tapName, { checksumOffload }));
     const iface = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: [`${ourIp}/24`] });
     const dir = mkdtempSync(join(tmpdir(), 'smoltcp-tcpj-'));
     return { ns, tap, iface, sockets: new SocketSet(4), kernelIp, ourIp, tapName, dir, kernelMac };
@@ -126,7 +128,12 @@ async function capture(s: Setup, from: string): Promise<{ syns: Capture; large: 
   return { syns, large };
 }
 
-async function checkCapture(c: { syns: Capture; large: Capture }): Promise<void> {
+/**
+ * Checks the captured handshake and large frames. With `partialFrom` (our address, when we send with
+ * checksum offload): our large frames carry the pseudo-header sum in the TCP checksum field, not a checksum,
+ * which shows that we left the payload unsummed and the kernel took the frames as NEEDS_CSUM.
+ */
+async function checkCapture(c: { syns: Capture; large: Capture }, partialFrom: string | null = null): Promise<void> {
   const [syn, synAck] = await c.syns.frames;
   assert.ok(syn !== undefined && synAck !== undefined, 'the handshake was captured');
   assert.is(tcpOf(syn!).maxSegSize, MSS, 'the SYN announces the MSS of a 65521-byte MTU');
@@ -134,11 +141,20 @@ async function checkCapture(c: { syns: Capture; large: Capture }): Promise<void>
   const large = await c.large.frames;
   assert.is(large.length, 4, `four data frames over ${LARGE} bytes were seen`);
   for (const frame of large) assert.ok(ipLength(frame) > LARGE && ipLength(frame) <= MTU, `an IPv4 packet of ${ipLength(frame)} bytes`);
+  if (partialFrom === null) return;
+  for (const frame of large) {
+    const ihl = (frame[14]! & 0x0f) * 4;
+    const view = new DataView(frame.buffer, frame.byteOffset);
+    const tcpLength = ipLength(frame) - ihl;
+    const pseudo = foldSum(pseudoHeaderSum(view.getInt32(26), view.getInt32(30), 6, tcpLength));
+    assert.is(view.getUint16(14 + ihl + 16), pseudo, 'the TCP checksum field holds the pseudo-header sum (NEEDS_CSUM)');
+  }
 }
 
-if (test) {
-  test(`a kernel client (socat) sends 10 MiB to our listener over MTU ${MTU}: equal SHA-256, segments of more than ${LARGE} bytes`, async () => {
-    const s = setUp();
+if (test) for (const offload of [false, true]) {
+  const how = offload ? ', checksum offload' : '';
+  test(`a kernel client (socat) sends 10 MiB to our listener over MTU ${MTU}: equal SHA-256, segments of more than ${LARGE} bytes${how}`, async () => {
+    const s = setUp(offload);
     const children: ChildProcess[] = [];
     const captures: Capture[] = [];
     try {
@@ -184,13 +200,17 @@ if (test) {
       assert.is(received, SIZE);
       assert.is(hash.digest('hex'), createHash('sha256').update(data).digest('hex'));
       await checkCapture(c);
+      if (offload) {
+        checkOffload(s);
+        assert.ok(s.tap.rxOffloaded > 100, `${s.tap.rxOffloaded} frames came with a partial or validated checksum`);
+      }
     } finally {
       tearDown(s, children, captures);
     }
   });
 
-  test(`our client sends 10 MiB to a kernel server (socat) over MTU ${MTU}: equal SHA-256, segments of more than ${LARGE} bytes`, async () => {
-    const s = setUp();
+  test(`our client sends 10 MiB to a kernel server (socat) over MTU ${MTU}: equal SHA-256, segments of more than ${LARGE} bytes${how}`, async () => {
+    const s = setUp(offload);
     const children: ChildProcess[] = [];
     const captures: Capture[] = [];
     try {
@@ -228,11 +248,21 @@ if (test) {
       const got = readFileSync(out);
       assert.is(got.length, SIZE);
       assert.is(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
-      await checkCapture(c);
+      await checkCapture(c, offload ? s.ourIp : null);
+      if (offload) checkOffload(s);
     } finally {
       tearDown(s, children, captures);
     }
   });
 
-  test.run();
 }
+
+/** With offload: every frame came in through the header, none was dropped as unsupported or with a bad checksum. */
+function checkOffload(s: Setup): void {
+  assert.ok(s.tap.checksumOffload);
+  assert.is(s.tap.rxUnsupported, 0, 'no frame with a header the driver does not take');
+  assert.is(s.tap.rxBadChecksums, 0, 'no frame with a wrong checksum');
+  assert.ok(s.tap.rxFrames > 20 && s.tap.txFrames > 20, `${s.tap.rxFrames} frames in, ${s.tap.txFrames} out`);
+}
+
+if (test) test.run();
