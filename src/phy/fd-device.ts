@@ -132,8 +132,14 @@ export abstract class FdDevice implements WaitableDevice {
       maxBurstSize: options.maxBurstSize ?? null,
       checksum: options.checksum ?? checksum ?? ChecksumCapabilities.default(),
     };
-    this.rxBuffer = buffer(options.allocate, headroom + frameLength + VLAN_TAG_LENGTH, 'receive');
-    this.txBuffer = buffer(options.allocate, headroom + frameLength, 'transmit');
+    try {
+      this.rxBuffer = buffer(options.allocate, headroom + frameLength + VLAN_TAG_LENGTH, 'receive');
+      this.txBuffer = buffer(options.allocate, headroom + frameLength, 'transmit');
+    } catch (e) {
+      // The descriptor is ours from the start: a bad allocate option must not leak it.
+      libc.close(fd);
+      throw e;
+    }
     this.txToken = new FdTxToken(this, kind);
     this.rxPair = { rx: new FdRxToken(this), tx: this.txToken };
     this.waiter = new ReadinessWaiter(fd);
