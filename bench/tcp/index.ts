@@ -1,17 +1,25 @@
-// `npm run bench -- tcp [--bytes N] [--tap-bytes N] [--kernel-bytes N] [--mtu M] [--tap-mtu M] [--limit S]`:
+// `npm run bench -- tcp [--bytes N] [--tap-bytes N] [--kernel-bytes N] [--mtu M] [--tap-mtu M] [--limit S] [--parts loop,tap,kernel]`:
 // TCP throughput in one run, with bytes allocated and GCs per segment for our stack:
 // - loopback: two of our interfaces in one process over a LinkedPair, a client sending `--bytes`
-//   (default 1 GiB) to a server, with 64 KiB and with 4 MiB socket buffers (MTU `--mtu`, default 1500);
+//   (default 1 GiB) to a server, with 64 KiB and with 4 MiB socket buffers: first at MTU `--mtu` (default
+//   1500) with every checksum computed and verified, then at MTU 65535 with checksums ignored (the kernel's
+//   loopback has a 64 KiB MTU and no checksums: the like-for-like), with separate buffers, with the stack's
+//   buffers (the pair's queues, the sockets' rings) in one ArrayBuffer, and with every buffer in one;
 // - tap: our stack on a tap in a namespace this benchmark creates, against the kernel (bench/tcp/pump.c,
 //   compiled with cc on every run): "reader" is the kernel reading what we send, "writer" the kernel
-//   writing to us (`--tap-bytes`, default 256 MiB; the tap's and our MTU `--tap-mtu`, default 9000);
+//   writing to us (`--tap-bytes`, default 256 MiB; the tap's and our MTU `--tap-mtu`, default 65521, the
+//   largest Linux gives a tap), the stack's buffers in one ArrayBuffer, without and with the tap's checksum
+//   offload (a virtio-net header, TUN_F_CSUM);
 // - references: the kernel to itself between two namespaces over a veth (same MTU as the tap), the
 //   kernel over the loopback of a namespace, and Node's `net` over 127.0.0.1 in a namespace
 //   (`--kernel-bytes`, default 1 GiB).
-// Each part stops after `--limit` seconds (default 60) whatever it moved. Ends with one line:
+// Each part stops after `--limit` seconds (default 60) whatever it moved; `--parts` runs some of them.
+// Ends with one line:
 //   bench tcp: loopback_gbps=.. tap_reader_gbps=.. tap_writer_gbps=.. kernel_veth_gbps=.. kernel_lo_gbps=.. node_net_gbps=.. bytes_per_segment=.. gcs=..
-// loopback_gbps is the 4 MiB figure; bytes_per_segment is the worst of the in-process loops (on the tap,
-// readiness waits allocate; their count is printed), gcs the sum over all our measured parts.
+// loopback_gbps is the lower of the two buffer sizes at MTU 65535, checksums ignored, the stack's buffers in
+// one ArrayBuffer; the tap figures are those with checksum offload; bytes_per_segment is the worst of the
+// in-process loops (on the tap, readiness waits allocate; their count is printed), gcs the sum over all
+// our measured parts.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
