@@ -80,6 +80,27 @@ if (test) {
     }
   });
 
+  test('reads the driver does not take are dropped and counted: shorter than the header, segmentation offload, unknown flags', () => {
+    const s = setUp();
+    try {
+      // The driver's check on what read(2) returned, fed crafted headers directly (the kernel sends none
+      // of these to a tap without TUN_F_TSO*).
+      const accept = (n: number): boolean => (s.tap as unknown as { acceptRead(n: number): boolean }).acceptRead(n);
+      assert.not.ok(accept(10), 'a header and no frame');
+      s.tap.rxBuffer.set([0, 1, 0, 0, 0xa8, 0x05, 0, 0, 0, 0], 0); // GSO TCPv4
+      assert.not.ok(accept(100));
+      s.tap.rxBuffer.set([4, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0); // RSC_INFO
+      assert.not.ok(accept(100));
+      assert.is(s.tap.rxUnsupported, 3);
+      s.tap.rxBuffer.set([2, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0); // DATA_VALID
+      assert.ok(accept(100));
+      assert.is(s.tap.rxOffloaded, 1);
+    } finally {
+      s.tap.close();
+      s.ns.destroy();
+    }
+  });
+
   test('the kernel\'s UDP arrives with a partial checksum (NEEDS_CSUM), passed on unsummed and uncounted as bad', async () => {
     const s = setUp();
     try {

@@ -34,6 +34,22 @@ test('what the stack does not know is Unrecognized, a short view Truncated, and 
   assert.is(r.parseInto(new VirtioNetHeader(new Uint8Array(9))), WireError.Truncated);
   assert.is(r.csumStart, 7);
   assert.is(VirtioNetRepr.parse(new VirtioNetHeader(new Uint8Array(9))), WireError.Truncated);
+  assert.is(VirtioNetHeader.newChecked(new Uint8Array(9)), WireError.Truncated);
+  assert.ok(VirtioNetHeader.newChecked(new Uint8Array(10)) instanceof VirtioNetHeader);
+});
+
+test('DATA_VALID is emitted as the second bit; the view\'s flag setters set and clear one bit each', () => {
+  const bytes = new Uint8Array(10);
+  new VirtioNetRepr({ dataValid: true }).emit(new VirtioNetHeader(bytes));
+  assert.is(bytes[0], 2);
+  const view = new VirtioNetHeader(bytes);
+  view.needsCsum = true;
+  view.rscInfo = true;
+  assert.is(bytes[0], 7);
+  view.dataValid = false;
+  view.rscInfo = false;
+  assert.is(bytes[0], 1);
+  assert.ok(view.needsCsum && !view.dataValid && !view.rscInfo);
 });
 
 test('equals compares every field', () => {
