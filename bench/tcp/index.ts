@@ -10,9 +10,10 @@
 //   writing to us (`--tap-bytes`, default 256 MiB; the tap's and our MTU `--tap-mtu`, default 65521, the
 //   largest Linux gives a tap), the stack's buffers in one ArrayBuffer, without and with the tap's checksum
 //   offload (a virtio-net header, TUN_F_CSUM);
-// - references: the kernel to itself between two namespaces over a veth (same MTU as the tap), the
-//   kernel over the loopback of a namespace, and Node's `net` over 127.0.0.1 in a namespace
-//   (`--kernel-bytes`, default 1 GiB).
+// - references: the kernel to itself between two namespaces over a veth (same MTU as the tap), run just
+//   before and just after the tap parts, the kernel over the loopback of a namespace, just before and just
+//   after the MTU 65535 loops (each ratio takes the mean of the two), and Node's `net` over 127.0.0.1 in a
+//   namespace (`--kernel-bytes`, default 1 GiB).
 // Each part stops after `--limit` seconds (default 60) whatever it moved; `--parts` runs some of them.
 // Ends with one line:
 //   bench tcp: loopback_gbps=.. tap_reader_gbps=.. tap_writer_gbps=.. kernel_veth_gbps=.. kernel_lo_gbps=.. node_net_gbps=.. bytes_per_segment=.. gcs=..
@@ -483,80 +484,94 @@ async function main(): Promise<void> {
     stack: { k64: none, m4: none },
     all: { k64: none, m4: none },
   };
-  if (parts.includes('loop')) {
-    for (const checksums of ['computed', 'ignored'] as const) {
-      if (checksums === 'ignored' && loopMtu === 1500) continue;
-      const c: LoopConfig = { mtu: loopMtu, checksums: checksums, placement: 'separate' };
-      for (const size of [64 << 10, 4 * MiB]) {
-        const r = loopback(size, loopBytes, c);
-        console.log(describe(`loopback, ${size === 4 * MiB ? '4 MiB' : '64 KiB'} buffers, ${describeLoop(c)}`, r));
-        ours.push(r);
-      }
-    }
-    for (const placement of ['separate', 'stack', 'all'] as const) {
-      const c: LoopConfig = { mtu: 65535, checksums: 'ignored', placement };
-      const k64 = loopback(64 << 10, loopBytes, c);
-      console.log(describe(`loopback, 64 KiB buffers, ${describeLoop(c)}`, k64));
-      const m4 = loopback(4 * MiB, loopBytes, c);
-      console.log(describe(`loopback, 4 MiB buffers, ${describeLoop(c)}`, m4));
-      large[placement] = { k64, m4 };
-      ours.push(k64, m4);
-    }
-  }
   let reader = NaN;
   let plainReader = NaN;
   let plainWriter = NaN;
   let writer = NaN;
-  let veth = NaN;
-  let lo = NaN;
   let nodeGbps = NaN;
   const skip = unmetNeed(['root', 'cc']);
-  if (skip !== null) {
-    console.log(`tap and kernel references: n/a (${skip})`);
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-tcp-'));
-    try {
-      const pump = compile(dir);
-      if (parts.includes('tap')) {
-        // Without and with the tap's checksum offload (virtio-net header, TUN_F_CSUM); the summary
-        // line takes the offloaded figures, which are the configuration the goal is measured with.
-        for (const offload of [false, true]) {
-          const how = offload ? 'checksum offload (virtio-net header)' : 'checksums computed';
-          const r = await tapReader(pump, TAP_BUFFER, offload);
-          console.log(describe(`tap, the kernel reading from us, 4 MiB buffers, MTU ${tapMtu}, ${how}`, r));
-          const w = await tapWriter(pump, TAP_BUFFER, offload);
-          console.log(describe(`tap, the kernel writing to us, 4 MiB buffers, MTU ${tapMtu}, ${how}`, w));
-          ours.push(r, w);
-          if (offload) {
-            reader = gbps(r);
-            writer = gbps(w);
-          } else {
-            plainReader = gbps(r);
-            plainWriter = gbps(w);
-          }
+  if (skip !== null) console.log(`tap and kernel references: n/a (${skip})`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-tcp-'));
+  const pump = skip === null ? compile(dir) : null;
+  const kernel = pump !== null && parts.includes('kernel');
+  // Each kernel reference runs just before and just after the part of ours it is compared with, and the
+  // ratio takes their mean: the machine is shared, and a load spike a minute away would otherwise land
+  // on one side of a ratio only.
+  const los: number[] = [];
+  const veths: number[] = [];
+  const loopbackReference = async (): Promise<void> => {
+    if (!kernel) return;
+    const l = await kernelLoopback(pump!);
+    los.push(gbps(l));
+    console.log(`kernel over a namespace's loopback: ${(l.bytes / MiB).toFixed(0)} MiB in ${l.seconds.toFixed(2)} s, ${fmt(gbps(l))} Gbit/s`);
+  };
+  const vethReference = async (): Promise<void> => {
+    if (!kernel) return;
+    const v = await kernelVeth(pump!, tapMtu);
+    veths.push(gbps(v));
+    console.log(`kernel to kernel over a veth between two namespaces, MTU ${tapMtu}: ${(v.bytes / MiB).toFixed(0)} MiB in ${v.seconds.toFixed(2)} s, ${fmt(gbps(v))} Gbit/s`);
+  };
+  try {
+    if (parts.includes('loop')) {
+      for (const checksums of ['computed', 'ignored'] as const) {
+        if (checksums === 'ignored' && loopMtu === 1500) continue;
+        const c: LoopConfig = { mtu: loopMtu, checksums: checksums, placement: 'separate' };
+        for (const size of [64 << 10, 4 * MiB]) {
+          const r = loopback(size, loopBytes, c);
+          console.log(describe(`loopback, ${size === 4 * MiB ? '4 MiB' : '64 KiB'} buffers, ${describeLoop(c)}`, r));
+          ours.push(r);
         }
       }
-      if (parts.includes('kernel')) {
-      const v = await kernelVeth(pump, tapMtu);
-      veth = gbps(v);
-      console.log(`kernel to kernel over a veth between two namespaces, MTU ${tapMtu}: ${(v.bytes / MiB).toFixed(0)} MiB in ${v.seconds.toFixed(2)} s, ${fmt(veth)} Gbit/s`);
-      const l = await kernelLoopback(pump);
-      lo = gbps(l);
-      console.log(`kernel over a namespace's loopback: ${(l.bytes / MiB).toFixed(0)} MiB in ${l.seconds.toFixed(2)} s, ${fmt(lo)} Gbit/s`);
+      await loopbackReference();
+      for (const placement of ['separate', 'stack', 'all'] as const) {
+        const c: LoopConfig = { mtu: 65535, checksums: 'ignored', placement };
+        const k64 = loopback(64 << 10, loopBytes, c);
+        console.log(describe(`loopback, 64 KiB buffers, ${describeLoop(c)}`, k64));
+        const m4 = loopback(4 * MiB, loopBytes, c);
+        console.log(describe(`loopback, 4 MiB buffers, ${describeLoop(c)}`, m4));
+        large[placement] = { k64, m4 };
+        ours.push(k64, m4);
+      }
+    }
+    await loopbackReference();
+    if (pump !== null && parts.includes('tap')) {
+      await vethReference();
+      // Without and with the tap's checksum offload (virtio-net header, TUN_F_CSUM); the summary
+      // line takes the offloaded figures, which are the configuration the goal is measured with.
+      for (const offload of [false, true]) {
+        const how = offload ? 'checksum offload (virtio-net header)' : 'checksums computed';
+        const r = await tapReader(pump, TAP_BUFFER, offload);
+        console.log(describe(`tap, the kernel reading from us, 4 MiB buffers, MTU ${tapMtu}, ${how}`, r));
+        const w = await tapWriter(pump, TAP_BUFFER, offload);
+        console.log(describe(`tap, the kernel writing to us, 4 MiB buffers, MTU ${tapMtu}, ${how}`, w));
+        ours.push(r, w);
+        if (offload) {
+          reader = gbps(r);
+          writer = gbps(w);
+        } else {
+          plainReader = gbps(r);
+          plainWriter = gbps(w);
+        }
+      }
+    }
+    await vethReference();
+    if (kernel) {
       const n = await nodeNet();
       nodeGbps = gbps(n);
       console.log(`Node net over 127.0.0.1 (in a namespace): ${(n.bytes / MiB).toFixed(0)} MiB in ${n.seconds.toFixed(2)} s, ${fmt(nodeGbps)} Gbit/s`);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  const mean = (xs: number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+  const lo = mean(los);
+  const veth = mean(veths);
   // The headline in-process figure: MTU 65535, checksums ignored (what the kernel's loopback does), the
   // stack's buffers in one ArrayBuffer and the application's apart, the lower of the two buffer sizes.
   const loopGbps = Math.min(gbps(large.stack.k64), gbps(large.stack.m4));
   const ratio = (p: Placement): string => `${fmt(gbps(large[p].k64) / lo)} / ${fmt(gbps(large[p].m4) / lo)}`;
   console.log(
-    `ratios (goals >= 0.5): tap reader / kernel veth ${fmt(reader / veth)}, tap writer / kernel veth ${fmt(writer / veth)} (checksums computed: ${fmt(plainReader / veth)}, ${fmt(plainWriter / veth)}); ` +
+    `ratios (goals >= 0.5; each kernel figure the mean of its runs before and after ours): tap reader / kernel veth ${fmt(reader / veth)}, tap writer / kernel veth ${fmt(writer / veth)} (checksums computed: ${fmt(plainReader / veth)}, ${fmt(plainWriter / veth)}); ` +
       `in-process (MTU 65535, checksums ignored; 64 KiB / 4 MiB buffers) / kernel loopback: stack's buffers in one ArrayBuffer ${ratio('stack')}, separate buffers ${ratio('separate')}, every buffer in one ArrayBuffer ${ratio('all')}`,
   );
   // The stack's own path: the in-process loops. On the tap each readiness wait allocates its promise and

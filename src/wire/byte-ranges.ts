@@ -54,6 +54,12 @@ export function copyBytes(
     for (let i = 0; i < length; i++) target[targetOffset + i] = source[sourceOffset + i]!;
     return;
   }
+  if (sourceOffset === 0 && length === source.length) {
+    // The whole source (an application's chunk handed to send(), say): TypedArray set is a memmove and,
+    // given the array itself, needs no view, so it allocates nothing.
+    target.set(source, targetOffset);
+    return;
+  }
   const from = dataViewOf(source);
   const to = dataViewOf(target);
   let i = 0;

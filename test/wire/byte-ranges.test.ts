@@ -21,6 +21,17 @@ test('copies exactly the range between two buffers, short and long, at any align
   }
 });
 
+test('a whole source array (the TypedArray set path) lands at the offset, nothing around it touched', () => {
+  for (const length of [32, 33, 1514, 65536]) {
+    const source = pattern(length, 5);
+    const target = pattern(length + 16, 99);
+    const expected = target.slice();
+    expected.set(source, 7);
+    copyBytes(source, 0, target, 7, length);
+    assert.equal(target, expected, `length ${length}`);
+  }
+});
+
 test('float-like bit patterns (NaN payloads) are copied unchanged', () => {
   const source = new Uint8Array(64).fill(0xff);
   source[7] = 0x7f;
