@@ -47,7 +47,8 @@ export interface TapInterfaceOptions extends FdDeviceOptions {
   /**
    * Open the tap with a virtio-net header and TCP/UDP checksum offload (IFF_VNET_HDR, TUNSETOFFLOAD with
    * TUN_F_CSUM): neither the kernel nor the stack sums TCP or UDP payloads. The device's checksum
-   * capabilities then say 'none' for TCP and UDP (unless `checksum` is given). Default false. The tap
+   * capabilities then say 'none' for TCP and UDP (a `checksum` option replaces them; one that verifies TCP
+   * or UDP would drop the kernel's partial checksums as bad). Default false. The tap
    * must not be attached by another reader at the same time without the header (the flag is per queue).
    */
   checksumOffload?: boolean;
