@@ -89,11 +89,11 @@ function read(n: number, at: string): string {
     case 1:
       return `this.bytes[${at}]`;
     case 2:
-      return `this.dataView.getUint16(${at})`;
+      return `this.dataView.getUint16(${at}${le()})`;
     case 3:
       return `(this.dataView.getUint16(${at}) << 8) | this.bytes[${at} + 2]`;
     default:
-      return `this.dataView.getUint32(${at})`;
+      return `this.dataView.getUint32(${at}${le()})`;
   }
 }
 
@@ -102,13 +102,24 @@ function write(n: number, at: string, value: string): string[] {
     case 1:
       return [`this.bytes[${at}] = ${value};`];
     case 2:
-      return [`this.dataView.setUint16(${at}, ${value});`];
+      return [`this.dataView.setUint16(${at}, ${value}${le()});`];
     case 3:
       // The value once, in a local: an expression repeated after the first store would read the new bytes.
       return [`const bits = ${value};`, `this.dataView.setUint16(${at}, bits >>> 8);`, `this.bytes[${at} + 2] = bits;`];
     default:
-      return [`this.dataView.setUint32(${at}, ${value});`];
+      return [`this.dataView.setUint32(${at}, ${value}${le()});`];
   }
+}
+
+/**
+ * The byte order of the module being rendered (renderModule sets it): little-endian accessors pass
+ * `true` to the DataView; big-endian ones (the network order, nearly every spec) pass nothing.
+ */
+let littleEndian = false;
+
+/** The DataView's little-endian argument, when the spec being rendered asks for it. */
+function le(): string {
+  return littleEndian ? ', true' : '';
 }
 
 /** `this.offset + i` (header offset i as an index into bytes). */
@@ -227,7 +238,7 @@ function fieldMembers(field: FieldSpec): Member[] {
     members.push(...accessor(doc, field.name, type, get, raw.set));
   }
   if ((field.type === 'u32' || field.type === 'ipv4') && !field.bits) {
-    members.push({ doc: jsdoc(field.doc, I32_DOC), signature: `get ${field.name}I32(): number`, body: [`return this.dataView.getInt32(${index(field.offset)});`] });
+    members.push({ doc: jsdoc(field.doc, I32_DOC), signature: `get ${field.name}I32(): number`, body: [`return this.dataView.getInt32(${index(field.offset)}${le()});`] });
   }
   if (field.alias) {
     members.push(...accessor(jsdoc(field.doc, `Same as ${field.name}.`), field.alias, type, [`return this.${field.name};`], [`this.${field.name} = value;`]));
@@ -291,9 +302,9 @@ function rawExpr(field: FieldSpec, self: string, locals = false): string {
     n === 1
       ? `${bytes}[${at(0)}]`
       : n === 2
-        ? `${self}.dataView.getUint16(${at(0)})`
+        ? `${self}.dataView.getUint16(${at(0)}${le()})`
         : n === 4
-          ? `${self}.dataView.getUint32(${at(0)})`
+          ? `${self}.dataView.getUint32(${at(0)}${le()})`
           : `(${self}.dataView.getUint16(${at(0)}) << 8) | ${bytes}[${at(2)}]`;
   if ((first & 7) === 0 && (last & 7) === 7) return word;
   const shift = n * 8 - 1 - (last - firstByte * 8);
@@ -537,6 +548,15 @@ function fieldOffsetsModel(spec: HeaderSpec) {
 
 /** Renders one spec's module (not yet formatted). */
 export function renderModule(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, tool: Tool): string {
+  littleEndian = spec.byteOrder === 'little';
+  try {
+    return renderModuleIn(spec, allEnums, tool);
+  } finally {
+    littleEndian = false;
+  }
+}
+
+function renderModuleIn(spec: HeaderSpec, allEnums: Map<string, EnumSpec>, tool: Tool): string {
   const { view, runtime } = viewModel(spec);
   const imported = new Map<string, Set<string>>();
   const use = (module: string, name: string): void => {

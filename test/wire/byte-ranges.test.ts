@@ -21,12 +21,57 @@ test('copies exactly the range between two buffers, short and long, at any align
   }
 });
 
+test('a whole source array (the TypedArray set path) lands at the offset, nothing around it touched', () => {
+  for (const length of [32, 33, 1514, 65536]) {
+    const source = pattern(length, 5);
+    const target = pattern(length + 16, 99);
+    const expected = target.slice();
+    expected.set(source, 7);
+    copyBytes(source, 0, target, 7, length);
+    assert.equal(target, expected, `length ${length}`);
+  }
+});
+
 test('float-like bit patterns (NaN payloads) are copied unchanged', () => {
   const source = new Uint8Array(64).fill(0xff);
   source[7] = 0x7f;
   const target = new Uint8Array(64);
   copyBytes(source, 0, target, 0, 64);
   assert.equal(target, source);
+});
+
+test('every NaN class (signalling, quiet, payloads, both signs) keeps its bits through the eight-byte moves, before and after V8 optimises the copier', () => {
+  // copyBytes moves eight bytes as a Float64: a float round trip that quietened a signalling NaN or
+  // dropped a payload would corrupt data. Thousands of rounds, so the copy runs interpreted, baseline
+  // and optimised; every alignment of the patterns against the eight-byte steps.
+  const patterns: [number, number][] = [
+    [0x7ff00000, 0x00000001], // signalling NaN, smallest payload
+    [0x7ff40000, 0x00000000], // signalling NaN, high payload bit
+    [0x7ff80000, 0x00000000], // the quiet NaN V8 makes itself
+    [0x7ff80000, 0x00000001], // quiet NaN with a payload
+    [0xfff00000, 0x12345678], // negative signalling NaN
+    [0xffffffff, 0xffffffff], // all ones
+    [0x7ff00000, 0x00000000], // +infinity
+    [0x80000000, 0x00000000], // -0
+    [0x00000000, 0x00000001], // smallest subnormal
+  ];
+  const source = new Uint8Array(264);
+  const target = new Uint8Array(264);
+  const view = new DataView(source.buffer);
+  for (let round = 0; round < 4000; round++) {
+    const shift = round % 8;
+    source.fill(0);
+    for (let k = 0; k + shift + 8 <= 256; k += 8) {
+      const [high, low] = patterns[(k / 8 + round) % patterns.length]!;
+      view.setUint32(shift + k, low, true);
+      view.setUint32(shift + k + 4, high, true);
+    }
+    target.fill(0xa5);
+    copyBytes(source, shift, target, 8 - shift, 256);
+    for (let i = 0; i < 256; i++) {
+      if (target[8 - shift + i] !== source[shift + i]) assert.unreachable(`round ${round}: byte ${i} changed from ${source[shift + i]} to ${target[8 - shift + i]}`);
+    }
+  }
 });
 
 test('within one buffer, overlapping ranges copy as memmove does', () => {

@@ -47,6 +47,35 @@ test('checksum equals the by-the-book reference for random data (property)', () 
   );
 });
 
+test('long ranges (the eight-byte little-endian path): the reference at every offset and length, with all-zero, all-ones and summing-to-0xffff data', () => {
+  // checksumSum takes a wide path from 256 bytes on; its residue must equal the word-by-word sum's, including
+  // the cases where the residue is 0 modulo 0xffff (the header of a correct packet, all ones) but the data is not zero.
+  const lengths = [256, 257, 263, 264, 1448, 1449, 9000, 65535, 65536];
+  for (const length of lengths) {
+    for (const offset of [0, 1, 3]) {
+      const buffer = new Uint8Array(offset + length);
+      const data = buffer.subarray(offset);
+      assert.is(internetChecksum(buffer, offset, length), reference(data), `zeros ${length} at ${offset}`);
+      data.fill(0xff);
+      assert.is(internetChecksum(buffer, offset, length), reference(data), `ones ${length} at ${offset}`);
+      for (let i = 0; i < length; i++) data[i] = (i * 131 + length) & 0xff;
+      assert.is(internetChecksum(buffer, offset, length), reference(data), `pattern ${length} at ${offset}`);
+      // Put the checksum in the first two bytes: the whole then sums to 0xffff (verifies as 0).
+      data[0] = 0;
+      data[1] = 0;
+      const field = reference(data);
+      data[0] = field >>> 8;
+      data[1] = field & 0xff;
+      assert.is(internetChecksum(buffer, offset, length), 0, `verifies ${length} at ${offset}`);
+    }
+  }
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 256, maxLength: 4000 }), fc.nat(0xffff), (bytes, initial) =>
+      checksumFold(checksumSum(bytes, 0, bytes.length, initial)) === checksumFold(checksumSum(bytes.subarray(0, 200), 0, 200, initial) + checksumSum(bytes, 200, bytes.length - 200)),
+    ),
+  );
+});
+
 test('combineSums: split anywhere, even or odd, gives the same checksum (RFC 1071 section 2)', () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.nat(), (bytes, cut) => {

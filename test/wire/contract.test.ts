@@ -29,6 +29,9 @@ import {
   TcpRepr,
   UdpPacket,
   UdpRepr,
+  VirtioNetGso,
+  VirtioNetHeader,
+  VirtioNetRepr,
   WireError,
 } from '../../src/wire/index.js';
 
@@ -61,6 +64,15 @@ const DST6 = parseIpv6('2001:db8::ff00:42:8329') as Uint8Array;
 const quoted = new Uint8Array([0x9c, 0x40, 0x00, 0x35, 0x00, 0x28, 0x12, 0x34]);
 
 const rows: Row[] = [
+  {
+    name: 'VirtioNetRepr',
+    defaults: () => new VirtioNetRepr(),
+    withFields: () => new VirtioNetRepr({ needsCsum: true, gsoType: VirtioNetGso.Tcpv4, hdrLen: 66, gsoSize: 1448, csumStart: 34, csumOffset: 16 }),
+    headerLength: 10,
+    bufferLength: 10, // the header only: the frame behind it is Ethernet's
+    emit: (r, b, o, l) => (r as VirtioNetRepr).emit(new VirtioNetHeader(b, o, l)),
+    parse: (b, o, l) => VirtioNetRepr.parse(new VirtioNetHeader(b, o, l)),
+  },
   {
     name: 'EthernetRepr',
     defaults: () => new EthernetRepr(),

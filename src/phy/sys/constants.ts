@@ -11,6 +11,12 @@ export const O_RDONLY = 0;
 export const TUNSETIFF = 0x400454ca;
 export const IFF_TAP = 0x0002;
 export const IFF_NO_PI = 0x1000;
+/** Each frame is preceded by a struct virtio_net_hdr (checksum and segmentation offload). */
+export const IFF_VNET_HDR = 0x4000;
+/** _IOW('T', 208, unsigned int): the offloads the tap's reader takes (TUN_F_*). */
+export const TUNSETOFFLOAD = 0x400454d0;
+/** The reader completes (or trusts) partial checksums: the kernel may hand it frames with NEEDS_CSUM. */
+export const TUN_F_CSUM = 0x01;
 
 export const SIOCGIFMTU = 0x8921;
 export const SIOCGIFHWADDR = 0x8927;

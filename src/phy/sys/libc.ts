@@ -15,6 +15,8 @@ export interface Libc {
   write(fd: number, buf: Uint8Array, count: number): number;
   /** ioctl(fd, request, void *arg) with a byte-array argument. */
   ioctlPtr(fd: number, request: number, arg: Uint8Array): number;
+  /** ioctl(fd, request, unsigned long arg) with an integer argument (TUNSETOFFLOAD). */
+  ioctlInt(fd: number, request: number, arg: number): number;
   socket(domain: number, type: number, protocol: number): number;
   bind(fd: number, addr: Uint8Array, addrlen: number): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, length: number): number;
@@ -56,6 +58,7 @@ export function loadLibc(): Libc {
     read: lib.func('long read(int fd, void *buf, size_t count)'),
     write: lib.func('long write(int fd, void *buf, size_t count)'),
     ioctlPtr: (fd, request, arg) => ioctl(fd, request, 'void *', arg),
+    ioctlInt: (fd, request, arg) => ioctl(fd, request, 'unsigned long', arg),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     bind: lib.func('int bind(int fd, void *addr, uint32_t addrlen)'),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, void *value, uint32_t length)'),
