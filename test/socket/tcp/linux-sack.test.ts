@@ -3,24 +3,14 @@
 // first transmission of three chosen data segments of ours. The kernel answers the segments after each hole
 // with SACK blocks; from our own transmit trace, exactly the dropped segments are sent again, each once, and
 // nothing else is; the file the kernel wrote is equal to what we sent.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as assert from 'uvu/assert';
-import { Netns, disableIpv6, withNetns } from '../../helpers/netns.js';
 import { suiteNeeding } from '../../helpers/needs.js';
-import { Interface } from '../../../src/iface/interface.js';
 import type { DeviceCapabilities } from '../../../src/phy/capabilities.js';
 import type { Device, FrameConsumer, RxPair, RxToken, TxToken } from '../../../src/phy/device.js';
-import { TapInterface } from '../../../src/phy/tap-interface.js';
-import { interfaceHardwareAddress } from '../../../src/phy/sys/interface.js';
-import { SocketSet } from '../../../src/socket/socket-set.js';
-import { IpEndpoint } from '../../../src/socket/socket.js';
-import { TcpSocket, TcpState } from '../../../src/socket/tcp/socket.js';
+import { TcpSocket } from '../../../src/socket/tcp/socket.js';
 import { RingBuffer } from '../../../src/storage/ring-buffer.js';
-import { now as clock } from '../../../src/time.js';
+import { KernelTap } from './kernel-tap.js';
 
 const test = suiteNeeding('socket/tcp/linux-sack', ['root', 'socat']);
 
@@ -119,74 +109,20 @@ class SegmentDropper implements Device {
   }
 }
 
-function ipValue(text: string): number {
-  return text.split('.').reduce((v, part) => v * 256 + Number(part), 0);
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.on('close', (code) => resolve(code)));
-}
-
 if (test) {
   test('the kernel SACKs around three dropped segments of ours: exactly those are resent, each once', async () => {
-    const tapName = `ts${process.pid % 10000}`;
-    const kernelIp = '10.79.120.1';
-    const ourIp = '10.79.120.2';
-    const ns = Netns.create('tcpsack');
-    const dir = mkdtempSync(join(tmpdir(), 'smoltcp-sack-'));
-    const children: ChildProcess[] = [];
-    let tap: TapInterface | null = null;
+    // The 30th, 33rd and 60th new data segments: two holes in one window, a third in a later one.
+    const s = new KernelTap({ tag: 's', subnet: '10.79.120', sockets: 2, wrap: (tap) => new SegmentDropper(tap, new Set([30, 33, 60])) });
+    const device = s.device as SegmentDropper;
     try {
-      ns.run('ip', ['tuntap', 'add', 'name', tapName, 'mode', 'tap']);
-      disableIpv6(ns, tapName);
-      ns.run('ip', ['addr', 'add', `${kernelIp}/24`, 'dev', tapName]);
-      ns.run('ip', ['link', 'set', tapName, 'up']);
-      ns.run('ip', ['neigh', 'replace', ourIp, 'lladdr', '02:00:00:00:00:02', 'dev', tapName, 'nud', 'permanent']);
       // SACK on in the kernel (its default, stated so the test does not depend on the host's setting).
-      ns.run('sysctl', ['-qw', 'net.ipv4.tcp_sack=1']);
-      const kernelMac = withNetns(ns, () => interfaceHardwareAddress(tapName)).reduce((v, b) => v * 256 + b, 0);
-      tap = withNetns(ns, () => new TapInterface(tapName));
-      // The 30th, 33rd and 60th new data segments: two holes in one window, a third in a later one.
-      const device = new SegmentDropper(tap, new Set([30, 33, 60]));
-      const iface = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: [`${ourIp}/24`] });
-      const sockets = new SocketSet(2);
-      const size = 1 << 20;
-      const data = randomBytes(size);
-      const out = join(dir, 'out.bin');
-      const server = ns.spawn('socat', ['-u', `TCP-LISTEN:9090,bind=${kernelIp},reuseaddr`, `CREATE:${out}`]);
-      children.push(server);
-      let stderr = '';
-      server.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      s.ns.run('sysctl', ['-qw', 'net.ipv4.tcp_sack=1']);
       // A minimum RTO of 3 s: on a loaded machine a pause of this process longer than the default 200 ms
       // would fire a (spurious) timeout that resends the whole flight; the SACK recovery under test needs
       // no timer at all.
       const socket = new TcpSocket({ rxBuffer: new RingBuffer(1 << 20), txBuffer: new RingBuffer(1 << 20), rto: { min: 3_000_000 } });
-      sockets.add(socket);
-      let port = 41000;
-      const connect = (): void => socket.connect(new IpEndpoint(ipValue(kernelIp), 9090), new IpEndpoint(ipValue(ourIp), port++));
-      connect();
-      let sent = 0;
-      let closed = false;
-      const deadline = performance.now() + 60_000;
-      while (!(closed && server.exitCode !== null)) {
-        iface.neighbors.fill(ipValue(kernelIp), kernelMac, clock());
-        iface.poll(clock(), device, sockets);
-        // socat may not listen yet: a refused attempt is retried from a new port.
-        if (socket.state === TcpState.Closed && !closed) connect();
-        if (socket.maySend() && sent < size) sent += socket.send(data, sent, size - sent);
-        if (sent === size && !closed && socket.state === TcpState.Established) {
-          socket.close();
-          closed = true;
-        }
-        iface.poll(clock(), device, sockets);
-        if (performance.now() > deadline) throw new Error(`not done after 60 s: ${sent} bytes queued, state ${TcpState[socket.state]}, socat ${stderr}`);
-        const delay = iface.pollDelay(clock(), sockets);
-        if (delay !== 0) await tap.waitReadable(delay === null ? 50_000 : Math.min(delay, 50_000));
-      }
-      assert.is(await exited(server), 0, `socat: ${stderr}`);
-      const got = readFileSync(out);
-      assert.is(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
+      s.sockets.add(socket);
+      await s.sendToSocat(socket, randomBytes(1 << 20), 60_000);
 
       assert.is(device.dropped.length, 3, 'three segments dropped');
       assert.ok(device.sackBlocksReceived > 0, 'the kernel sent SACK blocks');
@@ -213,10 +149,7 @@ if (test) {
         `resent (relative sequence numbers) ${resent.map(rel)}, dropped ${device.dropped.map(rel)}`,
       );
     } finally {
-      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-      tap?.close();
-      ns.destroy();
-      rmSync(dir, { recursive: true, force: true });
+      s.close();
     }
   });
 
