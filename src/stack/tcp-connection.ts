@@ -167,11 +167,16 @@ export class TcpConnection {
   tryRead(into: Uint8Array, offset = 0, length = into.length - offset): number {
     if (this.failure !== null) throw this.failure;
     if (this.readEnded || this.released) return EOF;
-    const n = this.socket.recv(into, offset, length);
+    const s = this.socket;
+    const ring = s.rxBuffer;
+    const freeBefore = ring.window;
+    const n = s.recv(into, offset, length);
     if (n > 0) {
       this.bytesRead += n;
-      // The window opened: the socket announces it on its next dispatch.
-      this.owner.wake();
+      // The window opened: the socket announces it on its next dispatch. Worth a poll of its own only
+      // when the window was less than half open (a window update is due, RFC 9293 section 3.8.6.2.2);
+      // otherwise the next arrival's poll carries it.
+      if (freeBefore < ring.capacity >>> 1) this.owner.wake();
       return n;
     }
     if (n === TCP_RECV_FINISHED) {
@@ -199,10 +204,13 @@ export class TcpConnection {
       this.fail(this.endError('write'));
       throw this.failure!;
     }
+    const queuedBefore = s.sendQueue();
     const n = s.send(chunk, offset, length);
     if (n > 0) {
       this.bytesWritten += n;
-      this.owner.wake();
+      // With data already in flight the ACKs bring polls that send the new bytes too; from an empty
+      // queue the bytes need a poll of their own.
+      if (queuedBefore === 0) this.owner.wake();
     }
     if (n < length) this.writeArmed = true;
     return n;
