@@ -33,6 +33,8 @@ export interface ConnectionOwner {
   wake(): void;
   /** The connection is over: take its socket back (to `server`'s listener when it has one). */
   release(socket: TcpSocket, server: object | null): void;
+  /** How long, ms, a connection closed by close() waits for the peer to finish before it is aborted. */
+  finTimeout(): number;
 }
 
 const enum Phase {
@@ -105,6 +107,7 @@ export class TcpConnection {
   private resolveClosed!: () => void;
   private rejectClosed!: (error: NetError) => void;
   private connectSettle: ((error: unknown) => void) | null = null;
+  private finTimer: ReturnType<typeof setTimeout> | null = null;
   private readableStream: ReadableStream<Uint8Array> | null = null;
   private readableController: ReadableByteStreamController | null = null;
   private readableDone = false;
@@ -273,6 +276,15 @@ export class TcpConnection {
     this.discarding = true;
     this.readEnded = true;
     this.closeReadable();
+    // A peer that never sends its FIN would hold the socket for ever (FIN-WAIT-2): after finTimeout it
+    // is aborted, as Linux does with tcp_fin_timeout for a socket the application has closed.
+    this.finTimer = setTimeout(() => {
+      this.finTimer = null;
+      if (this.phase === Phase.Done) return;
+      this.socket.abort();
+      this.owner.wake();
+      this.end(null, null);
+    }, this.owner.finTimeout());
     this.service();
   }
 
@@ -507,6 +519,8 @@ export class TcpConnection {
   /** The connection is over: settle everything once, give the socket back. */
   private end(error: NetError | null, streamError: unknown): void {
     this.phase = Phase.Done;
+    if (this.finTimer !== null) clearTimeout(this.finTimer);
+    this.finTimer = null;
     this.failure = error;
     const settle = this.connectSettle;
     this.connectSettle = null;

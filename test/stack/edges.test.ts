@@ -236,6 +236,22 @@ test('close() discards what arrives afterwards; a cancelled readable does the sa
   }
 });
 
+test('a connection closed with close() whose peer never finishes is aborted after finTimeout', async () => {
+  const { a, b, close } = twoStacks({ a: { tcp: { finTimeout: 100 } } });
+  try {
+    const server = b.listenTcp({ port: 80 });
+    const accepted = server.accept();
+    const conn = await a.connectTcp({ host: B_IP, port: 80 });
+    const peer = (await accepted)!;
+    conn.close();
+    assert.is(await peer.read(new Uint8Array(1)), EOF); // our FIN arrived; the peer stays open (CLOSE-WAIT)
+    await conn.closed;
+    assert.is((await rejection(peer.closed)).code, 'ECONNRESET');
+  } finally {
+    await close();
+  }
+});
+
 test('a BYOB read into a DataView; a writer used after a failure rejects with it', async () => {
   const { a, b, close } = twoStacks();
   try {
