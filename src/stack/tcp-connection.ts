@@ -188,6 +188,12 @@ export class TcpConnection {
       this.owner.wake();
       return EOF;
     }
+    if (n < 0) {
+      // Any other negative value is the socket saying the connection was reset (a TcpSocket that reports
+      // it as a value rather than a throw): fail now, as the next poll would.
+      this.fail(this.endError('read'));
+      throw this.failure!;
+    }
     this.readArmed = true;
     return 0;
   }
