@@ -93,6 +93,14 @@ export interface EndpointLike {
   readonly port: number;
 }
 
+/**
+ * Why the last connection ended other than by the FIN exchange, for an application's error (Node's
+ * ECONNREFUSED, ECONNRESET, ETIMEDOUT): 'none' while open or after a graceful close, 'refused' when the
+ * SYN was answered by RST (RFC 9293 section 3.10.7.3), 'reset' when an RST ended a synchronized
+ * connection, 'timeout' when the SYN retries ran out or the user timeout expired, 'aborted' after abort().
+ */
+export type TcpEndCause = 'none' | 'refused' | 'reset' | 'timeout' | 'aborted';
+
 /** recv() and peek() return this when the peer has closed and every byte has been read. */
 export const TCP_RECV_FINISHED = -1;
 /**
@@ -230,6 +238,7 @@ export class TcpSocket implements TcpSocketContract {
   private finReceived = false;
   /** The connection ended by an RST or a timeout, not by the FIN exchange. */
   private resetReceived = false;
+  private endCauseValue: TcpEndCause = 'none';
   /** ACK number of the last segment sent (RFC 7323's Last.ACK.sent). */
   private lastAckSent = 0;
   /** RCV.UP (RFC 9293 section 3.3.1): the sequence number after the latest urgent data; valid while rcvUpValid. */
@@ -533,6 +542,11 @@ export class TcpSocket implements TcpSocketContract {
     return this.rxBuffer.length;
   }
 
+  /** Why the last connection ended, when not by the FIN exchange (see TcpEndCause); 'none' otherwise. */
+  get endCause(): TcpEndCause {
+    return this.endCauseValue;
+  }
+
   /** Current congestion window, bytes (NewReno's recovery inflation included). */
   congestionWindow(): number {
     return this.congestion.cwnd + this.inflation;
@@ -752,6 +766,7 @@ export class TcpSocket implements TcpSocketContract {
     this.closeNow();
     this.rxBuffer.clear();
     this.txBuffer.clear();
+    if (this.endCauseValue === 'none') this.endCauseValue = 'aborted';
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -867,6 +882,7 @@ export class TcpSocket implements TcpSocketContract {
     if (seg.control === TcpControl.Rst) {
       if (seg.ack) {
         this.log('connection refused by peer (RST in SYN-SENT)');
+        this.endCauseValue = 'refused';
         this.closeNow();
       }
       return null;
@@ -985,6 +1001,7 @@ export class TcpSocket implements TcpSocketContract {
           } else {
             this.log('connection refused (RST in SYN-RECEIVED)');
             this.resetByPeer();
+            this.endCauseValue = 'refused';
           }
           return null;
         case TcpState.Established:
@@ -1462,6 +1479,7 @@ export class TcpSocket implements TcpSocketContract {
       this.log('user timeout: aborting');
       this.abort();
       this.resetReceived = true;
+      this.endCauseValue = 'timeout';
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
@@ -1512,6 +1530,7 @@ export class TcpSocket implements TcpSocketContract {
     if (this.stateValue === TcpState.SynSent || this.stateValue === TcpState.SynReceived) {
       if (this.synRetransmits >= this.synRetries) {
         this.log('no answer to SYN: giving up');
+        this.endCauseValue = 'timeout';
         if (this.stateValue === TcpState.SynReceived && this.fromListen) this.returnToListen();
         else this.closeNow();
         return;
@@ -2140,6 +2159,7 @@ export class TcpSocket implements TcpSocketContract {
   /** An RST from the peer: queues flushed, CLOSED. */
   private resetByPeer(): void {
     this.resetReceived = true;
+    this.endCauseValue = 'reset';
     this.closeNow();
     this.rxBuffer.clear();
     this.txBuffer.clear();
@@ -2177,6 +2197,7 @@ export class TcpSocket implements TcpSocketContract {
     this.rcvUpValid = false;
     this.finReceived = false;
     this.resetReceived = false;
+    this.endCauseValue = 'none';
     this.remoteMss = DEFAULT_MSS;
     this.localMss = DEFAULT_MSS;
     this.sndShift = this.rcvShift = 0;
