@@ -81,6 +81,7 @@ export class Server extends EventEmitter {
   listen(port: number, callback?: () => void): this;
   /** Listens on an ephemeral port. */
   listen(callback?: () => void): this;
+  /** The implementation of the overloads above. */
   listen(...args: unknown[]): this {
     const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as () => void) : undefined;
     let options: ListenOptions;

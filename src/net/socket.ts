@@ -122,6 +122,7 @@ export class Socket extends Duplex {
   connect(port: number, host?: string, connectListener?: () => void): this;
   /** Connects to `host`:`port`, as connect({ port, host }). */
   connect(port: number, connectListener?: () => void): this;
+  /** The implementation of the overloads above. */
   connect(first: ConnectOptions | number, second?: string | (() => void), third?: () => void): this {
     const options: ConnectOptions = typeof first === 'object' && first !== null ? first : { port: first, host: typeof second === 'string' ? second : undefined };
     const listener = typeof second === 'function' ? second : third;
@@ -317,13 +318,13 @@ export class Socket extends Duplex {
   // ---------------------------------------------------------------------------------------------
   // Duplex internals
 
-  /** @internal Duplex: the readable side wants more. */
+  /** Duplex's hook (called by the stream, not by applications): the readable side wants more. */
   override _read(): void {
     this.wantRead = true;
     this.pump();
   }
 
-  /** @internal Duplex: one chunk to send; the callback comes once it is all in the send ring. */
+  /** Duplex's hook (called by the stream): one chunk to send; the callback comes once it is all in the send ring. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.writeChunk = chunk;
     this.writeOffset = 0;
@@ -331,13 +332,13 @@ export class Socket extends Duplex {
     if (this.conn !== null) this.flushWrite();
   }
 
-  /** @internal Duplex: end() and every write is in the send ring: half-close. */
+  /** Duplex's hook (called by the stream): end() was called and every write is in the send ring: half-close. */
   override _final(callback: (error?: Error | null) => void): void {
     this.finalCallback = callback;
     if (this.conn !== null) this.finish();
   }
 
-  /** @internal Duplex: destroy(): a graceful close of the connection (or the connect given up), 'close' after. */
+  /** Duplex's hook (called by destroy()): a graceful close of the connection (or the connect given up), 'close' after. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.idleTimer !== null) {
       clearTimeout(this.idleTimer);
