@@ -91,6 +91,7 @@ export class Socket extends Duplex {
   private finalCallback: ((error?: Error | null) => void) | null = null;
   private connectAbort: AbortController | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private refed = true;
   private noDelay: boolean | null = null;
   private keepAlive: [boolean, number] | null = null;
   private received = 0;
@@ -286,18 +287,25 @@ export class Socket extends Duplex {
     if (callback !== undefined) this.once('timeout', callback);
     if (!this.destroyed) {
       this.idleTimer = setTimeout(this.onIdle, timeout);
-      this.idleTimer.unref();
+      if (!this.refed) this.idleTimer.unref();
     }
     return this;
   }
 
-  /** Kept for Node compatibility: the stack, not the socket, decides what keeps the process alive. */
+  /**
+   * Lets the idle timer (setTimeout) keep the process alive again, the default. Whether the stack itself
+   * does is its device's business (a tap does, a LinkedPair does not).
+   */
   ref(): this {
+    this.refed = true;
+    this.idleTimer?.ref();
     return this;
   }
 
-  /** Kept for Node compatibility: the stack, not the socket, decides what keeps the process alive. */
+  /** Lets the process exit while the idle timer (setTimeout) is pending, as Node's unref(). */
   unref(): this {
+    this.refed = false;
+    this.idleTimer?.unref();
     return this;
   }
 
