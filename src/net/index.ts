@@ -7,6 +7,7 @@
 //   const httpServer = http.createServer(handler);
 //   net.createServer((socket) => httpServer.emit('connection', socket)).listen(80);
 
+import type { Duplex } from 'node:stream';
 import type { NetStack } from '../stack/net-stack.js';
 import { Server, type ServerOptions } from './server.js';
 import { Socket, type ConnectOptions } from './socket.js';
@@ -20,6 +21,12 @@ export interface CreateConnection {
   (options: ConnectOptions & { allowHalfOpen?: boolean }, connectListener?: () => void): Socket;
   /** A Socket connecting to `host`:`port`. */
   (port: number, host?: string, connectListener?: () => void): Socket;
+  /**
+   * The form Node's http calls (`http.request({ createConnection })`, an Agent's createConnection):
+   * the Socket is returned at once and `oncreate` runs as a 'connect' listener, which http ignores
+   * since it has the socket already.
+   */
+  (options: ConnectOptions & { allowHalfOpen?: boolean }, oncreate: (error: Error | null, socket: Duplex) => void): Socket;
 }
 
 /** `createServer` of a StackNet: Node's signatures, bound to the stack. */
@@ -47,11 +54,11 @@ export interface StackNet {
  * `node:net`, as plain functions (no `this`), so they can be handed to Node's `http` as they are.
  */
 export function createNet(stack: NetStack): StackNet {
-  const createConnection: CreateConnection = (first: (ConnectOptions & { allowHalfOpen?: boolean }) | number, second?: string | (() => void), third?: () => void): Socket => {
+  const createConnection: CreateConnection = (first: (ConnectOptions & { allowHalfOpen?: boolean }) | number, second?: string | (() => void) | ((error: Error | null, socket: Duplex) => void), third?: () => void): Socket => {
     if (typeof first === 'object' && first !== null) {
-      return new Socket({ stack, allowHalfOpen: first.allowHalfOpen }).connect(first, typeof second === 'function' ? second : undefined);
+      return new Socket({ stack, allowHalfOpen: first.allowHalfOpen }).connect(first, typeof second === 'function' ? (second as () => void) : undefined);
     }
-    return typeof second === 'function' ? new Socket({ stack }).connect(first, second) : new Socket({ stack }).connect(first, second, third);
+    return typeof second === 'function' ? new Socket({ stack }).connect(first, second as () => void) : new Socket({ stack }).connect(first, second, third);
   };
   const createServer: CreateServer = (first?: ServerOptions | ((socket: Socket) => void), second?: (socket: Socket) => void): Server =>
     typeof first === 'function' ? new Server({ stack }, first) : new Server({ ...first, stack }, second);
