@@ -21,6 +21,8 @@ export interface CreateConnection {
   (options: ConnectOptions & { allowHalfOpen?: boolean }, connectListener?: () => void): Socket;
   /** A Socket connecting to `host`:`port`. */
   (port: number, host?: string, connectListener?: () => void): Socket;
+  /** A Socket connecting to `port` with no host: it fails with an EINVAL error event (the stack has no resolver, no localhost). */
+  (port: number, connectListener?: () => void): Socket;
   /**
    * The form Node's http calls (`http.request({ createConnection })`, an Agent's createConnection):
    * the Socket is returned at once and `oncreate` runs as a 'connect' listener, which http ignores

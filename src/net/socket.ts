@@ -21,6 +21,8 @@ import { NetError } from '../stack/errors.js';
 
 /** The largest Buffer one push() hands to the readable side. */
 const MAX_CHUNK = 64 * 1024;
+/** What tryRead is given when nothing is queued, to learn of EOF (or arm onReadable). */
+const NO_BYTES = Buffer.alloc(0);
 
 /** What `new Socket()` takes. */
 export interface SocketOptions {
@@ -96,7 +98,6 @@ export class Socket extends Duplex {
   private keepAlive: [boolean, number] | null = null;
   private received = 0;
   private sent = 0;
-  private readonly probe = Buffer.allocUnsafe(1);
   private readonly pumpRead = (): void => this.pump();
   private readonly pumpWrite = (): void => this.flushWrite();
   private readonly onConnectionClose = (error: NetError | null): void => {
@@ -373,15 +374,11 @@ export class Socket extends Duplex {
     const conn = this.conn;
     if (conn === null || this.readDone || this.destroyed) return;
     while (this.wantRead) {
+      // A failed connection has destroyed the socket already (onClose): tryRead cannot throw here. With
+      // nothing received it is asked for no bytes: it says EOF, or 0 and arms onReadable.
       const available = conn.readableLength;
-      const chunk = available > 0 ? Buffer.allocUnsafe(available < MAX_CHUNK ? available : MAX_CHUNK) : this.probe;
-      let n: number;
-      try {
-        n = conn.tryRead(chunk, 0, chunk.length);
-      } catch (error) {
-        this.destroy(error as Error);
-        return;
-      }
+      const chunk = available > 0 ? Buffer.allocUnsafe(available < MAX_CHUNK ? available : MAX_CHUNK) : NO_BYTES;
+      const n = conn.tryRead(chunk, 0, chunk.length);
       if (n === 0) return; // onReadable calls again
       if (n === EOF) {
         this.readDone = true;
@@ -391,8 +388,8 @@ export class Socket extends Duplex {
       }
       this.received += n;
       this.idleTimer?.refresh();
-      const data = chunk === this.probe ? Buffer.from(chunk) : n === chunk.length ? chunk : chunk.subarray(0, n);
-      this.wantRead = this.push(data);
+      // tryRead fills the chunk: it copies min(length, queued) and the chunk is no longer than what is queued.
+      this.wantRead = this.push(chunk);
     }
   }
 

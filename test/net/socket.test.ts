@@ -222,6 +222,12 @@ test('setTimeout: a timeout event after that much idle time, the socket stays op
     assert.is(socket.setTimeout(20, listener), socket);
     await once(socket, 'timeout');
     assert.is(fired, 1);
+    // unref() before setTimeout and ref() after it: the timer follows, and still fires.
+    socket.unref();
+    socket.setTimeout(10);
+    socket.ref();
+    await once(socket, 'timeout');
+    socket.unref();
     socket.setTimeout(0, listener);
     assert.is(socket.timeout, undefined);
     assert.is(socket.listenerCount('timeout'), 0);
@@ -287,6 +293,12 @@ test('a bad local address, host or port is an error event; listen errors (EADDRI
     assert.is((await nextError(noHost)).code, 'EINVAL');
     const badPort = netA.createConnection({ host: B_IP, port: 'http' });
     assert.is((await nextError(badPort)).code, 'EINVAL');
+    for (const port of [' ', undefined]) {
+      const noPort = netA.createConnection({ host: B_IP, port });
+      assert.match((await nextError(noPort)).message, /give a port from 1 to 65535/);
+    }
+    const portOnly = netA.createConnection(80, () => assert.unreachable('connected without a host'));
+    assert.match((await nextError(portOnly)).message, /give a dotted IPv4 address/);
 
     const first = netB.createServer().listen(80);
     await once(first, 'listening');
@@ -309,6 +321,93 @@ test('a bad local address, host or port is an error event; listen errors (EADDRI
     await once(withBacklog, 'listening');
     assert.is(withBacklog.address()!.port, 82);
     for (const s of [first, ephemeral, bare, withBacklog]) s.close();
+  } finally {
+    await close();
+  }
+});
+
+test('an empty write calls back at once; end() while connecting with nothing written is a bare FIN', async () => {
+  const { netA, netB, close } = netPair();
+  try {
+    const server = netB.createServer({ noDelay: true, keepAlive: true }, (s) => s.on('error', () => {})).listen(80);
+    const received = once(server, 'connection').then(([s]) => collect(s as Socket));
+    const socket = netA.createConnection({ host: B_IP, port: 80, keepAlive: true });
+    socket.end();
+    socket.resume();
+    assert.is((await received).length, 0);
+    await whenClosed(socket);
+    const second = netA.createConnection({ host: B_IP, port: 80 });
+    await once(second, 'connect');
+    await new Promise<void>((resolve, reject) => second.write(Buffer.alloc(0), (e) => (e ? reject(e) : resolve())));
+    second.destroy();
+    server.close();
+  } finally {
+    await close();
+  }
+});
+
+test('destroy() with a write still waiting for room: its callback gets EPIPE', async () => {
+  const { netA, netB, close } = netPair({ a: { tcp: { txBufferSize: 8192 } }, b: { tcp: { rxBufferSize: 8192 } } });
+  try {
+    const server = netB.createServer({ pauseOnConnect: true }, (s) => s.on('error', () => {})).listen(80);
+    const socket = netA.createConnection({ host: B_IP, port: 80 });
+    await once(socket, 'connect');
+    const result = new Promise<Error | null | undefined>((resolve) => socket.write(pattern(256 * 1024, 1), resolve));
+    await waitUntil(() => socket.connection!.writableLength === 8192, 'the send ring full');
+    socket.destroy();
+    const error = (await result) as NodeJS.ErrnoException;
+    assert.is(error.code, 'EPIPE');
+    server.close();
+  } finally {
+    await close();
+  }
+});
+
+test('listen(0) skips a port in use: the next ephemeral one', async () => {
+  const { netB, close } = netPair();
+  const random = Math.random;
+  try {
+    const taken = netB.createServer().listen(49152);
+    await once(taken, 'listening');
+    Math.random = () => 0;
+    const next = netB.createServer().listen(0);
+    Math.random = random;
+    await once(next, 'listening');
+    assert.is(next.address()!.port, 49153);
+    taken.close();
+    next.close();
+  } finally {
+    Math.random = random;
+    await close();
+  }
+});
+
+test('listen(0) on a stack with no socket slot left is an ENOBUFS error event, not a search of every port', async () => {
+  const { netB, close } = netPair({ b: { maxSockets: 1 } });
+  try {
+    const first = netB.createServer().listen(80);
+    await once(first, 'listening');
+    const second = netB.createServer().listen(0);
+    assert.is((await nextError(second)).code, 'ENOBUFS');
+    first.close();
+  } finally {
+    await close();
+  }
+});
+
+test('a write after the connection under the socket was shut for writing fails with EPIPE', async () => {
+  const { netA, netB, close } = netPair();
+  try {
+    const server = netB.createServer((socket) => socket.on('error', () => {}).resume()).listen(80);
+    const socket = netA.createConnection({ host: B_IP, port: 80 });
+    await once(socket, 'connect');
+    socket.connection!.shutdownWrite();
+    const failed = new Promise<Error | null | undefined>((resolve) => socket.write('too late', resolve));
+    const error = await nextError(socket);
+    assert.is(error.code, 'EPIPE');
+    assert.is(await failed, error);
+    await whenClosed(socket);
+    server.close();
   } finally {
     await close();
   }
