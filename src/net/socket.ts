@@ -144,7 +144,9 @@ export class Socket extends Duplex {
         process.nextTick(() => this.destroy(signal.reason as Error));
         return this;
       }
-      signal.addEventListener('abort', () => this.destroy(signal.reason as Error), { once: true });
+      const onAbort = (): void => void this.destroy(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.once('close', () => signal.removeEventListener('abort', onAbort));
     }
     const host = options.host ?? '';
     const port = typeof options.port === 'string' ? (options.port.trim() === '' ? NaN : Number(options.port)) : (options.port ?? NaN);
