@@ -25,6 +25,7 @@ import { SocketSet } from '../socket/socket-set.js';
 import { IpEndpoint } from '../socket/socket.js';
 import type { PacketBufferSize } from '../socket/buffers.js';
 import { TcpListener } from '../socket/tcp/listener.js';
+import type { RtoConfig } from '../socket/tcp/rtt.js';
 import { TcpSocket, TcpState, type TcpSocketOptions } from '../socket/tcp/socket.js';
 import { UdpSocket } from '../socket/udp.js';
 import { RingBuffer } from '../storage/ring-buffer.js';
@@ -60,6 +61,10 @@ export interface NetStackTcpOptions {
   sack?: boolean;
   /** Tail loss probes (RFC 8985); default true. */
   tailLossProbe?: boolean;
+  /** How long, ms, a connection closed with close() waits for the peer's FIN before it is aborted. Default 60 000 (Linux's tcp_fin_timeout). */
+  finTimeout?: number;
+  /** Retransmission timeout bounds, ms (RFC 6298): before the first sample, lower and upper bound. Default 1000, 200, 60 000. */
+  rto?: { initial?: number; min?: number; max?: number };
 }
 
 /** What a NetStack is built from: the device, our addresses, the sizes of everything it keeps. */
@@ -205,6 +210,18 @@ export class NetStack {
   private readonly pingBuffer = new Uint8Array(65535);
   private readonly pingFrom = new IpEndpoint();
   private stopping = false;
+  /**
+   * Whether something was sent to our own address. The interface sends it out on the device like any
+   * frame (on a Loopback it comes back) but never answers its own ARP request: the stack keeps its own
+   * address in the neighbour cache instead, refreshed on every poll while this is set.
+   */
+  private talksToSelf = false;
+  /**
+   * The in-memory queue under the device (LinkedDevice, MessageDevice, Loopback), if any. A poll may
+   * leave frames in it (middleware such as a FaultInjector ends a poll's receiving at a dropped frame, a
+   * Loopback has no onReadable at all), and no new arrival would announce them: the stack polls again.
+   */
+  private readonly queue: { readonly queued: number } | null = null;
 
   /** Builds the interface and starts polling; throws IfaceError or AddressParseError for a bad address. */
   constructor(options: NetStackOptions) {
@@ -227,11 +244,12 @@ export class NetStack {
     globalThis.crypto.getRandomValues(random);
     this.pingIdent = random[0]!;
     this.nextEphemeral = random[1]! % EPHEMERAL_COUNT;
+    // Look through middleware to the device that knows when a frame arrives.
+    let inner: Device = options.device;
+    while (inner instanceof DeviceWrapper) inner = inner.inner;
+    if (typeof (inner as { queued?: unknown }).queued === 'number') this.queue = inner as unknown as { readonly queued: number };
     let waitOn: WaitableDevice | null | undefined = options.waitOn;
     if (waitOn === undefined) {
-      // Look through middleware to the device that knows when a frame arrives.
-      let inner: Device = options.device;
-      while (inner instanceof DeviceWrapper) inner = inner.inner;
       if (typeof (inner as Partial<WaitableDevice>).waitReadable === 'function') waitOn = inner as WaitableDevice;
       else {
         waitOn = null;
@@ -441,6 +459,7 @@ export class NetStack {
 
   private readonly owner: ConnectionOwner & ServerOwner & UdpOwner = {
     wake: this.wake,
+    finTimeout: (): number => this.tcp.finTimeout ?? 60_000,
     // A connection is over: its socket goes back to its listener, or lingers until CLOSED.
     release: (socket: TcpSocket, server: object | null): void => {
       if (server !== null) (server as TcpServer).releaseSocket(socket);
@@ -470,6 +489,10 @@ export class NetStack {
     if (typeof addr !== 'number') {
       throw new NetError({ code: 'EINVAL', syscall, address: String(host), hint: 'give a dotted IPv4 address such as 10.0.0.2 (this stack has no DNS resolver)' });
     }
+    if (addr === this.cidr.address.toNumber() && !this.talksToSelf) {
+      this.talksToSelf = true;
+      this.iface.neighbors.fill(addr, this.iface.hardwareAddr, this.clock());
+    }
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new NetError({ code: 'EINVAL', syscall, address: host, port, hint: 'give a port from 1 to 65535' });
     }
@@ -479,7 +502,8 @@ export class NetStack {
   // ---------------------------------------------------------------------------------------------
 
   /** After every poll: the connections, servers, endpoints and pings see what it changed. */
-  private readonly afterPoll = (): void => {
+  private readonly afterPoll = (now: Instant): void => {
+    if (this.talksToSelf) this.iface.neighbors.fill(this.cidr.address.toNumber(), this.iface.hardwareAddr, now);
     const connections = this.connections;
     for (let i = 0; i < connections.length; i++) connections[i]!.service();
     for (let i = connections.length - 1; i >= 0; i--) {
@@ -503,6 +527,7 @@ export class NetStack {
     for (let i = 0; i < udps.length; i++) udps[i]!.service();
     if (this.pingSocket !== null) this.receivePings();
     this.reclaimLingering();
+    if (this.queue !== null && this.queue.queued > 0) this.runner.wake();
   };
 
   private reclaimLingering(): void {
@@ -603,6 +628,13 @@ export class NetStack {
       sack: t.sack ?? true,
       tailLossProbe: t.tailLossProbe ?? true,
     };
+    if (t.rto !== undefined) {
+      const rto: Partial<RtoConfig> = {};
+      if (t.rto.initial !== undefined) rto.initial = t.rto.initial * 1000;
+      if (t.rto.min !== undefined) rto.min = t.rto.min * 1000;
+      if (t.rto.max !== undefined) rto.max = t.rto.max * 1000;
+      options.rto = rto;
+    }
     return new TcpSocket(options);
   }
 
