@@ -7,7 +7,7 @@ import http from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Server, Socket, StackNet } from '../../src/net/index.js';
-import { B_IP, collect, netPair, nextError, pattern, sha256 } from './support.js';
+import { B_IP, collect, faultsHappened, netPair, nextError, pattern, sha256 } from './support.js';
 
 const test = suite('net/http');
 
@@ -48,11 +48,15 @@ function hashingHandler(reply: Uint8Array): http.RequestListener {
   };
 }
 
+// Under loss the retransmission timer decides how long a test takes: bounded low (as test/stack's).
+const LOSSY_TCP = { tcp: { rto: { min: 10, max: 100 }, synRetries: 20 } };
+
 for (const faults of [false, true]) {
   const how = faults ? ' under 15 % drop and 15 % corrupt' : '';
-  const size = faults ? 256 * 1024 : 1 << 20;
+  const size = faults ? 64 * 1024 : 1 << 20;
+  const lossy = faults ? { a: LOSSY_TCP, b: LOSSY_TCP } : {};
   test(`http.request over createConnection to http.createServer: ${size} bytes each way${how}`, async () => {
-    const { netA, netB, close } = netPair({ faults, seed: 11 });
+    const { netA, netB, injector, close } = netPair({ faults, seed: 11, ...lossy });
     try {
       const down = pattern(size, 1);
       const up = pattern(size, 2);
@@ -61,6 +65,7 @@ for (const faults of [false, true]) {
       assert.is(res.statusCode, 200);
       assert.is(res.headers['x-sha256'], sha256(up));
       assert.is(sha256(body), sha256(down));
+      assert.ok(faultsHappened(injector), 'the injector dropped and corrupted frames both ways');
       server.close();
     } finally {
       await close();
@@ -68,14 +73,14 @@ for (const faults of [false, true]) {
   });
 
   test(`keep-alive: 5 requests through an Agent share one connection${how}`, async () => {
-    const { netA, netB, close } = netPair({ faults, seed: 12 });
+    const { netA, netB, injector, close } = netPair({ faults, seed: 12, ...lossy });
     try {
-      const down = pattern(faults ? 32 * 1024 : 200_000, 3);
+      const down = pattern(faults ? 16 * 1024 : 200_000, 3);
       const { server, sockets } = serveHttp(netB, 8080, hashingHandler(down));
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       agent.createConnection = netA.createConnection;
       for (let i = 0; i < 5; i++) {
-        const up = pattern(10_000 + i, 10 + i);
+        const up = pattern((faults ? 2000 : 10_000) + i, 10 + i);
         const { res, body, req } = await request({ host: B_IP, port: 8080, method: 'PUT', path: `/${i}`, agent }, up);
         assert.is(res.statusCode, 200);
         assert.is(res.headers.connection, 'keep-alive');
@@ -84,6 +89,7 @@ for (const faults of [false, true]) {
         assert.is(req.reusedSocket, i > 0, `request ${i} reused the socket`);
       }
       assert.is(sockets.length, 1, 'one connection for all requests');
+      assert.ok(faultsHappened(injector), 'the injector dropped and corrupted frames both ways');
       agent.destroy();
       await once(server.close(), 'close');
     } finally {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { createNet, type StackNet } from '../../src/net/index.js';
 import { twoStacks } from '../stack/support.js';
 
-export { A_IP, B_IP, pattern, sha256 } from '../stack/support.js';
+export { A_IP, B_IP, faultsHappened, pattern, sha256 } from '../stack/support.js';
 
 /** Two stacks (a at 10.0.0.1, b at 10.0.0.2) and Node's net over each; `faults`: 15 % drop, 15 % corrupt. */
 export function netPair(options: Parameters<typeof twoStacks>[0] = {}): ReturnType<typeof twoStacks> & { netA: StackNet; netB: StackNet } {
