@@ -176,15 +176,23 @@ export class TcpConnection {
     const n = s.recv(into, offset, length);
     if (n > 0) {
       this.bytesRead += n;
-      // The window opened: the socket announces it on its next dispatch. Worth a poll of its own only
-      // when the window was less than half open (a window update is due, RFC 9293 section 3.8.6.2.2);
-      // otherwise the next arrival's poll carries it.
-      if (freeBefore < ring.capacity >>> 1) this.owner.wake();
+      // The window opened: the socket announces it on its next dispatch. Worth a poll of its own when
+      // the window was less than half open (a window update is due, RFC 9293 section 3.8.6.2.2), or once
+      // the peer has closed (no arrival may come to poll, and the poll after the last read is the one
+      // that sees the connection over); otherwise the next arrival's poll carries it.
+      if (freeBefore < ring.capacity >>> 1 || s.state !== TcpState.Established) this.owner.wake();
       return n;
     }
     if (n === TCP_RECV_FINISHED) {
       this.readEnded = true;
+      this.owner.wake();
       return EOF;
+    }
+    if (n < 0) {
+      // Any other negative value is the socket saying the connection was reset (a TcpSocket that reports
+      // it as a value rather than a throw): fail now, as the next poll would.
+      this.fail(this.endError('read'));
+      throw this.failure!;
     }
     this.readArmed = true;
     return 0;
