@@ -376,11 +376,18 @@ export class Socket extends Duplex {
     const conn = this.conn;
     if (conn === null || this.readDone || this.destroyed) return;
     while (this.wantRead) {
-      // A failed connection has destroyed the socket already (onClose): tryRead cannot throw here. With
-      // nothing received it is asked for no bytes: it says EOF, or 0 and arms onReadable.
+      // With nothing received tryRead is asked for no bytes: it says EOF, or 0 and arms onReadable.
       const available = conn.readableLength;
       const chunk = available > 0 ? Buffer.allocUnsafe(available < MAX_CHUNK ? available : MAX_CHUNK) : NO_BYTES;
-      const n = conn.tryRead(chunk, 0, chunk.length);
+      let n: number;
+      try {
+        n = conn.tryRead(chunk, 0, chunk.length);
+      } catch (error) {
+        // A connection found failed as it is read (a reset the poll has not reported yet): the socket
+        // errors with it. (onClose has usually destroyed it already; destroy() again does nothing.)
+        this.destroy(error as Error);
+        return;
+      }
       if (n === 0) return; // onReadable calls again
       if (n === EOF) {
         this.readDone = true;

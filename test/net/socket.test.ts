@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Server, Socket } from '../../src/net/index.js';
 import { TcpState } from '../../src/socket/tcp/socket.js';
+import { NetError } from '../../src/stack/index.js';
 import { waitUntil } from '../helpers/child.js';
 import { A_IP, B_IP, collect, netPair, nextError, pattern, sha256, whenClosed } from './support.js';
 
@@ -406,6 +407,25 @@ test('a write after the connection under the socket was shut for writing fails w
     const error = await nextError(socket);
     assert.is(error.code, 'EPIPE');
     assert.is(await failed, error);
+    await whenClosed(socket);
+    server.close();
+  } finally {
+    await close();
+  }
+});
+
+test('a connection that fails as it is read (a reset not yet reported by a poll) errors the socket with its error', async () => {
+  const { netA, netB, close } = netPair();
+  try {
+    const server = netB.createServer((s) => s.on('error', () => {}).resume()).listen(80);
+    const socket = netA.createConnection({ host: B_IP, port: 80 });
+    await once(socket, 'connect');
+    const reset = new NetError({ code: 'ECONNRESET', syscall: 'read', address: B_IP, port: 80, hint: 'the peer reset the connection' });
+    socket.connection!.tryRead = () => {
+      throw reset;
+    };
+    socket.resume();
+    assert.is(await nextError(socket), reset);
     await whenClosed(socket);
     server.close();
   } finally {
