@@ -97,4 +97,20 @@ test('the README streams example echoes through two NetStacks and shows a refuse
   }
 });
 
+test('the README example runs Node\'s http, server and client, over two stacks', () => {
+  const code = readmeExample('<!-- example: node-http -->');
+  assert.match(code, /from 'smoltcp-ts\/net'/);
+  const dir = mkdtempSync(join(tmpdir(), 'smoltcp-readme-'));
+  try {
+    // .mts: the example awaits at top level, as an ES module in the reader's project would.
+    writeFileSync(join(dir, 'example.mts'), pointAtSources(code));
+    const env = { ...process.env, NODE_V8_COVERAGE: '' };
+    const run = spawnSync(process.execPath, ['--import', TSX, 'example.mts'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    assert.is(run.status, 0, `the README example failed:\n${run.stderr}`);
+    assert.equal(run.stdout.trim().split('\n'), ['/one 200 hello 10.0.0.2', '/two 200 hello 10.0.0.2']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -35,13 +35,18 @@ export function tapArguments(usage: string): TapArguments {
   return { options, args, tapName };
 }
 
+/** The tap with the middleware around it, as a device to hand to an Interface or a NetStack. */
+export interface TapDevice {
+  stack: MiddlewareStack;
+  device: ExampleDevice;
+}
+
 /**
- * Opens the tap and builds the stack around it: the middleware with the tcpdump-style trace and an
- * interface with `identity`'s Ethernet and IPv4 addresses that logs. Exits 1 when the tap cannot be
- * opened, saying how to create it. `quiet`: no trace and no log (a benchmark would measure the console).
+ * Opens the tap and builds the middleware around it (fault injection, capture, and the tcpdump-style
+ * trace unless `quiet`). Exits 1 when the tap cannot be opened, saying how to create it.
  */
-export function openTap(parsed: TapArguments, identity: { hardwareAddr: string; address: string }, quiet = false): TapExample {
-  const { options, args, tapName } = parsed;
+export function openTapDevice(parsed: TapArguments, quiet = false): TapDevice {
+  const { options, tapName } = parsed;
   const tap = openOrExit(() => new TapInterface(tapName));
   let stack: MiddlewareStack;
   try {
@@ -50,8 +55,18 @@ export function openTap(parsed: TapArguments, identity: { hardwareAddr: string; 
     if (e instanceof OptionError) fail(e.message);
     throw e;
   }
-  const device = new ExampleDevice(stack);
-  const iface = new Interface({ hardwareAddr: identity.hardwareAddr, addresses: [identity.address], logger: quiet ? undefined : consoleLogger });
   if (options.dropChance > 0 || options.corruptChance > 0) console.log(`fault injection seed: ${options.seed} (--seed ${options.seed} repeats this run)`);
+  return { stack, device: new ExampleDevice(stack) };
+}
+
+/**
+ * Opens the tap and builds the stack around it: the middleware with the tcpdump-style trace and an
+ * interface with `identity`'s Ethernet and IPv4 addresses that logs. Exits 1 when the tap cannot be
+ * opened, saying how to create it. `quiet`: no trace and no log (a benchmark would measure the console).
+ */
+export function openTap(parsed: TapArguments, identity: { hardwareAddr: string; address: string }, quiet = false): TapExample {
+  const { options, args, tapName } = parsed;
+  const { stack, device } = openTapDevice(parsed, quiet);
+  const iface = new Interface({ hardwareAddr: identity.hardwareAddr, addresses: [identity.address], logger: quiet ? undefined : consoleLogger });
   return { options, args, tapName, stack, device, iface };
 }

@@ -38,7 +38,7 @@ async function load(entry: Entry): Promise<Record<string, unknown>> {
 test('every entry has types, import and default conditions over a module in the tree', () => {
   assert.equal(
     entries.map((e) => e.subpath),
-    ['.', './time', './wire', './phy', './phy/linux', './pcap', './format', './storage', './socket', './iface', './runner', './stack'],
+    ['.', './time', './wire', './phy', './phy/linux', './pcap', './format', './storage', './socket', './iface', './runner', './stack', './net'],
   );
   for (const { subpath, source, conditions } of entries) {
     assert.equal(Object.keys(conditions), ['types', 'import', 'default'], subpath);
@@ -59,10 +59,10 @@ test('a name exported by two entries is the same binding', async () => {
   }
 });
 
-test('the root is the portable layers together, without the Linux drivers and the Node runner', async () => {
+test('the root is the portable layers together, without the Linux drivers, the Node runner and Node\'s net', async () => {
   const root = await load(entries[0]);
   const portable = new Set<string>();
-  for (const entry of entries.filter((e) => !['.', './phy/linux', './runner'].includes(e.subpath))) {
+  for (const entry of entries.filter((e) => !['.', './phy/linux', './runner', './net'].includes(e.subpath))) {
     for (const name of Object.keys(await load(entry))) portable.add(name);
   }
   assert.equal(Object.keys(root).sort(), [...portable].sort());
@@ -72,6 +72,10 @@ test('the root is the portable layers together, without the Linux drivers and th
   assert.not.ok('Runner' in root, 'Runner');
   const runner = await load(entries.find((e) => e.subpath === './runner')!);
   assert.equal(Object.keys(runner), ['Runner']);
+  // Node's net shape (node:stream, node:events) is an entry of its own, never in the portable root.
+  const net = await load(entries.find((e) => e.subpath === './net')!);
+  assert.equal(Object.keys(net).sort(), ['Server', 'Socket', 'createNet']);
+  for (const name of Object.keys(net)) assert.not.ok(name in root, name);
 });
 
 test('internals stay internal; LinkType and one checksum fold are public', async () => {
