@@ -16,3 +16,13 @@ export { LinkedDevice, LinkedPair, type LinkedPairOptions } from './linked-pair.
 export { FaultInjector, type FaultInjectorOptions } from './fault-injector.js';
 export { Tracer, printingTraceCallback, type FrameDirection, type FrameFormat, type TraceCallback } from './tracer.js';
 export { PcapWriter, type PcapMode, type PcapWriterOptions } from './pcap-writer.js';
+export {
+  MessageDevice,
+  messagePortTransport,
+  webSocketTransport,
+  type FrameMessage,
+  type FrameTransport,
+  type MessageDeviceOptions,
+  type MessagePortLike,
+  type WebSocketLike,
+} from './message-device.js';

@@ -29,6 +29,7 @@ export {
   DEFAULT_RTO_CONFIG,
   type EndpointLike,
   type TcpEmitter,
+  type TcpEndCause,
   type TcpLogger,
   type TcpSocketOptions,
   type TcpListenerOptions,

@@ -38,7 +38,7 @@ async function load(entry: Entry): Promise<Record<string, unknown>> {
 test('every entry has types, import and default conditions over a module in the tree', () => {
   assert.equal(
     entries.map((e) => e.subpath),
-    ['.', './time', './wire', './phy', './phy/linux', './pcap', './format', './storage', './socket', './iface', './runner'],
+    ['.', './time', './wire', './phy', './phy/linux', './pcap', './format', './storage', './socket', './iface', './runner', './stack'],
   );
   for (const { subpath, source, conditions } of entries) {
     assert.equal(Object.keys(conditions), ['types', 'import', 'default'], subpath);

@@ -1,6 +1,6 @@
 // The TCP socket layer: the socket, the listener with a backlog, congestion control and the errors.
 export { TcpSocket, TcpState, TCP_RECV_FINISHED, tcpStateName } from './socket.js';
-export type { EndpointLike, TcpEmitter, TcpLogger, TcpSocketOptions } from './socket.js';
+export type { EndpointLike, TcpEmitter, TcpEndCause, TcpLogger, TcpSocketOptions } from './socket.js';
 export { TcpListener } from './listener.js';
 export type { TcpListenerOptions } from './listener.js';
 export { TcpError } from './errors.js';

@@ -93,6 +93,14 @@ export interface EndpointLike {
   readonly port: number;
 }
 
+/**
+ * Why the last connection ended other than by the FIN exchange, for an application's error (Node's
+ * ECONNREFUSED, ECONNRESET, ETIMEDOUT): 'none' while open or after a graceful close, 'refused' when the
+ * SYN was answered by RST (RFC 9293 section 3.10.7.3), 'reset' when an RST ended a synchronized
+ * connection, 'timeout' when the SYN retries ran out or the user timeout expired, 'aborted' after abort().
+ */
+export type TcpEndCause = 'none' | 'refused' | 'reset' | 'timeout' | 'aborted';
+
 /** recv() and peek() return this when the peer has closed and every byte has been read. */
 export const TCP_RECV_FINISHED = -1;
 
@@ -207,6 +215,7 @@ export class TcpSocket implements TcpSocketContract {
   private finReceived = false;
   /** The connection ended by an RST or a timeout, not by the FIN exchange. */
   private resetReceived = false;
+  private endCauseValue: TcpEndCause = 'none';
   /** ACK number of the last segment sent (RFC 7323's Last.ACK.sent). */
   private lastAckSent = 0;
 
@@ -502,6 +511,11 @@ export class TcpSocket implements TcpSocketContract {
     return this.rxBuffer.length;
   }
 
+  /** Why the last connection ended, when not by the FIN exchange (see TcpEndCause); 'none' otherwise. */
+  get endCause(): TcpEndCause {
+    return this.endCauseValue;
+  }
+
   /** Current congestion window, bytes (NewReno's recovery inflation included). */
   congestionWindow(): number {
     return this.congestion.cwnd + this.inflation;
@@ -672,6 +686,7 @@ export class TcpSocket implements TcpSocketContract {
     this.closeNow();
     this.rxBuffer.clear();
     this.txBuffer.clear();
+    if (this.endCauseValue === 'none') this.endCauseValue = 'aborted';
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -754,6 +769,7 @@ export class TcpSocket implements TcpSocketContract {
     if (seg.control === TcpControl.Rst) {
       if (seg.ack) {
         this.log('connection refused by peer (RST in SYN-SENT)');
+        this.endCauseValue = 'refused';
         this.closeNow();
       }
       return null;
@@ -872,6 +888,7 @@ export class TcpSocket implements TcpSocketContract {
           } else {
             this.log('connection refused (RST in SYN-RECEIVED)');
             this.resetByPeer();
+            this.endCauseValue = 'refused';
           }
           return null;
         case TcpState.Established:
@@ -1287,6 +1304,7 @@ export class TcpSocket implements TcpSocketContract {
       this.log('user timeout: aborting');
       this.abort();
       this.resetReceived = true;
+      this.endCauseValue = 'timeout';
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
@@ -1329,6 +1347,7 @@ export class TcpSocket implements TcpSocketContract {
     if (this.stateValue === TcpState.SynSent || this.stateValue === TcpState.SynReceived) {
       if (this.synRetransmits >= this.synRetries) {
         this.log('no answer to SYN: giving up');
+        this.endCauseValue = 'timeout';
         if (this.stateValue === TcpState.SynReceived && this.fromListen) this.returnToListen();
         else this.closeNow();
         return;
@@ -1944,6 +1963,7 @@ export class TcpSocket implements TcpSocketContract {
   /** An RST from the peer: queues flushed, CLOSED. */
   private resetByPeer(): void {
     this.resetReceived = true;
+    this.endCauseValue = 'reset';
     this.closeNow();
     this.rxBuffer.clear();
     this.txBuffer.clear();
@@ -1977,6 +1997,7 @@ export class TcpSocket implements TcpSocketContract {
     this.irs = this.rcvNxt = this.rcvAdvRight = this.lastAckSent = 0;
     this.finReceived = false;
     this.resetReceived = false;
+    this.endCauseValue = 'none';
     this.remoteMss = DEFAULT_MSS;
     this.localMss = DEFAULT_MSS;
     this.sndShift = this.rcvShift = 0;

@@ -1,0 +1,62 @@
+// Two NetStacks joined by a LinkedPair (optionally through FaultInjectors), and helpers the stack tests share.
+import { createHash } from 'node:crypto';
+import { LinkedPair } from '../../src/phy/linked-pair.js';
+import { FaultInjector } from '../../src/phy/fault-injector.js';
+import type { Device } from '../../src/phy/device.js';
+import { NetStack, type NetStackOptions } from '../../src/stack/index.js';
+
+export const A_IP = '10.0.0.1';
+export const B_IP = '10.0.0.2';
+
+/** Two stacks on one link: `a` at 10.0.0.1, `b` at 10.0.0.2; `faults` puts a FaultInjector on both ends. */
+export function twoStacks(options: { faults?: boolean; seed?: number; a?: Partial<NetStackOptions>; b?: Partial<NetStackOptions> } = {}) {
+  const pair = new LinkedPair();
+  const wrap = (device: Device, seed: number): Device =>
+    options.faults
+      ? new FaultInjector(device, { dropChance: 0.15, corruptChance: 0.15, seed })
+      : device;
+  const a = new NetStack({ device: wrap(pair.a, (options.seed ?? 1) * 2), address: `${A_IP}/24`, mac: '02:00:00:00:00:01', ...options.a });
+  const b = new NetStack({ device: wrap(pair.b, (options.seed ?? 1) * 2 + 1), address: `${B_IP}/24`, mac: '02:00:00:00:00:02', ...options.b });
+  return { pair, a, b, close: () => Promise.all([a.close(), b.close()]) };
+}
+
+/** `length` bytes of a deterministic pattern (differs per `seed`). */
+export function pattern(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed * 2654435761 >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+export function sha256(...parts: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+}
+
+/** Every chunk of a readable, concatenated. */
+export async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of readable as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Writes `data` in chunks of `chunk` bytes, then closes the writable (FIN). */
+export async function writeAll(writable: WritableStream<Uint8Array>, data: Uint8Array, chunk = 16384): Promise<void> {
+  const writer = writable.getWriter();
+  for (let at = 0; at < data.length; at += chunk) await writer.write(data.subarray(at, at + chunk));
+  await writer.close();
+}
