@@ -1,27 +1,34 @@
-// The transfer the browser page runs, with nothing browser-specific in it (so it also runs in Node):
-// two stacks joined by a link, one sending `bytes` of data to the other over TCP.
-// PLACEHOLDER until the self-driving stack lands: two Runners over a LinkedPair.
-import { Interface } from '../../src/iface/interface.js';
-import { LinkedPair } from '../../src/phy/linked-pair.js';
+// The transfer the browser page runs, with nothing browser-specific in it (it runs in Node as well):
+// two self-driving stacks (NetStack, smoltcp-ts/stack) joined by a MessageChannel, each on one of its
+// ports through a MessageDevice, so every Ethernet frame is one message. Stack B (10.0.0.2) listens on
+// port 5000; stack A (10.0.0.1) connects, writes `bytes` of data into the connection's writable stream and
+// closes it; B reads its readable stream to the end. A's device can be wrapped in a Tracer to see every
+// frame of the link.
+import { MessageDevice, messagePortTransport } from '../../src/phy/message-device.js';
 import { Tracer, type TraceCallback } from '../../src/phy/tracer.js';
-import { Runner } from '../../src/runner/runner.js';
-import { SocketSet } from '../../src/socket/socket-set.js';
-import { IpEndpoint } from '../../src/socket/socket.js';
-import { TcpSocket, TcpState } from '../../src/socket/tcp/socket.js';
-import { RingBuffer } from '../../src/storage/ring-buffer.js';
+import { NetStack, type NetStackTcpOptions } from '../../src/stack/index.js';
 
+/** What runDemo does. */
 export interface DemoOptions {
-  /** Bytes to send. */
+  /** Bytes A sends to B. */
   bytes: number;
-  /** Sees every frame the sending stack sends or receives (a FrameTrace's callback). */
+  /** Sees every frame stack A sends or receives (FrameTrace's callback); none by default. */
   trace?: TraceCallback;
-  /** Called with the bytes received so far, after each read. */
+  /** Called with the bytes B has received so far, after each read. */
   onProgress?: (received: number) => void;
+  /** Bytes per write into A's writable stream. Default 64 KiB. */
+  chunk?: number;
+  /** Both stacks' TCP settings. Default: 256 KiB buffers each way. */
+  tcp?: NetStackTcpOptions;
 }
 
+/** What went over the link, and how long it took. */
 export interface DemoResult {
+  /** The data A wrote. */
   sent: Uint8Array<ArrayBuffer>;
+  /** The data B read, in order. */
   received: Uint8Array<ArrayBuffer>;
+  /** From the start of the connect to B's end of stream. */
   seconds: number;
 }
 
@@ -40,62 +47,62 @@ export function demoData(bytes: number, seed = 0x2545f491): Uint8Array<ArrayBuff
   return out;
 }
 
+/** Reads `readable` to its end into one array (grown as needed), reporting progress. */
+async function readAll(readable: ReadableStream<Uint8Array>, expected: number, onProgress?: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+  let into = new Uint8Array(Math.max(1, expected));
+  let got = 0;
+  const reader = readable.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (got + value.length > into.length) {
+      const bigger = new Uint8Array(Math.max(into.length * 2, got + value.length));
+      bigger.set(into.subarray(0, got));
+      into = bigger;
+    }
+    into.set(value, got);
+    got += value.length;
+    onProgress?.(got);
+  }
+  return into.subarray(0, got);
+}
+
+/** Runs the transfer: A sends `options.bytes` to B over TCP, across a MessageChannel. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const sent = demoData(options.bytes);
-  let received = new Uint8Array(Math.max(1, options.bytes));
-  let got = 0;
-  const pair = new LinkedPair({ capacity: 256 });
-  const devA = options.trace ? new Tracer(pair.a, options.trace) : pair.a;
-  const ifaceA = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['10.0.0.1/24'] });
-  const ifaceB = new Interface({ hardwareAddr: '02:00:00:00:00:02', addresses: ['10.0.0.2/24'] });
-  const socketsA = new SocketSet(1);
-  const socketsB = new SocketSet(1);
-  const client = new TcpSocket({ rxBuffer: new RingBuffer(1 << 20), txBuffer: new RingBuffer(1 << 20) });
-  const server = new TcpSocket({ rxBuffer: new RingBuffer(1 << 20), txBuffer: new RingBuffer(1 << 20) });
-  socketsA.add(client);
-  socketsB.add(server);
-  server.listen(5000);
-  client.connect(new IpEndpoint(0x0a000002, 5000), new IpEndpoint(0x0a000001, 49152));
-  const stop = new AbortController();
-  let offset = 0;
-  let closed = false;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  const a = new Runner(ifaceA, devA, socketsA, {
-    onPoll: () => {
-      if (client.maySend() && offset < sent.length) offset += client.send(sent, offset, sent.length - offset);
-      if (offset === sent.length && !closed) {
-        client.close();
-        closed = true;
-      }
-    },
-  });
-  const b = new Runner(ifaceB, pair.b, socketsB, {
-    onPoll: () => {
-      for (;;) {
-        if (got === received.length) {
-          const bigger = new Uint8Array(received.length * 2);
-          bigger.set(received);
-          received = bigger;
-        }
-        const n = server.canRecv() ? server.recv(received, got, received.length - got) : 0;
-        if (n <= 0) break;
-        got += n;
-        options.onProgress?.(got);
-      }
-      if (server.state === TcpState.CloseWait) {
-        server.close();
-        finish();
-      }
-    },
-  });
-  pair.a.onReadable = a.wake;
-  pair.b.onReadable = b.wake;
-  const start = performance.now();
-  const runs = Promise.all([a.run(stop.signal), b.run(stop.signal)]);
-  await done;
-  const seconds = (performance.now() - start) / 1000;
-  stop.abort();
-  await runs;
-  return { sent, received: received.subarray(0, got), seconds };
+  const chunk = options.chunk ?? 64 * 1024;
+  const tcp = options.tcp ?? { rxBufferSize: 256 * 1024, txBufferSize: 256 * 1024 };
+  const channel = new MessageChannel();
+  const deviceA = new MessageDevice(messagePortTransport(channel.port1));
+  const deviceB = new MessageDevice(messagePortTransport(channel.port2));
+  const a = new NetStack({ device: options.trace ? new Tracer(deviceA, options.trace) : deviceA, address: '10.0.0.1/24', mac: '02:00:00:00:00:01', tcp });
+  const b = new NetStack({ device: deviceB, address: '10.0.0.2/24', mac: '02:00:00:00:00:02', tcp });
+  try {
+    const server = b.listenTcp({ port: 5000, backlog: 1 });
+    const start = performance.now();
+    const receiving = (async () => {
+      const connection = await server.accept();
+      if (connection === null) throw new Error('the listener closed before A connected');
+      const data = await readAll(connection.readable, options.bytes, options.onProgress);
+      connection.close();
+      return data;
+    })();
+    const connection = await a.connectTcp({ host: '10.0.0.2', port: 5000 });
+    const writer = connection.writable.getWriter();
+    for (let offset = 0; offset < sent.length; offset += chunk) {
+      await writer.write(sent.subarray(offset, Math.min(offset + chunk, sent.length)));
+    }
+    await writer.close();
+    const received = await receiving;
+    const seconds = (performance.now() - start) / 1000;
+    await connection.closed;
+    server.close();
+    return { sent, received, seconds };
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    deviceA.close();
+    deviceB.close();
+    channel.port1.close();
+    channel.port2.close();
+  }
 }

@@ -5,8 +5,12 @@
 import { FrameTrace } from './frame-trace.js';
 import { runDemo } from './demo.js';
 
-/** Lines of trace kept on the page. */
+/** Lines of trace kept on the page (all shown once the transfer is over). */
 const TRACE_LINES = 200;
+/** Lines shown while the transfer runs: what fits the box, so a repaint lays out no more. */
+const TRACE_LINES_LIVE = 30;
+/** The trace box is rewritten at most this often, in milliseconds. */
+const TRACE_PAINT_MS = 100;
 const MiB = 1 << 20;
 
 /** What the page reports, read by test/browser through `window.__result`. */
@@ -88,21 +92,28 @@ async function transfer(bytes: number): Promise<void> {
   const shown: string[] = [];
   let started = performance.now();
   let painting = true;
-  const paint = (): void => {
+  let lastTracePaint = 0;
+  // Once per animation frame: the progress. At most every TRACE_PAINT_MS, and with only the lines that fit
+  // the box while the transfer runs: the trace (a layout of a few dozen lines, not of TRACE_LINES).
+  const paint = (now: number): void => {
     const lines = trace.lines();
     if (lines.length > 0) {
       shown.push(...lines);
       if (shown.length > TRACE_LINES) shown.splice(0, shown.length - TRACE_LINES);
-      ui.trace.textContent = shown.join('\n');
-      ui.trace.scrollTop = ui.trace.scrollHeight;
     }
-    report.trace = shown.slice();
+    const final = !painting;
+    if (final || now - lastTracePaint >= TRACE_PAINT_MS) {
+      lastTracePaint = now;
+      ui.trace.textContent = (final ? shown : shown.slice(-TRACE_LINES_LIVE)).join('\n');
+      if (final) ui.trace.scrollTop = ui.trace.scrollHeight;
+      report.trace = shown.slice();
+    }
     report.frames = trace.frames;
     const seconds = report.seconds > 0 ? report.seconds : (performance.now() - started) / 1000;
     ui.progress.value = bytes > 0 ? report.received / bytes : 1;
-    ui.received.textContent = `${report.received.toLocaleString('en')} of ${bytes.toLocaleString('en')} bytes`;
+    ui.received.textContent = `${report.received} of ${bytes} bytes`;
     ui.throughput.textContent = throughput(report.received, seconds);
-    ui.frames.textContent = `${trace.frames.toLocaleString('en')} (the last ${shown.length} shown)`;
+    ui.frames.textContent = `${trace.frames} (the last ${shown.length} kept)`;
     if (painting) requestAnimationFrame(paint);
   };
   ui.state.textContent = 'running';
@@ -119,7 +130,7 @@ async function transfer(bytes: number): Promise<void> {
     ui.state.textContent = 'hashing';
     const [sent, received] = await Promise.all([sha256(result.sent), sha256(result.received)]);
     painting = false;
-    paint();
+    paint(performance.now());
     report.sentSha256 = sent;
     report.receivedSha256 = received;
     ui.shaSent.textContent = sent;
