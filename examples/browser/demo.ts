@@ -30,6 +30,8 @@ export interface DemoResult {
   received: Uint8Array<ArrayBuffer>;
   /** From the start of the connect to B's end of stream. */
   seconds: number;
+  /** Per stack: polls, frames each way, frames its MessageDevice dropped (queue full) and retransmissions. */
+  stacks: { polls: number; rxFrames: number; txFrames: number; rxDropped: number; timerWakes: number }[];
 }
 
 /** `bytes` of pseudo-random data (xorshift32), so a lost or reordered byte changes the hash. */
@@ -47,21 +49,26 @@ export function demoData(bytes: number, seed = 0x2545f491): Uint8Array<ArrayBuff
   return out;
 }
 
-/** Reads `readable` to its end into one array (grown as needed), reporting progress. */
+/**
+ * Reads `readable` to its end into one array (grown as needed), reporting progress. A BYOB reader: the
+ * stream copies the received bytes straight from the socket's receive ring into the array, with no
+ * chunk allocated per read.
+ */
 async function readAll(readable: ReadableStream<Uint8Array>, expected: number, onProgress?: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
   let into = new Uint8Array(Math.max(1, expected));
   let got = 0;
-  const reader = readable.getReader();
+  const reader = readable.getReader({ mode: 'byob' });
   for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    if (got + value.length > into.length) {
-      const bigger = new Uint8Array(Math.max(into.length * 2, got + value.length));
-      bigger.set(into.subarray(0, got));
+    if (got === into.length) {
+      const bigger = new Uint8Array(into.length * 2);
+      bigger.set(into);
       into = bigger;
     }
-    into.set(value, got);
-    got += value.length;
+    const { value, done } = await reader.read(new Uint8Array(into.buffer, got, into.length - got));
+    // The read transferred the array's buffer into `value` (an empty one at the end): take it back.
+    if (value !== undefined) into = new Uint8Array(value.buffer);
+    if (done) break;
+    got += value!.length;
     onProgress?.(got);
   }
   return into.subarray(0, got);
@@ -97,7 +104,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const seconds = (performance.now() - start) / 1000;
     await connection.closed;
     server.close();
-    return { sent, received, seconds };
+    const stacks = [
+      [a, deviceA],
+      [b, deviceB],
+    ].map(([stack, device]) => {
+      const { runner } = stack as NetStack;
+      const { rxFrames, txFrames, rxDropped } = device as MessageDevice;
+      return { polls: runner.polls, rxFrames, txFrames, rxDropped, timerWakes: runner.timerWakes };
+    });
+    return { sent, received, seconds, stacks };
   } finally {
     await Promise.all([a.close(), b.close()]);
     deviceA.close();

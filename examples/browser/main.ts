@@ -27,6 +27,8 @@ export interface DemoReport {
   /** Frames the trace saw (most are not on the page: only the last TRACE_LINES lines are kept). */
   frames: number;
   error: string;
+  /** Each stack's polls and frames (runDemo's stacks). */
+  stacks: { polls: number; rxFrames: number; txFrames: number; rxDropped: number; timerWakes: number }[];
 }
 
 declare global {
@@ -56,7 +58,7 @@ const ui = {
 };
 
 function newReport(bytes: number): DemoReport {
-  return { state: 'idle', bytes, received: 0, seconds: 0, gbps: 0, sentSha256: '', receivedSha256: '', trace: [], frames: 0, error: '' };
+  return { state: 'idle', bytes, received: 0, seconds: 0, gbps: 0, sentSha256: '', receivedSha256: '', trace: [], frames: 0, error: '', stacks: [] };
 }
 
 window.__result = newReport(0);
@@ -125,6 +127,7 @@ async function transfer(bytes: number): Promise<void> {
     started = performance.now();
     const result = await runDemo({ bytes, trace: trace.callback, onProgress: (n) => (report.received = n) });
     report.seconds = result.seconds;
+    report.stacks = result.stacks;
     report.gbps = (result.received.length * 8) / result.seconds / 1e9;
     report.state = 'hashing';
     ui.state.textContent = 'hashing';
