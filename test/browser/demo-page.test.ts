@@ -1,13 +1,14 @@
 // The browser demo (examples/browser/) in a real browser: the page is built with esbuild, served on
 // 127.0.0.1 (an ephemeral port) and opened in headless Chromium (Debian's chromium, driven by
-// playwright-core; nothing is downloaded). The page's two stacks move 10 MiB over a MessageChannel; the
-// test waits for the page to say it is done and checks what it reports in `window.__result`: every byte
-// arrived, the SHA-256 of the data sent equals that of the data received, the trace holds well-formed
-// tcpdump lines both ways, and the page threw or logged no error on the way.
+// playwright-core; nothing is downloaded; CHROMIUM=/path/to/chrome picks another build). The page's two
+// stacks move 10 MiB over a MessageChannel; the test waits for the page to say it is done and checks what
+// it reports in `window.__result`: every byte arrived, the SHA-256 of the data sent equals that of the data
+// received, the trace holds well-formed tcpdump lines both ways, and the page threw or logged no error.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDemo } from '../../examples/browser/build.js';
 import type { DemoReport } from '../../examples/browser/main.js';
@@ -31,7 +32,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const test = suiteNeeding('browser/demo-page', ['chromium']);
+// Debian's chromium on PATH, or the browser CHROMIUM names (e.g. a Chrome on a user's machine).
+const chosen = process.env.CHROMIUM;
+const test = chosen ? suite('browser/demo-page') : suiteNeeding('browser/demo-page', ['chromium']);
 if (test !== null) {
   let dir = '';
   let served: Served | null = null;
@@ -42,7 +45,7 @@ if (test !== null) {
     await buildDemo(join(dir, 'site'));
     served = await serveDirectory(join(dir, 'site'), 0);
     // playwright-core launches it with a fresh temporary profile (user-data-dir) and removes it on close.
-    browser = await chromium.launch({ executablePath: programPath('chromium')!, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chosen || programPath('chromium')!, args: CHROMIUM_ARGS });
   });
 
   test.after(async () => {
