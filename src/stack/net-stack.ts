@@ -25,6 +25,7 @@ import { SocketSet } from '../socket/socket-set.js';
 import { IpEndpoint } from '../socket/socket.js';
 import type { PacketBufferSize } from '../socket/buffers.js';
 import { TcpListener } from '../socket/tcp/listener.js';
+import type { RtoConfig } from '../socket/tcp/rtt.js';
 import { TcpSocket, TcpState, type TcpSocketOptions } from '../socket/tcp/socket.js';
 import { UdpSocket } from '../socket/udp.js';
 import { RingBuffer } from '../storage/ring-buffer.js';
@@ -60,6 +61,8 @@ export interface NetStackTcpOptions {
   sack?: boolean;
   /** Tail loss probes (RFC 8985); default true. */
   tailLossProbe?: boolean;
+  /** Retransmission timeout bounds, ms (RFC 6298): before the first sample, lower and upper bound. Default 1000, 200, 60 000. */
+  rto?: { initial?: number; min?: number; max?: number };
 }
 
 /** What a NetStack is built from: the device, our addresses, the sizes of everything it keeps. */
@@ -205,6 +208,12 @@ export class NetStack {
   private readonly pingBuffer = new Uint8Array(65535);
   private readonly pingFrom = new IpEndpoint();
   private stopping = false;
+  /**
+   * The in-memory queue under the device (LinkedDevice, MessageDevice, Loopback), if any. A poll may
+   * leave frames in it (middleware such as a FaultInjector ends a poll's receiving at a dropped frame, a
+   * Loopback has no onReadable at all), and no new arrival would announce them: the stack polls again.
+   */
+  private readonly queue: { readonly queued: number } | null = null;
 
   /** Builds the interface and starts polling; throws IfaceError or AddressParseError for a bad address. */
   constructor(options: NetStackOptions) {
@@ -227,11 +236,12 @@ export class NetStack {
     globalThis.crypto.getRandomValues(random);
     this.pingIdent = random[0]!;
     this.nextEphemeral = random[1]! % EPHEMERAL_COUNT;
+    // Look through middleware to the device that knows when a frame arrives.
+    let inner: Device = options.device;
+    while (inner instanceof DeviceWrapper) inner = inner.inner;
+    if (typeof (inner as { queued?: unknown }).queued === 'number') this.queue = inner as unknown as { readonly queued: number };
     let waitOn: WaitableDevice | null | undefined = options.waitOn;
     if (waitOn === undefined) {
-      // Look through middleware to the device that knows when a frame arrives.
-      let inner: Device = options.device;
-      while (inner instanceof DeviceWrapper) inner = inner.inner;
       if (typeof (inner as Partial<WaitableDevice>).waitReadable === 'function') waitOn = inner as WaitableDevice;
       else {
         waitOn = null;
@@ -503,6 +513,7 @@ export class NetStack {
     for (let i = 0; i < udps.length; i++) udps[i]!.service();
     if (this.pingSocket !== null) this.receivePings();
     this.reclaimLingering();
+    if (this.queue !== null && this.queue.queued > 0) this.runner.wake();
   };
 
   private reclaimLingering(): void {
@@ -603,6 +614,13 @@ export class NetStack {
       sack: t.sack ?? true,
       tailLossProbe: t.tailLossProbe ?? true,
     };
+    if (t.rto !== undefined) {
+      const rto: Partial<RtoConfig> = {};
+      if (t.rto.initial !== undefined) rto.initial = t.rto.initial * 1000;
+      if (t.rto.min !== undefined) rto.min = t.rto.min * 1000;
+      if (t.rto.max !== undefined) rto.max = t.rto.max * 1000;
+      options.rto = rto;
+    }
     return new TcpSocket(options);
   }
 

@@ -90,6 +90,8 @@ export class TcpConnection {
   private readonly server: object | null;
   private phase: Phase;
   private failure: NetError | null = null;
+  /** What the streams error with once the connection is over: the failure, or the reason of an abort(). */
+  private streamFailure: unknown = null;
   private readEnded = false;
   private writeShut = false;
   private discarding = false;
@@ -313,7 +315,10 @@ export class TcpConnection {
           type: 'bytes',
           start: (controller: ReadableByteStreamController) => {
             this.readableController = controller;
-            if (this.failure !== null) controller.error(this.failure);
+            if (this.streamFailure !== null) {
+              this.readableDone = true;
+              controller.error(this.streamFailure);
+            }
           },
           pull: (controller: ReadableByteStreamController) => this.pull(controller),
           cancel: () => {
@@ -338,7 +343,7 @@ export class TcpConnection {
       this.writableStream = new WritableStream<Uint8Array>({
         start: (controller) => {
           this.writableController = controller;
-          if (this.failure !== null) controller.error(this.failure);
+          if (this.streamFailure !== null) controller.error(this.streamFailure);
         },
         write: (chunk) => this.write(chunk),
         close: () => {
@@ -499,6 +504,7 @@ export class TcpConnection {
     this.connectSettle = null;
     if (settle !== null) settle(error ?? streamError ?? this.netError('ECONNABORTED', 'connect', 'the connection was aborted before it was established'));
     if (streamError !== null) {
+      this.streamFailure = streamError;
       if (this.readableController !== null && !this.readableDone) {
         this.readableDone = true;
         this.readableController.error(streamError);

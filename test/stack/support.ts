@@ -8,16 +8,23 @@ import { NetStack, type NetStackOptions } from '../../src/stack/index.js';
 export const A_IP = '10.0.0.1';
 export const B_IP = '10.0.0.2';
 
-/** Two stacks on one link: `a` at 10.0.0.1, `b` at 10.0.0.2; `faults` puts a FaultInjector on both ends. */
+/**
+ * Two stacks on one link: `a` at 10.0.0.1, `b` at 10.0.0.2. `faults` puts a FaultInjector under `a`
+ * (it acts each way, so every frame of the link meets 15 % drop and 15 % corruption once).
+ */
 export function twoStacks(options: { faults?: boolean; seed?: number; a?: Partial<NetStackOptions>; b?: Partial<NetStackOptions> } = {}) {
   const pair = new LinkedPair();
-  const wrap = (device: Device, seed: number): Device =>
-    options.faults
-      ? new FaultInjector(device, { dropChance: 0.15, corruptChance: 0.15, seed })
-      : device;
-  const a = new NetStack({ device: wrap(pair.a, (options.seed ?? 1) * 2), address: `${A_IP}/24`, mac: '02:00:00:00:00:01', ...options.a });
-  const b = new NetStack({ device: wrap(pair.b, (options.seed ?? 1) * 2 + 1), address: `${B_IP}/24`, mac: '02:00:00:00:00:02', ...options.b });
-  return { pair, a, b, close: () => Promise.all([a.close(), b.close()]) };
+  const injector = options.faults ? new FaultInjector(pair.a, { dropChance: 15, corruptChance: 15, seed: options.seed ?? 1 }) : null;
+  const deviceA: Device = injector ?? pair.a;
+  const a = new NetStack({ device: deviceA, address: `${A_IP}/24`, mac: '02:00:00:00:00:01', ...options.a });
+  const b = new NetStack({ device: pair.b, address: `${B_IP}/24`, mac: '02:00:00:00:00:02', ...options.b });
+  return { pair, injector, a, b, close: () => Promise.all([a.close(), b.close()]) };
+}
+
+/** Asserts that a fault injector did drop and corrupt frames both ways (a faults test that met none proves nothing). */
+export function faultsHappened(injector: FaultInjector | null): boolean {
+  if (injector === null) return true;
+  return injector.rxDropped > 0 && injector.txDropped > 0 && injector.rxCorrupted > 0 && injector.txCorrupted > 0;
 }
 
 /** `length` bytes of a deterministic pattern (differs per `seed`). */
