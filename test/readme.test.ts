@@ -82,4 +82,19 @@ test('the README interface example echoes a UDP datagram between two interfaces'
   }
 });
 
+test('the README streams example echoes through two NetStacks and shows a refused connect', () => {
+  const code = readmeExample('<!-- example: streams -->');
+  const dir = mkdtempSync(join(tmpdir(), 'smoltcp-readme-'));
+  try {
+    // Top-level await: the snippet runs as an ES module.
+    writeFileSync(join(dir, 'example.mts'), pointAtSources(code));
+    const env = { ...process.env, NODE_V8_COVERAGE: '' };
+    const run = spawnSync(process.execPath, ['--import', TSX, 'example.mts'], { cwd: dir, encoding: 'utf8', env });
+    assert.is(run.status, 0, `the README example failed:\n${run.stderr}`);
+    assert.equal(run.stdout.trim().split('\n'), ['hello', '10.0.0.1 80', 'ECONNREFUSED -111 connect']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -56,6 +56,12 @@ test('the runner and the linked pair are portable too (web-standard timers only)
   assert.equal(findings.map((f) => `${f.module}: ${f.what}`), []);
 });
 
+test('the self-driving stack and the message device are portable too (timers, microtasks, Web Streams)', async () => {
+  const { findings, modules } = await nodeOnlyFindings(root, ['./src/stack/index.ts', './src/phy/message-device.ts']);
+  assert.equal(findings.map((f) => `${f.module}: ${f.what}`), []);
+  assert.ok(modules.includes('src/stack/net-stack.ts') && modules.includes('src/runner/runner.ts'), 'the bundle holds the stack and its runner');
+});
+
 // Two interfaces joined by two PacketBuffers, written against the public entries of the core only.
 const EXCHANGE = `
 import { Interface } from './src/iface/index.ts';
