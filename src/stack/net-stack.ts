@@ -61,6 +61,8 @@ export interface NetStackTcpOptions {
   sack?: boolean;
   /** Tail loss probes (RFC 8985); default true. */
   tailLossProbe?: boolean;
+  /** How long, ms, a connection closed with close() waits for the peer's FIN before it is aborted. Default 60 000 (Linux's tcp_fin_timeout). */
+  finTimeout?: number;
   /** Retransmission timeout bounds, ms (RFC 6298): before the first sample, lower and upper bound. Default 1000, 200, 60 000. */
   rto?: { initial?: number; min?: number; max?: number };
 }
@@ -457,6 +459,7 @@ export class NetStack {
 
   private readonly owner: ConnectionOwner & ServerOwner & UdpOwner = {
     wake: this.wake,
+    finTimeout: (): number => this.tcp.finTimeout ?? 60_000,
     // A connection is over: its socket goes back to its listener, or lingers until CLOSED.
     release: (socket: TcpSocket, server: object | null): void => {
       if (server !== null) (server as TcpServer).releaseSocket(socket);

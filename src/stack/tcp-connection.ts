@@ -33,6 +33,8 @@ export interface ConnectionOwner {
   wake(): void;
   /** The connection is over: take its socket back (to `server`'s listener when it has one). */
   release(socket: TcpSocket, server: object | null): void;
+  /** How long, ms, a connection closed by close() waits for the peer to finish before it is aborted. */
+  finTimeout(): number;
 }
 
 const enum Phase {
@@ -105,6 +107,7 @@ export class TcpConnection {
   private resolveClosed!: () => void;
   private rejectClosed!: (error: NetError) => void;
   private connectSettle: ((error: unknown) => void) | null = null;
+  private finTimer: ReturnType<typeof setTimeout> | null = null;
   private readableStream: ReadableStream<Uint8Array> | null = null;
   private readableController: ReadableByteStreamController | null = null;
   private readableDone = false;
@@ -167,11 +170,16 @@ export class TcpConnection {
   tryRead(into: Uint8Array, offset = 0, length = into.length - offset): number {
     if (this.failure !== null) throw this.failure;
     if (this.readEnded || this.released) return EOF;
-    const n = this.socket.recv(into, offset, length);
+    const s = this.socket;
+    const ring = s.rxBuffer;
+    const freeBefore = ring.window;
+    const n = s.recv(into, offset, length);
     if (n > 0) {
       this.bytesRead += n;
-      // The window opened: the socket announces it on its next dispatch.
-      this.owner.wake();
+      // The window opened: the socket announces it on its next dispatch. Worth a poll of its own only
+      // when the window was less than half open (a window update is due, RFC 9293 section 3.8.6.2.2);
+      // otherwise the next arrival's poll carries it.
+      if (freeBefore < ring.capacity >>> 1) this.owner.wake();
       return n;
     }
     if (n === TCP_RECV_FINISHED) {
@@ -199,10 +207,13 @@ export class TcpConnection {
       this.fail(this.endError('write'));
       throw this.failure!;
     }
+    const queuedBefore = s.sendQueue();
     const n = s.send(chunk, offset, length);
     if (n > 0) {
       this.bytesWritten += n;
-      this.owner.wake();
+      // With data already in flight the ACKs bring polls that send the new bytes too; from an empty
+      // queue the bytes need a poll of their own.
+      if (queuedBefore === 0) this.owner.wake();
     }
     if (n < length) this.writeArmed = true;
     return n;
@@ -265,6 +276,15 @@ export class TcpConnection {
     this.discarding = true;
     this.readEnded = true;
     this.closeReadable();
+    // A peer that never sends its FIN would hold the socket for ever (FIN-WAIT-2): after finTimeout it
+    // is aborted, as Linux does with tcp_fin_timeout for a socket the application has closed.
+    this.finTimer = setTimeout(() => {
+      this.finTimer = null;
+      if (this.phase === Phase.Done) return;
+      this.socket.abort();
+      this.owner.wake();
+      this.end(null, null);
+    }, this.owner.finTimeout());
     this.service();
   }
 
@@ -499,6 +519,8 @@ export class TcpConnection {
   /** The connection is over: settle everything once, give the socket back. */
   private end(error: NetError | null, streamError: unknown): void {
     this.phase = Phase.Done;
+    if (this.finTimer !== null) clearTimeout(this.finTimer);
+    this.finTimer = null;
     this.failure = error;
     const settle = this.connectSettle;
     this.connectSettle = null;

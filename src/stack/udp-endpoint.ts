@@ -41,6 +41,8 @@ export class UdpEndpoint {
   private stream: ReadableStream<UdpDatagram> | null = null;
   private readWake: (() => void) | null = null;
   private writeWake: (() => void) | null = null;
+  /** What every send waiting for room awaits (one promise, however many wait). */
+  private writeWait: Promise<void> | null = null;
 
   /** Made by NetStack.openUdp; applications do not construct one. */
   constructor(owner: UdpOwner, socket: UdpSocket, address: string, port: number) {
@@ -89,7 +91,8 @@ export class UdpEndpoint {
     for (;;) {
       if (!this.open) throw new NetError({ code: 'EPIPE', syscall: 'send', address: host, port, hint: 'the UDP endpoint is closed; open another' });
       if (s.canSend(data.length)) break;
-      await new Promise<void>((resolve) => (this.writeWake = resolve));
+      if (this.writeWait === null) this.writeWait = new Promise<void>((resolve) => (this.writeWake = resolve));
+      await this.writeWait;
     }
     s.send(data, 0, data.length, addr, port);
     this.owner.wake();
@@ -121,6 +124,7 @@ export class UdpEndpoint {
     const r = this.readWake;
     const w = this.writeWake;
     this.readWake = this.writeWake = null;
+    this.writeWait = null;
     r?.();
     w?.();
   }

@@ -4,6 +4,8 @@ import { LinkedPair } from '../../src/phy/linked-pair.js';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
 import type { Device } from '../../src/phy/device.js';
 import { NetStack, type NetStackOptions } from '../../src/stack/index.js';
+import { parseIpv4 } from '../../src/wire/ipv4-address.js';
+import { now as wallClock } from '../../src/time.js';
 
 export const A_IP = '10.0.0.1';
 export const B_IP = '10.0.0.2';
@@ -18,6 +20,13 @@ export function twoStacks(options: { faults?: boolean; seed?: number; a?: Partia
   const deviceA: Device = injector ?? pair.a;
   const a = new NetStack({ device: deviceA, address: `${A_IP}/24`, mac: '02:00:00:00:00:01', ...options.a });
   const b = new NetStack({ device: pair.b, address: `${B_IP}/24`, mac: '02:00:00:00:00:02', ...options.b });
+  if (injector !== null) {
+    // Static neighbours both ways: ARP has no checksum, so a corrupted ARP frame would teach a wrong
+    // address and stall the test for a reason that is not the stack's (as test/socket/tcp/linux.test.ts).
+    const now = wallClock();
+    a.iface.neighbors.fill(parseIpv4(B_IP) as number, b.iface.hardwareAddr, now);
+    b.iface.neighbors.fill(parseIpv4(A_IP) as number, a.iface.hardwareAddr, now);
+  }
   return { pair, injector, a, b, close: () => Promise.all([a.close(), b.close()]) };
 }
 
