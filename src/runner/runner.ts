@@ -82,6 +82,8 @@ export class Runner {
   private woken = false;
   private settleWait: ((reason: WakeReason) => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The instant the armed timer is for. */
+  private timerAt = 0;
   private failure: unknown = null;
   /** Whether a waitReadable() of ours has not settled yet. */
   private readablePending = false;
@@ -149,8 +151,9 @@ export class Runner {
         this.polls++;
         if (this.onPoll !== null) this.onPoll(t, changed);
         if (signal?.aborted) return;
-        const delay = this.iface.pollDelay(this.clock(), this.sockets);
-        const reason = await this.wait(delay);
+        const before = this.clock();
+        const delay = this.iface.pollDelay(before, this.sockets);
+        const reason = await this.wait(delay, before);
         if (this.failure !== null) throw this.failure;
         if (reason === WakeReason.Abort || signal?.aborted) return;
       }
@@ -162,8 +165,8 @@ export class Runner {
     }
   }
 
-  /** Waits for a frame, `delay` (null: no deadline), a wake() or the abort; says which came first. */
-  private wait(delay: Duration | null): Promise<WakeReason> {
+  /** Waits for a frame, `delay` after `now` (null: no deadline), a wake() or the abort; says which came first. */
+  private wait(delay: Duration | null, now: Instant): Promise<WakeReason> {
     if (this.woken) {
       this.woken = false;
       this.explicitWakes++;
@@ -182,8 +185,16 @@ export class Runner {
       this.readablePending = true;
       this.waitOn.waitReadable(null).then(this.onReadable, this.onWaitFailed);
     }
-    // Rounded up so the next poll never comes before the deadline and finds nothing to do.
-    if (delay !== null) this.timer = setTimeout(this.onTimer, Math.ceil(delay / MICROS_PER_MILLI));
+    // Rounded up so the next poll never comes before the deadline and finds nothing to do. A timer
+    // already armed for an earlier instant stays: it only costs a poll that finds the deadline moved.
+    if (delay !== null) {
+      const at = now + delay;
+      if (this.timer === null || at < this.timerAt) {
+        this.clearTimer();
+        this.timerAt = at;
+        this.timer = setTimeout(this.onTimer, Math.ceil(delay / MICROS_PER_MILLI));
+      }
+    }
     return turn;
   }
 
@@ -191,7 +202,7 @@ export class Runner {
     const settle = this.settleWait;
     if (settle === null) return;
     this.settleWait = null;
-    this.clearTimer();
+    if (reason === WakeReason.Abort) this.clearTimer();
     if (reason === WakeReason.Readable) this.readableWakes++;
     else if (reason === WakeReason.Timer) this.timerWakes++;
     else if (reason === WakeReason.Explicit) this.explicitWakes++;

@@ -31,20 +31,26 @@ const PACKAGE: Record<string, string> = {
   dig: 'bind9-dnsutils',
   curl: 'curl',
   python3: 'python3',
+  chromium: 'chromium',
 };
 
-/** Whether `program` is an executable file in one of `path`'s directories (what `command -v` finds). */
-export function onPath(program: string, path = process.env.PATH ?? ''): boolean {
+/** The executable file `program` in the first of `path`'s directories that has one (what `command -v` prints), or null. */
+export function programPath(program: string, path = process.env.PATH ?? ''): string | null {
   for (const dir of path.split(delimiter)) {
     if (dir === '') continue;
     try {
       accessSync(join(dir, program), constants.X_OK);
-      return true;
+      return join(dir, program);
     } catch {
       // not in this directory
     }
   }
-  return false;
+  return null;
+}
+
+/** Whether `program` is an executable file in one of `path`'s directories (what `command -v` finds). */
+export function onPath(program: string, path = process.env.PATH ?? ''): boolean {
+  return programPath(program, path) !== null;
 }
 
 function installHint(program: string): string {

@@ -128,6 +128,39 @@ test('a deadline from pollDelay (a reassembly timeout) wakes the runner by its t
   await running;
 });
 
+test('wakes before a deadline keep the timer armed for it: one setTimeout, not one per sleep', async () => {
+  const pair = new LinkedPair();
+  const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000, millis(60_000));
+  const runB = new Runner(b.iface, pair.b, b.sockets);
+  pair.b.onReadable = runB.wake;
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((f: () => void, ms?: number) => {
+    timers++;
+    return realSetTimeout(f, ms);
+  }) as typeof setTimeout;
+  const stop = new AbortController();
+  let running: Promise<void> = Promise.resolve();
+  try {
+    running = runB.run(stop.signal);
+    // A fragment: the interface's deadline is its reassembly timeout, a minute away, at every sleep.
+    inject(pair.a, firstFragment([2, 0, 0, 0, 0, 0x0b], [2, 0, 0, 0, 0, 0x0a]));
+    await turns(3);
+    const armed = timers;
+    assert.ok(armed >= 1, 'a timer for the reassembly deadline');
+    for (let i = 0; i < 20; i++) {
+      runB.wake();
+      await turns(2);
+    }
+    assert.ok(runB.sleeps >= 20, `the runner slept after each wake (${runB.sleeps})`);
+    assert.is(timers, armed, 'no timer armed again for the same, or a later, deadline');
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    stop.abort();
+    await running;
+  }
+});
+
 test('abort ends a runner sleeping without a deadline; an aborted signal does not start one', async () => {
   const pair = new LinkedPair();
   const b = stack('02:00:00:00:00:0b', '10.9.0.2/24', 2000);
