@@ -80,8 +80,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const chunk = options.chunk ?? 64 * 1024;
   const tcp = options.tcp ?? { rxBufferSize: 256 * 1024, txBufferSize: 256 * 1024 };
   const channel = new MessageChannel();
-  const deviceA = new MessageDevice(messagePortTransport(channel.port1));
-  const deviceB = new MessageDevice(messagePortTransport(channel.port2));
+  const deviceA = new MessageDevice(messagePortTransport(channel.port1, { batch: true }));
+  const deviceB = new MessageDevice(messagePortTransport(channel.port2, { batch: true }));
   const a = new NetStack({ device: options.trace ? new Tracer(deviceA, options.trace) : deviceA, address: '10.0.0.1/24', mac: '02:00:00:00:00:01', tcp });
   const b = new NetStack({ device: deviceB, address: '10.0.0.2/24', mac: '02:00:00:00:00:02', tcp });
   try {

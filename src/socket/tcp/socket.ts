@@ -1385,8 +1385,12 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     // RFC 1122 section 4.2.3.2 and RFC 5681 section 4.2: delay the ACK, but acknowledge at least every
-    // second full-sized segment.
-    if (this.ackDelay === 0 || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.localMss || fin) {
+    // second full-sized segment. That ACK goes out now, as the reply to this segment, not at the end of
+    // the poll: a poll may take in a whole window's burst, and one ACK for all of it would be a stretch
+    // ACK, which slows a sender that grows its window per ACK (RFC 5681 slow start, ours included).
+    if (seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.localMss) {
+      this.ackImmediate = true;
+    } else if (this.ackDelay === 0 || fin) {
       this.ackNow = true;
     } else if (this.ackDeadline === NONE) {
       this.ackDeadline = now + this.ackDelay;
@@ -1689,7 +1693,10 @@ export class TcpSocket implements TcpSocketContract {
       out.urgentPointer = null;
       return SEND_PROBE;
     }
-    if (this.ackNow || this.windowUpdateWanted()) return SEND_ACK;
+    if (this.ackNow || this.windowUpdateWanted()) {
+      out.seqNumber = this.pureAckSeq() >>> 0;
+      return SEND_ACK;
+    }
     return SEND_NOTHING;
   }
 
@@ -1801,7 +1808,7 @@ export class TcpSocket implements TcpSocketContract {
     r.srcPort = this.localPortValue;
     r.dstPort = this.remotePortValue;
     r.control = TcpControl.None;
-    r.seqNumber = this.sndNxt >>> 0;
+    r.seqNumber = this.pureAckSeq() >>> 0;
     r.ack = true;
     r.ackNumber = this.rcvNxt >>> 0;
     r.windowLen = this.windowToAnnounce(true);
@@ -1821,6 +1828,18 @@ export class TcpSocket implements TcpSocketContract {
     this.ackNow = false;
     this.ackDeadline = NONE;
     return r;
+  }
+
+  /**
+   * The sequence number of a segment without data, SYN or FIN: SND.MAX, the highest ever sent, rather
+   * than SND.NXT, as BSD's tcp_output does (Linux's snd_nxt never moves back, the same thing). After a
+   * retransmission timeout SND.NXT goes back to SND.UNA; when the peer has received more than we know
+   * (its ACKs were lost), an ACK with SEQ = SND.NXT lies below its RCV.NXT, is unacceptable there
+   * (RFC 9293 section 3.10.7.4) and is dropped with its acknowledgment unread. If both ends are in that
+   * state each drops the other's ACKs for good; SND.MAX is always at or past the peer's RCV.NXT.
+   */
+  private pureAckSeq(): number {
+    return this.sndMax;
   }
 
   /** RFC 5961 section 7: challenge ACKs, at most challengeAckLimit a second; beyond that, silence. */

@@ -163,7 +163,7 @@ function transfer(o: LinkOptions): { ms: number; a: TcpSocket; b: TcpSocket } {
       }
     }
   }
-  throw new Error(`seed ${o.seed}: no completion, A ${TcpState[a.state]} ${recvA}/${gotA.length}, B ${TcpState[b.state]} ${recvB}/${gotB.length}`);
+  throw new Error(`seed ${o.seed}: no completion at ${now / 1000} ms, A ${TcpState[a.state]} ${recvA}/${gotA.length}, B ${TcpState[b.state]} ${recvB}/${gotB.length}`);
 }
 
 function check(o: LinkOptions): number {

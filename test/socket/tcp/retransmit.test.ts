@@ -92,6 +92,18 @@ test('timer: an ACK beyond what was retransmitted moves past it without resendin
   assert.is(s.sendQueue(), 0);
 });
 
+test('timer: after a timeout, an ACK without data carries SND.MAX, so a peer that got more than we know accepts it', () => {
+  const s = bulk({ ackDelay: 0 });
+  sendFour(s);
+  // The timeout goes back to SND.UNA (SND.NXT = L + 100 after the resend) ...
+  expectSent(s, 200, [data(L, A)]);
+  // ... while the peer had all four: its data segment's ACK was lost, so this one acknowledges nothing new
+  // of ours (ACK = SND.UNA) and carries data. Our ACK of it has SEQ = SND.MAX = L + 400, at the peer's
+  // RCV.NXT; with SND.NXT it would lie below it, unacceptable (RFC 9293 section 3.10.7.4), and be dropped.
+  send(s, 210, peer({ control: 'psh', seq: R, ack: L, window: 4096, payload: 'x' }));
+  expectSent(s, 210, [seg({ seq: L + 400, ack: R + 1, window: 63 })]);
+});
+
 test('timer: data queued during retransmission follows the retransmitted data', () => {
   const s = established({ nagle: false });
   s.send(bytes('abc'));
