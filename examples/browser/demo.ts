@@ -1,6 +1,6 @@
 // The transfer the browser page runs, with nothing browser-specific in it (it runs in Node as well):
 // two self-driving stacks (NetStack, smoltcp-ts/stack) joined by a MessageChannel, each on one of its
-// ports through a MessageDevice, so every Ethernet frame is one message. Stack B (10.0.0.2) listens on
+// ports through a MessageDevice whose transport posts the frames of one poll as one message. Stack B (10.0.0.2) listens on
 // port 5000; stack A (10.0.0.1) connects, writes `bytes` of data into the connection's writable stream and
 // closes it; B reads its readable stream to the end. A's device can be wrapped in a Tracer to see every
 // frame of the link.

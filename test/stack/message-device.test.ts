@@ -40,6 +40,53 @@ test('two stacks over a MessageChannel: 1 MiB each way, every byte arrives, buff
   }
 });
 
+test('batch: the frames of one poll travel as one message, an array; 1 MiB each way arrives whole', async () => {
+  const channel = new MessageChannel();
+  const port = (p: unknown) => p as Parameters<typeof messagePortTransport>[0];
+  let messages = 0;
+  channel.port2.on('message', () => messages++); // counts what reaches port2: one event per message
+  const da = new MessageDevice(messagePortTransport(port(channel.port1), { batch: true }));
+  const db = new MessageDevice(messagePortTransport(port(channel.port2), { batch: true }));
+  const a = new NetStack({ device: da, address: '10.1.0.1/24' });
+  const b = new NetStack({ device: db, address: '10.1.0.2/24' });
+  try {
+    const up = pattern(1 << 20, 3);
+    const down = pattern(1 << 20, 4);
+    const server = b.listenTcp({ port: 80 });
+    const served = (async () => {
+      const conn = (await server.accept())!;
+      const [got] = await Promise.all([readAll(conn.readable), writeAll(conn.writable, down)]);
+      return got;
+    })();
+    const conn = await a.connectTcp({ host: '10.1.0.2', port: 80 });
+    const [got] = await Promise.all([readAll(conn.readable), writeAll(conn.writable, up)]);
+    assert.is(sha256(got), sha256(down));
+    assert.is(sha256(await served), sha256(up));
+    assert.ok(db.rxFrames > 700, `${db.rxFrames} frames received`);
+    assert.ok(messages * 2 < db.rxFrames, `${db.rxFrames} frames came in ${messages} messages`);
+    assert.is(da.txDropped + db.txDropped + da.rxInvalid + db.rxInvalid + da.rxDropped + db.rxDropped, 0);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    da.close();
+    db.close();
+    channel.port1.close();
+    channel.port2.close();
+  }
+});
+
+test('a message that is an array delivers each frame in it; a non-frame inside is counted', () => {
+  const listeners: ((event: { data: unknown }) => void)[] = [];
+  const fakePort = {
+    postMessage: () => undefined,
+    addEventListener: (_: 'message', l: (event: { data: unknown }) => void) => listeners.push(l),
+    removeEventListener: () => undefined,
+  };
+  const device = new MessageDevice(messagePortTransport(fakePort));
+  listeners[0]!({ data: [new Uint8Array([1, 2]), 'junk', new Uint8Array([3])] });
+  assert.is(device.queued, 2);
+  assert.is(device.rxInvalid, 1);
+});
+
 test('the receive queue is bounded: beyond it frames are dropped and counted; non-frames are counted too', () => {
   const sent: Uint8Array[] = [];
   const device = new MessageDevice({ send: (frame) => sent.push(frame) }, { queueLength: 2, maxTransmissionUnit: 100 });
