@@ -106,12 +106,20 @@ export abstract class DeviceWrapper implements Device {
     return this.inner.capabilities();
   }
 
-  /** A frame from the device below with a reply token; null when it has none or this middleware drops it. */
+  /**
+   * The next frame from the device below that this middleware lets through, with a reply token; null when
+   * the device below has none left. A frame the middleware drops does not end the call: null would end the
+   * interface's poll with frames still queued below, and a device that says "readable" only when its
+   * queue stops being empty (a LinkedPair end, a MessageDevice) would not say it again.
+   */
   receive(timestamp: Instant): RxPair | null {
-    const pair = this.inner.receive(timestamp);
-    if (pair === null) return null;
-    const rx = this.acceptReceived(pair.rx, timestamp);
-    if (rx === null) return null;
+    let pair: RxPair | null;
+    let rx: RxToken | null;
+    do {
+      pair = this.inner.receive(timestamp);
+      if (pair === null) return null;
+      rx = this.acceptReceived(pair.rx, timestamp);
+    } while (rx === null);
     this.rxToken.inner = rx;
     this.rxToken.timestamp = timestamp;
     this.pairTxToken.inner = pair.tx;

@@ -150,7 +150,7 @@ export class FaultInjector extends DeviceWrapper {
   /** @internal Takes the frame from the device below into rxBuffer, then drops, limits or corrupts it. */
   override acceptReceived(rx: RxToken, timestamp: Instant): RxToken | null {
     const length = rx.consume(this, copyIn);
-    // One frame is looked at per call, as in smoltcp: a dropped frame makes this call return null.
+    // A dropped frame returns null here; DeviceWrapper.receive then goes on to the next one.
     if (length < 0 || (this.sizeLimit > 0 && length > this.sizeLimit)) {
       this.rxTooLarge++;
       return null;

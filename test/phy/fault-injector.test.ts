@@ -105,6 +105,21 @@ test('the same seed gives the same run, another seed another one', () => {
   assert.is(new FaultInjector(new Loopback(), { seed: 5 }).seed, 5);
 });
 
+test('a dropped received frame does not end receive(): the next queued frame comes out of the same call', () => {
+  // An interface's poll stops at the first null; a null while frames still wait below would leave them
+  // there, and an edge-triggered device (LinkedPair, MessageDevice) would not announce them again.
+  const lo = new Loopback();
+  const fi = new FaultInjector(lo, { sizeLimit: 64, seed: 1 });
+  lo.transmit(0)!.consume(65, null, () => undefined);
+  lo.transmit(0)!.consume(65, null, () => undefined);
+  lo.transmit(0)!.consume(40, null, (_, bytes, offset) => (bytes[offset] = 7));
+  const pair = fi.receive(0);
+  assert.ok(pair !== null, 'the frame behind the two dropped ones');
+  assert.is(pair!.rx.consume(null, (_, bytes, offset, length) => [bytes[offset], length]).join(), '7,40');
+  assert.is(fi.rxTooLarge, 2);
+  assert.is(fi.receive(0), null, 'and then nothing is left');
+});
+
 test('size limit: longer frames are dropped both ways, frames at the limit pass', () => {
   const lo = new Loopback();
   const fi = new FaultInjector(lo, { sizeLimit: 64, seed: 1 });
