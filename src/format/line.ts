@@ -166,6 +166,14 @@ export class LineBuilder {
     sink.uint(value);
   }
 
+  /** Appends a 16-bit value as four lowercase hex digits (a checksum, as tcpdump's `0x%04x` shows it). */
+  hex4(value: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(4);
+    sink.hex4(value);
+  }
+
   /** Appends an IPv4 address (a u32, or the same bits as an int32) as a dotted quad. */
   ipv4(address: number): void {
     if (this.out.length !== 0) this.flushOut();
