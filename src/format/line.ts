@@ -174,6 +174,14 @@ export class LineBuilder {
     sink.hex4(value);
   }
 
+  /** Appends the six bytes at bytes[at] as a MAC address, `02:00:00:00:00:01`. */
+  mac(bytes: Uint8Array, at: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(20);
+    sink.mac(bytes, at);
+  }
+
   /** Appends an IPv4 address (a u32, or the same bits as an int32) as a dotted quad. */
   ipv4(address: number): void {
     if (this.out.length !== 0) this.flushOut();
