@@ -41,10 +41,17 @@ interface Run {
 
 const TICKS_PER_SECOND = 100;
 
-function measure(command: string, args: string[]): Promise<Run> {
+/**
+ * The decoders run with TZ=UTC, unless `tzUnset`: then without TZ, as on most machines, where glibc's
+ * localtime() checks /etc/localtime at every call (tcpdump calls it once a packet; smoltcp-dump caches the
+ * offset an hour at a time).
+ */
+function measure(command: string, args: string[], tzUnset = false): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    const env = { ...process.env, TZ: 'UTC' } as NodeJS.ProcessEnv;
+    if (tzUnset) delete env.TZ;
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let peakKb = 0;
     let cpuTicks = 0;
     let stderr = '';
@@ -96,10 +103,11 @@ try {
     `capture: ${written} packets, ${(statSync(full).size / 1e6).toFixed(0)} MB, generated in ${((Date.now() - t) / 1000).toFixed(1)} s`,
   );
 
-  const decoders: { name: string; command: string; args: string[]; packets: number }[] = [
+  const decoders: { name: string; command: string; args: string[]; packets: number; tzUnset?: boolean }[] = [
     { name: 'smoltcp-dump -r (text)', command: BIN, args: ['-r', full], packets: written },
     { name: 'smoltcp-dump --json', command: BIN, args: ['--json', '-r', full], packets: written },
     { name: 'tcpdump -nn -r', command: 'tcpdump', args: ['-nn', '-r', full], packets: written },
+    { name: 'tcpdump -nn -r (TZ unset)', command: 'tcpdump', args: ['-nn', '-r', full], packets: written, tzUnset: true },
     { name: 'smoltcp-dump -v -r', command: BIN, args: ['-v', '-r', full], packets: written },
     { name: 'tcpdump -nn -v -r', command: 'tcpdump', args: ['-nn', '-v', '-r', full], packets: written },
     // A small capture, where start-up is most of the time.
@@ -112,7 +120,7 @@ try {
   const results = new Map<string, Run[]>();
   for (let round = 0; round < rounds; round++) {
     for (const d of decoders) {
-      const run = await measure(d.command, d.args);
+      const run = await measure(d.command, d.args, d.tzUnset);
       results.set(d.name, [...(results.get(d.name) ?? []), run]);
     }
   }
@@ -141,6 +149,7 @@ try {
   const text = rate.get('smoltcp-dump -r (text)')!;
   const json = rate.get('smoltcp-dump --json')!;
   const tcpdump = rate.get('tcpdump -nn -r')!;
+  const tcpdumpTzUnset = rate.get('tcpdump -nn -r (TZ unset)')!;
   const tsharkJsonRate = rate.get('tshark -T json -r')!;
   const verbose = rate.get('smoltcp-dump -v -r')! / rate.get('tcpdump -nn -v -r')!;
   const smallTcpdump = rate.get('tcpdump -nn -r (small)')!;
@@ -151,6 +160,10 @@ try {
   console.log(
     `bench dump: text_vs_tcpdump=${(text / tcpdump).toFixed(2)} json_vs_tcpdump=${(json / tcpdump).toFixed(2)} ` +
       `text_v_vs_tcpdump_v=${verbose.toFixed(2)} json_vs_tshark=${(json / tsharkJsonRate).toFixed(0)} rss_mb=${Math.round(oursPeak)}`,
+  );
+  console.log(
+    `bench dump, TZ unset for tcpdump: text_vs_tcpdump_tz_unset=${(text / tcpdumpTzUnset).toFixed(2)} ` +
+      `json_vs_tcpdump_tz_unset=${(json / tcpdumpTzUnset).toFixed(2)}`,
   );
   console.log(
     `bench dump, ${smallCount} packets: small_text_vs_tcpdump=${smallText.toFixed(2)} small_json_vs_tcpdump=${smallJson.toFixed(2)}`,

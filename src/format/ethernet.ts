@@ -3,7 +3,7 @@
 // 802.1Q/QinQ tags are walked here (link.ts prints them); a new link-layer payload is one more case in the
 // switch on the EtherType (etherTypePayload, shared with the Linux cooked captures).
 
-import { EtherType, EthernetFrame } from '../../generated/ethernet.js';
+import { EtherType, EthernetField, EthernetFrame } from '../../generated/ethernet.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
@@ -11,9 +11,15 @@ import { ipv6Packet } from './ipv6.js';
 import { hex4, type LineBuilder } from './line.js';
 import { innerEtherType, isVlanTag, vlanTagsText } from './link.js';
 import { ETHERTYPE_NAMES } from './names.js';
+import { Piece, PieceTable } from './text-sink.js';
 
 const ethernetView = new EthernetFrame();
 const vlanTags = { count: 0 };
+const GREATER = new Piece(' > ');
+const COMMA_SPACE = new Piece(', ');
+const COLON_SPACE = new Piece(': ');
+/** `ethertype IPv4 (0x0800), length ` by EtherType: the -e header's middle, made on first use. */
+const ETHERTYPE_LENGTH_PIECE = new PieceTable((etherType) => 'ethertype ' + (ETHERTYPE_NAMES.get(etherType) ?? 'Unknown') + ' (0x' + hex4(etherType) + '), length ');
 
 /** Appends the frame `bytes[offset, offset + caplen)`, `wireLength` bytes on the wire, to the line. */
 export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number, caplen: number, wireLength: number): void {
@@ -46,15 +52,25 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     f.linkHeaderLength = caplen;
     return;
   }
-  // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
-  if (f.link || !decoded) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
+  if (f.link && !f.quiet && etherType > 1500) {
+    // The -e header of the frames tcpdump users print every day, written as bytes (no string per frame).
+    f.mac(bytes, offset + EthernetField.SrcAddr);
+    f.piece(GREATER);
+    f.mac(bytes, offset + EthernetField.DstAddr);
+    f.piece(COMMA_SPACE);
+    f.field(ETHERTYPE_LENGTH_PIECE.get(etherType), wireLength);
+    f.piece(COLON_SPACE);
+  } else if (f.link || !decoded) {
+    // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
+    f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
+  }
   if (etherType <= 1500) {
     // An IEEE 802.3 length field: the LLC payload is beyond what we decode.
     f.out += '802.3, length ' + length + ': LLC, length ' + length;
     return;
   }
-  if (f.link) f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';
-  else if (!decoded) f.out += etherTypeText(f, inner) + ', length ' + wireLength + ': ';
+  if (f.link && f.quiet) f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';
+  else if (!f.link && !decoded) f.out += etherTypeText(f, inner) + ', length ' + wireLength + ': ';
   if (tags > 0) {
     if (f.link) vlanTagsText(f, bytes, at, tags);
     at += 4 * tags;

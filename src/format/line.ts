@@ -166,6 +166,22 @@ export class LineBuilder {
     sink.uint(value);
   }
 
+  /** Appends a 16-bit value as four lowercase hex digits (a checksum, as tcpdump's `0x%04x` shows it). */
+  hex4(value: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(4);
+    sink.hex4(value);
+  }
+
+  /** Appends the six bytes at bytes[at] as a MAC address, `02:00:00:00:00:01`. */
+  mac(bytes: Uint8Array, at: number): void {
+    if (this.out.length !== 0) this.flushOut();
+    const sink = this.sink;
+    sink.reserve(20);
+    sink.mac(bytes, at);
+  }
+
   /** Appends an IPv4 address (a u32, or the same bits as an int32) as a dotted quad. */
   ipv4(address: number): void {
     if (this.out.length !== 0) this.flushOut();

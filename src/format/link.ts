@@ -11,6 +11,7 @@ import { ipPacket } from './ip.js';
 import { ipv4Packet } from './ipv4.js';
 import { ipv6Packet } from './ipv6.js';
 import type { LineBuilder } from './line.js';
+import { llcStpFrame } from './stp.js';
 import { ETHERTYPE_NAMES } from './names.js';
 
 /** The Tag Protocol Identifiers tcpdump reads as VLAN tags: 802.1Q, 802.1ad (QinQ) and the older 0x9100. */
@@ -64,7 +65,7 @@ export function linuxSllFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   let header = (type.length < 3 ? '   '.slice(type.length) + type : type) + ' ';
   header += linkAddressText(f, bytes, offset + LinuxSllField.Address, sll.addressLen);
   // Under -q tcpdump leaves out the protocol and length.
-  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3');
+  header += f.quiet ? '' : cookedProtocolText(f, protocol);
   cookedPayload(f, bytes, protocol, offset + 16, offset + caplen, wireLength - 16, header, wireLength);
 }
 
@@ -96,6 +97,8 @@ function cookedPayload(
     etherTypePayload(f, bytes, inner, at + 4, end, length - 4);
     return;
   }
+  // Protocol 4 (ETH_P_802_2): an 802.2 LLC frame; tcpdump prints spanning-tree BPDUs without the header.
+  if (protocol === SLL_P_802_2 && llcStpFrame(f, bytes, at, end, length)) return;
   if (!f.link && protocol !== 0x0800 && protocol !== 0x0806 && protocol !== 0x86dd) f.out += header;
   etherTypePayload(f, bytes, protocol, at, end, length);
 }
@@ -118,8 +121,16 @@ export function linuxSll2Frame(f: LineBuilder, bytes: Uint8Array, offset: number
   f.linkHeaderLength = 20;
   let header = 'ifindex ' + index + ' ';
   header += linkAddressText(f, bytes, offset + LinuxSll2Field.Address, sll.addressLen);
-  header += f.quiet ? '' : (protocol > 1500 ? etherTypeText(f, protocol) : '802.3');
+  header += f.quiet ? '' : cookedProtocolText(f, protocol);
   cookedPayload(f, bytes, protocol, offset + 20, offset + caplen, wireLength - 20, header, wireLength);
+}
+
+/** Linux's protocol number for an 802.2 LLC frame in a cooked header (ETH_P_802_2, linux/if_ether.h). */
+const SLL_P_802_2 = 0x0004;
+
+/** A cooked header's protocol as tcpdump's -e shows it: an EtherType, or which 802.x framing a value below 1536 is. */
+function cookedProtocolText(f: LineBuilder, protocol: number): string {
+  return protocol > 1500 ? etherTypeText(f, protocol) : protocol === SLL_P_802_2 ? '802.2' : '802.3';
 }
 
 /** The source address and the space after it: tcpdump prints only a 6-byte (Ethernet) address. */

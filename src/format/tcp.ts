@@ -45,6 +45,8 @@ const SPACE = new Piece(' ');
 const OPEN_BRACE = new Piece('{');
 const CLOSE_BRACE = new Piece('}');
 const CLOSE_BRACKET = new Piece(']');
+const CKSUM = new Piece(', cksum 0x');
+const CORRECT = new Piece(' (correct)');
 
 /**
  * A TCP segment at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
@@ -134,7 +136,10 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   if (f.verbose && !fragmented && at + length <= end) {
     const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Tcp, length)));
     const field = tcp.checksum;
-    f.out += ', cksum 0x' + hex4(field) + (sum !== 0 ? ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')' : ' (correct)');
+    f.piece(CKSUM);
+    f.hex4(field);
+    if (sum === 0) f.piece(CORRECT);
+    else f.out += ' (incorrect -> 0x' + hex4(checksumShouldBe(field, sum)) + ')';
   }
   const dataLength = length - headerLength;
   // tcpdump shows the sequence number of every segment from -vv on.

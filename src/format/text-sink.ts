@@ -82,6 +82,9 @@ for (let i = 0; i < 256; i++) {
   OCTET_DOT_LENGTH[i] = length + 1;
   HEX_COLON[i] = HEX_DIGITS[i >>> 4]! | (HEX_DIGITS[i & 15]! << 8) | (58 << 16);
 }
+/** A byte as two lowercase hex digits, in the low 16 bits (little-endian: the high digit first). */
+const HEX2 = new Int32Array(256);
+for (let i = 0; i < 256; i++) HEX2[i] = HEX_DIGITS[i >>> 4]! | (HEX_DIGITS[i & 15]! << 8);
 /** Room past a line's end for the stores that overrun their text. */
 const OVERRUN = 4;
 
@@ -241,6 +244,12 @@ export class TextSink {
       view.setInt32(at + 4, PADDED4[low - middle * 10_000]!, true);
       this.used = at + 8;
     }
+  }
+
+  /** Writes a 16-bit value as four lowercase hex digits, zero-padded (tcpdump's `%04x`). */
+  hex4(value: number): void {
+    this.view.setInt32(this.used, HEX2[(value >>> 8) & 255]! | (HEX2[value & 255]! << 16), true);
+    this.used += 4;
   }
 
   /** Writes 0-999999 as six digits (a timestamp's microseconds). */

@@ -37,6 +37,7 @@ PORT_CLASS[123] = APP_NTP;
 
 const udpView = new UdpPacket();
 const UDP_LENGTH = new Piece('UDP, length ');
+const UDP_SUM_OK = new Piece('[udp sum ok] ');
 
 /**
  * A UDP datagram at bytes[at] over the IP header described by `f.ip` (set by the IPv4 or IPv6 printer);
@@ -122,5 +123,6 @@ function applicationPayload(f: LineBuilder, bytes: Uint8Array, at: number, end: 
 /** `[udp sum ok] ` or `[bad udp cksum 0x.. -> 0x..!] ` for the `length` bytes of the datagram at bytes[at]. */
 function udpChecksum(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number, field: number): void {
   const sum = checksumFold(checksumSum(bytes, at, length, transportPseudoSum(f.ip, bytes, end, IpProtocol.Udp, length)));
-  f.out += sum !== 0 ? '[bad udp cksum 0x' + hex4(field) + ' -> 0x' + hex4(checksumShouldBe(field, sum)) + '!] ' : '[udp sum ok] ';
+  if (sum === 0) f.piece(UDP_SUM_OK);
+  else f.out += '[bad udp cksum 0x' + hex4(field) + ' -> 0x' + hex4(checksumShouldBe(field, sum)) + '!] ';
 }

@@ -124,6 +124,31 @@ crafted('Linux cooked v1 and v2, raw IP: every direction, VLAN payloads, unknown
   }
 });
 
+crafted('spanning-tree BPDUs over 802.2 LLC in cooked captures (protocol 0x0004): 802.1D config and TCN, 802.1w', async () => {
+  if (!needs('STP over cooked captures vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
+  // IEEE 802.1D clause 9.3.1: LLC 42 42 03, protocol 0, version, type, flags, root id, root path cost,
+  // bridge id, port id, then message age, max age, hello time and forward delay in 1/256 s.
+  const config = [0x42, 0x42, 0x03, 0, 0, 0, 0, 0x01, 0x80, 0x00, 0x02, 0x42, 0xac, 0x11, 0x00, 0x02, 0, 0, 0, 4,
+    0x80, 0x00, 0x02, 0x42, 0xac, 0x11, 0x00, 0x03, 0x80, 0x01, 0x01, 0x80, 0x14, 0, 0x02, 0, 0x0f, 0];
+  const tcn = [0x42, 0x42, 0x03, 0, 0, 0, 0x80];
+  // 802.1w clause 9.3.3: version 2, type 2, the port role in flag bits 2-3, and a version 1 length byte.
+  const rapid = [...config.slice(0, 5), 2, 2, 0x3c, ...config.slice(8), 0];
+  const withFlags = (bpdu: number[], flags: number): number[] => bpdu.map((b, i) => (i === 7 ? flags : b));
+  const bpdus = [config, tcn, rapid, withFlags(config, 0x81), withFlags(config, 0), withFlags(rapid, 0x42), withFlags(rapid, 0x7a),
+    [...config, 0, 0, 0], config.slice(0, 20), rapid.slice(0, 30)];
+  const sll = (type: number, p: number[]): Uint8Array => Uint8Array.from([0, type, 0, 1, 0, 6, ...MAC_A, 0, 0, 0, 4, ...p]);
+  const sll2 = (type: number, p: number[]): Uint8Array => Uint8Array.from([0, 4, 0, 0, 0, 0, 0, 1, 0, 1, type, 6, ...MAC_A, 0, 0, ...p]);
+  // (Other LLC payloads, IPX, SNAP, NetBIOS, lead to tcpdump's printers for them, which we do not have.)
+  for (const [name, linkType, make] of [['stp-sll', 113, sll], ['stp-sll2', 276, sll2]] as const) {
+    const frames = bpdus.flatMap((bpdu, i) => [make(i % 2 === 0 ? 0 : 4, bpdu)]);
+    const file = writePcap(join(craftedDir, `${name}.pcap`), frames.map((data) => ({ data })), linkType);
+    await sameTextAsTcpdump(file, craftedDir);
+    assert.ok((await sameFieldsAsTshark(file, craftedDir)) > 20);
+  }
+  const line = (await runDump(['-nn', '-v', '-r', join(craftedDir, 'stp-sll.pcap')], craftedDir)).stdout;
+  assert.match(line, /STP 802\.1d, Config, Flags \[Topology change\], bridge-id 8000\.02:42:ac:11:00:03\.8001, length 35\n\tmessage-age 1\.50s/);
+});
+
 crafted('cooked headers written through the generated views (setters) read back by tcpdump and tshark as written', async () => {
   if (!needs('smoltcp-dump vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
   const packet = ipv4({ protocol: 17 }, udp(40001, 40002, new Uint8Array(5)));

@@ -22,6 +22,20 @@ test('numbers at the edges of the four-digit tables read as String(n)', () => {
   assert.is(sink.used, 0);
 });
 
+test('hex4: every 16-bit value as four lowercase digits, as tcpdump prints a checksum with %04x', () => {
+  const sink = new TextSink(2);
+  let expected = '';
+  for (let value = 0; value < 65536; value += 257) {
+    sink.reserve(8);
+    sink.hex4(value);
+    sink.text(' ');
+    expected += value.toString(16).padStart(4, '0') + ' ';
+  }
+  sink.reserve(8);
+  sink.hex4(0xfedc);
+  assert.is(sink.takeText(), expected + 'fedc');
+});
+
 test('addresses: dotted quads, RFC 5952 IPv6 text, MACs', () => {
   const sink = new TextSink(1);
   for (const address of [0, 0x0a000001, 0x7f000001, 0xc0a80164, 0xffffffff, 0x01020304 | 0, 0x80000000 | 0]) {
