@@ -63,7 +63,8 @@ if (test !== null) {
     assert.match(ping.output, /^--- 192\.168\.69\.100 ping statistics ---$/m);
     assert.match(ping.output, /^4 packets transmitted, 4 received, 0% packet loss, time \d+ms$/m);
     assert.match(ping.output, /^rtt min\/avg\/max\/mdev = [0-9.]+\/[0-9.]+\/[0-9.]+\/[0-9.]+ ms$/m);
-    assert.not.match(ping.output, /no answer yet/);
+    // No assertion on `no answer yet` lines: one is printed when a reply takes over a second, which a
+    // loaded machine can make happen; that every request was answered is what the summary above says.
   });
 
   test('tcpdump: prints the kernel\'s ARP requests on a veth', async () => {
