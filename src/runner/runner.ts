@@ -51,16 +51,43 @@ function isWaitable(device: Device): device is WaitableDevice {
   return typeof (device as Partial<WaitableDevice>).waitReadable === 'function';
 }
 
-// setImmediate runs after pending I/O callbacks (a LinkedPair peer's runner, a socket's data); where it
-// does not exist, a zero timeout does the same job a little slower.
-const nextTurn: (f: () => void) => void =
+// setImmediate runs after pending I/O callbacks (a LinkedPair peer's runner, a socket's data). A browser
+// has none, and its setTimeout(f, 0) waits at least 4 ms once timers nest five deep (the HTML standard's
+// clamp), which a busy runner's turns do: a posted message is the browser's setImmediate (a task, after the
+// frames and input already queued, never clamped). Elsewhere without setImmediate (Deno), a zero timeout.
+/** Runs `f` on a later turn of the event loop. */
+export type NextTurn = (f: () => void) => void;
+
+/** The next-turn scheduler of a browser page or worker (a MessageChannel), or null elsewhere. */
+export function browserNextTurn(): NextTurn | null {
+  const g = globalThis as { window?: unknown; WorkerGlobalScope?: unknown; MessageChannel?: new () => MessageChannel };
+  if ((g.window === undefined && g.WorkerGlobalScope === undefined) || typeof g.MessageChannel !== 'function') return null;
+  // Made on first use; the page keeps it. Turns are queued in order and run one per message.
+  let channel: MessageChannel | null = null;
+  const turns: (() => void)[] = [];
+  const runOne = (): void => {
+    const f = turns.shift();
+    if (f !== undefined) f();
+  };
+  return (f) => {
+    if (channel === null) {
+      channel = new g.MessageChannel!();
+      channel.port1.onmessage = runOne;
+    }
+    turns.push(f);
+    channel.port2.postMessage(0);
+  };
+}
+
+const nextTurn: NextTurn =
   typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
     ? (f) => {
         (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(f);
       }
-    : (f) => {
+    : browserNextTurn() ??
+      ((f) => {
         setTimeout(f, 0);
-      };
+      });
 
 /** Polls an interface whenever there is something to do, from the event loop, until stopped. */
 export class Runner {

@@ -9,7 +9,7 @@ import { SocketSet } from '../../src/socket/socket-set.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { IpEndpoint } from '../../src/socket/socket.js';
 import { Ipv4Address } from '../../src/wire/ipv4-address.js';
-import { Runner } from '../../src/runner/runner.js';
+import { Runner, browserNextTurn } from '../../src/runner/runner.js';
 import { millis } from '../../src/time.js';
 
 const test = suite('runner');
@@ -377,6 +377,29 @@ test('an idle runner sleeps until aborted', async () => {
   assert.is(runner.polls, 1, 'one poll, then asleep until the abort');
   await runner.run(AbortSignal.abort());
   assert.is(runner.polls, 1, 'an aborted signal: no poll at all');
+});
+
+test('in a browser page (window and MessageChannel, no setImmediate), turns run in order through posted messages', async () => {
+  assert.is(browserNextTurn(), null, 'Node has no window: setImmediate is used');
+  const g = globalThis as { window?: unknown };
+  g.window = globalThis;
+  try {
+    const nextTurn = browserNextTurn()!;
+    assert.ok(nextTurn !== null);
+    const ran: number[] = [];
+    await new Promise<void>((resolve) => {
+      nextTurn(() => ran.push(1));
+      nextTurn(() => ran.push(2));
+      nextTurn(() => {
+        ran.push(3);
+        resolve();
+      });
+      assert.equal(ran, [], 'nothing runs before a later turn');
+    });
+    assert.equal(ran, [1, 2, 3]);
+  } finally {
+    delete g.window;
+  }
 });
 
 test.run();
