@@ -247,7 +247,7 @@ function loopback(bufferSize: number, total: number, c: LoopConfig): Run {
     const qBytes = received;
     const qFrames = devA.frames + devB.frames;
     const qReads = clockReads;
-    const stop = startProfile(false);
+    const stop = startProfile(q === 0);
     pump(Math.ceil(total / 4), deadline);
     const p = stop();
     allocated += p.allocated;
