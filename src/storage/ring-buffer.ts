@@ -11,6 +11,9 @@
 //   position without queuing it (out-of-order segments), enqueueUnallocated/dequeueAllocated then move
 //   the positions.
 //
+// (A long copy out to another ArrayBuffer makes a view of each 4 KiB block of the storage the first time
+// that block is copied, and keeps it: see copyOut. Nothing after that.)
+//
 // The positions never jump behind the caller's back (smoltcp rewinds an empty ring to offset 0 on
 // enqueue; that would lose bytes placed by writeUnallocated). clear() rewinds explicitly.
 
