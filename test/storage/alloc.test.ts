@@ -14,6 +14,10 @@ test('RingBuffer: copying in, out and at offsets allocates 0 bytes per call', ()
   assert.ok((figures.ringBuffer as number) < 0.5, `${figures.ringBuffer} bytes/round`);
 });
 
+test('RingBuffer: long copies out to another ArrayBuffer (cached block views, TypedArray set) allocate 0 bytes per call', () => {
+  assert.ok((figures.ringBufferLongCopies as number) < 0.5, `${figures.ringBufferLongCopies} bytes/round`);
+});
+
 test('PacketBuffer: copying and zero-copy enqueue, dequeue with metadata allocate 0 bytes per packet', () => {
   assert.ok((figures.packetBuffer as number) < 0.5, `${figures.packetBuffer} bytes/round`);
 });

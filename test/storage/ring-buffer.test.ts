@@ -170,6 +170,38 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('clear' as const) }),
 );
 
+test('long copies out to another ArrayBuffer (cached block views) give the queued bytes at every alignment, across the wrap', () => {
+  // Storage a view into a larger ArrayBuffer, capacity not a multiple of the 4096-byte block: the blocks
+  // count from the storage's start, and the partial block at its end goes through copyBytes.
+  const arena = new Uint8Array(5 * 4096 + 1000);
+  const capacity = 4 * 4096 + 4096 + 777;
+  const rb = new RingBuffer(arena.subarray(100, 100 + capacity));
+  const pattern = (k: number): number => (k * 131 + (k >> 8)) & 0xff;
+  let written = 0;
+  let read = 0;
+  const src = new Uint8Array(capacity);
+  const dst = new Uint8Array(capacity + 64);
+  for (const length of [16384, 16385, 17000, 20000, capacity - 1, 16384 + 4095]) {
+    for (let skew = 0; skew < 4096 + 17; skew += 523) {
+      // Move the read position by `skew`, then queue `length` bytes and read them out at dst offset 5.
+      for (let i = 0; i < skew; i++) src[i] = pattern(written + i);
+      written += rb.enqueueSlice(src, 0, skew);
+      read += rb.dequeueSlice(dst, 0, skew);
+      for (let i = 0; i < length; i++) src[i] = pattern(written + i);
+      written += rb.enqueueSlice(src, 0, length);
+      dst.fill(0);
+      const n = rb.dequeueSlice(dst, 5, length);
+      assert.is(n, length);
+      for (let i = 0; i < n; i++) {
+        if (dst[5 + i] !== pattern(read + i)) assert.unreachable(`byte ${i} of ${length} (skew ${skew}): ${dst[5 + i]}, expected ${pattern(read + i)}`);
+      }
+      assert.is(dst[4], 0);
+      assert.is(dst[5 + n], 0);
+      read += n;
+    }
+  }
+});
+
 test('property: every sequence of operations agrees with an array model', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 32 }), fc.array(op, { maxLength: 60 }), (capacity, ops) => {
