@@ -73,6 +73,8 @@ export function browserNextTurn(): NextTurn | null {
     if (channel === null) {
       channel = new g.MessageChannel!();
       channel.port1.onmessage = runOne;
+      // A port with a listener keeps a Node or Deno process alive; a page does not care.
+      (channel.port1 as { unref?: () => void }).unref?.();
     }
     turns.push(f);
     channel.port2.postMessage(0);
