@@ -387,6 +387,8 @@ test('in a browser page (window and MessageChannel, no setImmediate), turns run 
     const nextTurn = browserNextTurn()!;
     assert.ok(nextTurn !== null);
     const ran: number[] = [];
+    // The channel's port is unref'd (it must not keep a process alive), so a timer holds this one open.
+    const keepAlive = setTimeout(() => undefined, 60_000);
     await new Promise<void>((resolve) => {
       nextTurn(() => ran.push(1));
       nextTurn(() => ran.push(2));
@@ -396,6 +398,7 @@ test('in a browser page (window and MessageChannel, no setImmediate), turns run 
       });
       assert.equal(ran, [], 'nothing runs before a later turn');
     });
+    clearTimeout(keepAlive);
     assert.equal(ran, [1, 2, 3]);
   } finally {
     delete g.window;
