@@ -1385,12 +1385,8 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     // RFC 1122 section 4.2.3.2 and RFC 5681 section 4.2: delay the ACK, but acknowledge at least every
-    // second full-sized segment. That ACK goes out now, as the reply to this segment, not at the end of
-    // the poll: a poll may take in a whole window's burst, and one ACK for all of it would be a stretch
-    // ACK, which slows a sender that grows its window per ACK (RFC 5681 slow start, ours included).
-    if (seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.localMss) {
-      this.ackImmediate = true;
-    } else if (this.ackDelay === 0 || fin) {
+    // second full-sized segment.
+    if (this.ackDelay === 0 || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.localMss || fin) {
       this.ackNow = true;
     } else if (this.ackDeadline === NONE) {
       this.ackDeadline = now + this.ackDelay;
