@@ -191,8 +191,8 @@ for i in range(2):
     s.close()
     print(i, got.decode())
 `;
-      // The kernel's SYNs from the client port, counted on the tap.
-      const capture = s.track(await startCapture(s.ns, s.tapName, 'tcp[tcpflags] & tcp-syn != 0 and src port 45555', 3, 30_000));
+      // Every segment of both connections, captured on the tap.
+      const capture = s.track(await startCapture(s.ns, s.tapName, 'tcp port 45555', 10_000, 60_000));
       const child = s.spawn('python3', ['-c', script, s.ourIp, s.kernelIp]);
       const output = collect(child);
       const served: TcpSocket[] = [];
@@ -215,11 +215,20 @@ for i in range(2):
       assert.ok(timeWaitSeen, 'the first connection was in TIME-WAIT on our side');
       assert.is(lines[0], '0 hello 0');
       assert.is(lines[1], '1 hello 1');
-      // One SYN per connection: without RFC 6191 the second connection's first SYN would draw the old
-      // connection's ACK, the kernel would answer it with an RST and send its SYN again a second later.
+      // Without RFC 6191 the second connection's first SYN would draw the old connection's ACK, and the
+      // kernel would answer that with an RST and send its SYN again a second later. So: our first answer
+      // to each new ISN is a SYN-ACK of it, and the kernel resets nothing. (A SYN retransmitted because a
+      // loaded machine answered late is fine: it carries the same ISN.)
       capture.stop();
-      const syns = await capture.frames;
-      assert.is(syns.length, 2, `the kernel sent ${syns.length} SYNs for two connections`);
+      const segments = (await capture.frames).map(tcpSegment).filter((t) => t !== null);
+      assert.is(segments.filter((t) => t.fromClient && t.rst).length, 0, 'the kernel reset nothing');
+      const isns = [...new Set(segments.filter((t) => t.fromClient && t.syn).map((t) => t.seq))];
+      assert.is(isns.length, 2, `the kernel's SYNs carry ${isns.length} ISNs for two connections`);
+      for (const isn of isns) {
+        const first = segments.findIndex((t) => t.fromClient && t.syn && t.seq === isn);
+        const answer = segments.slice(first + 1).find((t) => !t.fromClient);
+        assert.ok(answer !== undefined && answer.syn && answer.ack === ((isn + 1) >>> 0), `our first answer to the SYN with ISN ${isn} is its SYN-ACK`);
+      }
       assert.ok(served.length === 2);
     } finally {
       s.close();
@@ -227,4 +236,20 @@ for i in range(2):
   });
 
   test.run();
+}
+
+/** The TCP fields this file's checks need, from an Ethernet/IPv4 frame; null for anything else. */
+function tcpSegment(frame: Uint8Array): { fromClient: boolean; syn: boolean; rst: boolean; seq: number; ack: number } | null {
+  if (frame.length < 34 || frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 6) return null;
+  const tcp = 14 + (frame[14]! & 0x0f) * 4;
+  if (frame.length < tcp + 20) return null;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const flags = frame[tcp + 13]!;
+  return {
+    fromClient: view.getUint16(tcp) === 45555,
+    syn: (flags & 0x02) !== 0,
+    rst: (flags & 0x04) !== 0,
+    seq: view.getUint32(tcp + 4),
+    ack: view.getUint32(tcp + 8),
+  };
 }
