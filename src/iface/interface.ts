@@ -631,7 +631,16 @@ export class Interface {
       const s = socket as TcpSocketContract;
       if (!s.accepts(ip, tcp)) continue;
       const reply = s.process(this.now, ip, tcp);
-      if (reply !== null) this.sendDatagram(this.replyTo(ip, IpProtocol.Tcp), Upper.Tcp, reply, reply.bufferLength());
+      if (reply !== null) {
+        this.sendDatagram(this.replyTo(ip, IpProtocol.Tcp), Upper.Tcp, reply, reply.bufferLength());
+      } else if (s.ackDue !== undefined && s.ackDue()) {
+        // RFC 5681 section 4.2: an ACK for at least every second full-sized segment. A poll may read
+        // a burst of dozens (a 4 MiB window of 64 KiB segments); acknowledging only after the burst
+        // would leave the sender one stretch ACK per burst to clock its window by.
+        this.currentSocket = socket;
+        socket.dispatch(this.now, this.emitter);
+        this.currentSocket = null;
+      }
       return RxOutcome.Accepted;
     }
     if (rawTook) return RxOutcome.Accepted;

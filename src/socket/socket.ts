@@ -139,4 +139,10 @@ export interface TcpSocketContract extends Socket {
   accepts(ip: Ipv4Repr, tcp: TcpRepr): boolean;
   /** Takes the segment (after accepts); a segment to send back at once, or null. */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null;
+  /**
+   * Whether the segment just processed made an ACK due now (every second full-sized segment, RFC 5681
+   * section 4.2): the interface then dispatches the socket before it reads the next frame of a burst.
+   * Optional: a socket without it is dispatched once the burst is read.
+   */
+  ackDue?(): boolean;
 }

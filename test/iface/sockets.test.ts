@@ -1,6 +1,7 @@
 // Sockets through the interface: UDP both ways with endpoints and broadcast, a full socket buffer
 // counted, an ICMP socket bound to a UDP port hearing "port unreachable", raw sockets, TCP segments
-// without a socket answered with RST (RFC 9293 3.10.7.1), a TCP socket plugged in through the contract,
+// without a socket answered with RST (RFC 9293 3.10.7.1), a TCP socket plugged in through the contract, a
+// burst read in one poll acknowledged every second segment,
 // poll's return value, pollAt/pollDelay and the logger.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,7 +13,10 @@ import { IcmpSocket } from '../../src/socket/icmp.js';
 import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type PacketEmitter, type TcpSocketContract } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
+import { TcpListener } from '../../src/socket/tcp/listener.js';
+import { TcpSocket } from '../../src/socket/tcp/socket.js';
 import { UdpSocket } from '../../src/socket/udp.js';
+import { RingBuffer } from '../../src/storage/ring-buffer.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import {
@@ -241,6 +245,42 @@ test('tcp: a socket implementing the contract gets the segment, and its reply an
   assert.ok(fin.ipv4!.dontFrag);
   assert.is(iface.counters.count(RxOutcome.Accepted), 1);
 });
+
+// RFC 5681 section 4.2 inside one poll: a burst of full-sized segments read in one poll is acknowledged
+// every second segment as it is read, not once after the burst (a stretch ACK per burst).
+for (const via of ['a socket', 'a listener'] as const) {
+  test(`tcp: a burst of ten full-sized segments in one poll draws five ACKs, one every second segment (${via})`, () => {
+    const { iface, device, sockets } = setup();
+    const socket = new TcpSocket({
+      rxBuffer: new RingBuffer(new Uint8Array(64 * 1024)),
+      txBuffer: new RingBuffer(new Uint8Array(1024)),
+      ackDelay: 100_000,
+      timestamps: false,
+    });
+    if (via === 'a socket') {
+      socket.listen(80);
+      sockets.add(socket);
+    } else {
+      const listener = new TcpListener({ pool: [socket] });
+      listener.listen(80);
+      sockets.add(listener);
+    }
+    device.inject(tcpIn({ control: TcpControl.Syn, seqNumber: 1000, windowLen: 8192, maxSegSize: 1460 }));
+    iface.poll(T0, device, sockets);
+    const [synAck] = device.take();
+    assert.is(synAck.tcp!.control, TcpControl.Syn);
+    const iss = synAck.tcp!.seqNumber;
+    device.inject(tcpIn({ ack: true, seqNumber: 1001, ackNumber: (iss + 1) >>> 0, windowLen: 8192 }));
+    iface.poll(T0, device, sockets);
+    assert.is(device.take().length, 0);
+    for (let i = 0; i < 10; i++) {
+      device.inject(tcpIn({ ack: true, seqNumber: 1001 + 1460 * i, ackNumber: (iss + 1) >>> 0, windowLen: 8192 }, pattern(1460, i)));
+    }
+    iface.poll(T0, device, sockets);
+    const acks = device.take().map((f) => f.tcp!.ackNumber);
+    assert.equal(acks, [1, 2, 3, 4, 5].map((k) => 1001 + 2 * 1460 * k));
+  });
+}
 
 test('nothing escapes poll(): a socket that throws while taking a packet is counted as internal', () => {
   const { iface, device, sockets } = setup();

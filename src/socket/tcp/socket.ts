@@ -1385,8 +1385,10 @@ export class TcpSocket implements TcpSocketContract {
       return;
     }
     // RFC 1122 section 4.2.3.2 and RFC 5681 section 4.2: delay the ACK, but acknowledge at least every
-    // second full-sized segment.
-    if (this.ackDelay === 0 || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * this.localMss || fin) {
+    // second full-sized segment. A full-sized segment carries our MSS less the options in every segment
+    // (RFC 6691): with timestamps, 1448 bytes at MSS 1460, so two of them are not 2 MSS.
+    const fullSized = this.tsOk ? this.localMss - TIMESTAMP_OPTION_LENGTH : this.localMss;
+    if (this.ackDelay === 0 || seqDiff(this.rcvNxt, this.lastAckSent) >= 2 * fullSized || fin) {
       this.ackNow = true;
     } else if (this.ackDeadline === NONE) {
       this.ackDeadline = now + this.ackDelay;
@@ -1403,6 +1405,11 @@ export class TcpSocket implements TcpSocketContract {
 
   // ---------------------------------------------------------------------------------------------
   // Sending
+
+  /** See TcpSocketContract.ackDue: an ACK is owed now, not at the delayed-ACK deadline. */
+  ackDue(): boolean {
+    return this.ackNow;
+  }
 
   /**
    * Emits what is due (SYN, data, FIN, ACK, probe or RST, as the state and the timers say) until there

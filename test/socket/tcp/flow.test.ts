@@ -226,6 +226,17 @@ test('delayed ACK: at least every second full-sized segment is acknowledged at o
   expectSent(s, 1, [seg({ seq: L, ack: R + 2920, window: 8192 - 2920 })]);
 });
 
+test('delayed ACK: with timestamps a full-sized segment holds MSS - 12 bytes, and the second is acknowledged at once', () => {
+  const s = established({ ackDelay: 100_000, rxSize: 8192, timestamps: true }, { ts: [100, 0] });
+  expectNothing(s, 0);
+  send(s, 0, peer({ seq: R, ack: L, window: 64, ts: [101, 0], payload: 'x'.repeat(1448) }));
+  expectNothing(s, 0);
+  send(s, 1, peer({ seq: R + 1448, ack: L, window: 64, ts: [102, 0], payload: 'x'.repeat(1448) }));
+  const sent = recv(s, 1);
+  assert.is(sent.length, 1, 'one ACK for two 1448-byte segments at MSS 1460');
+  assert.is(sent[0]!.ack, R + 2896);
+});
+
 test('delayed ACK: more than two segments\' worth at once is acknowledged at once too', () => {
   const s = established({ ackDelay: 100_000, rxSize: 8192 });
   send(s, 0, peer({ seq: R, ack: L, window: 64, payload: 'x'.repeat(3000) }));
