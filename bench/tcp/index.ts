@@ -7,9 +7,10 @@
 //   buffers (the pair's queues, the sockets' rings) in one ArrayBuffer, and with every buffer in one;
 // - tap: our stack on a tap in a namespace this benchmark creates, against the kernel (bench/tcp/pump.c,
 //   compiled with cc on every run): "reader" is the kernel reading what we send, "writer" the kernel
-//   writing to us (`--tap-bytes`, default 256 MiB; the tap's and our MTU `--tap-mtu`, default 65521, the
-//   largest Linux gives a tap), the stack's buffers in one ArrayBuffer, without and with the tap's checksum
-//   offload (a virtio-net header, TUN_F_CSUM);
+//   writing to us (`--tap-bytes`, default 1 GiB as the kernel references move: 256 MiB took about 0.1 s
+//   and measured mostly V8's warm-up on the tap's paths; the tap's and our MTU `--tap-mtu`, default 65521,
+//   the largest Linux gives a tap), the stack's buffers in one ArrayBuffer, without and with the tap's
+//   checksum offload (a virtio-net header, TUN_F_CSUM), allocation profiled by quarters as in the loops;
 // - references: the kernel to itself between two namespaces over a veth (same MTU as the tap), run just
 //   before and just after the tap parts, the kernel over the loopback of a namespace, just before and just
 //   after the MTU 65535 loops (each ratio takes the mean of the two), and Node's `net` over 127.0.0.1 in a
@@ -57,7 +58,7 @@ function option(name: string, fallback: number): number {
 const GiB = 1 << 30;
 const MiB = 1 << 20;
 const loopBytes = option('bytes', GiB);
-const tapBytes = option('tap-bytes', 256 * MiB);
+const tapBytes = option('tap-bytes', 1024 * MiB);
 const kernelBytes = option('kernel-bytes', GiB);
 const loopMtu = option('mtu', 1500);
 const tapMtu = option('tap-mtu', 65521);
@@ -99,9 +100,14 @@ interface Run {
   steadyClock?: number;
   /** Readiness waits (waitReadable) in the measured part; each allocates about 950 bytes (a promise, a timer, libuv's callback). */
   waits?: number;
+  /** Tap runs: readiness waits and clock reads per segment in the steady-state quarter. */
+  steadyWaits?: number;
+  steadyReads?: number;
 }
 
 let waits = 0;
+/** The tap runs' clock reads in drive() (clock(): performance.now(), a heap number each). */
+let tapClockReads = 0;
 
 const gbps = (r: { bytes: number; seconds: number }): number => (r.bytes * 8) / r.seconds / 1e9;
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
@@ -118,6 +124,49 @@ function startProfile(collect = true): () => { allocated: number; gcs: number } 
     for (const gc of report.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
     return { allocated: Math.max(0, after - before + freed), gcs: report.statistics.length };
   };
+}
+
+/**
+ * Allocation by quarters of a tap run, as the loops measure theirs: `mark(progress)` closes a quarter once
+ * the run's progress passes it. A one-off of the JIT lands in one quarter; what the per-segment path
+ * allocates shows in every one. `steady` is the least quarter's bytes per segment, with the readiness
+ * waits and clock reads per segment of that quarter (the driver's and the application's, not the stack's).
+ */
+class QuarterProfile {
+  steady = Infinity;
+  steadyWaits = 0;
+  steadyReads = 0;
+  private quarter = 0;
+  private segments0 = 0;
+  private waits0 = 0;
+  private reads0 = 0;
+  private stop: () => { allocated: number; gcs: number } = () => ({ allocated: 0, gcs: 0 });
+
+  constructor(
+    private readonly total: number,
+    private readonly segments: () => number,
+  ) {
+    this.open();
+  }
+
+  mark(progress: number): void {
+    if (this.quarter >= 4 || progress < ((this.quarter + 1) * this.total) / 4) return;
+    const p = this.stop();
+    const segments = this.segments() - this.segments0;
+    if (segments > 0 && p.allocated / segments < this.steady) {
+      this.steady = p.allocated / segments;
+      this.steadyWaits = (waits - this.waits0) / segments;
+      this.steadyReads = (tapClockReads - this.reads0) / segments;
+    }
+    if (++this.quarter < 4) this.open();
+  }
+
+  private open(): void {
+    this.segments0 = this.segments();
+    this.waits0 = waits;
+    this.reads0 = tapClockReads;
+    this.stop = startProfile(false);
+  }
 }
 
 /** Views of one ArrayBuffer of `size` bytes, 8-byte aligned: where a run keeps the stack's buffers. */
@@ -404,6 +453,7 @@ async function drive(s: Tap, step: () => void, done: () => boolean, deadline: nu
       s.iface.neighbors.fill(KERNEL_ADDR, s.kernelMac, t);
       if (performance.now() > deadline) return;
     }
+    tapClockReads += 2;
     const delay = s.iface.pollDelay(clock(), s.sockets);
     if (delay !== 0) {
       waits++;
@@ -430,6 +480,9 @@ async function tapReader(pump: string, bufferSize: number, offload: boolean): Pr
     const stop = startProfile();
     const frames = s.dev.frames;
     const waitsBefore = waits;
+    // Segments: ours out (about bytes / MSS) and the kernel's ACKs in, which we count.
+    const mss = tapMtu - 40;
+    const quarters = new QuarterProfile(tapBytes, () => s.dev.frames + Math.ceil((sent - socket.sendQueue()) / mss));
     const start = performance.now();
     await drive(
       s,
@@ -439,6 +492,7 @@ async function tapReader(pump: string, bufferSize: number, offload: boolean): Pr
           if (n === 0) break;
           sent += n;
         }
+        quarters.mark(sent - socket.sendQueue());
         if (sent >= tapBytes && !closed) {
           socket.close();
           closed = true;
@@ -454,9 +508,10 @@ async function tapReader(pump: string, bufferSize: number, offload: boolean): Pr
     if (!closed) socket.abort();
     await drive(s, () => {}, () => true, deadline);
     await done.catch(() => '');
-    // Segments: ours out (about bytes / MSS) and the kernel's ACKs in, which we count.
-    const mss = tapMtu - 40;
-    return { bytes: acked, seconds, segments: s.dev.frames - frames + Math.ceil(acked / mss), allocated, gcs, waits: waited };
+    return {
+      bytes: acked, seconds, segments: s.dev.frames - frames + Math.ceil(acked / mss), allocated, gcs, waits: waited,
+      steady: quarters.steady, steadyWaits: quarters.steadyWaits, steadyReads: quarters.steadyReads,
+    };
   } finally {
     s.tap.close();
     s.ns.destroy();
@@ -493,15 +548,28 @@ async function tapWriter(pump: string, bufferSize: number, offload: boolean): Pr
     const stop = startProfile();
     const frames = s.dev.frames;
     const waitsBefore = waits;
+    // Segments: the kernel's in, which we count, and our ACKs out (about one every second segment).
+    const quarters = new QuarterProfile(tapBytes - first, () => s.dev.frames + Math.ceil((received - first) / (tapMtu - 40) / 2));
     const start = performance.now();
-    await drive(s, read, () => finished, deadline);
+    await drive(
+      s,
+      () => {
+        read();
+        quarters.mark(received - first);
+      },
+      () => finished,
+      deadline,
+    );
     const seconds = (performance.now() - start) / 1000;
     const { allocated, gcs } = stop();
     const waited = waits - waitsBefore;
     const ackEstimate = Math.ceil((received - first) / (tapMtu - 40) / 2);
     await drive(s, () => {}, () => socket.state === TcpState.Closed || socket.state === TcpState.TimeWait || performance.now() > deadline, deadline);
     await done.catch(() => '');
-    return { bytes: received - first, seconds, segments: s.dev.frames - frames + ackEstimate, allocated, gcs, waits: waited };
+    return {
+      bytes: received - first, seconds, segments: s.dev.frames - frames + ackEstimate, allocated, gcs, waits: waited,
+      steady: quarters.steady, steadyWaits: quarters.steadyWaits, steadyReads: quarters.steadyReads,
+    };
   } finally {
     s.tap.close();
     s.ns.destroy();
@@ -509,7 +577,7 @@ async function tapWriter(pump: string, bufferSize: number, offload: boolean): Pr
 }
 
 function describe(name: string, r: Run): string {
-  return `${name}: ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(2)} s, ${fmt(gbps(r))} Gbit/s, ${r.segments} segments, ${(r.allocated / Math.max(1, r.segments)).toFixed(2)} bytes/segment${r.steady === undefined ? '' : ` (steady state ${r.steady.toFixed(2)}, of which the benchmark's clock reads ${r.steadyClock!.toFixed(2)})`}, ${r.gcs} GCs${r.waits === undefined ? '' : `, ${r.waits} readiness waits (${(r.waits / Math.max(1, r.segments)).toFixed(2)} a segment)`}`;
+  return `${name}: ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(2)} s, ${fmt(gbps(r))} Gbit/s, ${r.segments} segments, ${(r.allocated / Math.max(1, r.segments)).toFixed(2)} bytes/segment${r.steady === undefined ? '' : r.steadyClock !== undefined ? ` (steady state ${r.steady.toFixed(2)}, of which the benchmark's clock reads ${r.steadyClock.toFixed(2)})` : ` (steady state ${fmt(r.steady)}, with ${fmt(r.steadyWaits!)} readiness waits and ${fmt(r.steadyReads!)} clock reads a segment)`}, ${r.gcs} GCs${r.waits === undefined ? '' : `, ${r.waits} readiness waits (${(r.waits / Math.max(1, r.segments)).toFixed(2)} a segment)`}`;
 }
 
 async function main(): Promise<void> {
@@ -614,7 +682,7 @@ async function main(): Promise<void> {
   // The stack's own path: the in-process loops in steady state (the least of four quarters), less the
   // benchmark's own clock reads (performance.now(), 16 bytes each, counted). On the tap each readiness wait
   // allocates its promise and timer (printed above with the number of waits), the driver's cost.
-  const loops = ours.filter((r) => r.steady !== undefined);
+  const loops = ours.filter((r) => r.steadyClock !== undefined);
   const bytesPerSegment = loops.length === 0 ? NaN : Math.max(...loops.map((r) => r.steady! - r.steadyClock!));
   const gcs = ours.reduce((sum, r) => sum + r.gcs, 0);
   console.log(
