@@ -12,7 +12,7 @@
 //   the positions.
 //
 // (A long copy out to another ArrayBuffer makes a view of each 4 KiB block of the storage the first time
-// that block is copied, and keeps it: see copyOut. Nothing after that.)
+// that block is copied, and keeps it: see copyBytes. Nothing after that.)
 //
 // The positions never jump behind the caller's back (smoltcp rewinds an empty ring to offset 0 on
 // enqueue; that would lose bytes placed by writeUnallocated). clear() rewinds explicitly.
@@ -20,13 +20,6 @@
 // The project's one byte copier: it lives beside the reprs but knows nothing of any protocol.
 import { copyBytes } from '../wire/byte-ranges.js';
 import { StorageError, checkCapacity } from './errors.js';
-
-/**
- * Bytes per cached view of the storage for copies out to another ArrayBuffer (see copyOut): TypedArray
- * `set` from a view is a memmove, four to ten times the eight-byte loop, but a view made per copy would be
- * an allocation per call; views of fixed blocks, made once each, are not.
- */
-const BLOCK = 4096;
 
 /** A byte ring of fixed capacity: copying, zero-copy and random-access calls, none of which allocates. */
 export class RingBuffer {
@@ -36,8 +29,6 @@ export class RingBuffer {
   readonly capacity: number;
   private readAt = 0;
   private queued = 0;
-  /** Views of `storage`'s whole BLOCKs, made on first use (null until a long copy out first happens). */
-  private blocks: (Uint8Array | null)[] | null = null;
 
   /** A buffer over `storage` (used as given, not copied) or over a new array of `storage` bytes. */
   constructor(storage: Uint8Array | number) {
@@ -201,44 +192,8 @@ export class RingBuffer {
     const n = length < available ? length : available;
     const at = this.wrap(this.readAt + offset);
     const first = this.capacity - at < n ? this.capacity - at : n;
-    this.copyOut(at, dst, dstOffset, first);
-    if (first < n) this.copyOut(0, dst, dstOffset + first, n - first);
+    copyBytes(this.storage, at, dst, dstOffset, first);
+    if (first < n) copyBytes(this.storage, 0, dst, dstOffset + first, n - first);
     return n;
-  }
-
-  /**
-   * Copies storage[at, +length) to dst: the whole blocks in between with TypedArray `set` from their cached
-   * views (a memmove that allocates nothing once each block's view exists, at most capacity / 4096 views over
-   * the buffer's life), the ends with copyBytes. An application reading 64 KiB into its own buffer (another
-   * ArrayBuffer than the ring's) otherwise paid copyBytes' eight-byte loop for every byte it received.
-   */
-  private copyOut(at: number, dst: Uint8Array, dstOffset: number, length: number): void {
-    const storage = this.storage;
-    // Short copies, copies within one ArrayBuffer (copyBytes' memmove) and ranges past dst's end (a caller
-    // bug, reported as copyBytes reports it) go the usual way.
-    if (length < 4 * BLOCK || !(dstOffset >= 0 && dstOffset + length <= dst.length) || dst.buffer === storage.buffer) {
-      copyBytes(storage, at, dst, dstOffset, length);
-      return;
-    }
-    const head = (BLOCK - (at % BLOCK)) % BLOCK;
-    if (head > 0) copyBytes(storage, at, dst, dstOffset, head);
-    let blocks = this.blocks;
-    if (blocks === null) {
-      blocks = new Array<Uint8Array | null>(Math.floor(this.capacity / BLOCK)).fill(null);
-      this.blocks = blocks;
-    }
-    const end = at + length;
-    let p = at + head;
-    let q = dstOffset + head;
-    for (; p + BLOCK <= end; p += BLOCK, q += BLOCK) {
-      const k = p / BLOCK;
-      let view = blocks[k];
-      if (view === null || view === undefined) {
-        view = storage.subarray(p, p + BLOCK);
-        blocks[k] = view;
-      }
-      dst.set(view, q);
-    }
-    if (p < end) copyBytes(storage, p, dst, q, end - p);
   }
 }

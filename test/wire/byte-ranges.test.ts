@@ -143,4 +143,30 @@ test('views of different buffers at odd offsets: the range and nothing around it
   }
 });
 
+test("long copies between buffers (the source's cached 4 KiB block views): every length and alignment around the blocks, the range and nothing around it", () => {
+  const next = random(9);
+  // One source buffer for every round, seen through views at odd offsets, so that later rounds reuse the
+  // block views earlier ones made; its bytes change between rounds, which the views must show.
+  const sourceBuffer = new ArrayBuffer(64 * 1024 + 300);
+  for (let round = 0; round < 300; round++) {
+    const viewOffset = Math.floor(next() * 200);
+    const source = new Uint8Array(sourceBuffer, viewOffset, 64 * 1024).map((_, i) => (i * 29 + round * 7) & 0xff);
+    const target = new Uint8Array(new ArrayBuffer(64 * 1024 + 64), 3, 64 * 1024);
+    const length = round < 20 ? 8192 + round - 10 : 8192 + Math.floor(next() * (56 * 1024));
+    const sourceOffset = Math.floor(next() * (64 * 1024 - length));
+    const targetOffset = Math.floor(next() * (64 * 1024 - length));
+    copyBytes(source, sourceOffset, target, targetOffset, length);
+    assert.equal(target.subarray(targetOffset, targetOffset + length), source.subarray(sourceOffset, sourceOffset + length), `round ${round}`);
+    assert.is(target[targetOffset - 1] ?? 0, 0, 'nothing written before');
+    assert.is(target[targetOffset + length] ?? 0, 0, 'nothing written after');
+  }
+});
+
+test('a long copy past either end throws a RangeError, as a plain copy would', () => {
+  const source = new Uint8Array(20_000);
+  const target = new Uint8Array(20_000);
+  assert.throws(() => copyBytes(source, 12_000, target, 0, 10_000), RangeError);
+  assert.throws(() => copyBytes(source, 0, target, 12_000, 10_000), RangeError);
+});
+
 test.run();
