@@ -40,7 +40,7 @@ import type { UdpRepr } from '../wire/udp.js';
 import { copyBytes } from '../wire/byte-ranges.js';
 import type { IcmpSocket } from '../socket/icmp.js';
 import type { RawIpSocket } from '../socket/raw-ip.js';
-import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract } from '../socket/socket.js';
+import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract, type TcpUnreachable } from '../socket/socket.js';
 import type { SocketSet } from '../socket/socket-set.js';
 import type { UdpSocket } from '../socket/udp.js';
 import { MICROS_PER_SECOND, type Duration, type Instant } from '../time.js';
@@ -193,6 +193,9 @@ export class Interface {
   private readonly replyIp = new Ipv4Repr();
   private readonly replyIcmp = new Icmpv4Repr();
   private readonly replyTcp = new TcpRepr();
+  /** The connection an ICMP error (or an unsent datagram) is about, as a segment from the peer would name it. */
+  private readonly quotedIp = new Ipv4Repr();
+  private readonly quotedTcp = new TcpRepr();
 
   /**
    * An interface with everything allocated now: neighbour cache, waiting queue, reassembly buffers, a 64 KiB
@@ -579,6 +582,12 @@ export class Interface {
       outcome = s.process(this.now, ip, bytes, offset, length) ? RxOutcome.Accepted : RxOutcome.SocketBufferFull;
       if (this.verbose) this.socketEvent('icmp', 'received', length, ip.srcAddr, 0, s.recvQueue);
       break;
+    }
+    if ((icmp.msgType === Icmpv4Message.DstUnreachable || icmp.msgType === Icmpv4Message.TimeExceeded) && icmp.quotedHeader.protocol === IpProtocol.Tcp) {
+      const cause = tcpUnreachableCause(icmp.msgType, icmp.msgCode);
+      if (cause !== null && this.tcpUnreachable(icmp.quotedHeader.srcAddr, icmp.quotedHeader.dstAddr, icmp.data!, icmp.dataOffset, icmp.dataLength, cause)) {
+        outcome = RxOutcome.Accepted;
+      }
     }
     if (icmp.msgType === Icmpv4Message.EchoRequest && this.icmpEchoReplies && !broadcast) {
       // RFC 1122 section 3.2.2.6: the reply carries the request's identifier, sequence number and data.
@@ -999,9 +1008,51 @@ export class Interface {
 
   /** The neighbour did not answer: drop what waited for it. */
   private dropWaiting(addr: number): void {
-    const n = this.waiting.drop(addr);
+    // As Linux answers each datagram dropped for want of a neighbour with an ICMP host unreachable to its
+    // sender, the TCP socket of each dropped segment hears of it: a connect() to a host that is not
+    // there fails with EHOSTUNREACH after the ARP retries, not after the SYN's.
+    const q = this.waiting;
+    let n = 0;
+    for (let slot = q.oldest(addr); slot >= 0; slot = q.oldest(addr)) {
+      const bytes = q.storage;
+      const at = q.offsetOf(slot);
+      const headerLength = (bytes[at]! & 0x0f) * 4;
+      const firstFragment = (((bytes[at + 6]! & 0x1f) << 8) | bytes[at + 7]!) === 0;
+      if (bytes[at + 9] === IpProtocol.Tcp && firstFragment) {
+        this.tcpUnreachable(readU32(bytes, at + 12), readU32(bytes, at + 16), bytes, at + headerLength, q.lengthOf(slot) - headerLength, 'host-unreachable');
+      }
+      q.release(slot);
+      n++;
+    }
     this.counters.txUnresolved += n;
     if (this.logLevel >= LogLevel.Debug) this.log(LogLevel.Debug, `arp: ${formatIpv4(addr)} did not answer; ${n} waiting packet(s) dropped`);
+  }
+
+  /**
+   * Tells the TCP socket whose segment from `srcAddr` to `dstAddr` an ICMP error quotes, or the interface
+   * dropped unsent, that its path failed (`bytes[offset, +length)` is the segment's start, at least the
+   * 8 bytes RFC 792 quotes: ports and sequence number). Whether a socket took it.
+   */
+  private tcpUnreachable(srcAddr: number, dstAddr: number, bytes: Uint8Array, offset: number, length: number, cause: TcpUnreachable): boolean {
+    if (length < 8 || this.addressIndex(srcAddr | 0) < 0) return false;
+    const ip = this.quotedIp;
+    ip.srcAddr = dstAddr;
+    ip.dstAddr = srcAddr;
+    const tcp = this.quotedTcp;
+    tcp.srcPort = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+    tcp.dstPort = (bytes[offset]! << 8) | bytes[offset + 1]!;
+    const seq = readU32(bytes, offset + 4);
+    const sockets = this.sockets!;
+    for (let i = 0; i < sockets.capacity; i++) {
+      const socket = sockets.at(i);
+      if (socket === null || socket.kind !== SocketKind.Tcp) continue;
+      const s = socket as TcpSocketContract;
+      if (!s.accepts(ip, tcp)) continue;
+      if (s.icmpError !== undefined) s.icmpError(ip, tcp, seq, cause);
+      if (this.logLevel >= LogLevel.Debug) this.log(LogLevel.Debug, `tcp: ${cause} for ${formatIpv4(dstAddr)}:${tcp.srcPort}, told to the socket of port ${tcp.dstPort}`);
+      return true;
+    }
+    return false;
   }
 
   /** Sends what waited for `addr`, now at `mac`, oldest first, as long as the device takes frames. */
@@ -1133,4 +1184,33 @@ function parseAddr(name: string, value: string | number): number {
     throw new IfaceError('ERR_IFACE_BAD_CONFIG', `Interface: ${name} ${JSON.stringify(value)} is not an IPv4 address; write it as four decimal octets, e.g. 192.168.69.100.`);
   }
   return address.value;
+}
+
+/** The big-endian u32 at `bytes[at]`. */
+function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * What an ICMP error means for the TCP connection it quotes, as Linux reads it (its icmp_err_convert):
+ * net unreachable for the network codes, refused for protocol and port unreachable, host unreachable for
+ * the rest and for time exceeded; null for fragmentation needed, which is path MTU discovery's, not an
+ * unreachable path.
+ */
+function tcpUnreachableCause(msgType: Icmpv4Message, code: number): TcpUnreachable | null {
+  if (msgType === Icmpv4Message.TimeExceeded) return 'host-unreachable';
+  switch (code) {
+    case Icmpv4DstUnreachable.NetUnreachable:
+    case Icmpv4DstUnreachable.DstNetUnknown:
+    case Icmpv4DstUnreachable.NetProhibited:
+    case Icmpv4DstUnreachable.NetUnreachToS:
+      return 'net-unreachable';
+    case Icmpv4DstUnreachable.ProtoUnreachable:
+    case Icmpv4DstUnreachable.PortUnreachable:
+      return 'refused';
+    case Icmpv4DstUnreachable.FragRequired:
+      return null;
+    default:
+      return 'host-unreachable';
+  }
 }

@@ -9,6 +9,7 @@ export {
   type PacketEmitter,
   type Socket,
   type TcpSocketContract,
+  type TcpUnreachable,
 } from './socket.js';
 export { SocketError, type SocketErrorCode } from './errors.js';
 export type { DatagramSocketBuffers, PacketBufferSize } from './buffers.js';

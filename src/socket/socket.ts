@@ -132,6 +132,12 @@ export interface Socket {
  * accepts, the interface answers with a RST itself (RFC 9293 section 3.10.7.1) and counts "no socket".
  * Timers and queued data go out through `dispatch` (with `emitter.emitTcp`), scheduled by `pollAt`.
  */
+/**
+ * What an ICMP error says of a TCP connection's path (see TcpSocketContract.icmpError): the peer's port or
+ * protocol is closed ('refused'), or the host or the network cannot be reached.
+ */
+export type TcpUnreachable = 'refused' | 'host-unreachable' | 'net-unreachable';
+
 export interface TcpSocketContract extends Socket {
   /** Always SocketKind.Tcp. */
   readonly kind: SocketKind.Tcp;
@@ -145,4 +151,11 @@ export interface TcpSocketContract extends Socket {
    * Optional: a socket without it is dispatched once the burst is read.
    */
   ackDue?(): boolean;
+  /**
+   * An ICMP error quoting one of this socket's segments (or a datagram of its dropped because the next
+   * hop never answered ARP): `ip` and `tcp` name the connection as a segment from the peer would (for
+   * accepts, and for a listener to find the connection), `seq` is the quoted segment's sequence number.
+   * Optional: a socket without it does not hear of ICMP errors.
+   */
+  icmpError?(ip: Ipv4Repr, tcp: TcpRepr, seq: number, cause: TcpUnreachable): void;
 }

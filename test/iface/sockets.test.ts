@@ -1,11 +1,12 @@
 // Sockets through the interface: UDP both ways with endpoints and broadcast, a full socket buffer
 // counted, an ICMP socket bound to a UDP port hearing "port unreachable", raw sockets, TCP segments
 // without a socket answered with RST (RFC 9293 3.10.7.1), a TCP socket plugged in through the contract, a
-// burst read in one poll acknowledged every second segment,
+// burst read in one poll acknowledged every second segment, ICMP errors and ARP failures told to the TCP
+// socket whose segment they are about,
 // poll's return value, pollAt/pollDelay and the logger.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Icmpv4Message, IpProtocol } from '../../generated/index.js';
+import { Icmpv4DstUnreachable, Icmpv4Message, IpProtocol } from '../../generated/index.js';
 import { Interface, type InterfaceOptions } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
 import { LogLevel } from '../../src/iface/logger.js';
@@ -14,13 +15,15 @@ import { RawIpSocket } from '../../src/socket/raw-ip.js';
 import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type PacketEmitter, type TcpSocketContract } from '../../src/socket/socket.js';
 import { SocketSet } from '../../src/socket/socket-set.js';
 import { TcpListener } from '../../src/socket/tcp/listener.js';
-import { TcpSocket } from '../../src/socket/tcp/socket.js';
+import { TcpSocket, TcpState } from '../../src/socket/tcp/socket.js';
 import { UdpSocket } from '../../src/socket/udp.js';
 import { RingBuffer } from '../../src/storage/ring-buffer.js';
+import { Icmpv4Repr } from '../../src/wire/icmpv4.js';
 import { Ipv4Repr } from '../../src/wire/ipv4.js';
+import { seconds } from '../../src/time.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import {
-  BROADCAST_MAC, OUR_IP, OUR_MAC, PEER_IP, PEER_MAC, TestDevice, echoRequest, ipv4Frame, pattern, tcpBytes, udpFrame,
+  BROADCAST_MAC, GW_IP, OUR_IP, OUR_MAC, PEER_IP, PEER_MAC, TestDevice, echoRequest, icmpBytes, ipv4Frame, pattern, tcpBytes, udpFrame,
 } from './support.js';
 
 const test = suite('iface/sockets');
@@ -281,6 +284,120 @@ for (const via of ['a socket', 'a listener'] as const) {
     assert.equal(acks, [1, 2, 3, 4, 5].map((k) => 1001 + 2 * 1460 * k));
   });
 }
+
+// ICMP errors about TCP segments (RFC 1122 section 4.2.3.9) reach the socket that sent the segment; so
+// does a datagram dropped because the next hop never answered ARP, as Linux reports it.
+
+/** A TcpSocket connecting from OUR_IP:40000 to PEER_IP:80 through the interface; its SYN's frame. */
+function connecting(iface: Interface, device: TestDevice, sockets: SocketSet, now = T0): { socket: TcpSocket; syn: Uint8Array } {
+  const socket = new TcpSocket({ rxBuffer: new RingBuffer(new Uint8Array(1024)), txBuffer: new RingBuffer(new Uint8Array(1024)) });
+  sockets.add(socket);
+  socket.connect(new IpEndpoint(PEER_IP, 80), new IpEndpoint(OUR_IP, 40000));
+  iface.poll(now, device, sockets);
+  const [syn] = device.takeRaw();
+  return { socket, syn: syn! };
+}
+
+/** An ICMP error from GW_IP quoting the IPv4 header and first 8 payload bytes of our frame `frame`. */
+function icmpAbout(frame: Uint8Array, msgType: Icmpv4Message, msgCode: number, patch?: (quoted: Uint8Array) => void): Uint8Array {
+  const quoted = frame.slice(14, 14 + 28);
+  patch?.(quoted);
+  const icmp = new Icmpv4Repr();
+  icmp.msgType = msgType;
+  icmp.msgCode = msgCode;
+  const header = new DataView(quoted.buffer);
+  const q = icmp.quotedHeader;
+  q.srcAddr = header.getUint32(12);
+  q.dstAddr = header.getUint32(16);
+  q.protocol = quoted[9]!;
+  q.hopLimit = quoted[8]!;
+  q.payloadLength = header.getUint16(2) - 20;
+  icmp.setData(quoted, 20, 8);
+  return ipv4Frame(IpProtocol.Icmp, icmpBytes(icmp), { src: GW_IP });
+}
+
+test('tcp: ICMP host unreachable about our SYN ends the connect at once (Accepted), with the cause', () => {
+  const { iface, device, sockets } = setup();
+  const { socket, syn } = connecting(iface, device, sockets);
+  device.inject(icmpAbout(syn, Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.HostUnreachable));
+  iface.poll(T0 + 1000, device, sockets);
+  assert.is(socket.state, TcpState.Closed);
+  assert.is(socket.endCause, 'host-unreachable');
+  assert.is(iface.counters.count(RxOutcome.Accepted), 1);
+});
+
+test('tcp: each ICMP code as Linux reads it: net codes, port and protocol (refused), time exceeded (host)', () => {
+  const cases: [Icmpv4Message, number, string][] = [
+    [Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.NetUnreachable, 'net-unreachable'],
+    [Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.NetProhibited, 'net-unreachable'],
+    [Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.PortUnreachable, 'refused'],
+    [Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.ProtoUnreachable, 'refused'],
+    [Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.CommProhibited, 'host-unreachable'],
+    [Icmpv4Message.TimeExceeded, 0, 'host-unreachable'],
+  ];
+  for (const [msgType, code, cause] of cases) {
+    const { iface, device, sockets } = setup();
+    const { socket, syn } = connecting(iface, device, sockets);
+    device.inject(icmpAbout(syn, msgType, code));
+    iface.poll(T0 + 1000, device, sockets);
+    assert.is(socket.endCause, cause, `type ${msgType} code ${code}`);
+  }
+});
+
+test('tcp: ICMP errors quoting another sequence number, another port, or fragmentation needed leave the connect alone', () => {
+  const patches: [string, number, (q: Uint8Array) => void][] = [
+    ['sequence number', Icmpv4DstUnreachable.HostUnreachable, (q) => (q[27] = q[27]! ^ 1)],
+    ['source port', Icmpv4DstUnreachable.HostUnreachable, (q) => (q[21] = q[21]! ^ 1)],
+    ['fragmentation needed', Icmpv4DstUnreachable.FragRequired, () => {}],
+  ];
+  for (const [what, code, patch] of patches) {
+    const { iface, device, sockets } = setup();
+    const { socket, syn } = connecting(iface, device, sockets);
+    device.inject(icmpAbout(syn, Icmpv4Message.DstUnreachable, code, patch));
+    iface.poll(T0 + 1000, device, sockets);
+    assert.is(socket.state, TcpState.SynSent, what);
+    assert.is(socket.endCause, 'none', what);
+  }
+});
+
+test('tcp: a listener hands an ICMP error to the connection it quotes (SYN-RECEIVED goes back to LISTEN, the pool socket is free again)', () => {
+  const { iface, device, sockets } = setup();
+  const listener = new TcpListener({ pool: [new TcpSocket({ rxBuffer: new RingBuffer(new Uint8Array(1024)), txBuffer: new RingBuffer(new Uint8Array(1024)) })] });
+  listener.listen(80);
+  sockets.add(listener);
+  device.inject(tcpIn({ control: TcpControl.Syn, seqNumber: 1000, windowLen: 8192 }));
+  iface.poll(T0, device, sockets);
+  const [synAck] = device.takeRaw();
+  device.inject(icmpAbout(synAck!, Icmpv4Message.DstUnreachable, Icmpv4DstUnreachable.HostUnreachable));
+  iface.poll(T0 + 1000, device, sockets);
+  assert.is(iface.counters.count(RxOutcome.Accepted), 2);
+  // The one socket of the pool takes a new SYN from another port.
+  device.inject(tcpIn({ control: TcpControl.Syn, srcPort: 40001, seqNumber: 5000, windowLen: 8192 }));
+  iface.poll(T0 + 2000, device, sockets);
+  const [again] = device.take();
+  assert.is(again.tcp!.control, TcpControl.Syn);
+  assert.is(again.tcp!.dstPort, 40001);
+  assert.is(listener.synDropped, 0);
+});
+
+test('tcp: a SYN whose next hop never answers ARP ends the connect with host-unreachable when ARP gives up', () => {
+  const iface = new Interface({ hardwareAddr: OUR_MAC, addresses: ['192.168.69.1/24'] });
+  const device = new TestDevice();
+  const sockets = new SocketSet(8);
+  const { socket } = connecting(iface, device, sockets);
+  let t = T0;
+  let arps = 0;
+  while (socket.state === TcpState.SynSent && t < T0 + seconds(60)) {
+    t += seconds(1);
+    iface.poll(t, device, sockets);
+    arps += device.take().filter((f) => f.arp !== undefined).length;
+  }
+  assert.is(socket.state, TcpState.Closed);
+  assert.is(socket.endCause, 'host-unreachable');
+  assert.ok(arps >= 2, `${arps} ARP requests before giving up`);
+  assert.ok(t <= T0 + seconds(10), 'ended when ARP gave up, not after the SYN retries');
+  assert.ok(iface.counters.txUnresolved >= 1, 'the SYN (and any retransmission) dropped unsent');
+});
 
 test('nothing escapes poll(): a socket that throws while taking a packet is counted as internal', () => {
   const { iface, device, sockets } = setup();

@@ -19,7 +19,7 @@
 import type { Instant } from '../../time.js';
 import { Ipv4Repr } from '../../wire/ipv4.js';
 import { TcpControl, TcpRepr } from '../../wire/tcp.js';
-import { SocketKind, SocketMeta, type TcpSocketContract } from '../socket.js';
+import { SocketKind, SocketMeta, type TcpSocketContract, type TcpUnreachable } from '../socket.js';
 import { TcpError } from './errors.js';
 import { type EndpointLike, type TcpEmitter, type TcpLogger, TcpSocket, TcpState } from './socket.js';
 
@@ -207,6 +207,12 @@ export class TcpListener implements TcpSocketContract {
     this.order[free] = this.nextOrder++;
     this.routed = socket;
     return socket.process(now, ip, tcp);
+  }
+
+  /** An ICMP error about one of its connections goes to that connection (see TcpSocketContract). */
+  icmpError(ip: Ipv4Repr, tcp: TcpRepr, seq: number, cause: TcpUnreachable): void {
+    const child = this.childFor(ip, tcp);
+    if (child >= 0) this.pool[child]!.icmpError(ip, tcp, seq, cause);
   }
 
   /** Whether the connection the last segment went to owes an ACK now (see TcpSocketContract). */

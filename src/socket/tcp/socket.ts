@@ -24,7 +24,7 @@ import type { CongestionControl } from './congestion/controller.js';
 import { NoCongestionControl } from './congestion/controller.js';
 import { Cubic } from './congestion/cubic.js';
 import { NewReno } from './congestion/newreno.js';
-import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type TcpSocketContract } from '../socket.js';
+import { EmitResult, IpEndpoint, SocketKind, SocketMeta, type TcpSocketContract, type TcpUnreachable } from '../socket.js';
 import { TcpError } from './errors.js';
 import { DEFAULT_RTO_CONFIG, RttEstimator, type RtoConfig } from './rtt.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.js';
@@ -95,11 +95,14 @@ export interface EndpointLike {
 
 /**
  * Why the last connection ended other than by the FIN exchange, for an application's error (Node's
- * ECONNREFUSED, ECONNRESET, ETIMEDOUT): 'none' while open or after a graceful close, 'refused' when the
- * SYN was answered by RST (RFC 9293 section 3.10.7.3), 'reset' when an RST ended a synchronized
- * connection, 'timeout' when the SYN retries ran out or the user timeout expired, 'aborted' after abort().
+ * ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH): 'none' while open or after a graceful
+ * close, 'refused' when the SYN was answered by RST (RFC 9293 section 3.10.7.3) or by an ICMP port or
+ * protocol unreachable, 'reset' when an RST ended a synchronized connection, 'timeout' when the SYN retries
+ * ran out or the user timeout expired, 'host-unreachable' and 'net-unreachable' when an ICMP error (or the
+ * next hop never answering ARP) ended the handshake, or was the last word heard before a timeout,
+ * 'aborted' after abort().
  */
-export type TcpEndCause = 'none' | 'refused' | 'reset' | 'timeout' | 'aborted';
+export type TcpEndCause = 'none' | 'refused' | 'reset' | 'timeout' | 'host-unreachable' | 'net-unreachable' | 'aborted';
 
 /** recv() and peek() return this when the peer has closed and every byte has been read. */
 export const TCP_RECV_FINISHED = -1;
@@ -239,6 +242,8 @@ export class TcpSocket implements TcpSocketContract {
   /** The connection ended by an RST or a timeout, not by the FIN exchange. */
   private resetReceived = false;
   private endCauseValue: TcpEndCause = 'none';
+  /** The last ICMP error of a synchronized connection (a soft error: the path may heal); null if none. */
+  private softError: TcpUnreachable | null = null;
   /** ACK number of the last segment sent (RFC 7323's Last.ACK.sent). */
   private lastAckSent = 0;
   /** RCV.UP (RFC 9293 section 3.3.1): the sequence number after the latest urgent data; valid while rcvUpValid. */
@@ -1486,7 +1491,7 @@ export class TcpSocket implements TcpSocketContract {
       this.log('user timeout: aborting');
       this.abort();
       this.resetReceived = true;
-      this.endCauseValue = 'timeout';
+      this.endCauseValue = this.timeoutCause();
       return;
     }
     if (this.rtoDeadline !== NONE && now >= this.rtoDeadline) this.retransmitTimeout(now);
@@ -1537,7 +1542,7 @@ export class TcpSocket implements TcpSocketContract {
     if (this.stateValue === TcpState.SynSent || this.stateValue === TcpState.SynReceived) {
       if (this.synRetransmits >= this.synRetries) {
         this.log('no answer to SYN: giving up');
-        this.endCauseValue = 'timeout';
+        this.endCauseValue = this.timeoutCause();
         if (this.stateValue === TcpState.SynReceived && this.fromListen) this.returnToListen();
         else this.closeNow();
         return;
@@ -2178,6 +2183,44 @@ export class TcpSocket implements TcpSocketContract {
     this.setState(TcpState.Listen);
   }
 
+  /**
+   * An ICMP destination unreachable or time exceeded quoting a segment of this connection, whose sequence
+   * number is `seq` (RFC 1122 section 4.2.3.9); the interface also reports so the datagrams it dropped
+   * when the next hop never answered ARP, as Linux does. Believed only when `seq` lies in
+   * SND.UNA..SND.MAX, that is, quotes a segment still in flight (RFC 5927 section 4.1). Before the
+   * connection is synchronized it ends the attempt, as Linux does (connect() fails with EHOSTUNREACH and
+   * the like at once, not after the SYN retries); a SYN-RECEIVED from listen() goes back to LISTEN. After,
+   * it is a soft error (RFC 5461: the path may heal, and a forged ICMP must not end a connection): kept,
+   * and given as the end cause if the connection then times out.
+   */
+  icmpError(_ip: Ipv4Repr, _tcp: TcpRepr, seq: number, cause: TcpUnreachable): void {
+    const state = this.stateValue;
+    if (state === TcpState.Closed || state === TcpState.Listen || state === TcpState.TimeWait) return;
+    if (this.sndUna === this.sndMax || seqLt(seq | 0, this.sndUna) || !seqLt(seq | 0, this.sndMax)) {
+      this.log2('ICMP error about a segment not in flight, ignored: seq ', seq | 0);
+      return;
+    }
+    if (state === TcpState.SynSent || state === TcpState.SynReceived) {
+      this.log(`ICMP ${cause} during the handshake: giving up`);
+      if (state === TcpState.SynReceived && this.fromListen) {
+        this.returnToListen();
+        return;
+      }
+      this.endCauseValue = cause;
+      this.closeNow();
+      this.rxBuffer.clear();
+      this.txBuffer.clear();
+      return;
+    }
+    this.log(`ICMP ${cause}: kept as a soft error`);
+    this.softError = cause;
+  }
+
+  /** The end cause of a timeout: the last ICMP error heard, if any (as Linux's sk_err_soft), else 'timeout'. */
+  private timeoutCause(): TcpEndCause {
+    return this.softError ?? 'timeout';
+  }
+
   /** An RST from the peer: queues flushed, CLOSED. */
   private resetByPeer(): void {
     this.resetReceived = true;
@@ -2220,6 +2263,7 @@ export class TcpSocket implements TcpSocketContract {
     this.finReceived = false;
     this.resetReceived = false;
     this.endCauseValue = 'none';
+    this.softError = null;
     this.remoteMss = DEFAULT_MSS;
     this.localMss = DEFAULT_MSS;
     this.sndShift = this.rcvShift = 0;
