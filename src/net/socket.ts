@@ -116,7 +116,7 @@ export class Socket extends Duplex {
 
   /**
    * Connects to `options.host`:`options.port` (or `port`, `host`); 'connect' and 'ready' follow once the
-   * handshake completes, 'error' (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...) and 'close' if it fails.
+   * handshake completes, 'error' (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH...) and 'close' if it fails.
    * Writes made meanwhile wait for the connection. Returns the socket.
    */
   connect(options: ConnectOptions, connectListener?: () => void): this;

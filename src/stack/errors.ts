@@ -13,6 +13,7 @@ export type NetErrorCode =
   | 'ETIMEDOUT'
   | 'EADDRINUSE'
   | 'EHOSTUNREACH'
+  | 'ENETUNREACH'
   | 'ECONNABORTED'
   | 'EPIPE'
   | 'EMSGSIZE'
@@ -26,6 +27,7 @@ const ERRNO: Record<NetErrorCode, number> = {
   ETIMEDOUT: -110,
   EADDRINUSE: -98,
   EHOSTUNREACH: -113,
+  ENETUNREACH: -101,
   ECONNABORTED: -103,
   EPIPE: -32,
   EMSGSIZE: -90,

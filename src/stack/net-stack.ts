@@ -280,7 +280,7 @@ export class NetStack {
   /**
    * Opens a TCP connection to `host`:`port`; resolves once the handshake completes. Rejects with a
    * NetError: ECONNREFUSED (the SYN was answered by RST), ETIMEDOUT (no answer within `timeout` or the
-   * SYN retries), EHOSTUNREACH (no route), EADDRINUSE (`localPort` taken), ENOBUFS (no socket free); or
+   * SYN retries), ENETUNREACH (no route), EHOSTUNREACH (no answer to ARP, or an ICMP host unreachable), EADDRINUSE (`localPort` taken), ENOBUFS (no socket free); or
    * with the signal's reason.
    */
   async connectTcp(options: ConnectTcpOptions): Promise<TcpConnection> {
@@ -289,7 +289,7 @@ export class NetStack {
     signal?.throwIfAborted();
     this.checkOpen('connect');
     if (!this.reachable(addr)) {
-      throw new NetError({ code: 'EHOSTUNREACH', syscall: 'connect', address: host, port, hint: `no route: ${host} is not on ${this.cidr.toString()} and there is no gateway; give the stack a gateway or a route` });
+      throw new NetError({ code: 'ENETUNREACH', syscall: 'connect', address: host, port, hint: `no route: ${host} is not on ${this.cidr.toString()} and there is no gateway; give the stack a gateway or a route` });
     }
     const localPort = this.takeTcpPort(options.localPort, 'connect');
     let socket: TcpSocket;
@@ -383,7 +383,7 @@ export class NetStack {
 
   /**
    * Sends an ICMP echo request to `host`; resolves with the round-trip time in milliseconds. Rejects
-   * with a NetError ETIMEDOUT when no reply comes within `timeout`, EHOSTUNREACH without a route.
+   * with a NetError ETIMEDOUT when no reply comes within `timeout`, ENETUNREACH without a route (as Linux's ping says "Network is unreachable").
    */
   ping(host: string, options: PingOptions = {}): Promise<number> {
     const addr = this.resolve(host, 0, 'ping');
@@ -393,7 +393,7 @@ export class NetStack {
     signal?.throwIfAborted();
     this.checkOpen('ping');
     if (!this.reachable(addr)) {
-      throw new NetError({ code: 'EHOSTUNREACH', syscall: 'ping', address: host, hint: `no route: ${host} is not on ${this.cidr.toString()} and there is no gateway` });
+      throw new NetError({ code: 'ENETUNREACH', syscall: 'ping', address: host, hint: `no route: ${host} is not on ${this.cidr.toString()} and there is no gateway` });
     }
     if (!Number.isInteger(size) || size < 0 || size > 1472) {
       throw new NetError({ code: 'EMSGSIZE', syscall: 'ping', address: host, hint: `a payload of ${size} bytes is not supported; give 0 to 1472` });

@@ -557,13 +557,23 @@ export class TcpConnection {
   private endError(syscall: string): NetError {
     switch (this.socket.endCause) {
       case 'refused':
-        return this.netError('ECONNREFUSED', 'connect', 'the peer answered the SYN with a reset: nothing listens on that port; start a listener there or check the port');
+        return this.phase === Phase.Connecting
+          ? this.netError('ECONNREFUSED', 'connect', 'the peer answered the SYN with a reset or an ICMP port unreachable: nothing listens on that port; start a listener there or check the port')
+          : this.netError('ECONNREFUSED', syscall, 'the peer stopped acknowledging, and its host said nothing takes TCP on that port (ICMP)');
       case 'timeout':
         return this.phase === Phase.Connecting
           ? this.netError('ETIMEDOUT', 'connect', 'no answer to the SYN and its retries; check that the peer is up and reachable')
           : this.netError('ETIMEDOUT', syscall, 'the peer stopped acknowledging (user timeout); check the path to the peer');
       case 'reset':
         return this.netError('ECONNRESET', syscall, 'the peer reset the connection');
+      case 'host-unreachable':
+        return this.phase === Phase.Connecting
+          ? this.netError('EHOSTUNREACH', 'connect', 'the host did not answer ARP, or a router said it cannot reach it (ICMP); check the address and that the host is up')
+          : this.netError('EHOSTUNREACH', syscall, 'the peer stopped acknowledging, and a router said it cannot reach it (ICMP)');
+      case 'net-unreachable':
+        return this.phase === Phase.Connecting
+          ? this.netError('ENETUNREACH', 'connect', 'a router said it has no route to that network (ICMP); check the address and the routes on the way')
+          : this.netError('ENETUNREACH', syscall, 'the peer stopped acknowledging, and a router said it has no route to its network (ICMP)');
       default:
         return this.netError('ECONNABORTED', syscall, 'the connection ended before it could be used');
     }

@@ -5,8 +5,8 @@ import { suite } from 'uvu';
 import type { ChildProcess } from 'node:child_process';
 import { Loopback } from '../../src/phy/loopback.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
-import { NetStack } from '../../src/stack/index.js';
-import { Netns, disableIpv6, waitForListener, withNetns } from '../helpers/netns.js';
+import { NetError, NetStack } from '../../src/stack/index.js';
+import { Netns, disableIpv6, startCapture, waitForListener, withNetns } from '../helpers/netns.js';
 import { suiteNeeding } from '../helpers/needs.js';
 import { waitForExit } from '../helpers/child.js';
 import { pattern, readAll, sha256, writeAll } from './support.js';
@@ -33,7 +33,7 @@ loopback('a stack on a Loopback connects to its own listener and pings itself', 
 
 loopback.run();
 
-const tap = suiteNeeding('stack/devices: tap', ['root', 'socat']);
+const tap = suiteNeeding('stack/devices: tap', ['root', 'socat', 'tcpdump']);
 
 tap?.('a stack on a tap in a namespace: the kernel pings it, socat sends to its listener, it connects to socat', async () => {
   const name = `st${process.pid % 100000}`;
@@ -93,6 +93,47 @@ tap?.('a stack on a tap in a namespace: the kernel pings it, socat sends to its 
     await client.closed;
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await stack?.close();
+    device?.close();
+    ns.destroy();
+  }
+});
+
+tap?.('the kernel as our router: its ICMP net unreachable, host unreachable and prohibited end a connect at once, as ENETUNREACH and EHOSTUNREACH', async () => {
+  const name = `su${process.pid % 100000}`;
+  const ns = Netns.create('unreach');
+  let device: TapInterface | null = null;
+  let stack: NetStack | null = null;
+  try {
+    ns.run('ip', ['tuntap', 'add', 'name', name, 'mode', 'tap']);
+    disableIpv6(ns, name);
+    ns.run('ip', ['addr', 'add', '10.79.0.1/24', 'dev', name]);
+    ns.run('ip', ['link', 'set', name, 'up']);
+    // The namespace's kernel forwards, and knows three kinds of destination it cannot reach: no route
+    // (10.97/16: net unreachable), an unreachable route (host unreachable), a prohibit route (code 13,
+    // communication administratively prohibited).
+    ns.run('sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
+    ns.run('ip', ['route', 'add', 'unreachable', '10.99.0.0/24']);
+    ns.run('ip', ['route', 'add', 'prohibit', '10.98.0.0/24']);
+    device = withNetns(ns, () => new TapInterface(name));
+    stack = new NetStack({ device, address: '10.79.0.2/24', gateway: '10.79.0.1' });
+    const capture = await startCapture(ns, name, 'icmp', 3, 60_000);
+    const codes: Record<string, string> = {};
+    for (const host of ['10.97.0.5', '10.99.0.5', '10.98.0.5']) {
+      const error = await stack.connectTcp({ host, port: 80 }).then(
+        () => null,
+        (e: unknown) => e as NetError,
+      );
+      assert.instance(error, NetError, host);
+      codes[host] = error!.code;
+    }
+    assert.equal(codes, { '10.97.0.5': 'ENETUNREACH', '10.99.0.5': 'EHOSTUNREACH', '10.98.0.5': 'EHOSTUNREACH' });
+    // What the kernel sent, as tcpdump captured it: destination unreachable, codes 0, 1 and 13, each quoting our SYN.
+    const frames = await capture.frames;
+    assert.is(frames.length, 3);
+    assert.equal(frames.map((f) => [f[34], f[35]]), [[3, 0], [3, 1], [3, 13]]);
+    for (const f of frames) assert.is(f[34 + 8 + 9], 6, 'the quoted datagram is TCP');
+  } finally {
     await stack?.close();
     device?.close();
     ns.destroy();

@@ -201,6 +201,20 @@ test('connecting where nobody answers fails with ETIMEDOUT after the timeout giv
   }
 });
 
+test('connecting to an address on the link that no one has fails with EHOSTUNREACH once ARP gives up (3 requests, a second apart), as on Linux', async () => {
+  const { a, close } = twoStacks();
+  try {
+    const error = await rejection(a.connectTcp({ host: '10.0.0.3', port: 80 }));
+    assert.is(error.code, 'EHOSTUNREACH');
+    assert.is(error.errno, -113);
+    assert.is(error.syscall, 'connect');
+    // Not ETIMEDOUT after the SYN retries (about two minutes by default): the ARP retries ended it.
+    assert.match(error.message, 'connect EHOSTUNREACH 10.0.0.3:80');
+  } finally {
+    await close();
+  }
+});
+
 test('connecting with no SYN retries left fails with ETIMEDOUT from the socket itself', async () => {
   const { a, close } = twoStacks({ a: { tcp: { synRetries: 0, rto: { initial: 50 } } } });
   try {
@@ -233,12 +247,12 @@ test('a peer that goes silent ends a connection with data outstanding in ETIMEDO
   }
 });
 
-test('no route: EHOSTUNREACH at once; a taken port: EADDRINUSE; a bad address: EINVAL', async () => {
+test('no route: ENETUNREACH at once, as on Linux; a taken port: EADDRINUSE; a bad address: EINVAL', async () => {
   const { a, b, close } = twoStacks();
   try {
     const unreachable = await rejection(a.connectTcp({ host: '192.168.7.1', port: 80 }));
-    assert.is(unreachable.code, 'EHOSTUNREACH');
-    assert.is(unreachable.errno, -113);
+    assert.is(unreachable.code, 'ENETUNREACH');
+    assert.is(unreachable.errno, -101);
     const server = b.listenTcp({ port: 80 });
     const taken = (() => {
       try {
