@@ -14,7 +14,6 @@ import { SocketSet } from '../src/socket/socket-set.js';
 import { IpEndpoint } from '../src/socket/socket.js';
 import { TcpSocket, TcpState } from '../src/socket/tcp/socket.js';
 import { RingBuffer } from '../src/storage/ring-buffer.js';
-import { now } from '../src/time.js';
 import { ExampleDevice, fail } from './utils/device.js';
 import { OptionError, buildMiddleware, parseMiddlewareOptionsOrExit } from './utils/options.js';
 
@@ -39,9 +38,6 @@ try {
 }
 const device = new ExampleDevice(stack);
 const iface = new Interface({ hardwareAddr: '02:00:00:00:00:01', addresses: ['127.0.0.1/8'], logger: consoleLogger });
-// Frames to ourselves go out on the loopback with our own Ethernet address: tell the neighbour cache,
-// rather than ARP for our own address (the interface ignores its own request).
-iface.neighbors.fill(ADDRESS, iface.hardwareAddr, now());
 
 const sockets = new SocketSet(2);
 const newSocket = (): TcpSocket => new TcpSocket({ rxBuffer: new RingBuffer(65536), txBuffer: new RingBuffer(65536) });

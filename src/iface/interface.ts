@@ -769,8 +769,11 @@ export class Interface {
         // The slot, then the 48-bit address read here: a double returned from a call would be boxed,
         // and so would one merged with the small integer -1 in a conditional expression (measured).
         const slot = this.neighbors.lookupSlot(hop, this.now);
-        if (slot < 0) this.routeMac = NO_HARDWARE_ADDR;
-        else this.routeMac = this.neighbors.hardwareAddrs[slot];
+        if (slot >= 0) this.routeMac = this.neighbors.hardwareAddrs[slot];
+        // One of our own addresses (an interface on a Loopback device talking to itself, as smoltcp's
+        // loopback example): our own Ethernet address, without asking ARP, which we would not answer.
+        else if (this.addressIndex(hop) >= 0) this.routeMac = this.hardwareAddr;
+        else this.routeMac = NO_HARDWARE_ADDR;
       }
       this.routeHop = hop;
     }

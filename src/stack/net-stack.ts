@@ -211,12 +211,6 @@ export class NetStack {
   private readonly pingFrom = new IpEndpoint();
   private stopping = false;
   /**
-   * Whether something was sent to our own address. The interface sends it out on the device like any
-   * frame (on a Loopback it comes back) but never answers its own ARP request: the stack keeps its own
-   * address in the neighbour cache instead, refreshed on every poll while this is set.
-   */
-  private talksToSelf = false;
-  /**
    * The in-memory queue under the device (LinkedDevice, MessageDevice, Loopback), if any. A poll may
    * leave frames in it (middleware such as a FaultInjector ends a poll's receiving at a dropped frame, a
    * Loopback has no onReadable at all), and no new arrival would announce them: the stack polls again.
@@ -489,10 +483,6 @@ export class NetStack {
     if (typeof addr !== 'number') {
       throw new NetError({ code: 'EINVAL', syscall, address: String(host), hint: 'give a dotted IPv4 address such as 10.0.0.2 (this stack has no DNS resolver)' });
     }
-    if (addr === this.cidr.address.toNumber() && !this.talksToSelf) {
-      this.talksToSelf = true;
-      this.iface.neighbors.fill(addr, this.iface.hardwareAddr, this.clock());
-    }
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new NetError({ code: 'EINVAL', syscall, address: host, port, hint: 'give a port from 1 to 65535' });
     }
@@ -503,7 +493,6 @@ export class NetStack {
 
   /** After every poll: the connections, servers, endpoints and pings see what it changed. */
   private readonly afterPoll = (now: Instant): void => {
-    if (this.talksToSelf) this.iface.neighbors.fill(this.cidr.address.toNumber(), this.iface.hardwareAddr, now);
     const connections = this.connections;
     for (let i = 0; i < connections.length; i++) connections[i]!.service();
     for (let i = connections.length - 1; i >= 0; i--) {

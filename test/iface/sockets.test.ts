@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { Icmpv4DstUnreachable, Icmpv4Message, IpProtocol } from '../../generated/index.js';
 import { Interface, type InterfaceOptions } from '../../src/iface/interface.js';
 import { RxOutcome } from '../../src/iface/counters.js';
+import { Loopback } from '../../src/phy/loopback.js';
 import { LogLevel } from '../../src/iface/logger.js';
 import { IcmpSocket } from '../../src/socket/icmp.js';
 import { RawIpSocket } from '../../src/socket/raw-ip.js';
@@ -23,7 +24,7 @@ import { Ipv4Repr } from '../../src/wire/ipv4.js';
 import { seconds } from '../../src/time.js';
 import { TcpControl, TcpRepr } from '../../src/wire/tcp.js';
 import {
-  BROADCAST_MAC, GW_IP, OUR_IP, OUR_MAC, PEER_IP, PEER_MAC, TestDevice, echoRequest, icmpBytes, ipv4Frame, pattern, tcpBytes, udpFrame,
+  BROADCAST_MAC, GW_IP, OUR_IP, OUR_MAC, PEER_IP, PEER_MAC, TestDevice, echoRequest, icmpBytes, ip, ipv4Frame, pattern, tcpBytes, udpFrame,
 } from './support.js';
 
 const test = suite('iface/sockets');
@@ -397,6 +398,26 @@ test('tcp: a SYN whose next hop never answers ARP ends the connect with host-unr
   assert.ok(arps >= 2, `${arps} ARP requests before giving up`);
   assert.ok(t <= T0 + seconds(10), 'ended when ARP gave up, not after the SYN retries');
   assert.ok(iface.counters.txUnresolved >= 1, 'the SYN (and any retransmission) dropped unsent');
+});
+
+test('an interface on a Loopback device reaches its own address with its own MAC, without ARP', () => {
+  const iface = new Interface({ hardwareAddr: OUR_MAC, addresses: ['127.0.0.1/8'] });
+  const device = new Loopback();
+  const sockets = new SocketSet(4);
+  const server = new UdpSocket();
+  server.bind(7);
+  const client = new UdpSocket();
+  client.bind(40000);
+  sockets.add(server);
+  sockets.add(client);
+  client.send(pattern(10), 0, 10, ip('127.0.0.1'), 7);
+  for (let i = 0; i < 3; i++) iface.poll(T0 + i, device, sockets);
+  const from = new IpEndpoint();
+  const got = new Uint8Array(64);
+  assert.is(server.recv(got, 0, got.length, from), 10);
+  assert.equal(got.subarray(0, 10), pattern(10));
+  assert.is(from.port, 40000);
+  assert.is(iface.counters.arpRequests, 0);
 });
 
 test('nothing escapes poll(): a socket that throws while taking a packet is counted as internal', () => {
