@@ -121,6 +121,12 @@ export interface Socket {
 }
 
 /**
+ * What an ICMP error says of a TCP connection's path (see TcpSocketContract.icmpError): the peer's port or
+ * protocol is closed ('refused'), or the host or the network cannot be reached.
+ */
+export type TcpUnreachable = 'refused' | 'host-unreachable' | 'net-unreachable';
+
+/**
  * The contract a TCP socket (or a listener with a backlog, which holds its pool of sockets) implements
  * to plug into the socket set and the interface.
  *
@@ -132,12 +138,6 @@ export interface Socket {
  * accepts, the interface answers with a RST itself (RFC 9293 section 3.10.7.1) and counts "no socket".
  * Timers and queued data go out through `dispatch` (with `emitter.emitTcp`), scheduled by `pollAt`.
  */
-/**
- * What an ICMP error says of a TCP connection's path (see TcpSocketContract.icmpError): the peer's port or
- * protocol is closed ('refused'), or the host or the network cannot be reached.
- */
-export type TcpUnreachable = 'refused' | 'host-unreachable' | 'net-unreachable';
-
 export interface TcpSocketContract extends Socket {
   /** Always SocketKind.Tcp. */
   readonly kind: SocketKind.Tcp;
