@@ -6,7 +6,7 @@ import { LinkedPair, type LinkedDevice } from '../../src/phy/linked-pair.js';
 import type { WaitableDevice } from '../../src/phy/device.js';
 import { NetError, NetStack, EOF } from '../../src/stack/index.js';
 import { waitUntil } from '../helpers/child.js';
-import { A_IP, B_IP, pattern, readAll, sha256, twoStacks, writeAll } from './support.js';
+import { A_IP, B_IP, connectedPair, pattern, readAll, sha256, twoStacks, writeAll } from './support.js';
 
 const test = suite('stack/edges');
 
@@ -152,10 +152,7 @@ test('a callback that throws is reported as uncaught; the stack goes on', async 
   };
   process.on('uncaughtException', listener);
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     peer.onReadable = () => {
       throw new Error('bad callback');
     };
@@ -212,10 +209,7 @@ test('calls after the end are harmless; waits resolve at once when there is some
 test('close() discards what arrives afterwards; a cancelled readable does the same; the peer still finishes', async () => {
   const { a, b, close } = twoStacks();
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { server, conn, peer } = await connectedPair(a, b);
     const reading = conn.readable.getReader().read();
     conn.close();
     assert.is((await reading).done, true);
@@ -239,10 +233,7 @@ test('close() discards what arrives afterwards; a cancelled readable does the sa
 test('a connection closed with close() whose peer never finishes is aborted after finTimeout', async () => {
   const { a, b, close } = twoStacks({ a: { tcp: { finTimeout: 100 } } });
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     conn.close();
     assert.is(await peer.read(new Uint8Array(1)), EOF); // our FIN arrived; the peer stays open (CLOSE-WAIT)
     await conn.closed;
@@ -255,10 +246,7 @@ test('a connection closed with close() whose peer never finishes is aborted afte
 test('a BYOB read into a DataView; a writer used after a failure rejects with it', async () => {
   const { a, b, close } = twoStacks();
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     await conn.write(new Uint8Array([1, 2, 3, 4]));
     const reader = peer.readable.getReader({ mode: 'byob' });
     const { value } = await reader.read(new DataView(new ArrayBuffer(8)));

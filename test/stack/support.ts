@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { LinkedPair } from '../../src/phy/linked-pair.js';
 import { FaultInjector } from '../../src/phy/fault-injector.js';
 import type { Device } from '../../src/phy/device.js';
-import { NetStack, type NetStackOptions } from '../../src/stack/index.js';
+import { NetStack, type NetStackOptions, type TcpConnection, type TcpServer } from '../../src/stack/index.js';
 import { parseIpv4 } from '../../src/wire/ipv4-address.js';
 import { now as wallClock } from '../../src/time.js';
 
@@ -28,6 +28,15 @@ export function twoStacks(options: { faults?: boolean; seed?: number; a?: Partia
     b.iface.neighbors.fill(parseIpv4(A_IP) as number, a.iface.hardwareAddr, now);
   }
   return { pair, injector, a, b, close: () => Promise.all([a.close(), b.close()]) };
+}
+
+/** A connection from `a` to a listener of `b` on `port` and its accepted end: where most tests start. */
+export async function connectedPair(a: NetStack, b: NetStack, port = 80): Promise<{ server: TcpServer; conn: TcpConnection; peer: TcpConnection }> {
+  const server = b.listenTcp({ port });
+  const accepted = server.accept();
+  const conn = await a.connectTcp({ host: B_IP, port });
+  const peer = (await accepted)!;
+  return { server, conn, peer };
 }
 
 /** Asserts that a fault injector did drop and corrupt frames both ways (a faults test that met none proves nothing). */

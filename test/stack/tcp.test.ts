@@ -8,7 +8,7 @@ import { FaultInjector } from '../../src/phy/fault-injector.js';
 import { LinkedPair } from '../../src/phy/linked-pair.js';
 import { NetError, NetStack, EOF, type TcpConnection } from '../../src/stack/index.js';
 import { waitUntil } from '../helpers/child.js';
-import { A_IP, B_IP, faultsHappened, pattern, readAll, sha256, twoStacks, writeAll } from './support.js';
+import { A_IP, B_IP, connectedPair, faultsHappened, pattern, readAll, sha256, twoStacks, writeAll } from './support.js';
 
 const test = suite('stack/tcp');
 
@@ -144,10 +144,7 @@ for (const faults of [false, true]) {
   test(`the peer's abort reaches the reader and the writer as ECONNRESET${how}`, async () => {
     const { a, b, close } = twoStacks({ faults, seed: 11, a: LOSSY_TCP, b: LOSSY_TCP });
     try {
-      const server = b.listenTcp({ port: 80 });
-      const accepted = server.accept();
-      const conn = await a.connectTcp({ host: B_IP, port: 80 });
-      const peer = (await accepted)!;
+      const { conn, peer } = await connectedPair(a, b);
       await conn.write(new Uint8Array([1, 2, 3]));
       const got = new Uint8Array(3);
       assert.is(await peer.read(got), 3);
@@ -170,10 +167,7 @@ for (const faults of [false, true]) {
 test('aborting the writable resets the connection: the peer reads ECONNRESET, our streams error with the reason', async () => {
   const { a, b, close } = twoStacks();
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     const reason = new Error('changed my mind');
     await conn.writable.abort(reason);
     await conn.closed;
@@ -311,10 +305,7 @@ test('an AbortSignal fails a connect in progress with its reason, and aborts an 
 test('backpressure: a reader that stops reading fills its window, the writer waits, then all arrives', async () => {
   const { a, b, close } = twoStacks({ a: { tcp: { rxBufferSize: 16384, txBufferSize: 16384 } }, b: { tcp: { rxBufferSize: 16384, txBufferSize: 16384 } } });
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     const data = pattern(100_000, 4);
     let written = false;
     const writing = writeAll(conn.writable, data, 8192).then(() => (written = true));
@@ -334,10 +325,7 @@ test('backpressure: a reader that stops reading fills its window, the writer wai
 test('the lower interface: tryRead/tryWrite with onReadable/onWritable, shutdownWrite, onClose', async () => {
   const { a, b, close } = twoStacks({ a: { tcp: { txBufferSize: 4096 } } });
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     conn.setNoDelay(true);
     conn.setKeepAlive(true, 5000);
     conn.setUserTimeout(10_000);
@@ -393,10 +381,7 @@ test('the lower interface: tryRead/tryWrite with onReadable/onWritable, shutdown
 test('a BYOB reader is filled straight from the receive ring', async () => {
   const { a, b, close } = twoStacks();
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { conn, peer } = await connectedPair(a, b);
     const data = pattern(300_000, 8);
     const writing = writeAll(conn.writable, data, 65536);
     const reader = peer.readable.getReader({ mode: 'byob' });
@@ -419,10 +404,7 @@ test('a BYOB reader is filled straight from the receive ring', async () => {
 test('close() of the stack fails its connections with ECONNABORTED and ends its servers', async () => {
   const { a, b, close } = twoStacks();
   try {
-    const server = b.listenTcp({ port: 80 });
-    const accepted = server.accept();
-    const conn = await a.connectTcp({ host: B_IP, port: 80 });
-    const peer = (await accepted)!;
+    const { server, conn, peer } = await connectedPair(a, b);
     const waiting = server.accept();
     const reading = conn.readable.getReader().read();
     await a.close();
