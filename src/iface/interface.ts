@@ -38,6 +38,7 @@ import { Ipv4Address, Ipv4Cidr, formatIpv4, prefixNetmask } from '../wire/ipv4-a
 import { TcpControl, TcpRepr } from '../wire/tcp.js';
 import type { UdpRepr } from '../wire/udp.js';
 import { copyBytes } from '../wire/byte-ranges.js';
+import { dataViewOf } from '../../generated/runtime.js';
 import type { IcmpSocket } from '../socket/icmp.js';
 import type { RawIpSocket } from '../socket/raw-ip.js';
 import { EmitResult, SocketKind, type PacketEmitter, type Socket, type TcpSocketContract, type TcpUnreachable } from '../socket/socket.js';
@@ -1022,7 +1023,8 @@ export class Interface {
       const headerLength = (bytes[at]! & 0x0f) * 4;
       const firstFragment = (((bytes[at + 6]! & 0x1f) << 8) | bytes[at + 7]!) === 0;
       if (bytes[at + 9] === IpProtocol.Tcp && firstFragment) {
-        this.tcpUnreachable(readU32(bytes, at + 12), readU32(bytes, at + 16), bytes, at + headerLength, q.lengthOf(slot) - headerLength, 'host-unreachable');
+        const header = dataViewOf(bytes);
+        this.tcpUnreachable(header.getUint32(at + 12), header.getUint32(at + 16), bytes, at + headerLength, q.lengthOf(slot) - headerLength, 'host-unreachable');
       }
       q.release(slot);
       n++;
@@ -1044,7 +1046,7 @@ export class Interface {
     const tcp = this.quotedTcp;
     tcp.srcPort = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
     tcp.dstPort = (bytes[offset]! << 8) | bytes[offset + 1]!;
-    const seq = readU32(bytes, offset + 4);
+    const seq = dataViewOf(bytes).getUint32(offset + 4);
     const sockets = this.sockets!;
     for (let i = 0; i < sockets.capacity; i++) {
       const socket = sockets.at(i);
@@ -1187,11 +1189,6 @@ function parseAddr(name: string, value: string | number): number {
     throw new IfaceError('ERR_IFACE_BAD_CONFIG', `Interface: ${name} ${JSON.stringify(value)} is not an IPv4 address; write it as four decimal octets, e.g. 192.168.69.100.`);
   }
   return address.value;
-}
-
-/** The big-endian u32 at `bytes[at]`. */
-function readU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
 /**
