@@ -51,17 +51,21 @@ test.before(() => {
 });
 test.after(() => removeDir(dir));
 
-test('the build leaves one cache beside the bundle, and the bin uses it without writing another', () => {
+test('the build leaves a cache beside the bundle, and the bin uses it without writing another', () => {
+  // Runs with other Node flags (a profile, say) leave caches of their own beside the build's: copy them all.
   const built = caches(ROOT);
-  assert.is(built.length, 1, built.join(' '));
+  assert.ok(built.length >= 1, 'no code cache in dist/bin: npm run build makes one');
   const root = install('built');
-  copyFileSync(join(ROOT, 'dist/bin', built[0]!), join(root, 'dist/bin', built[0]!));
-  const before = statSync(join(root, 'dist/bin', built[0]!)).ino;
+  const inodes = new Map<string, number>();
+  for (const cache of built) {
+    copyFileSync(join(ROOT, 'dist/bin', cache), join(root, 'dist/bin', cache));
+    inodes.set(cache, statSync(join(root, 'dist/bin', cache)).ino);
+  }
   const r = run(root);
   assert.is(r.stderr, '');
   assert.is(r.stdout, expected);
-  assert.equal(caches(root), built);
-  assert.is(statSync(join(root, 'dist/bin', built[0]!)).ino, before, 'the cache was accepted, not rewritten');
+  assert.equal(caches(root).sort(), [...built].sort(), 'no cache written: the one for these flags was there');
+  for (const [cache, inode] of inodes) assert.is(statSync(join(root, 'dist/bin', cache)).ino, inode, `${cache} was accepted, not rewritten`);
 });
 
 test('a run without a cache writes one; the next run uses it; one V8 rejects is replaced', () => {
