@@ -26,6 +26,32 @@ export class Piece {
 }
 
 /**
+ * Pieces by an integer key, made on first use, at most `limit` of them (after that, get() answers null for a
+ * key not seen yet): for runs of constant text that include a value, such as the JSON writer's
+ * `,"ttl":64,"proto":6,"checksum":`, which a capture repeats for its few hosts and protocols. One copy of
+ * such a run costs less than the writer calls for its keys and values.
+ */
+export class PieceCache {
+  private readonly pieces = new Map<number, Piece>();
+
+  constructor(
+    private readonly textOf: (key: number) => string,
+    private readonly limit = 1024,
+  ) {}
+
+  get(key: number): Piece | null {
+    return this.pieces.get(key) ?? this.make(key);
+  }
+
+  private make(key: number): Piece | null {
+    if (this.pieces.size >= this.limit) return null;
+    const piece = new Piece(this.textOf(key));
+    this.pieces.set(key, piece);
+    return piece;
+  }
+}
+
+/**
  * Pieces by a small integer (flag bits, an option kind, a protocol number), each made on first use: making
  * all 256 of a table costs about 2 ms at start-up, before V8 has compiled anything.
  */
