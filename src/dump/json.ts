@@ -41,7 +41,7 @@ import { u16, u32 } from '../format/line.js';
 import { LinkType } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
-import { PieceCache } from '../format/text-sink.js';
+import { PieceCache, PieceTable } from '../format/text-sink.js';
 
 // The generated enums and offsets this printer reads per packet, as module constants: tsx compiles file by
 // file, so an imported enum member or offset would be a property load at every use.
@@ -161,10 +161,9 @@ const CHECKSUM_OK_FALSE_END = new Piece(',"checksum_ok":false}');
 
 /**
  * `"flags"` with the flag letters in the schema's order FSRPAUEC, and the key after it, indexed by the low
- * 8 bits of the TCP flags: one copy instead of three.
+ * 8 bits of the TCP flags, made on first use: one copy instead of three.
  */
-const FLAGS_WIN: Piece[] = [];
-for (let flags = 0; flags < 256; flags++) FLAGS_WIN.push(new Piece(flagsWinText(flags)));
+const FLAGS_WIN = new PieceTable(flagsWinText);
 
 function flagsWinText(flags: number): string {
   let text = '';
@@ -982,7 +981,7 @@ export class JsonPrinter {
     if (hlenFlagsWin !== null) w.field(hlenFlagsWin, tcp.windowLen);
     else {
       w.field(HLEN, headerLength);
-      w.field(FLAGS_WIN[flags]!, tcp.windowLen);
+      w.field(FLAGS_WIN.get(flags), tcp.windowLen);
     }
     const urgent = captured >= TcpField.UrgentAt + 2 ? tcp.urgentAt : -1;
     const verified = whole && length >= TcpField.Checksum + 2;
