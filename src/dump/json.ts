@@ -175,6 +175,8 @@ function flagsWinText(flags: number): string {
 // combinations), each copied as one piece: one call where the keys and values took two to five (a call
 // costs more than the copy). Pieces are made on first use, up to a bound; a run past the bound is written
 // field by field.
+/** `,"caplen":60,"len":60` for a frame captured whole, by its length. */
+const CAPLEN_LEN = new PieceCache((length) => ',"caplen":' + length + ',"len":' + length);
 /** `","type":2048}`: the end of the eth object, by EtherType. */
 const TYPE_CLOSE = new PieceCache((etherType) => '","type":' + etherType + '}');
 /** `","ihl":20,"tos":0,"len":` by TOS byte (high 8 bits of the key) and header length (low 8). */
@@ -294,8 +296,12 @@ export class JsonPrinter {
     w.byte(DOT);
     if (precision > 6) w.nanos9(nanos);
     else w.micros6(Math.floor(nanos / 1000));
-    w.field(CAPLEN, caplen);
-    w.field(LEN, len);
+    const lengths = caplen === len ? CAPLEN_LEN.get(len) : null;
+    if (lengths !== null) w.piece(lengths);
+    else {
+      w.field(CAPLEN, caplen);
+      w.field(LEN, len);
+    }
     this.error = null;
     switch (linkType) {
       case LINKTYPE_ETHERNET:
