@@ -8,10 +8,13 @@
 // semi-space and an old generation that V8 sizes for 1 GB rather than for the machine's memory, the process
 // stays flat whatever the capture's size, at no measurable cost in speed.
 'use strict';
-const { builtFile } = require('./load-built.js');
+// The bundle is compiled from a V8 code cache when there is one (see load-built.js).
+const { loadBundle } = require('./load-built.js');
 
-require(builtFile('smoltcp-dump', '../dist/bin/smoltcp-dump.cjs'))
-  .main(process.argv.slice(2))
-  .then((status) => {
-    process.exitCode = status;
-  });
+const bundle = loadBundle('smoltcp-dump', '../dist/bin/smoltcp-dump.cjs');
+bundle.exports.main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+  // A run that found no usable cache leaves one for the next (when it can write beside the bundle). Not after
+  // a failed run: one that stopped at a usage error has compiled too little to be worth caching.
+  if (status === 0) bundle.saveCodeCache();
+});

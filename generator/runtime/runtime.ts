@@ -98,22 +98,32 @@ export function checksumSumData(data: DataView, offset: number, length: number, 
 /**
  * The sum of `length` (at most 64 KiB) bytes, reduced to 16 bits: 0 only for all-zero data, else in
  * [1, 0xffff] and congruent to the big-endian word sum modulo 0xffff, which is all checksumFold needs.
- * Eight bytes a step as two little-endian u32 reads into float accumulators (each stays below 2^53 for
+ * Sixteen bytes a step as four little-endian u32 reads into float accumulators (each stays below 2^53 for
  * 2^21 words, far beyond 64 KiB): about twice the speed of the 16-bit halves above (8-9 GB/s against 4
- * on 64 KiB, Node 20). RFC 1071 section 2 ("Byte Order Independence"): the sum of the words read the
+ * on 64 KiB, Node 20), and a fifth faster than eight bytes a step on the TCP segments of a capture (fewer
+ * loop checks). RFC 1071 section 2 ("Byte Order Independence"): the sum of the words read the
  * other way round is the byte swap of the sum, and swapping the 16 bits of a residue modulo 0xffff is
  * multiplying it by 2^8, which the little-endian reads undo (2^8 * 2^8 = 2^16, which is 1 modulo 0xffff).
  */
 function checksumSumWide(data: DataView, offset: number, length: number): number {
   let a = 0;
   let b = 0;
+  let c = 0;
+  let d = 0;
   let i = offset;
   const end = offset + length;
-  for (const end8 = end - 7; i < end8; i += 8) {
+  for (const end16 = end - 15; i < end16; i += 16) {
     a += data.getUint32(i, true);
     b += data.getUint32(i + 4, true);
+    c += data.getUint32(i + 8, true);
+    d += data.getUint32(i + 12, true);
   }
-  const swapped = a + b;
+  if (end - i >= 8) {
+    a += data.getUint32(i, true);
+    b += data.getUint32(i + 4, true);
+    i += 8;
+  }
+  const swapped = a + b + c + d;
   let sum = swapped % 0xffff;
   if (sum === 0 && swapped !== 0) sum = 0xffff;
   // Back to big-endian order: swap the two bytes of the residue.

@@ -41,6 +41,7 @@ import { u16, u32 } from '../format/line.js';
 import { LinkType } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
+import { PieceCache, PieceTable } from '../format/text-sink.js';
 
 // The generated enums and offsets this printer reads per packet, as module constants: tsx compiles file by
 // file, so an imported enum member or offset would be a property load at every use.
@@ -150,12 +151,8 @@ const COMMA = new Piece(',');
 const CLOSE_BRACKET = new Piece(']');
 const PAYLOAD = new Piece(',"payload":');
 /** `"df"`, `"mf"` and the key after them, for the four combinations of the two flags. */
-const DF_MF_FRAG = [
-  new Piece(',"df":false,"mf":false,"frag":'),
-  new Piece(',"df":false,"mf":true,"frag":'),
-  new Piece(',"df":true,"mf":false,"frag":'),
-  new Piece(',"df":true,"mf":true,"frag":'),
-];
+const DF_MF_FRAG_TEXT = [',"df":false,"mf":false,"frag":', ',"df":false,"mf":true,"frag":', ',"df":true,"mf":false,"frag":', ',"df":true,"mf":true,"frag":'];
+const DF_MF_FRAG = DF_MF_FRAG_TEXT.map((text) => new Piece(text));
 const CHECKSUM_OK_FALSE = new Piece(',"checksum_ok":false');
 const OPEN_BRACKET = new Piece('[');
 const COMMA_OPEN_BRACKET = new Piece(',[');
@@ -164,14 +161,35 @@ const CHECKSUM_OK_FALSE_END = new Piece(',"checksum_ok":false}');
 
 /**
  * `"flags"` with the flag letters in the schema's order FSRPAUEC, and the key after it, indexed by the low
- * 8 bits of the TCP flags: one copy instead of three.
+ * 8 bits of the TCP flags, made on first use: one copy instead of three.
  */
-const FLAGS_WIN: Piece[] = [];
-for (let flags = 0; flags < 256; flags++) {
+const FLAGS_WIN = new PieceTable(flagsWinText);
+
+function flagsWinText(flags: number): string {
   let text = '';
   for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) text += 'FSRPAUEC'[bit];
-  FLAGS_WIN.push(new Piece(',"flags":"' + text + '","win":'));
+  return ',"flags":"' + text + '","win":';
 }
+
+// Runs of keys and values that a capture repeats (its few EtherTypes, header lengths, TTLs, protocols, flag
+// combinations), each copied as one piece: one call where the keys and values took two to five (a call
+// costs more than the copy). Pieces are made on first use, up to a bound; a run past the bound is written
+// field by field.
+/** `,"caplen":60,"len":60` for a frame captured whole, by its length. */
+const CAPLEN_LEN = new PieceCache((length) => ',"caplen":' + length + ',"len":' + length);
+/** `","type":2048}`: the end of the eth object, by EtherType. */
+const TYPE_CLOSE = new PieceCache((etherType) => '","type":' + etherType + '}');
+/** `","ihl":20,"tos":0,"len":` by TOS byte (high 8 bits of the key) and header length (low 8). */
+const IHL_TOS_LEN = new PieceCache((key) => '","ihl":' + (key & 255) + ',"tos":' + (key >>> 8) + ',"len":');
+/**
+ * `,"df":true,"mf":false,"frag":0,"ttl":64,"proto":6,"checksum":` for a fragment offset of 0, by the DF and MF
+ * flags (DF_MF_FRAG's index, bits 16-17 of the key), TTL (bits 8-15) and protocol (bits 0-7).
+ */
+const FLAGS_TTL_PROTO = new PieceCache((key) => DF_MF_FRAG_TEXT[key >>> 16] + '0,"ttl":' + ((key >>> 8) & 255) + ',"proto":' + (key & 255) + ',"checksum":');
+/** `,"hlen":32,"flags":"PA","win":` by header length (bits 8 and up) and the flags' low byte. */
+const HLEN_FLAGS_WIN = new PieceCache((key) => ',"hlen":' + (key >>> 8) + flagsWinText(key & 255));
+/** An urgent pointer of 0 (nearly every segment) and the checksum verdict, by verdict. */
+const URG_ZERO_CHECKSUM_OK = [new Piece(',"urg":0,"checksum_ok":false'), new Piece(',"urg":0,"checksum_ok":true')];
 
 // Keys of the fields a damaged header may leave out, and of the layers this writer added for issue 8.
 const ETH_DST_FIRST = new Piece(',"eth":{"dst":"');
@@ -278,8 +296,12 @@ export class JsonPrinter {
     w.byte(DOT);
     if (precision > 6) w.nanos9(nanos);
     else w.micros6(Math.floor(nanos / 1000));
-    w.field(CAPLEN, caplen);
-    w.field(LEN, len);
+    const lengths = caplen === len ? CAPLEN_LEN.get(len) : null;
+    if (lengths !== null) w.piece(lengths);
+    else {
+      w.field(CAPLEN, caplen);
+      w.field(LEN, len);
+    }
     this.error = null;
     switch (linkType) {
       case LINKTYPE_ETHERNET:
@@ -323,8 +345,12 @@ export class JsonPrinter {
     w.mac(bytes, offset + ETH_SRC_AT);
     w.piece(DST);
     w.mac(bytes, offset + ETH_DST_AT);
-    w.field(TYPE, etherType);
-    w.byte(CLOSE);
+    const typeClose = TYPE_CLOSE.get(etherType);
+    if (typeClose !== null) w.piece(typeClose);
+    else {
+      w.field(TYPE, etherType);
+      w.byte(CLOSE);
+    }
     this.etherPayload(w, bytes, etherType, offset + ETH_HEADER, caplen - ETH_HEADER, len - ETH_HEADER);
   }
 
@@ -571,23 +597,32 @@ export class JsonPrinter {
     const moreFragments = ip.moreFrags;
     w.piece(IPV4_SRC);
     w.ipv4(src);
+    // tshark looks for a source route (which changes the destination) before it shows the destination:
+    // none when that walk runs out of captured bytes.
     if (headerCaptured || !routeScanCut(bytes, at + 20, at + headerLength, at + captured)) {
       w.piece(DST);
       w.ipv4(dst);
-      w.field(IHL, headerLength);
-    } else {
-      // tshark looks for a source route (which changes the destination) before it shows the destination:
-      // none when that walk runs out of captured bytes.
-      w.field(IHL, headerLength);
     }
-    w.field(TOS, bytes[at + IPV4_TOS_AT]!); // the whole byte: DSCP and ECN
-    w.field(LEN, totalLength);
+    const tos = bytes[at + IPV4_TOS_AT]!; // the whole byte: DSCP and ECN
+    const ihlTosLen = IHL_TOS_LEN.get((tos << 8) | headerLength);
+    if (ihlTosLen !== null) w.field(ihlTosLen, totalLength);
+    else {
+      w.field(IHL, headerLength);
+      w.field(TOS, tos);
+      w.field(LEN, totalLength);
+    }
     w.field(ID, ip.ident);
-    w.piece(DF_MF_FRAG[(ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0)]!);
-    w.uint(fragOffset);
-    w.field(TTL, ip.hopLimit);
-    w.field(PROTO, protocol);
-    w.field(CHECKSUM, ip.checksum);
+    const dfMf = (ip.dontFrag ? 2 : 0) + (moreFragments ? 1 : 0);
+    const ttl = ip.hopLimit;
+    const flagsTtlProto = fragOffset === 0 ? FLAGS_TTL_PROTO.get((dfMf << 16) | (ttl << 8) | protocol) : null;
+    if (flagsTtlProto !== null) w.field(flagsTtlProto, ip.checksum);
+    else {
+      w.piece(DF_MF_FRAG[dfMf]!);
+      w.uint(fragOffset);
+      w.field(TTL, ttl);
+      w.field(PROTO, protocol);
+      w.field(CHECKSUM, ip.checksum);
+    }
     if (headerCaptured) {
       w.piece(ip.init(bytes, at, headerLength).verifyChecksum() ? CHECKSUM_OK_TRUE_END : CHECKSUM_OK_FALSE_END);
     } else {
@@ -946,14 +981,22 @@ export class JsonPrinter {
       return this.fail('tcp: header length ' + headerLength + ' shorter than 20');
     }
     w.field(ACK, tcp.ackNumber);
-    w.field(HLEN, headerLength);
     // The flags' second byte holds CWR to FIN, the flags tshark reports.
-    w.field(FLAGS_WIN[bytes[at + TCP_FLAGS_LOW_AT]!]!, tcp.windowLen);
-    if (captured >= TcpField.UrgentAt + 2) w.field(URG, tcp.urgentAt);
-    else this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
-    if (whole && length >= TcpField.Checksum + 2) {
-      const ok = pseudo6 >= 0 ? checksumFold(checksumSum(bytes, at, length, pseudo6 + PROTO_TCP + length)) === 0 : tcp.init(bytes, at, length).verifyChecksum(src, dst);
-      w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
+    const flags = bytes[at + TCP_FLAGS_LOW_AT]!;
+    const hlenFlagsWin = HLEN_FLAGS_WIN.get((headerLength << 8) | flags);
+    if (hlenFlagsWin !== null) w.field(hlenFlagsWin, tcp.windowLen);
+    else {
+      w.field(HLEN, headerLength);
+      w.field(FLAGS_WIN.get(flags), tcp.windowLen);
+    }
+    const urgent = captured >= TcpField.UrgentAt + 2 ? tcp.urgentAt : -1;
+    const verified = whole && length >= TcpField.Checksum + 2;
+    const ok = verified && (pseudo6 >= 0 ? checksumFold(checksumSum(bytes, at, length, pseudo6 + PROTO_TCP + length)) === 0 : tcp.init(bytes, at, length).verifyChecksum(src, dst));
+    if (urgent === 0 && verified) w.piece(URG_ZERO_CHECKSUM_OK[ok ? 1 : 0]!);
+    else {
+      if (urgent >= 0) w.field(URG, urgent);
+      else this.fail('tcp: truncated: ' + captured + ' of 20 header bytes captured');
+      if (verified) w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     }
     // Options as far as the capture holds them, even when the header claims more than the segment has.
     if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);

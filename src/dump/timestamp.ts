@@ -3,7 +3,7 @@
 // Microsecond precision, as tcpdump reads captures by default (nanosecond captures are truncated).
 // The text for the current second is cached, so most packets only append their microseconds.
 
-import type { TextSink } from '../format/text-sink.js';
+import { Piece, type TextSink } from '../format/text-sink.js';
 
 export type TimestampStyle = 'local' | 'none' | 'unix' | 'delta' | 'date' | 'since-first';
 
@@ -41,6 +41,8 @@ function pad2(n: number): string {
 export class TimestampFormatter {
   private cachedSecond = -1;
   private cachedPrefix = '';
+  /** cachedPrefix as words, for writeTo: one store per four bytes rather than a load and a store per byte. */
+  private cachedPiece = new Piece('');
   private offsetValidFrom = 1;
   private offsetValidTo = 0;
   private offsetSeconds = 0;
@@ -90,7 +92,7 @@ export class TimestampFormatter {
       case 'local':
       case 'date':
         if (seconds !== this.cachedSecond) this.cacheSecond(seconds);
-        out.ascii(this.cachedPrefix);
+        out.piece(this.cachedPiece);
         break;
       default:
         out.ascii(this.format(seconds, micros));
@@ -103,6 +105,7 @@ export class TimestampFormatter {
   private cacheSecond(seconds: number): void {
     this.cachedSecond = seconds;
     this.cachedPrefix = this.prefixFor(seconds);
+    this.cachedPiece = new Piece(this.cachedPrefix);
   }
 
   /** "HH:MM:SS." (or "YYYY-MM-DD HH:MM:SS.") in the local time zone (TZ), with a cached UTC offset. */

@@ -8,6 +8,7 @@ import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { arpPacket } from './arp.js';
 import { ipv4Packet } from './ipv4.js';
 import { ipv6Packet } from './ipv6.js';
+import { llcFrame } from './llc.js';
 import { hex4, type LineBuilder } from './line.js';
 import { innerEtherType, isVlanTag, vlanTagsText } from './link.js';
 import { ETHERTYPE_NAMES } from './names.js';
@@ -60,13 +61,16 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     f.piece(COMMA_SPACE);
     f.field(ETHERTYPE_LENGTH_PIECE.get(etherType), wireLength);
     f.piece(COLON_SPACE);
-  } else if (f.link || !decoded) {
+  } else if (f.link || (!decoded && etherType > 1500)) {
     // tcpdump shows the link header of frames it cannot decode even without -e; so do we.
     f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
   }
   if (etherType <= 1500) {
-    // An IEEE 802.3 length field: the LLC payload is beyond what we decode.
-    f.out += '802.3, length ' + length + ': LLC, length ' + length;
+    // An IEEE 802.3 length field (clause 3.2.6): an 802.2 LLC frame of that many bytes follows, less when the
+    // frame is shorter (tcpdump's length).
+    const llcLength = Math.min(etherType, length);
+    if (f.link) f.out += '802.3, length ' + llcLength + ': ';
+    llcFrame(f, bytes, at, Math.min(end, at + llcLength), llcLength, length, f.macText.text(frame.srcAddr), f.macText.text(frame.dstAddr));
     return;
   }
   if (f.link && f.quiet) f.out += etherTypeText(f, etherType) + ', length ' + wireLength + ': ';

@@ -6,8 +6,9 @@
 // crafted and corrupted frames against tcpdump).
 //
 // (test/dump/ipv6.test.ts does the same for IPv6.) What we do not decode is shown generically: other EtherTypes
-// as their link header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3/LLC frames as
-// `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
+// as their link header and bytes, which is how tcpdump shows EtherTypes it does not know; 802.3 frames' 802.2 LLC
+// as tcpdump's LLC printer shows it (llc.ts: STP, SNAP, IP, any other SAP generically), except what it decodes
+// further (IPX, OSI, CDP): `LLC, length N`; other IPv4 and IPv6 protocols as `ip-proto-N LEN`, tcpdump's line for protocols it has no printer
 // for. Application printers follow tcpdump's for DNS (53, and 5353), HTTP (80, 8080), BOOTP/DHCP (67, 68) and NTP
 // (123), in its order of precedence between ports (dns.ts, http.ts, bootp.ts, ntp.ts); other ports end at
 // `length N` or `UDP, length N`. MPTCP options are shown as bytes.

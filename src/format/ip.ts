@@ -58,16 +58,14 @@ const COLON_SPACE = new Piece(': ');
 /** `10.0.0.1.80 > 10.0.0.2.5555: ` or `fe80::1.80 > fe80::2.5555: `, how TCP and UDP lines start. */
 export function addressesWithPorts(f: LineBuilder, srcPort: number, dstPort: number): void {
   const ip = f.ip;
+  if (ip.version === 4 && !ip.portsOnly) {
+    f.ipv4Ports(ip.srcAddress, srcPort, ip.dstAddress, dstPort);
+    return;
+  }
   if (ip.portsOnly) {
     f.uint(srcPort);
     f.piece(GREATER);
     f.uint(dstPort);
-  } else if (ip.version === 4) {
-    f.ipv4(ip.srcAddress);
-    f.field(DOT, srcPort);
-    f.piece(GREATER);
-    f.ipv4(ip.dstAddress);
-    f.field(DOT, dstPort);
   } else {
     f.text(ip.src);
     f.field(DOT, srcPort);

@@ -37,6 +37,7 @@ const ID = new Piece(', id ');
 const OFFSET = new Piece(', offset ');
 const LENGTH = new Piece(', length ');
 const HEADER_END = new Piece(')\n    ');
+const IP_SPACE = new Piece('IP ');
 /** ipv4FinalDestination's, apart: it is called while ipv4View points at the packet being printed. */
 const routeView = new Ipv4Packet();
 
@@ -58,7 +59,7 @@ export function ipv4Packet(f: LineBuilder, bytes: Uint8Array, at: number, captur
     f.out += ' (invalid)';
     return;
   }
-  if (printIp) f.text('IP ');
+  if (printIp) f.piece(IP_SPACE);
   if (captureEnd - at < 20) {
     f.truncate('ip', false);
     return;

@@ -35,32 +35,47 @@ const PORT_ROLES = ['Unknown', 'Alternate', 'Root', 'Designated'];
  * with tcpdump's LLC header under -e; returns false, printing nothing, for anything else.
  */
 export function llcStpFrame(f: LineBuilder, bytes: Uint8Array, at: number, end: number, length: number): boolean {
-  if (end - at < LLC_HEADER + 4 || bytes[at] !== LLC_SAP_STP || bytes[at + 1] !== LLC_SAP_STP || bytes[at + 2] !== LLC_UI) return false;
-  const bpdu = at + LLC_HEADER;
-  const bpduLength = length - LLC_HEADER;
+  if (end - at < LLC_HEADER || bytes[at] !== LLC_SAP_STP || bytes[at + 1] !== LLC_SAP_STP || bytes[at + 2] !== LLC_UI) return false;
+  if (!stpDecodable(bytes, at + LLC_HEADER, end, length - LLC_HEADER)) return false;
+  // What -x dumps starts after the LLC header, as tcpdump's.
+  f.linkHeaderLength += LLC_HEADER;
+  if (f.link) f.out += 'LLC, dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x03: ';
+  stpBpdu(f, bytes, at + LLC_HEADER, length - LLC_HEADER);
+  return true;
+}
+
+/**
+ * Whether the BPDU at bytes[bpdu, end) (`bpduLength` bytes on the wire, after the LLC header) is one stpBpdu
+ * prints: the BPDUs of 802.1D and 802.1w whose bytes were captured (or that are shorter on the wire than
+ * their type needs, which tcpdump calls invalid).
+ */
+export function stpDecodable(bytes: Uint8Array, bpdu: number, end: number, bpduLength: number): boolean {
+  if (end - bpdu < 4 || u16(bytes, bpdu) !== 0) return false;
   const version = bytes[bpdu + 2]!;
   const type = bytes[bpdu + 3]!;
-  if (u16(bytes, bpdu) !== 0) return false;
   let needed: number;
   if (type === BPDU_TCN && version === 0) needed = 4;
   else if (type === BPDU_CONFIG && version === 0) needed = CONFIG_LENGTH;
   else if (type === BPDU_RSTP && version === 2) needed = RSTP_LENGTH;
   else return false;
   // A BPDU shorter on the wire than its type needs is invalid; one cut by the capture is left to the caller.
-  const invalid = bpduLength < needed;
-  if (invalid ? end - bpdu < bpduLength : end - bpdu < needed) return false;
-  // What -x dumps starts after the LLC header, as tcpdump's.
-  f.linkHeaderLength += LLC_HEADER;
-  if (f.link) f.out += 'LLC, dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x03: ';
+  return bpduLength < needed ? end - bpdu >= bpduLength : end - bpdu >= needed;
+}
+
+/** Prints the BPDU at bytes[bpdu] (stpDecodable said yes) as tcpdump's stp_print: `STP 802.1d, Config, ...`. */
+export function stpBpdu(f: LineBuilder, bytes: Uint8Array, bpdu: number, bpduLength: number): void {
+  const version = bytes[bpdu + 2]!;
+  const type = bytes[bpdu + 3]!;
+  const invalid = type !== BPDU_TCN && bpduLength < (type === BPDU_RSTP ? RSTP_LENGTH : CONFIG_LENGTH);
   f.out += 'STP 802.1' + (version === 0 ? 'd' : 'w') + ', ';
   if (type === BPDU_TCN) {
     f.out += 'Topology Change';
-    return true;
+    return;
   }
   const name = type === BPDU_RSTP ? 'Rapid STP' : 'Config';
   if (invalid) {
     f.out += name + ' (invalid)';
-    return true;
+    return;
   }
   const flags = bytes[bpdu + 4]!;
   f.out += name + ', Flags [' + flagNames(flags) + ']';
@@ -72,7 +87,6 @@ export function llcStpFrame(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     f.out += '\n\troot-id ' + bridgeId(bytes, bpdu + 5) + ', root-pathcost ' + cost;
     if (type === BPDU_RSTP) f.out += ', port-role ' + PORT_ROLES[(flags >> 2) & 3];
   }
-  return true;
 }
 
 function flagNames(flags: number): string {

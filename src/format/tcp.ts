@@ -30,13 +30,17 @@ const tcpView = new TcpPacket();
 
 // The constant parts of a TCP line, as words for the byte writers (LineBuilder.piece and field).
 const FLAGS_PIECE = new PieceTable(tcpFlagsText);
-const OPTION_PIECE = new PieceTable(tcpOptionText);
+/** An option's name with what comes before it: `, options [` before the first (index: kind), `,` after one (kind + 256). */
+const OPTION_PIECE = new PieceTable((index) => (index < 256 ? ', options [' : ',') + tcpOptionText(index & 255));
+const AFTER_COMMA = 256;
 const SEQ = new Piece(', seq ');
 const ACK = new Piece(', ack ');
 const WIN = new Piece(', win ');
 const URG = new Piece(', urg ');
 const LENGTH = new Piece(', length ');
 const OPTIONS = new Piece(', options [');
+/** The end of the option list and the length after it. */
+const CLOSE_LENGTH = new Piece('], length ');
 const VAL = new Piece(' val ');
 const ECR = new Piece(' ecr ');
 const COLON = new Piece(':');
@@ -44,7 +48,6 @@ const COMMA = new Piece(',');
 const SPACE = new Piece(' ');
 const OPEN_BRACE = new Piece('{');
 const CLOSE_BRACE = new Piece('}');
-const CLOSE_BRACKET = new Piece(']');
 const CKSUM = new Piece(', cksum 0x');
 const CORRECT = new Piece(' (correct)');
 
@@ -152,8 +155,10 @@ export function tcpSegment(f: LineBuilder, bytes: Uint8Array, at: number, end: n
   if (flags & 0x20) f.field(URG, urgent);
   if (headerLength > 20) {
     if (!tcpOptions(f, bytes, at + 20, headerLength - 20, end, reversed, baseSeq, baseAck, at + length <= end)) return;
+    f.field(CLOSE_LENGTH, dataLength);
+  } else {
+    f.field(LENGTH, dataLength);
   }
-  f.field(LENGTH, dataLength);
   if (dataLength <= 0) return;
   if (at + headerLength > end) {
     f.out += ' [remaining caplen(' + (end - at) + ') < header length(' + headerLength + ')]';
@@ -222,29 +227,35 @@ function resetData(f: LineBuilder, bytes: Uint8Array, at: number, end: number, l
   f.out += ']';
 }
 
-/** tcpdump's option walk; false when it ended the line early ([bad opt] or truncation). */
+/**
+ * tcpdump's option walk, from `, options [` to the last option (the caller closes the list); false when it
+ * ended the line early ([bad opt] or truncation).
+ */
 function tcpOptions(
   f: LineBuilder,
   bytes: Uint8Array, at: number, remaining: number, end: number, reversed: boolean, baseSeq: number, baseAck: number,
   segmentCaptured: boolean,
 ): boolean {
-  f.piece(OPTIONS);
   let separator = false;
   while (remaining > 0) {
-    if (separator) f.piece(COMMA);
-    if (at >= end) return tcpTruncatedRead(f);
+    // What comes before the option (`, options [` or `,`) is written with its name, in one piece; a walk that
+    // ends before the name writes it alone.
+    if (at >= end) return tcpTruncatedRead(f, separator);
     const kind = bytes[at++]!;
     let optionLength: number;
     if (kind === 0 || kind === 1) {
       optionLength = 1;
     } else {
-      if (at >= end) return tcpTruncatedRead(f);
+      if (at >= end) return tcpTruncatedRead(f, separator);
       optionLength = bytes[at++]!;
-      if (optionLength < 2 || optionLength > remaining) return tcpBadOption(f, separator);
+      if (optionLength < 2 || optionLength > remaining) {
+        f.piece(separator ? COMMA : OPTIONS);
+        return tcpBadOption(f, separator);
+      }
       remaining--;
     }
     remaining--;
-    f.piece(OPTION_PIECE.get(kind));
+    f.piece(OPTION_PIECE.get(separator ? kind + AFTER_COMMA : kind));
     let dataLength = 0;
     switch (kind) {
       case 2:
@@ -305,7 +316,6 @@ function tcpOptions(
     separator = true;
     if (kind === 0) break;
   }
-  f.piece(CLOSE_BRACKET);
   return true;
 }
 
@@ -416,8 +426,9 @@ function tcpTruncated(f: LineBuilder, separator: boolean): false {
   return false;
 }
 
-/** Truncated where the option kind or length byte should be. */
-function tcpTruncatedRead(f: LineBuilder): false {
+/** Truncated where the option kind or length byte should be (after an option when `separator`). */
+function tcpTruncatedRead(f: LineBuilder, separator: boolean): false {
+  f.piece(separator ? COMMA : OPTIONS);
   f.truncate('tcp');
   return false;
 }

@@ -7,17 +7,47 @@
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /**
- * A constant piece of ASCII text, encoded once as little-endian 32-bit words (the last one padded with
- * zeros), so that copying it into a line takes a store per four bytes instead of one per byte.
+ * A constant piece of ASCII text, encoded once as groups of eight bytes (the last one padded with zeros), so
+ * that copying it into a line takes a store per eight bytes instead of one per byte. The groups are held as
+ * the doubles with the same bits: a double is the widest value V8 loads and stores without a heap number,
+ * and eight ASCII bytes are never a NaN (that needs a top byte of 0x7f or 0xff), whose bits a store could
+ * change. (As four-byte words, the JSON writer spent 7 % more instructions: bench/README.md, issue 8.)
  */
 export class Piece {
-  readonly words: Int32Array;
+  readonly groups: Float64Array;
   readonly length: number;
 
   constructor(text: string) {
     this.length = text.length;
-    this.words = new Int32Array(Math.ceil(text.length / 4));
-    for (let i = 0; i < text.length; i++) this.words[i >> 2]! |= text.charCodeAt(i) << ((i & 3) * 8);
+    this.groups = new Float64Array(Math.ceil(text.length / 8));
+    const bytes = new Uint8Array(this.groups.buffer);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  }
+}
+
+/**
+ * Pieces by an integer key, made on first use, at most `limit` of them (after that, get() answers null for a
+ * key not seen yet): for runs of constant text that include a value, such as the JSON writer's
+ * `,"ttl":64,"proto":6,"checksum":`, which a capture repeats for its few hosts and protocols. One copy of
+ * such a run costs less than the writer calls for its keys and values.
+ */
+export class PieceCache {
+  private readonly pieces = new Map<number, Piece>();
+
+  constructor(
+    private readonly textOf: (key: number) => string,
+    private readonly limit = 1024,
+  ) {}
+
+  get(key: number): Piece | null {
+    return this.pieces.get(key) ?? this.make(key);
+  }
+
+  private make(key: number): Piece | null {
+    if (this.pieces.size >= this.limit) return null;
+    const piece = new Piece(this.textOf(key));
+    this.pieces.set(key, piece);
+    return piece;
   }
 }
 
@@ -85,8 +115,8 @@ for (let i = 0; i < 256; i++) {
 /** A byte as two lowercase hex digits, in the low 16 bits (little-endian: the high digit first). */
 const HEX2 = new Int32Array(256);
 for (let i = 0; i < 256; i++) HEX2[i] = HEX_DIGITS[i >>> 4]! | (HEX_DIGITS[i & 15]! << 8);
-/** Room past a line's end for the stores that overrun their text. */
-const OVERRUN = 4;
+/** Room past a line's end for the stores that overrun their text (a piece's last group: up to 7 bytes). */
+const OVERRUN = 8;
 
 
 /**
@@ -190,21 +220,21 @@ export class TextSink {
     this.used = used;
   }
 
-  /** Copies a constant piece of text, four bytes per store. */
+  /** Copies a constant piece of text, eight bytes per store. */
   piece(piece: Piece): void {
     const view = this.view;
-    const words = piece.words;
+    const groups = piece.groups;
     const used = this.used;
-    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
+    for (let i = 0, at = used; i < groups.length; i++, at += 8) view.setFloat64(at, groups[i]!, true);
     this.used = used + piece.length;
   }
 
   /** A constant piece then a number: the shape of most JSON fields (`,"ttl":64`), in one call. */
   field(key: Piece, value: number): void {
     const view = this.view;
-    const words = key.words;
+    const groups = key.groups;
     const used = this.used;
-    for (let i = 0; i < words.length; i++) view.setInt32(used + i * 4, words[i]!, true);
+    for (let i = 0, at = used; i < groups.length; i++, at += 8) view.setFloat64(at, groups[i]!, true);
     const at = used + key.length;
     if (value < 10_000) {
       view.setInt32(at, DIGITS4[value]!, true);

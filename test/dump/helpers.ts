@@ -78,11 +78,12 @@ export function splitPackets(text: string): string[] {
 
 /**
  * Why a tcpdump packet may differ from ours: protocols tcpdump dissects that we deliberately print only
- * generically (IP protocols other than ICMP/TCP/UDP, 802.3/LLC frames, MPTCP options), or null.
+ * generically (IP protocols other than ICMP/TCP/UDP, the LLC payloads src/format/llc.ts leaves to its old
+ * summary: IPX, OSI, CDP and other SNAP protocols; MPTCP options), or null.
  */
 export function knownGap(ours: string): string | null {
   if (/ ip-proto-\d+ \d+/.test(ours)) return 'IP protocol that tcpdump dissects and we print generically';
-  if (ours.includes('LLC, length')) return '802.3/LLC frame';
+  if (ours.includes('LLC, length')) return '802.3/LLC payload that tcpdump dissects further (IPX, OSI, CDP, SNAP)';
   if (ours.includes('mptcp ')) return 'MPTCP option';
   return null;
 }

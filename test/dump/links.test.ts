@@ -149,6 +149,39 @@ crafted('spanning-tree BPDUs over 802.2 LLC in cooked captures (protocol 0x0004)
   assert.match(line, /STP 802\.1d, Config, Flags \[Topology change\], bridge-id 8000\.02:42:ac:11:00:03\.8001, length 35\n\tmessage-age 1\.50s/);
 });
 
+crafted('802.3 frames: STP, SNAP, IP over LLC and every other 802.2 LLC frame print as tcpdump prints them', async () => {
+  if (!needs('802.3/LLC vs tcpdump', ['tcpdump'])) return;
+  // IEEE 802.3: a length where Ethernet II has its EtherType (padded to 60 bytes), then IEEE 802.2's DSAP, SSAP
+  // and control field (one byte for unnumbered frames, two for information and supervisory ones).
+  const frame = (llc: number[], lengthField = llc.length): Uint8Array => {
+    const bytes = new Uint8Array(Math.max(60, 14 + llc.length));
+    bytes.set([0x01, 0x80, 0xc2, 0, 0, 0, ...MAC_A, lengthField >> 8, lengthField & 255, ...llc]);
+    return bytes;
+  };
+  const config = [0, 0, 0, 0, 0x80, 0x00, 2, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x80, 0x00, 2, 0, 0, 0, 0, 1, 0x80, 0x01, 0, 0, 0x14, 0, 2, 0, 0x0f, 0];
+  const ip = [...ipv4({ protocol: 17 }, udp(40001, 40002, new Uint8Array(4)))];
+  const request = [...arp(1, MAC_A, IP_A, [0, 0, 0, 0, 0, 0], IP_B)];
+  const frames = [
+    frame([0x42, 0x42, 0x03, ...config]), frame([0x43, 0x42, 0x03, 0, 0, 0, 0x80]), frame([0x42, 0x43, 0x03, ...config.slice(0, 20)]),
+    frame([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, ...ip]), frame([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x06, ...request]),
+    frame([0xaa, 0xaa, 0x03, 0, 0, 0xf8, 0x08, 0x06, ...request]), frame([0xaa, 0xaa, 0x03, 0, 0, 0, 0x12, 0x34, 1, 2, 3, 4]),
+    frame([0xaa, 0xaa, 0x03, 0, 0, 0]), frame([0xaa, 0xaa, 0x13, 0, 0, 0, 8, 0]), frame([0x06, 0x06, 0x03, ...ip]),
+    // XID in IEEE 802.2's basic format, in another, and cut; LLC headers cut at 0, 2 and 3 bytes; a length
+    // field past the frame's end.
+    frame([0x12, 0x35, 0xaf, 0x81, 0x05, 0x07]), frame([0x12, 0x34, 0xbf, 0x80, 0x05, 0x07, 9]), frame([0x12, 0x34, 0xaf, 0x81, 0x05]),
+    frame([], 0), frame([0x12, 0x34]), frame([0x12, 0x34, 0x00]), frame([0x12, 0x34, 0x03, 1, 2, 3], 100),
+  ];
+  // Every control byte (unnumbered frames' commands, information and supervisory frames with both poll bits).
+  for (let ctrl = 0; ctrl < 256; ctrl++) frames.push(frame([0x12, 0x35 - (ctrl & 1), ctrl, ctrl & 0x81, 5, 7, 9]));
+  // Every SAP: tcpdump's names, the group and response bits, DSAP and SSAP alike or not.
+  for (let sap = 0; sap < 255; sap += 3) frames.push(frame([sap, sap === 0xaa || sap === 0xe1 ? 0 : sap, 0x63, 1, 2]));
+  const file = writePcap(join(craftedDir, 'llc.pcap'), frames.map((data) => ({ data })));
+  await sameTextAsTcpdump(file, craftedDir);
+  const ours = (await runDump(['-nn', '-r', file], craftedDir)).stdout;
+  assert.not.match(ours, /LLC, length/, 'every frame decoded, none left to the old summary');
+  assert.match(ours, / > 01:80:c2:00:00:00 Unknown DSAP 0x12 Information, send seq 0, rcv seq 0, Flags \[Response\], length 7\n\t0x0000:  1235 0000 0507 09 /);
+});
+
 crafted('cooked headers written through the generated views (setters) read back by tcpdump and tshark as written', async () => {
   if (!needs('smoltcp-dump vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
   const packet = ipv4({ protocol: 17 }, udp(40001, 40002, new Uint8Array(5)));

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FrameFormatter } from '../../src/format/index.js';
-import { Piece, PieceTable, TextSink } from '../../src/format/text-sink.js';
+import { Piece, PieceCache, PieceTable, TextSink } from '../../src/format/text-sink.js';
 import { formatIpv6 } from '../../src/wire/ipv6-address.js';
 import { ethernet, prng } from '../dump/craft.js';
 
@@ -74,6 +74,26 @@ test('pieces and fields, and a PieceTable makes each piece once', () => {
   assert.is(table.get(5), table.get(5));
   assert.is(table.get(6).length, 3);
   assert.is(made, 2);
+});
+
+test('pieces of every length up to 40 bytes copy exactly, and a PieceCache stops making pieces at its bound', () => {
+  const sink = new TextSink(2);
+  let expected = '';
+  for (let length = 0; length <= 40; length++) {
+    const text = Array.from({ length }, (_, i) => String.fromCharCode(0x20 + ((length * 7 + i) % 95))).join('');
+    sink.reserve(length + 16);
+    sink.piece(new Piece(text));
+    sink.field(new Piece(text), length);
+    expected += text + text + length;
+  }
+  assert.is(sink.takeText(), expected);
+  const cache = new PieceCache((key) => ',"ttl":' + key, 2);
+  const first = cache.get(64);
+  assert.is(first?.length, 9);
+  assert.is(cache.get(64), first);
+  assert.ok(cache.get(128) !== null);
+  assert.is(cache.get(255), null, 'a third key past a bound of two');
+  assert.is(cache.get(128)?.length, 10, 'keys made before the bound stay');
 });
 
 test('the sink grows and keeps what it holds; long texts and takeText from an offset', () => {

@@ -5,7 +5,7 @@
 // smoltcp-gen asks for its toolchain by name, and once it is installed its output runs in both projects.
 // Installing needs the npm registry (koffi, and the generator's toolchain); npm's cache makes it quick.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,11 +137,29 @@ test(`a consumer install without the generator's toolchain is at most ${INSTALL_
   for (const name of ['ts-morph', 'handlebars', 'yaml', 'tsx', 'typescript']) assert.not.ok(installed.includes(name), name);
 });
 
-test('smoltcp-dump runs from the install with plain Node', () => {
+test('smoltcp-dump runs from the install with plain Node, and its first run leaves a code cache for the next', () => {
   const capture = join(ROOT, 'test/wire/fixtures/linux-kernel.pcap');
-  const r = run('npx', ['--no-install', 'smoltcp-dump', '-tt', '-c', '1', '-r', capture], cjs);
-  assert.is(r.stderr, '');
-  assert.match(r.stdout, /^\d+\.\d{6} ARP, Request who-has 10\.81\.0\.2 tell 10\.81\.0\.1, length 28\n$/);
+  // The package ships no code cache (V8 takes one only from the same Node version): the first run writes one.
+  const bin = join(cjs, 'node_modules/smoltcp-ts/dist/bin');
+  const caches = (): string[] => readdirSync(bin).filter((f) => f.endsWith('.cache'));
+  assert.equal(caches(), []);
+  // Without coverage, under which the bin leaves the cache alone.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  // Empty, not deleted: Node hands its own NODE_V8_COVERAGE to a child whose env does not set it.
+  env.NODE_V8_COVERAGE = '';
+  const dump = (): string => {
+    const r = spawnSync('npx', ['--no-install', 'smoltcp-dump', '-tt', '-c', '1', '-r', capture], { cwd: cjs, encoding: 'utf8', env });
+    assert.is(r.stderr, '');
+    return r.stdout;
+  };
+  assert.match(dump(), /^\d+\.\d{6} ARP, Request who-has 10\.81\.0\.2 tell 10\.81\.0\.1, length 28\n$/);
+  const written = caches();
+  assert.is(written.length, 1);
+  const inode = statSync(join(bin, written[0]!)).ino;
+  assert.match(dump(), /ARP, Request who-has 10\.81\.0\.2/);
+  // V8 took the cache: one it rejects is written again.
+  assert.equal(caches(), written);
+  assert.is(statSync(join(bin, written[0]!)).ino, inode);
 });
 
 test('the tarball ships compiled JavaScript for current sources only', () => {
