@@ -146,12 +146,6 @@ export interface TcpSocketContract extends Socket {
   /** Takes the segment (after accepts); a segment to send back at once, or null. */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null;
   /**
-   * Whether the segment just processed made an ACK due now (every second full-sized segment, RFC 5681
-   * section 4.2): the interface then dispatches the socket before it reads the next frame of a burst.
-   * Optional: a socket without it is dispatched once the burst is read.
-   */
-  ackDue?(): boolean;
-  /**
    * An ICMP error quoting one of this socket's segments (or a datagram of its dropped because the next
    * hop never answered ARP): `ip` and `tcp` name the connection as a segment from the peer would (for
    * accepts, and for a listener to find the connection), `seq` is the quoted segment's sequence number.

@@ -1,7 +1,7 @@
 // Sockets through the interface: UDP both ways with endpoints and broadcast, a full socket buffer
 // counted, an ICMP socket bound to a UDP port hearing "port unreachable", raw sockets, TCP segments
 // without a socket answered with RST (RFC 9293 3.10.7.1), a TCP socket plugged in through the contract, a
-// burst read in one poll acknowledged every second segment, ICMP errors and ARP failures told to the TCP
+// burst read in one poll acknowledged once after it, ICMP errors and ARP failures told to the TCP
 // socket whose segment they are about,
 // poll's return value, pollAt/pollDelay and the logger.
 import { suite } from 'uvu';
@@ -250,10 +250,13 @@ test('tcp: a socket implementing the contract gets the segment, and its reply an
   assert.is(iface.counters.count(RxOutcome.Accepted), 1);
 });
 
-// RFC 5681 section 4.2 inside one poll: a burst of full-sized segments read in one poll is acknowledged
-// every second segment as it is read, not once after the burst (a stretch ACK per burst).
+// A burst read in one poll is acknowledged once, after it (a stretch ACK, as Linux acknowledges what GRO
+// or its socket backlog gathered): the sockets dispatch when the burst is read. Dispatching mid-burst,
+// an ACK every second segment, was measured against the kernel on a tap: its ACKs let the kernel refill
+// the queue as fast as the poll read it, the application could not read until the poll ended, the window
+// closed, and the kernel writing to us fell from about 17 to about 11 Gbit/s.
 for (const via of ['a socket', 'a listener'] as const) {
-  test(`tcp: a burst of ten full-sized segments in one poll draws five ACKs, one every second segment (${via})`, () => {
+  test(`tcp: a burst of ten full-sized segments read in one poll draws one ACK for all of them (${via})`, () => {
     const { iface, device, sockets } = setup();
     const socket = new TcpSocket({
       rxBuffer: new RingBuffer(new Uint8Array(64 * 1024)),
@@ -281,8 +284,7 @@ for (const via of ['a socket', 'a listener'] as const) {
       device.inject(tcpIn({ ack: true, seqNumber: 1001 + 1460 * i, ackNumber: (iss + 1) >>> 0, windowLen: 8192 }, pattern(1460, i)));
     }
     iface.poll(T0, device, sockets);
-    const acks = device.take().map((f) => f.tcp!.ackNumber);
-    assert.equal(acks, [1, 2, 3, 4, 5].map((k) => 1001 + 2 * 1460 * k));
+    assert.equal(device.take().map((f) => f.tcp!.ackNumber), [1001 + 10 * 1460]);
   });
 }
 

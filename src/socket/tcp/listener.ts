@@ -63,8 +63,6 @@ export class TcpListener implements TcpSocketContract {
   private listening = false;
   private readonly replyIp = new Ipv4Repr();
   private readonly replyTcp = new TcpRepr();
-  /** The connection the last segment went to, for ackDue(); null when none took it. */
-  private routed: TcpSocket | null = null;
 
   /** Takes ownership of the closed sockets of `options.pool`; throws a TcpError for an empty or shared pool or a bad backlog. */
   constructor(options: TcpListenerOptions) {
@@ -173,17 +171,13 @@ export class TcpListener implements TcpSocketContract {
 
   /** Routes a segment to its connection, or answers it as LISTEN does (a SYN takes a socket from the pool). */
   process(now: Instant, ip: Ipv4Repr, tcp: TcpRepr): TcpRepr | null {
-    this.routed = null;
     const child = this.childFor(ip, tcp);
     if (child >= 0) {
       const socket = this.pool[child]!;
       // RFC 6191: a SYN of a new incarnation ends the old one's TIME-WAIT (here, not in the socket, which
       // would reopen itself outside the pool's bookkeeping) and is taken as on the listening port, by a
       // socket of the pool: the one just freed, unless the application still holds it.
-      if (!socket.synOpensNewIncarnation(tcp)) {
-        this.routed = socket;
-        return socket.process(now, ip, tcp);
-      }
+      if (!socket.synOpensNewIncarnation(tcp)) return socket.process(now, ip, tcp);
       socket.endTimeWait();
       this.reclaim(child, now);
     }
@@ -205,7 +199,6 @@ export class TcpListener implements TcpSocketContract {
     socket.listen({ addr: this.listenAddr, port: this.listenPort });
     this.status[free] = PENDING;
     this.order[free] = this.nextOrder++;
-    this.routed = socket;
     return socket.process(now, ip, tcp);
   }
 
@@ -213,11 +206,6 @@ export class TcpListener implements TcpSocketContract {
   icmpError(ip: Ipv4Repr, tcp: TcpRepr, seq: number, cause: TcpUnreachable): void {
     const child = this.childFor(ip, tcp);
     if (child >= 0) this.pool[child]!.icmpError(ip, tcp, seq, cause);
-  }
-
-  /** Whether the connection the last segment went to owes an ACK now (see TcpSocketContract). */
-  ackDue(): boolean {
-    return this.routed !== null && this.routed.ackDue();
   }
 
   /** Dispatches every connection it drives; frees those that are done. */

@@ -1411,11 +1411,6 @@ export class TcpSocket implements TcpSocketContract {
   // ---------------------------------------------------------------------------------------------
   // Sending
 
-  /** See TcpSocketContract.ackDue: an ACK is owed now, not at the delayed-ACK deadline. */
-  ackDue(): boolean {
-    return this.ackNow;
-  }
-
   /**
    * Emits what is due (SYN, data, FIN, ACK, probe or RST, as the state and the timers say) until there
    * is nothing more or the emitter says Busy; whether anything went out. Expired timers act here.
