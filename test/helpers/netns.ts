@@ -149,6 +149,19 @@ export function waitForListener(ns: Netns, proto: 'tcp' | 'udp', port: number): 
   return waitUntil(listed, `a ${proto} listener on port ${port} in ${ns.name}`);
 }
 
+/**
+ * Resolves once `name` in `ns` is up with its queueing discipline attached. A tap gets its carrier when a
+ * descriptor opens it, but the kernel swaps the "noop" qdisc, which drops everything sent, for the real one
+ * later, from its link-watch work: a frame sent into the device before then is lost without an error.
+ */
+export function waitForLinkUp(ns: Netns, name: string): Promise<void> {
+  const up = (): boolean => {
+    const line = ns.run('ip', ['link', 'show', 'dev', name]);
+    return /\bstate UP\b/.test(line) && !/\bqdisc noop\b/.test(line);
+  };
+  return waitUntil(up, `${name} up with a qdisc in ${ns.name}`);
+}
+
 /** The frames of a little-endian classic pcap stream, micro- or nanosecond (what tcpdump -w writes here). */
 function parsePcap(data: Buffer): Uint8Array[] {
   const frames: Uint8Array[] = [];

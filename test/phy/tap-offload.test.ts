@@ -5,7 +5,7 @@
 // reaches a kernel socket; a bad `allocate` option is refused without leaking the descriptor.
 import { readdirSync } from 'node:fs';
 import * as assert from 'uvu/assert';
-import { Netns, disableIpv6, withNetns } from '../helpers/netns.js';
+import { Netns, disableIpv6, waitForLinkUp, withNetns } from '../helpers/netns.js';
 import { suiteNeeding } from '../helpers/needs.js';
 import { TapInterface } from '../../src/phy/tap-interface.js';
 import { RawSocket } from '../../src/phy/raw-socket.js';
@@ -121,6 +121,7 @@ if (test) {
     let raw: RawSocket | null = null;
     try {
       raw = withNetns(s.ns, () => new RawSocket(s.name));
+      await waitForLinkUp(s.ns, s.name);
       const good = tcpFrame(s.kernelMac);
       const bad = good.slice();
       bad[34 + 16] ^= 0x55; // the TCP checksum
