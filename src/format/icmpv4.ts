@@ -141,6 +141,9 @@ export function icmpMessage(f: LineBuilder, bytes: Uint8Array, at: number, end: 
     if (quoted + 4 > end) return icmpTruncated(f, true);
     const quotedLength = u16(bytes, quoted + Ipv4Field.TotalLen);
     const quotedEnd = Math.min(quoted + quotedLength, end);
+    // tcpdump cuts the capture at the quoted total length, then reads that field again, still as the
+    // ICMP printer: a total length under 4 leaves the field itself outside the cut.
+    if (quotedEnd - quoted < 4) return icmpTruncated(f, true);
     ipv4Packet(f, bytes, quoted, quotedEnd, quotedLength, !f.link, true);
     if (f.truncated) return;
   }

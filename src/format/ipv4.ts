@@ -230,9 +230,11 @@ function ipv4Timestamps(f: LineBuilder, bytes: Uint8Array, at: number, length: n
   const pointer = bytes[at + 2]! - 1;
   if (pointer < 4 || (pointer - 4) & (hop - 1) || pointer > length + 1) f.out += '[bad ptr ' + bytes[at + 2]! + ']';
   let entry = 0;
-  const kinds = ['TSONLY', 'TS+ADDR', 'PRESPEC2.0', 'PRESPEC'];
-  if (flags < 4) {
-    f.out += kinds[flags]!;
+  // RFC 791 defines flags 0 (timestamps only), 1 (address and timestamp pairs) and 3 (prespecified
+  // addresses); tcpdump calls any other flag, 2 included, a bad type and prints no entries.
+  const kind = flags === 0 ? 'TSONLY' : flags === 1 ? 'TS+ADDR' : flags === 3 ? 'PRESPEC' : null;
+  if (kind !== null) {
+    f.out += kind;
     let mark = ' ';
     for (entry = 4; entry < length; entry += hop) {
       if (pointer === entry) mark = ' ^ ';

@@ -222,6 +222,17 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 1 }, icmp(3, 4, [0, 0, 0, 0, ...quotedUdp]));
   for (const code of [0, 1, 2, 3, 7]) I({ protocol: 1 }, icmp(5, code, [10, 0, 0, 254, ...quotedUdp]));
   I({ protocol: 1 }, icmp(11, 0, [0, 0, 0, 0, ...quotedUdp]));
+  // Quoted headers whose total length field is 0 to 5 (tcpdump cuts the quote there and reads the field
+  // again: under 4 it is the ICMP printer that runs out), with a version that is not 4 and with 4.
+  for (const totalLength of [0, 1, 2, 3, 4, 5]) {
+    for (const first of [0x05, 0x45]) {
+      const quote = quotedUdp.slice();
+      quote[0] = first;
+      quote[2] = 0;
+      quote[3] = totalLength;
+      I({ protocol: 1 }, icmp(3, 198, [0, 0, 0, 0, ...quote]));
+    }
+  }
   const longQuote = ipv4({ protocol: 17, src: IP_B, dst: IP_A }, udp(5000, 7777, new Uint8Array(200)));
   const extension = [0x20, 0, 0, 0, 0, 8, 1, 1, 0, 0, 0x64, 0x01];
   const extensionSum = checksumFold(checksumSum(Uint8Array.from(extension), 0, extension.length));
@@ -278,6 +289,8 @@ export function craftedFrames(include: { mptcp?: boolean } = {}): Uint8Array[] {
   I({ protocol: 17, options: [68, 8, 5, 0x30, 0, 0, 1, 0] }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, options: [68, 12, 13, 0x03, 10, 0, 0, 1, 0, 0, 0, 7] }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, options: [68, 8, 5, 0x07, 0, 0, 1, 0] }, udp(1, 2, bytesOf('x')));
+  // Flag 2 is no timestamp kind RFC 791 defines (tcpdump: "[bad ts type 2]", no entries).
+  I({ protocol: 17, options: [68, 12, 5, 0x52, 10, 0, 0, 1, 0, 0, 0, 7] }, udp(1, 2, bytesOf('x')));
   I({ protocol: 6, options: [131, 7, 4, 10, 0, 0, 9, 0], dst: IP_B }, tcp({ flags: 0x02 }, IP_A, 0x0a000009));
   I({ protocol: 17, badChecksum: true, ttl: 0 }, udp(1, 2, bytesOf('x')));
   I({ protocol: 17, fragment: 0x2000 }, udp(1, 2, new Uint8Array(24)));
