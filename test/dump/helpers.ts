@@ -105,7 +105,7 @@ export interface Comparison {
 export function assertRareMismatches(mismatches: readonly string[], packets: number, what: string): void {
   const allowed = Math.max(1, Math.floor(packets / 1000));
   if (mismatches.length > allowed) assert.equal(mismatches, [], `${mismatches.length} of ${packets} packets differ (${what}; at most ${allowed} allowed):\n${mismatches.join('\n')}`);
-  for (const m of mismatches) console.log(`    note: a mutated kernel frame differs (${what}), within the 0.1 % allowed; fix it: ${m.split('\n')[0]}`);
+  for (const m of mismatches) console.log(`    note: a mutated kernel frame differs (${what}), within the 0.1 % allowed; fix it:\n      ${m.split('\n').join('\n      ')}`);
 }
 
 /** Compares packet by packet; a packet whose text we print generically on purpose is counted as skipped. */
