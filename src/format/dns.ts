@@ -5,7 +5,7 @@
 
 import { DnsField, DnsHeader } from '../../generated/dns.js';
 import { ipv6Text } from './ipv6-text.js';
-import { u16, u32, type LineBuilder } from './line.js';
+import { hex2, u16, u32, type LineBuilder } from './line.js';
 import { DNS_CLASS_NAMES, DNS_OPCODE_TEXT, DNS_RCODE_TEXT, DNS_TYPE_NAMES } from './names.js';
 
 const dnsView = new DnsHeader();
@@ -327,10 +327,6 @@ function bitLabel(f: LineBuilder, m: Message, cp: number): number {
   }
   f.out += '/' + bitLength + ']';
   return limit;
-}
-
-function hex2(value: number): string {
-  return value < 16 ? '0' + value.toString(16) : value.toString(16);
 }
 
 /** tcpdump's fqdn_print: the name at `cp`, compression pointers followed backwards only; after it, or NULL. */

@@ -10,7 +10,7 @@ import { Ipv6Packet } from '../../generated/ipv6.js';
 import { Ipv6RoutingHeader } from '../../generated/ipv6-routing.js';
 import { formatIpv6 } from '../wire/ipv6-address.js';
 import { icmpv6Message } from './icmpv6.js';
-import { hex, u16, u32, type LineBuilder } from './line.js';
+import { hex, hex2, hex4, u16, u32, type LineBuilder } from './line.js';
 import { IP_PROTOCOL_NAMES } from './names.js';
 import { tcpSegment } from './tcp.js';
 import { udpDatagram } from './udp.js';
@@ -448,15 +448,6 @@ function upperLayer(f: LineBuilder, bytes: Uint8Array, ipAt: number, cp: number,
       f.out += ' ip-proto-' + nh + ' ' + length;
       return;
   }
-}
-
-function hex2(value: number): string {
-  return value < 16 ? '0' + hex(value) : hex(value);
-}
-
-function hex4(value: number): string {
-  const text = hex(value);
-  return '0000'.slice(text.length) + text;
 }
 
 function hex8(value: number): string {

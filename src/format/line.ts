@@ -236,6 +236,12 @@ export function hex(value: number): string {
   return value.toString(16);
 }
 
+/** A byte as two lowercase hex digits. */
+export function hex2(value: number): string {
+  return value < 16 ? '0' + value.toString(16) : value.toString(16);
+}
+
+/** At least four lowercase hex digits. */
 export function hex4(value: number): string {
   const text = value.toString(16);
   return text.length >= 4 ? text : '0000'.slice(text.length) + text;

@@ -10,7 +10,7 @@
 import { ETHERTYPE_NAMES } from './names.js';
 import { etherTypePayload } from './ethernet.js';
 import { ipv4Packet } from './ipv4.js';
-import type { LineBuilder } from './line.js';
+import { hex2, hex4, type LineBuilder } from './line.js';
 import { stpBpdu, stpDecodable } from './stp.js';
 
 /** The SAP names tcpdump prints (IEEE 802.2 and the assigned SAPs), by SAP with its low bit cleared. */
@@ -85,7 +85,7 @@ export function llcFrame(f: LineBuilder, bytes: Uint8Array, at: number, end: num
   const headerText =
     'LLC, dsap ' + (SAP_NAMES.get(dsap) ?? 'Unknown') + ' (0x' + hex2(dsap) + ') ' + (dsapField & 1 ? 'Group' : 'Individual') +
     ', ssap ' + (SAP_NAMES.get(ssap) ?? 'Unknown') + ' (0x' + hex2(ssap) + ') ' + (ssapField & 1 ? 'Response' : 'Command') +
-    ', ctrl 0x' + (unnumbered ? hex2(control) : control.toString(16).padStart(4, '0')) + ': ';
+    ', ctrl 0x' + (unnumbered ? hex2(control) : hex4(control)) + ': ';
   if (dsap === SAP_STP && ssap === SAP_STP && ctrl === UI) {
     if (!stpDecodable(bytes, at + HEADER, end, length - HEADER)) return legacyLine(f, wire, src, dst);
     if (f.link) f.out += headerText;
@@ -161,14 +161,14 @@ function snapFrame(
   if (decoded) {
     if (f.link) {
       f.out += headerText + 'oui ' + (oui === OUI_ETHERNET ? 'Ethernet' : 'Cisco bridged') + ' (0x' + oui.toString(16).padStart(6, '0') + '), ';
-      f.out += (oui === OUI_ETHERNET ? 'ethertype ' : 'pid ') + name + ' (0x' + protocol.toString(16).padStart(4, '0') + '), length ' + payloadLength + ': ';
+      f.out += (oui === OUI_ETHERNET ? 'ethertype ' : 'pid ') + name + ' (0x' + hex4(protocol) + '), length ' + payloadLength + ': ';
     }
     etherTypePayload(f, bytes, protocol, at + SNAP_HEADER, end, payloadLength);
     return;
   }
   // An EtherType tcpdump has no name for (one it names, it has a printer for, which we may not).
   if (name !== undefined || oui !== OUI_ETHERNET) return legacyLine(f, wire, src, dst);
-  const unknown = 'ethertype Unknown (0x' + protocol.toString(16).padStart(4, '0') + '), length ' + payloadLength + ': ';
+  const unknown = 'ethertype Unknown (0x' + hex4(protocol) + '), length ' + payloadLength + ': ';
   f.out += f.link ? headerText + 'oui Ethernet (0x000000), ' + unknown : src + ' > ' + dst + ' SNAP, ' + unknown;
   bytesAfter(f, bytes, at, end - at);
 }
@@ -198,8 +198,4 @@ function legacyLine(f: LineBuilder, wire: number, src: string, dst: string): voi
 function flagsText(response: number, poll: number): string {
   if (poll === 0) return response ? 'Response' : 'Command';
   return response ? 'Final' : 'Poll';
-}
-
-function hex2(value: number): string {
-  return value.toString(16).padStart(2, '0');
 }

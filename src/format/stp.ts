@@ -4,7 +4,7 @@
 // there; anything else under 802.2 LLC is left to the caller's generic line (tcpdump's other LLC printers
 // are not ours yet).
 
-import { u16, type LineBuilder } from './line.js';
+import { hex4, u16, type LineBuilder } from './line.js';
 
 /** IEEE 802.2: the LLC address of the spanning-tree protocol (both SAPs), and the UI frame's control byte. */
 const LLC_SAP_STP = 0x42;
@@ -105,8 +105,4 @@ function bridgeId(bytes: Uint8Array, at: number): string {
 /** A BPDU time, in 1/256 s (802.1D clause 9.2.8), as tcpdump prints it. */
 function seconds(value: number): string {
   return (value / 256).toFixed(2) + 's';
-}
-
-function hex4(value: number): string {
-  return value.toString(16).padStart(4, '0');
 }

@@ -10,8 +10,9 @@ const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
  * A constant piece of ASCII text, encoded once as groups of eight bytes (the last one padded with zeros), so
  * that copying it into a line takes a store per eight bytes instead of one per byte. The groups are held as
  * the doubles with the same bits: a double is the widest value V8 loads and stores without a heap number,
- * and eight ASCII bytes are never a NaN (that needs a top byte of 0x7f or 0xff), whose bits a store could
- * change. (As four-byte words, the JSON writer spent 7 % more instructions: bench/README.md, issue 8.)
+ * and eight ASCII bytes are never a NaN (that needs a top byte of 0x7f or 0xff and the next at least 0xf0),
+ * whose bits a store could change. (As four-byte words, the JSON writer spent 7 % more instructions:
+ * bench/README.md, issue 8.)
  */
 export class Piece {
   readonly groups: Float64Array;
