@@ -84,6 +84,8 @@ const OPT_WSCALE = TcpOptionKind.WindowScale;
 const OPT_SACK_PERM = TcpOptionKind.SackPermitted;
 const OPT_SACK = TcpOptionKind.Sack;
 const OPT_TS = TcpOptionKind.Timestamps;
+/** The first word of the options when they are NOP, NOP and timestamps (kind 8, length 10). */
+const NOP_NOP_TIMESTAMPS = (TcpOptionKind.Nop << 24) | (TcpOptionKind.Nop << 16) | (TcpOptionKind.Timestamps << 8) | 10;
 const ETH_HEADER = ETHERNET_HEADER_LENGTH;
 
 // Single bytes of a line, written with one store rather than copied as pieces.
@@ -999,7 +1001,12 @@ export class JsonPrinter {
       if (verified) w.piece(ok ? CHECKSUM_OK_TRUE : CHECKSUM_OK_FALSE);
     }
     // Options as far as the capture holds them, even when the header claims more than the segment has.
-    if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
+    // Most segments of a connection with timestamps carry nothing else, laid out as RFC 7323 appendix A
+    // suggests: NOP, NOP, then the option, which one word tells (as Linux's tcp_parse_aligned_timestamp does).
+    if (headerLength === 32 && captured >= 32 && u32(bytes, at + 20) === NOP_NOP_TIMESTAMPS) {
+      w.field(TSVAL, u32(bytes, at + 24));
+      w.field(TSECR, u32(bytes, at + 28));
+    } else if (headerLength > 20 && captured > 20) this.tcpOptions(w, bytes, at + 20, Math.min(at + headerLength, at + captured), at + headerLength);
     if (headerLength > captured) this.fail('tcp: truncated: ' + captured + ' of ' + headerLength + ' header bytes captured');
     if (headerLength > length) {
       w.byte(CLOSE);
