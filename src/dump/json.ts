@@ -38,7 +38,7 @@ import { ipv4FinalDestination } from '../format/ipv4.js';
 import { ipv6PseudoDestination } from '../format/ipv6.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { u16, u32 } from '../format/line.js';
-import { LinkType } from '../pcap/format.js';
+import { LinkType, MAX_RECORD_LENGTH } from '../pcap/format.js';
 import { ETHERNET_HEADER_LENGTH } from '../wire/ethernet.js';
 import { Piece, type BlockWriter } from './output.js';
 import { PieceCache, PieceTable } from '../format/text-sink.js';
@@ -178,18 +178,18 @@ function flagsWinText(flags: number): string {
 // costs more than the copy). Pieces are made on first use, up to a bound; a run past the bound is written
 // field by field.
 /** `,"caplen":60,"len":60` for a frame captured whole, by its length. */
-const CAPLEN_LEN = new PieceCache((length) => ',"caplen":' + length + ',"len":' + length);
+const CAPLEN_LEN = new PieceCache((length) => ',"caplen":' + length + ',"len":' + length, MAX_RECORD_LENGTH + 1);
 /** `","type":2048}`: the end of the eth object, by EtherType. */
-const TYPE_CLOSE = new PieceCache((etherType) => '","type":' + etherType + '}');
+const TYPE_CLOSE = new PieceCache((etherType) => '","type":' + etherType + '}', 1 << 16);
 /** `","ihl":20,"tos":0,"len":` by TOS byte (high 8 bits of the key) and header length (low 8). */
-const IHL_TOS_LEN = new PieceCache((key) => '","ihl":' + (key & 255) + ',"tos":' + (key >>> 8) + ',"len":');
+const IHL_TOS_LEN = new PieceCache((key) => '","ihl":' + (key & 255) + ',"tos":' + (key >>> 8) + ',"len":', 1 << 16);
 /**
  * `,"df":true,"mf":false,"frag":0,"ttl":64,"proto":6,"checksum":` for a fragment offset of 0, by the DF and MF
  * flags (DF_MF_FRAG's index, bits 16-17 of the key), TTL (bits 8-15) and protocol (bits 0-7).
  */
-const FLAGS_TTL_PROTO = new PieceCache((key) => DF_MF_FRAG_TEXT[key >>> 16] + '0,"ttl":' + ((key >>> 8) & 255) + ',"proto":' + (key & 255) + ',"checksum":');
+const FLAGS_TTL_PROTO = new PieceCache((key) => DF_MF_FRAG_TEXT[key >>> 16] + '0,"ttl":' + ((key >>> 8) & 255) + ',"proto":' + (key & 255) + ',"checksum":', 1 << 18);
 /** `,"hlen":32,"flags":"PA","win":` by header length (bits 8 and up) and the flags' low byte. */
-const HLEN_FLAGS_WIN = new PieceCache((key) => ',"hlen":' + (key >>> 8) + flagsWinText(key & 255));
+const HLEN_FLAGS_WIN = new PieceCache((key) => ',"hlen":' + (key >>> 8) + flagsWinText(key & 255), 1 << 14);
 /** An urgent pointer of 0 (nearly every segment) and the checksum verdict, by verdict. */
 const URG_ZERO_CHECKSUM_OK = [new Piece(',"urg":0,"checksum_ok":false'), new Piece(',"urg":0,"checksum_ok":true')];
 

@@ -87,13 +87,19 @@ test('pieces of every length up to 40 bytes copy exactly, and a PieceCache stops
     expected += text + text + length;
   }
   assert.is(sink.takeText(), expected);
-  const cache = new PieceCache((key) => ',"ttl":' + key, 2);
+  const cache = new PieceCache((key) => ',"ttl":' + key, 256, 2);
   const first = cache.get(64);
   assert.is(first?.length, 9);
   assert.is(cache.get(64), first);
   assert.ok(cache.get(128) !== null);
   assert.is(cache.get(255), null, 'a third key past a bound of two');
   assert.is(cache.get(128)?.length, 10, 'keys made before the bound stay');
+  assert.is(cache.get(0)?.length, undefined, 'key 0 is a key like any other, past the bound here');
+  const wide = new PieceCache((key) => String(key), 256);
+  assert.is(wide.get(0)?.length, 1);
+  assert.is(wide.get(255)?.length, 3);
+  assert.is(wide.get(256), null, 'a key out of range');
+  assert.is(wide.get(-1), null, 'a negative key');
 });
 
 test('the sink grows and keeps what it holds; long texts and takeText from an offset', () => {
