@@ -10,7 +10,8 @@
 // datagram is a fragment), as tshark then reports it unverified; so is a first fragment's TCP `payload`.
 // The objects (tshark's field in brackets where the name differs):
 //   null {family} [null.family]; sll {pkttype, hatype, ifindex (v2 only), src, type [sll.etype/ltype]};
-//   eth {src, dst, type}; vlan [{id, pcp, dei, type}] outer tag first [vlan.*, ieee8021ad.* for 0x88a8];
+//   eth {src, dst, type (or an 802.3 length)}; vlan [{id, pcp, dei, type (or an 802.3 length)}] outer tag
+//   first [vlan.*, ieee8021ad.* for 0x88a8]; the IP or ARP an 802.2 LLC frame carries (SAP 6, SNAP);
 //   arp {htype, ptype, hlen, plen, op, sha, spa, tha, tpa}: addresses as MAC/dotted quad for Ethernet/IPv4,
 //   else as plain hex, as tshark shows bytes; ipv4 {src, dst, ihl, tos, len, id, df, mf, frag (bytes), ttl,
 //   proto, checksum, checksum_ok} (len: the frame's for a segmentation-offload super-packet with 0);
@@ -230,6 +231,18 @@ const SACK_LEFT_ONLY = new Piece('[');
 const ETHERTYPE_VLAN = EtherType.Vlan;
 /** IEEE 802.1ad's service tag (QinQ's outer tag), decoded like an 802.1Q tag. */
 const ETHERTYPE_QINQ = 0x88a8;
+/** The largest 802.3 length; a larger value in that place is an EtherType (IEEE 802.3 clause 3.2.6). */
+const MAX_8023_LENGTH = 1500;
+// IEEE 802.2 LLC: DSAP, SSAP and an unnumbered-information control byte, then for SNAP (RFC 1042) an OUI and
+// an EtherType.
+const LLC_HEADER = 3;
+const LLC_UI = 0x03;
+const SAP_IP = 0x06;
+const SAP_SNAP = 0xaa;
+const SNAP_HEADER = 8;
+const OUI_ETHERNET = 0x000000;
+/** Cisco's "90-compatible" OUI, whose protocol IDs are EtherTypes (tshark's OUI_CISCO_90). */
+const OUI_CISCO_90 = 0x0000f8;
 const ETHERTYPE_VLAN_9100 = 0x9100;
 const VLAN_TAG = 4;
 const LINKTYPE_NULL = LinkType.Null;
@@ -391,6 +404,28 @@ export class JsonPrinter {
     if (etherType === ETHERTYPE_ARP) this.arpLayer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV4) this.ipv4Layer(w, bytes, at, captured, wire);
     else if (etherType === ETHERTYPE_IPV6) this.ipv6Layer(w, bytes, at, captured, wire);
+    else if (etherType <= MAX_8023_LENGTH) {
+      // An IEEE 802.3 length (clause 3.2.6), after the addresses or after VLAN tags: an 802.2 LLC frame of that
+      // many bytes follows (padding after it is not part of it).
+      this.llcPayload(w, bytes, at, Math.min(captured, etherType), Math.min(wire, etherType));
+    }
+  }
+
+  /**
+   * What an 802.2 LLC frame carries, when it is a protocol of ours: IPv4 on its own SAP (6), or an EtherType
+   * behind a SNAP header (RFC 1042; Cisco's OUI 0x0000f8 too), as tshark decodes them. The schema has no object
+   * for the LLC header itself.
+   */
+  private llcPayload(w: BlockWriter, bytes: Uint8Array, at: number, captured: number, wire: number): void {
+    if (captured < LLC_HEADER || bytes[at + 2] !== LLC_UI) return;
+    const dsap = bytes[at]!;
+    const ssap = bytes[at + 1]!;
+    if (dsap === SAP_IP && ssap === SAP_IP) return this.ipv4Layer(w, bytes, at + LLC_HEADER, captured - LLC_HEADER, wire - LLC_HEADER);
+    if (dsap !== SAP_SNAP || ssap !== SAP_SNAP || captured < SNAP_HEADER) return;
+    const oui = (bytes[at + 3]! << 16) | u16(bytes, at + 4);
+    const etherType = u16(bytes, at + 6);
+    if ((oui !== OUI_ETHERNET && oui !== OUI_CISCO_90) || etherType <= MAX_8023_LENGTH) return;
+    this.etherPayload(w, bytes, etherType, at + SNAP_HEADER, captured - SNAP_HEADER, wire - SNAP_HEADER);
   }
 
   /** A packet without link header (raw IP): the version nibble says which IP. */

@@ -40,7 +40,10 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
   const tagged = isVlanTag(etherType);
   const inner = tagged ? innerEtherType(bytes, etherType, at, end, vlanTags) : etherType;
   const tags = tagged ? vlanTags.count : 0;
-  const decoded = inner === EtherType.Ipv4 || inner === EtherType.Arp || inner === EtherType.Ipv6;
+  // Behind tags, a length instead of an EtherType: 802.3 with LLC inside the VLAN, which the LLC printer
+  // decodes as after an untagged 802.3 header.
+  const taggedLlc = tags > 0 && inner <= 1500 && inner >= 0;
+  const decoded = inner === EtherType.Ipv4 || inner === EtherType.Arp || inner === EtherType.Ipv6 || taggedLlc;
   if (inner < 0) {
     // A tag cut by the capture: tcpdump prints the addresses only under -e.
     if (f.link) f.out += f.macText.text(frame.srcAddr) + ' > ' + f.macText.text(frame.dstAddr) + ', ';
@@ -81,6 +84,13 @@ export function ethernetFrame(f: LineBuilder, bytes: Uint8Array, offset: number,
     length -= 4 * tags;
   }
   f.linkHeaderLength = at - offset;
+  if (taggedLlc) {
+    // tcpdump writes `802.3` here, with neither a comma nor the length, before the LLC printer's own -e text.
+    const llcLength = Math.min(inner, length);
+    if (f.link) f.out += '802.3';
+    llcFrame(f, bytes, at, Math.min(end, at + llcLength), llcLength, length, f.macText.text(frame.srcAddr), f.macText.text(frame.dstAddr));
+    return;
+  }
   etherTypePayload(f, bytes, inner, at, end, length);
 }
 

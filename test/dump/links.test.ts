@@ -182,6 +182,54 @@ crafted('802.3 frames: STP, SNAP, IP over LLC and every other 802.2 LLC frame pr
   assert.match(ours, / > 01:80:c2:00:00:00 Unknown DSAP 0x12 Information, send seq 0, rcv seq 0, Flags \[Response\], length 7\n\t0x0000:  1235 0000 0507 09 /);
 });
 
+crafted('802.3 LLC behind 802.1Q and QinQ tags, and IP over LLC and SNAP in JSON, as tcpdump and tshark show them', async () => {
+  if (!needs('VLAN-tagged LLC vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
+  // A length instead of an EtherType after the last tag (IEEE 802.1Q clause 9.6 allows either): tcpdump
+  // prints the LLC line, tshark dissects LLC with vlan.len. Padding after the LLC frame is left out.
+  const tag = (tci: number, inner: number): number[] => [tci >> 8, tci & 255, inner >> 8, inner & 255];
+  /** `tags` as [TCI, EtherType after it]; the last tag's EtherType is replaced by the length field. */
+  const tagged = (outer: number, tags: number[][], llc: number[], lengthField = llc.length): Uint8Array => {
+    const body = [...tags.flatMap(([tci, next]) => tag(tci!, next!)).slice(0, -2), lengthField >> 8, lengthField & 255, ...llc];
+    const bytes = new Uint8Array(Math.max(60, 14 + body.length));
+    bytes.set([0x01, 0x80, 0xc2, 0, 0, 0, ...MAC_A, outer >> 8, outer & 255, ...body]);
+    return bytes;
+  };
+  const untagged = (llc: number[]): Uint8Array => {
+    const bytes = new Uint8Array(Math.max(60, 14 + llc.length));
+    bytes.set([0x01, 0x80, 0xc2, 0, 0, 0, ...MAC_A, llc.length >> 8, llc.length & 255, ...llc]);
+    return bytes;
+  };
+  const config = [0, 0, 0, 0, 0x80, 0x00, 2, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x80, 0x00, 2, 0, 0, 0, 0, 1, 0x80, 0x01, 0, 0, 0x14, 0, 2, 0, 0x0f, 0];
+  const ip = [...ipv4({ protocol: 17 }, udp(40001, 40002, new Uint8Array(4)))];
+  const request = [...arp(1, MAC_A, IP_A, [0, 0, 0, 0, 0, 0], IP_B)];
+  const payloads = [
+    [0x42, 0x42, 0x03, ...config], [0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, ...ip], [0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x06, ...request],
+    [0xaa, 0xaa, 0x03, 0, 0, 0xf8, 0x08, 0x06, ...request], [0x06, 0x06, 0x03, ...ip], [0x12, 0x35, 0xaf, 0x81, 0x05, 0x07],
+    [0x12, 0x34, 0x00, 0x01, 0x02], [0xaa, 0xaa, 0x03, 0, 0, 0, 0x12, 0x34, 1, 2, 3, 4],
+  ];
+  const frames: Uint8Array[] = [];
+  for (const llc of payloads) {
+    frames.push(tagged(0x8100, [[0x2064, 0]], llc));
+    frames.push(tagged(0x88a8, [[0x0064, 0x8100], [0x00c8, 0]], llc));
+    // Untagged: IP and ARP over SNAP and SAP 6 in JSON (the text side is the test above).
+    frames.push(untagged(llc));
+  }
+  // A length past the frame's end, and an LLC header cut by the capture.
+  frames.push(tagged(0x8100, [[100, 0]], [0x42, 0x42, 0x03, ...config], 200));
+  frames.push(tagged(0x8100, [[100, 0]], [0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, ...ip]).subarray(0, 24));
+  const file = writePcap(join(craftedDir, 'vlan-llc.pcap'), frames.map((data) => ({ data })));
+  await sameTextAsTcpdump(file, craftedDir);
+  const ours = (await runDump(['-nn', '-r', file], craftedDir)).stdout;
+  assert.not.match(ours, /ethertype Unknown \(0x0[0-5]|LLC, length/, 'no length taken for an EtherType, no frame left to the old summary');
+  assert.ok((await sameFieldsAsTshark(file, craftedDir)) > 250);
+  const json = (await runDump(['--json', '-r', file], craftedDir)).stdout.split('\n');
+  // IPv4 over SNAP and over SAP 6, ARP over SNAP with both OUIs: tagged twice and untagged each.
+  assert.is(json.filter((line) => line.includes('"ipv4":{')).length, 6);
+  assert.is(json.filter((line) => line.includes('"arp":{')).length, 6);
+  assert.match(json[1]!, /"vlan":\[\{"id":100,"pcp":0,"dei":false,"type":33024\},\{"id":200,"pcp":0,"dei":false,"type":37\}\]\}$/);
+  assert.match(json[3]!, /"vlan":\[\{"id":100,"pcp":1,"dei":false,"type":\d+\}\],"ipv4":\{"src":"10\.0\.0\.1"/);
+});
+
 crafted('cooked headers written through the generated views (setters) read back by tcpdump and tshark as written', async () => {
   if (!needs('smoltcp-dump vs tcpdump and tshark', ['tcpdump', 'tshark'])) return;
   const packet = ipv4({ protocol: 17 }, udp(40001, 40002, new Uint8Array(5)));

@@ -64,7 +64,7 @@ export function compareJsonPacket(ours: Record<string, any>, t: Layers): string[
 export const TSHARK_FIELDS = [
   'sll.pkttype', 'sll.hatype', 'sll.src.eth', 'sll.etype', 'sll.ltype', 'sll.ifindex', 'null.family',
   'ip.version', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset', 'ip.proto',
-  'vlan.id', 'vlan.priority', 'vlan.dei', 'vlan.etype', 'ieee8021ad.id', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ah.etype',
+  'vlan.id', 'vlan.priority', 'vlan.dei', 'vlan.etype', 'vlan.len', 'ieee8021ad.id', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ah.etype',
   'arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.src.hw', 'arp.src.proto', 'arp.dst.hw', 'arp.dst.proto',
 ];
 
@@ -104,7 +104,10 @@ export function tsharkSchemaFields(t: Layers): Map<string, unknown> {
     put(`vlan.${tag}.id`, Number(id));
     put(`vlan.${tag}.pcp`, hexNumber(t['vlan.priority']?.[i]));
     put(`vlan.${tag}.dei`, hexNumber(t['vlan.dei']?.[i]) === undefined ? undefined : hexNumber(t['vlan.dei']?.[i]) === 1);
-    put(`vlan.${tag}.type`, hexNumber(t['vlan.etype']?.[i]));
+    // Our `type` is the field after the tag, an 802.3 length (tshark's vlan.len) included, as in eth. Only the
+    // last tag can be followed by a length: it ends the tags.
+    const length = i === vlanIds.length - 1 ? num('vlan.len') : undefined;
+    put(`vlan.${tag}.type`, hexNumber(t['vlan.etype']?.[i]) ?? length);
     tag++;
   });
   put('arp.htype', num('arp.hw.type'));
