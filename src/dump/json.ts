@@ -36,6 +36,7 @@ import { TcpField, TcpOptionKind, TcpPacket } from '../../generated/tcp.js';
 import { UdpField, UdpPacket } from '../../generated/udp.js';
 import { VlanField, VlanHeader } from '../../generated/vlan.js';
 import { ipv4FinalDestination } from '../format/ipv4.js';
+import { HEADER as LLC_HEADER, OUI_CISCO_BRIDGED, OUI_ETHERNET, SAP_IP, SAP_SNAP, SNAP_HEADER, UI as LLC_UI } from '../format/llc.js';
 import { ipv6PseudoDestination } from '../format/ipv6.js';
 import { checksumFold, checksumSum } from '../wire/checksum.js';
 import { u16, u32 } from '../format/line.js';
@@ -233,16 +234,7 @@ const ETHERTYPE_VLAN = EtherType.Vlan;
 const ETHERTYPE_QINQ = 0x88a8;
 /** The largest 802.3 length; a larger value in that place is an EtherType (IEEE 802.3 clause 3.2.6). */
 const MAX_8023_LENGTH = 1500;
-// IEEE 802.2 LLC: DSAP, SSAP and an unnumbered-information control byte, then for SNAP (RFC 1042) an OUI and
-// an EtherType.
-const LLC_HEADER = 3;
-const LLC_UI = 0x03;
-const SAP_IP = 0x06;
-const SAP_SNAP = 0xaa;
-const SNAP_HEADER = 8;
-const OUI_ETHERNET = 0x000000;
-/** Cisco's "90-compatible" OUI, whose protocol IDs are EtherTypes (tshark's OUI_CISCO_90). */
-const OUI_CISCO_90 = 0x0000f8;
+
 const ETHERTYPE_VLAN_9100 = 0x9100;
 const VLAN_TAG = 4;
 const LINKTYPE_NULL = LinkType.Null;
@@ -424,7 +416,7 @@ export class JsonPrinter {
     if (dsap !== SAP_SNAP || ssap !== SAP_SNAP || captured < SNAP_HEADER) return;
     const oui = (bytes[at + 3]! << 16) | u16(bytes, at + 4);
     const etherType = u16(bytes, at + 6);
-    if ((oui !== OUI_ETHERNET && oui !== OUI_CISCO_90) || etherType <= MAX_8023_LENGTH) return;
+    if ((oui !== OUI_ETHERNET && oui !== OUI_CISCO_BRIDGED) || etherType <= MAX_8023_LENGTH) return;
     this.etherPayload(w, bytes, etherType, at + SNAP_HEADER, captured - SNAP_HEADER, wire - SNAP_HEADER);
   }
 

@@ -31,8 +31,8 @@ const SAP_NAMES = new Map<number, string>([
 ]);
 
 const SAP_STP = 0x42;
-const SAP_IP = 0x06;
-const SAP_SNAP = 0xaa;
+export const SAP_IP = 0x06;
+export const SAP_SNAP = 0xaa;
 const SAP_IPX = 0xe0;
 const SAP_OSI = 0xfe;
 
@@ -47,18 +47,18 @@ const U_COMMANDS = new Map<number, string>([
   [0xaf, 'xid'],
   [0xe3, 'test'],
 ]);
-const UI = 0x03;
+export const UI = 0x03;
 const XID = 0xaf;
 /** The XID information field's format identifier of IEEE 802.2's basic format (clause 5.4.1.1.1). */
 const XID_BASIC_FORMAT = 0x81;
 const U_POLL = 0x10;
 /** Supervisory frames' functions, by bits 2-3 of the control field. */
 const S_FUNCTIONS = ['Receiver Ready', 'Receiver not Ready', 'Reject', '?'];
-const HEADER = 3;
-const SNAP_HEADER = 8;
+export const HEADER = 3;
+export const SNAP_HEADER = 8;
 /** SNAP organization codes whose protocol id is an EtherType: RFC 1042's, and Cisco's for bridged frames. */
-const OUI_ETHERNET = 0x000000;
-const OUI_CISCO_BRIDGED = 0x0000f8;
+export const OUI_ETHERNET = 0x000000;
+export const OUI_CISCO_BRIDGED = 0x0000f8;
 
 /**
  * The 802.3 frame's payload at bytes[at, end): `length` is the frame's length field, at most the `wire` bytes
