@@ -232,11 +232,10 @@ const SACK_LEFT_ONLY = new Piece('[');
 const ETHERTYPE_VLAN = EtherType.Vlan;
 /** IEEE 802.1ad's service tag (QinQ's outer tag), decoded like an 802.1Q tag. */
 const ETHERTYPE_QINQ = 0x88a8;
-/** The largest 802.3 length; a larger value in that place is an EtherType (IEEE 802.3 clause 3.2.6). */
-const MAX_8023_LENGTH = 1500;
-
 const ETHERTYPE_VLAN_9100 = 0x9100;
 const VLAN_TAG = 4;
+/** The largest 802.3 length; a larger value in that place is an EtherType (IEEE 802.3 clause 3.2.6). */
+const MAX_8023_LENGTH = 1500;
 const LINKTYPE_NULL = LinkType.Null;
 const LINKTYPE_ETHERNET = LinkType.Ethernet;
 const LINKTYPE_RAW = LinkType.Raw;
